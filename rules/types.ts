@@ -1,0 +1,244 @@
+/**
+ * Core data contracts of iamwatch. Pure types: no runtime code, no AWS imports.
+ *
+ * The ledger entry shape is the public contract fixed by the design (`iamwatch replay --format jsonl`,
+ * `iamwatch history --format json` and the DynamoDB item all carry it). Fields are absent rather than
+ * empty strings when CloudTrail did not provide them.
+ */
+
+export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** A CloudTrail record as CloudTrail writes it (validated at the edge by `rules/cloudtrail`). */
+export interface CloudTrailRecord {
+  eventVersion?: string;
+  eventID: string;
+  eventTime: string;
+  eventName: string;
+  eventSource: string;
+  eventType?: string;
+  eventCategory?: string;
+  awsRegion?: string;
+  recipientAccountId?: string;
+  sourceIPAddress?: string;
+  userAgent?: string;
+  userIdentity?: CloudTrailUserIdentity;
+  requestParameters?: Record<string, unknown> | null;
+  responseElements?: Record<string, unknown> | null;
+  additionalEventData?: Record<string, unknown> | null;
+  serviceEventDetails?: Record<string, unknown> | null;
+  errorCode?: string;
+  errorMessage?: string;
+  readOnly?: boolean;
+  managementEvent?: boolean;
+  requestID?: string;
+  sessionCredentialFromConsole?: string;
+  vpcEndpointId?: string;
+  vpcEndpointAccountId?: string;
+  tlsDetails?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+export interface CloudTrailUserIdentity {
+  type?: string;
+  principalId?: string;
+  arn?: string;
+  accountId?: string;
+  accessKeyId?: string;
+  userName?: string;
+  invokedBy?: string;
+  identityProvider?: string;
+  credentialId?: string;
+  onBehalfOf?: { userId?: string; identityStoreArn?: string };
+  sessionContext?: {
+    sessionIssuer?: {
+      type?: string;
+      principalId?: string;
+      arn?: string;
+      accountId?: string;
+      userName?: string;
+    };
+    webIdFederationData?: Record<string, unknown>;
+    attributes?: { creationDate?: string; mfaAuthenticated?: string };
+    sourceIdentity?: string;
+    ec2RoleDelivery?: string;
+    assumedRoot?: string;
+  };
+  [key: string]: unknown;
+}
+
+/** The EventBridge envelope CloudTrail produces for a record ("AWS API Call via CloudTrail" etc.). */
+export interface EventBridgeEnvelope {
+  version: '0';
+  id: string;
+  'detail-type': string;
+  source: string;
+  account: string;
+  time: string;
+  region: string;
+  resources: string[];
+  detail: CloudTrailRecord;
+  'replay-name'?: string;
+}
+
+export interface Actor {
+  /** CloudTrail userIdentity.type as written (IAMUser, AssumedRole, Root, AWSService, …); "Unknown" when absent. */
+  type: string;
+  arn?: string;
+  principalId?: string;
+  /** IAM user name, role session name for AssumedRole, "root" for Root, service principal for AWSService. */
+  name?: string;
+  accountId?: string;
+  /** AssumedRole only: the role that issued the session. */
+  sessionIssuerArn?: string;
+  sourceIdentity?: string;
+  accessKeyId?: string;
+  /** sessionContext.attributes.mfaAuthenticated or additionalEventData.MFAUsed, when stated. */
+  mfa?: boolean;
+  invokedBy?: string;
+}
+
+export type TargetType =
+  | 'user'
+  | 'role'
+  | 'group'
+  | 'policy'
+  | 'access-key'
+  | 'login-profile'
+  | 'mfa-device'
+  | 'identity-provider'
+  | 'account'
+  | 'organizational-unit'
+  | 'organization-policy'
+  | 'permission-set'
+  | 'account-assignment'
+  | 'identity-center-user'
+  | 'trail'
+  | 'event-rule'
+  | 'resource'
+  | 'password-policy';
+
+export interface Target {
+  type: TargetType;
+  name?: string;
+  arn?: string;
+  /** The account the target lives in, when it differs from or refines the event's account. */
+  accountId?: string;
+}
+
+export type SourceIpKind = 'ipv4' | 'ipv6' | 'aws-service' | 'aws-internal' | 'other';
+export type Via =
+  | 'console'
+  | 'cli'
+  | 'sdk'
+  | 'terraform'
+  | 'cloudformation'
+  | 'cdk'
+  | 'aws-service'
+  | 'other';
+
+export interface DetectionHit {
+  id: string;
+  severity: Severity;
+  title: string;
+}
+
+/** One ledger entry per CloudTrail event: the public contract. */
+export interface LedgerEntry {
+  eventId: string;
+  eventTime: string;
+  eventSource: string;
+  eventName: string;
+  accountId: string;
+  accountName?: string;
+  region: string;
+  actor: Actor;
+  target?: Target;
+  policyArn?: string;
+  sourceIp?: string;
+  sourceIpKind?: SourceIpKind;
+  vpcEndpointId?: string;
+  userAgent?: string;
+  via?: Via;
+  result: 'success' | 'failure';
+  errorCode?: string;
+  automation: boolean;
+  detections: DetectionHit[];
+  severity: Severity;
+}
+
+/**
+ * What detections see: every ledger field except the verdict, plus the raw request/response and
+ * flags a detection needs. Built by `rules/normalise.ts`.
+ */
+export interface NormalisedEvent extends Omit<LedgerEntry, 'detections' | 'severity'> {
+  /** requestParameters, `{}` when absent. */
+  request: Record<string, unknown>;
+  /** responseElements, `{}` when absent. */
+  response: Record<string, unknown>;
+  additionalEventData: Record<string, unknown>;
+  /** True when CloudTrail marked the call read-only, or the event name is a read verb. */
+  readOnly: boolean;
+  eventType?: string;
+  record: CloudTrailRecord;
+}
+
+/** Configuration detections and the normaliser consult. All lists may be empty. */
+export interface DetectionContext {
+  /** Accounts of the organization: trust to these is not "external". */
+  organizationAccountIds: readonly string[];
+  /** Further accounts trusted by policy (vendors, partners). */
+  trustedAccountIds: readonly string[];
+  /** Principal ARNs (with `*` wildcards) that are automation: labelled, lowered one severity step. */
+  automationPrincipals: readonly string[];
+  /** Name prefix of iamwatch's own resources (rules, functions, table, topic), for monitor-tampered. */
+  monitorResourcePrefix: string;
+  /** Account id → friendly name. */
+  accountNames: Readonly<Record<string, string>>;
+}
+
+/** What a detection listens to; the EventBridge patterns are derived from these. */
+export interface Trigger {
+  /** EventBridge sources (`aws.iam`, `aws.signin`, …). Absent = any source (e.g. root activity). */
+  sources?: readonly string[];
+  /** Exact event names. */
+  eventNames?: readonly string[];
+  /** Event-name prefixes (mutating verbs: Create, Delete, Put, …) for catch-all detections. */
+  eventNamePrefixes?: readonly string[];
+  /** Restrict to these userIdentity.type values (e.g. Root). */
+  userIdentityTypes?: readonly string[];
+}
+
+export interface DetectionExample {
+  name: string;
+  /** Whether the detection must fire. Every detection has at least one true and one near-miss false. */
+  expect: boolean;
+  /** Expected severity when it fires (checked when given). */
+  severity?: Severity;
+  /** A raw CloudTrail record; examples go through the real normaliser. */
+  event: CloudTrailRecord;
+  /** Context overrides for this example (e.g. trusted accounts). */
+  context?: Partial<DetectionContext>;
+}
+
+export interface Detection {
+  /** Stable public id, equal to the file name in rules/detections. Never renamed. */
+  id: string;
+  status: 'stable' | 'experimental' | 'deprecated';
+  title: (e: NormalisedEvent, ctx: DetectionContext) => string;
+  /** Usual severity; `severityOf` refines it per event (e.g. critical without MFA). */
+  severity: Severity;
+  /** All severities this detection can emit, for the catalog listing. */
+  severities: readonly Severity[];
+  severityOf?: (e: NormalisedEvent, ctx: DetectionContext) => Severity;
+  description: string;
+  runbook: string;
+  references: readonly string[];
+  mitre: readonly { id: string; name: string }[];
+  falsePositives: readonly string[];
+  trigger: Trigger | readonly Trigger[];
+  /** Only evaluated when no other detection fired (the `iam-change` catch-all). */
+  fallback?: boolean;
+  match: (e: NormalisedEvent, ctx: DetectionContext) => boolean;
+  examples: readonly DetectionExample[];
+}
