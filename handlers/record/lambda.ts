@@ -1,2 +1,26 @@
-// PLACEHOLDER — the record Lambda entry point (wiring written with the ledger work, issue 3).
-export const handler = async (_event: unknown): Promise<void> => {};
+/**
+ * The record Lambda entry point: the one wiring block. Configuration and clients are built once per
+ * container; everything else lives in the handler factory.
+ */
+import { createDocumentClient, DynamoLedgerStore } from '../ledger/dynamo-store';
+import { jsonLogger } from '../shared/logger';
+import { readRecordConfig } from './config';
+import { createRecordHandler } from './handler';
+
+const config = readRecordConfig(process.env);
+const store = new DynamoLedgerStore({
+  client: createDocumentClient(),
+  tableName: config.tableName,
+  retentionDays: config.retentionDays,
+});
+
+const recordEvent = createRecordHandler({
+  store,
+  context: config.context,
+  clock: { now: () => new Date() },
+  logger: jsonLogger('iamwatch-record'),
+});
+
+export const handler = async (event: unknown): Promise<void> => {
+  await recordEvent(event);
+};

@@ -14,7 +14,6 @@ const READ_PREFIXES = [
   'Generate',
   'Test',
   'Validate',
-  'Batch Get',
   'BatchGet',
   'Select',
   'Download',
@@ -55,10 +54,22 @@ export const MUTATING_PREFIXES = [
   'Close',
 ] as const;
 
+/** True when the event name starts with a read verb (`GetUser`, `ListRoles`, `DescribeInstances`). */
 export function isReadOnlyEventName(eventName: string): boolean {
-  return READ_PREFIXES.some((prefix) => eventName.startsWith(prefix));
+  return READ_PREFIXES.some((prefix) => startsWithVerb(eventName, prefix));
 }
 
+/** True when the event name starts with a mutating verb (`CreateUser`, `AttachRolePolicy`). */
 export function isMutatingEventName(eventName: string): boolean {
-  return MUTATING_PREFIXES.some((prefix) => eventName.startsWith(prefix));
+  return MUTATING_PREFIXES.some((prefix) => startsWithVerb(eventName, prefix));
+}
+
+/**
+ * The verb must be a whole word of the PascalCase name: `Settle…` is not `Set`, `Testify…` not `Test`.
+ * The catch-all EventBridge pattern matches bare prefixes, so it may deliver more than this admits.
+ */
+function startsWithVerb(eventName: string, verb: string): boolean {
+  if (!eventName.startsWith(verb)) return false;
+  const next = eventName.charCodeAt(verb.length);
+  return Number.isNaN(next) || (next >= 65 && next <= 90) || (next >= 48 && next <= 57);
 }

@@ -1,0 +1,36 @@
+/** Argument parsing on node:util parseArgs, turning its errors into usage errors. */
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { SEVERITIES, type Severity } from '../../rules/types';
+import { UsageError } from './io';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+export function parse<T extends Options>(argv: string[], options: T) {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+export function oneOf<T extends string>(
+  value: string | undefined,
+  allowed: readonly T[],
+  flag: string,
+): T | undefined {
+  if (value === undefined) return undefined;
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(`${flag} must be one of ${allowed.join(', ')}, got "${value}"`);
+}
+
+export function severityOption(value: string | undefined, flag = '--min-severity'): Severity | undefined {
+  return oneOf(value?.toLowerCase(), SEVERITIES, flag);
+}
+
+export function positiveInteger(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed <= 0)
+    throw new UsageError(`${flag} must be a positive integer, got "${value}"`);
+  return parsed;
+}

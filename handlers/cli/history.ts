@@ -1,0 +1,101 @@
+/** `iamwatch history`: query the ledger by actor, target, account, event, detection, severity, IP, time. */
+
+import { parseTimeBound } from '../ledger/time';
+import type { HistoryFilter } from '../ports';
+import { oneOf, parse, positiveInteger, severityOption } from './args';
+import { CSV_HEADERS, csvRow, ENTRY_HEADERS, entryRow, toContract } from './entries';
+import { type CliIo, EXIT, UsageError } from './io';
+import { openStore, STORE_KINDS, storeOptions } from './store';
+import { renderTable } from './table';
+
+const HELP = `Usage: iamwatch history [filters] [--format table|json|csv]
+
+Queries the ledger (local store by default; --table NAME for a real DynamoDB table). Newest first.
+
+  --actor ARN|NAME         who made the calls (actor ARN, or IAM user / role session name)
+  --target NAME|ARN        what they were made to (user, role, group, policy … name or ARN)
+  --account ID             the account the calls were recorded in
+  --event NAME             an event name, e.g. CreateUser
+  --detection ID           entries that fired this detection
+  --min-severity LEVEL     info, low, medium, high or critical
+  --ip ADDRESS             source IP address
+  --since TIME             ISO-8601 time or relative: 30m, 12h, 7d, 2w
+  --until TIME             ISO-8601 time or relative
+  --limit N                at most N entries (default 100)
+  --format table|json|csv  readable table (default), JSON array of ledger entries, or CSV
+  --store local|memory|dynamodb, --table NAME, --home DIR   which ledger (see "iamwatch replay --help")
+`;
+
+export async function historyCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(argv, {
+    actor: { type: 'string' },
+    target: { type: 'string' },
+    account: { type: 'string' },
+    event: { type: 'string' },
+    detection: { type: 'string' },
+    'min-severity': { type: 'string' },
+    ip: { type: 'string' },
+    since: { type: 'string' },
+    until: { type: 'string' },
+    limit: { type: 'string' },
+    format: { type: 'string' },
+    ...storeOptions,
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    io.stdout.write(HELP);
+    return EXIT.ok;
+  }
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  const format = oneOf(values.format, ['table', 'json', 'csv'] as const, '--format') ?? 'table';
+  const kind = oneOf(values.store, STORE_KINDS, '--store') ?? (values.table ? 'dynamodb' : 'local');
+  const filter = buildFilter(values, new Date());
+  const store = await openStore(kind, values, io);
+  try {
+    const entries = (await store.history(filter)).map(toContract);
+    if (format === 'json') io.stdout.write(`${JSON.stringify(entries, null, 2)}\n`);
+    else if (format === 'csv')
+      io.stdout.write(`${[CSV_HEADERS.join(','), ...entries.map(csvRow)].join('\n')}\n`);
+    else {
+      io.stdout.write(renderTable(ENTRY_HEADERS, entries.map(entryRow), { maxWidth: 48 }));
+      io.stderr.write(`${entries.length} ${entries.length === 1 ? 'entry' : 'entries'}\n`);
+    }
+    return EXIT.ok;
+  } finally {
+    await store.close();
+  }
+}
+
+function buildFilter(values: Record<string, string | boolean | undefined>, now: Date): HistoryFilter {
+  const text = (key: string) => {
+    const value = values[key];
+    return typeof value === 'string' && value.length > 0 ? value : undefined;
+  };
+  const filter: HistoryFilter = { limit: positiveInteger(text('limit'), '--limit') ?? 100 };
+  const fields = {
+    actor: 'actor',
+    target: 'target',
+    account: 'account',
+    event: 'eventName',
+    detection: 'detection',
+    ip: 'ip',
+  } as const;
+  for (const [flag, key] of Object.entries(fields)) {
+    const value = text(flag);
+    if (value) filter[key] = value;
+  }
+  const minSeverity = severityOption(text('min-severity'));
+  if (minSeverity) filter.minSeverity = minSeverity;
+  try {
+    const since = text('since');
+    const until = text('until');
+    if (since) filter.since = parseTimeBound(since, now);
+    if (until) filter.until = parseTimeBound(until, now);
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  if (filter.since && filter.until && filter.since > filter.until) {
+    throw new UsageError(`--since (${filter.since}) is after --until (${filter.until})`);
+  }
+  return filter;
+}

@@ -1,0 +1,55 @@
+/**
+ * The notifiers a CLI run alerts through: Slack and/or SNS when configured, otherwise the console.
+ * The SNS client comes from standard SDK configuration (region, credentials, AWS_ENDPOINT_URL_SNS).
+ */
+import { SNSClient } from '@aws-sdk/client-sns';
+import type { Severity } from '../../rules/types';
+import { createConsoleNotifier, type WritableText } from '../notify/console';
+import { defaultSlackRoute } from '../notify/routing';
+import { createSlackNotifier } from '../notify/slack';
+import { createSnsNotifier } from '../notify/sns';
+import type { Notifier } from '../ports';
+import { type CliIo, UsageError } from './io';
+
+export interface NotifierSettings {
+  slackWebhook?: string;
+  snsTopic?: string;
+  snsMinSeverity?: Severity;
+  /** Lowest severity alerted on Slack and the console (default low). */
+  minSeverity?: Severity;
+  /** Where console alerts go when no channel is configured; none when undefined. */
+  console?: WritableText & { isTTY?: boolean };
+}
+
+export function buildNotifiers(settings: NotifierSettings, io: CliIo): Notifier[] {
+  const notifiers: Notifier[] = [];
+  if (settings.slackWebhook) {
+    if (!/^https?:\/\//.test(settings.slackWebhook)) {
+      throw new UsageError('--slack-webhook must be an http(s) URL');
+    }
+    const route = defaultSlackRoute({ webhookUrl: settings.slackWebhook });
+    if (settings.minSeverity) route.minSeverity = settings.minSeverity;
+    notifiers.push(createSlackNotifier({ route, webhookUrl: settings.slackWebhook }));
+  }
+  if (settings.snsTopic) {
+    if (!settings.snsTopic.startsWith('arn:')) throw new UsageError('--sns-topic must be a topic ARN');
+    const region = settings.snsTopic.split(':')[3] || io.env.AWS_REGION || 'us-east-1';
+    notifiers.push(
+      createSnsNotifier({
+        client: new SNSClient({ region }),
+        topicArn: settings.snsTopic,
+        ...(settings.snsMinSeverity ? { minSeverity: settings.snsMinSeverity } : {}),
+      }),
+    );
+  }
+  if (notifiers.length === 0 && settings.console) {
+    notifiers.push(
+      createConsoleNotifier({
+        stream: settings.console,
+        color: settings.console.isTTY === true && !io.env.NO_COLOR,
+        ...(settings.minSeverity ? { minSeverity: settings.minSeverity } : {}),
+      }),
+    );
+  }
+  return notifiers;
+}

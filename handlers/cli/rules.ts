@@ -1,0 +1,111 @@
+/** `iamwatch rules`: the detection catalog, or the EventBridge patterns derived from it. */
+import { derivePatterns } from '../../rules/eventbridge/derive';
+import { CATALOG } from '../../rules/registry';
+import type { Detection, NormalisedEvent, Trigger } from '../../rules/types';
+import { oneOf, parse } from './args';
+import { type CliIo, EXIT } from './io';
+import { renderTable } from './table';
+
+const HELP = `Usage: iamwatch rules [--format table|json] [--patterns]
+
+  --format table|json  catalog as a table (default) or a JSON array
+  --patterns           print the derived EventBridge patterns, exactly as deployed, as a JSON array
+`;
+
+export async function rulesCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values } = parse(argv, {
+    format: { type: 'string' },
+    patterns: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    io.stdout.write(HELP);
+    return EXIT.ok;
+  }
+  const format = oneOf(values.format, ['table', 'json'] as const, '--format') ?? 'table';
+  if (values.patterns) {
+    io.stdout.write(`${JSON.stringify(derivePatterns(CATALOG), null, 2)}\n`);
+    return EXIT.ok;
+  }
+  if (format === 'json') {
+    io.stdout.write(`${JSON.stringify(CATALOG.map(describeDetection), null, 2)}\n`);
+    return EXIT.ok;
+  }
+  const rows = CATALOG.map((d) => [
+    d.id,
+    d.severities.join('/'),
+    triggerSummary(d.trigger),
+    firstSentence(d.description),
+  ]);
+  io.stdout.write(renderTable(['ID', 'SEVERITY', 'TRIGGER', 'DESCRIPTION'], rows, { maxWidth: 70 }));
+  io.stdout.write(`\n${CATALOG.length} detections\n`);
+  return EXIT.ok;
+}
+
+/** The catalog entry as published by `--format json`: metadata, never the functions. */
+export function describeDetection(d: Detection) {
+  return {
+    id: d.id,
+    status: d.status,
+    severity: d.severity,
+    severities: d.severities,
+    title: titleTemplate(d),
+    description: d.description,
+    runbook: d.runbook,
+    references: d.references,
+    mitre: d.mitre,
+    falsePositives: d.falsePositives,
+    trigger: d.trigger,
+    fallback: d.fallback ?? false,
+  };
+}
+
+/** The title function rendered with placeholder names, so the listing shows its shape. */
+function titleTemplate(d: Detection): string {
+  const example = d.examples.find((e) => e.expect);
+  try {
+    const placeholder = {
+      actor: { type: 'IAMUser', name: '<actor>' },
+      target: { type: 'user', name: '<target>' },
+      eventName: '<event>',
+      accountId: '<account>',
+      region: '<region>',
+      request: {},
+      response: {},
+      additionalEventData: {},
+      result: 'success',
+      automation: false,
+      readOnly: false,
+      eventId: '',
+      eventTime: '',
+      eventSource: '',
+      record: example?.event ?? { eventID: '', eventName: '', eventTime: '', eventSource: '' },
+    } as unknown as NormalisedEvent;
+    return d.title(placeholder, {
+      organizationAccountIds: [],
+      trustedAccountIds: [],
+      automationPrincipals: [],
+      monitorResourcePrefix: 'iamwatch',
+      accountNames: {},
+    });
+  } catch {
+    return d.id;
+  }
+}
+
+function triggerSummary(trigger: Trigger | readonly Trigger[]): string {
+  const triggers: readonly Trigger[] = Array.isArray(trigger) ? trigger : [trigger as Trigger];
+  return triggers
+    .map((t) => {
+      const source = t.sources?.join(',') ?? 'any source';
+      const names = [...(t.eventNames ?? []), ...(t.eventNamePrefixes ?? []).map((p) => `${p}*`)];
+      const who = t.userIdentityTypes ? ` by ${t.userIdentityTypes.join(',')}` : '';
+      return `${source}: ${names.length > 3 ? `${names.slice(0, 3).join(',')} +${names.length - 3}` : names.join(',') || '*'}${who}`;
+    })
+    .join('; ');
+}
+
+function firstSentence(text: string): string {
+  const end = text.search(/\.(\s|$)/);
+  return end > 0 ? text.slice(0, end + 1) : text;
+}

@@ -1,0 +1,356 @@
+/**
+ * The ledger over DynamoDB through the document client. The same code serves the real table and the
+ * embedded dynalite of the CLI; only the client's endpoint and credentials differ.
+ *
+ * Writes: day directory item → entry item (conditional on `attribute_not_exists(pk)`, the idempotency
+ * point) → raw and index items (deterministic keys, idempotent). A duplicate put repairs whatever an
+ * interrupted first write left out, so a retry always converges on the complete set of items.
+ */
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { CloudTrailRecord } from '../../rules/types';
+import type { ChannelDelivery, HistoryFilter, LedgerStore, PutResult, StoredEntry } from '../ports';
+import {
+  decodeEntryItem,
+  decodeRawItem,
+  encodeEntry,
+  eventIdOfItem,
+  expiresAtOf,
+  indexItemsOf,
+  type LedgerItem,
+} from './codec';
+import { LedgerEntryNotFoundError, LedgerReadIncompleteError, LedgerWriteIncompleteError } from './errors';
+import { resolveFilter } from './filter';
+import {
+  type Candidate,
+  type HistoryReader,
+  type Page,
+  type PageKey,
+  runHistory,
+  type SortRange,
+} from './history';
+import { DAYS_PARTITION_KEY, entryKey, eventIdOfPartitionKey, rawKey } from './keys';
+import { DEFAULT_RETENTION_DAYS, FACET_INDEX_NAME, LEDGER_ATTRIBUTES } from './table';
+
+export interface DynamoLedgerStoreOptions {
+  client: DynamoDBDocumentClient;
+  tableName: string;
+  /** TTL: entries expire this many days after their event time. Default 400. */
+  retentionDays?: number;
+  /** Items per Query page (DynamoDB `Limit`). Default 100. */
+  pageSize?: number;
+  /** Destroy the client on `close()` (true when the store created it). */
+  ownsClient?: boolean;
+  /** Runs after the client is closed (e.g. stop an embedded dynalite). */
+  onClose?: () => Promise<void>;
+}
+
+/** BatchWriteItem takes at most 25 requests. */
+const MAX_BATCH_WRITE = 25;
+/** Attempts at items DynamoDB returns as unprocessed (throttled) before giving up. */
+const MAX_BATCH_ATTEMPTS = 8;
+const BACKOFF_BASE_MS = 25;
+
+const { partitionKey: PK, sortKey: SK, facet: FACET, time: TIME, expiresAt: EXPIRES_AT } = LEDGER_ATTRIBUTES;
+
+/** A document client configured the way the codec expects (absent optional fields are dropped). */
+export function createDocumentClient(config: DynamoDBClientConfig = {}): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(new DynamoDBClient(config), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+}
+
+/** The LedgerStore over a DynamoDB (or dynalite) table laid out as in `table.ts`. */
+export class DynamoLedgerStore implements LedgerStore {
+  private readonly client: DynamoDBDocumentClient;
+  private readonly tableName: string;
+  private readonly retentionDays: number;
+  private readonly pageSize: number;
+  /** Days already listed in the directory by this process: one directory write per day, not per entry. */
+  private readonly registeredDays = new Set<string>();
+
+  constructor(private readonly options: DynamoLedgerStoreOptions) {
+    this.client = options.client;
+    this.tableName = options.tableName;
+    this.retentionDays = options.retentionDays ?? DEFAULT_RETENTION_DAYS;
+    this.pageSize = options.pageSize ?? 100;
+  }
+
+  async putIfAbsent(entry: StoredEntry, raw: CloudTrailRecord): Promise<PutResult> {
+    const encoded = encodeEntry(entry, raw, this.retentionDays);
+    // Listed before the entry exists, so a committed entry is always reachable by time.
+    if (!this.registeredDays.has(encoded.day)) {
+      await this.client.send(new PutCommand({ TableName: this.tableName, Item: encoded.dayItem }));
+      this.registeredDays.add(encoded.day);
+    }
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: encoded.entryItem,
+          ConditionExpression: 'attribute_not_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': PK },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+      await this.repair(encoded.eventId, encoded.rawItem);
+      return { outcome: 'duplicate' };
+    }
+    await this.writeItems(encoded.eventId, [encoded.rawItem, ...encoded.indexItems]);
+    return { outcome: 'inserted' };
+  }
+
+  async get(eventId: string): Promise<StoredEntry | undefined> {
+    // Consistent: the notify Lambda reads an entry right after its stream record appears.
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: entryKey(eventId), ConsistentRead: true }),
+    );
+    return Item ? decodeEntryItem(Item) : undefined;
+  }
+
+  async getRaw(eventId: string): Promise<CloudTrailRecord | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: rawKey(eventId) }),
+    );
+    return Item ? decodeRawItem(Item) : undefined;
+  }
+
+  async markDelivery(eventId: string, channel: string, state: ChannelDelivery): Promise<void> {
+    // Entries are written with an empty `delivery` map, so the nested SET normally succeeds first time.
+    // A nested path cannot create its parent map, and `if_not_exists` on the parent cannot be combined
+    // with a nested SET in one expression: an entry without the map gets it created under a condition.
+    if (await this.setChannel(eventId, channel, state)) return;
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: entryKey(eventId),
+          UpdateExpression: 'SET #delivery = :delivery',
+          ConditionExpression: 'attribute_exists(#pk) AND attribute_not_exists(#delivery)',
+          ExpressionAttributeNames: { '#pk': PK, '#delivery': 'delivery' },
+          ExpressionAttributeValues: { ':delivery': { [channel]: state } },
+        }),
+      );
+      return;
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+    }
+    // Either another writer created the map meanwhile (then this succeeds) or there is no such entry.
+    if (!(await this.setChannel(eventId, channel, state))) throw new LedgerEntryNotFoundError(eventId);
+  }
+
+  async history(filter: HistoryFilter): Promise<StoredEntry[]> {
+    return runHistory(resolveFilter(filter), this.reader(), this.pageSize);
+  }
+
+  async close(): Promise<void> {
+    if (this.options.ownsClient) this.client.destroy();
+    await this.options.onClose?.();
+  }
+
+  /** Nested update of one channel; false when the entry or its delivery map is missing. */
+  private async setChannel(eventId: string, channel: string, state: ChannelDelivery): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: entryKey(eventId),
+          UpdateExpression: 'SET #delivery.#channel = :state',
+          ConditionExpression: 'attribute_exists(#delivery)',
+          ExpressionAttributeNames: { '#delivery': 'delivery', '#channel': channel },
+          ExpressionAttributeValues: { ':state': state },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * After a duplicate put: writes the raw and index items the stored entry should have but lacks
+   * (a first write interrupted between the entry and its companions). Index items are derived from the
+   * stored entry, not the incoming one, so a replay under a newer catalog cannot mis-index it.
+   */
+  private async repair(eventId: string, rawItem: LedgerItem): Promise<void> {
+    const key = entryKey(eventId);
+    const [{ Item: stored }, present] = await Promise.all([
+      this.client.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true })),
+      this.collectionSortKeys(key.pk),
+    ]);
+    if (!stored) return;
+    const entry = decodeEntryItem(stored);
+    const storedExpiry = stored[EXPIRES_AT];
+    const expiresAt =
+      typeof storedExpiry === 'number' ? storedExpiry : expiresAtOf(entry.eventTime, this.retentionDays);
+    const expected = [rawItem, ...indexItemsOf(entry, expiresAt)];
+    const missing = expected.filter((item) => !present.has(String(item[SK])));
+    if (missing.length > 0) await this.writeItems(eventId, missing);
+  }
+
+  private async collectionSortKeys(pk: string): Promise<Set<string>> {
+    const keys = new Set<string>();
+    let startKey: PageKey | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: '#pk = :pk',
+          ProjectionExpression: '#sk',
+          ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
+          ExpressionAttributeValues: { ':pk': pk },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) keys.add(String(item[SK]));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return keys;
+  }
+
+  /** Unconditional puts in batches of 25, retrying throttled (unprocessed) items with backoff. */
+  private async writeItems(eventId: string, items: readonly LedgerItem[]): Promise<void> {
+    for (let offset = 0; offset < items.length; offset += MAX_BATCH_WRITE) {
+      let pending = items.slice(offset, offset + MAX_BATCH_WRITE).map((Item) => ({ PutRequest: { Item } }));
+      for (let attempt = 1; pending.length > 0; attempt++) {
+        if (attempt > MAX_BATCH_ATTEMPTS) {
+          throw new LedgerWriteIncompleteError(
+            `${pending.length} companion items of ${eventId} stayed unprocessed after ${MAX_BATCH_ATTEMPTS} attempts`,
+            eventId,
+          );
+        }
+        if (attempt > 1) await sleep(BACKOFF_BASE_MS * 2 ** (attempt - 2));
+        const { UnprocessedItems } = await this.client.send(
+          new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }),
+        );
+        pending = (UnprocessedItems?.[this.tableName] ?? []).flatMap((request) =>
+          request.PutRequest?.Item ? [{ PutRequest: { Item: request.PutRequest.Item } }] : [],
+        );
+      }
+    }
+  }
+
+  private reader(): HistoryReader {
+    return {
+      facetPage: (facet, range, limit, startKey) => this.facetPage(facet, range, limit, startKey),
+      dayPage: (fromDay, untilDay, limit, startKey) => this.dayPage(fromDay, untilDay, limit, startKey),
+      entries: (eventIds) => this.entries(eventIds),
+    };
+  }
+
+  private async facetPage(
+    facet: string,
+    range: SortRange,
+    limit: number,
+    startKey: PageKey | undefined,
+  ): Promise<Page<Candidate>> {
+    const page = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: FACET_INDEX_NAME,
+        ...keyCondition(FACET, facet, TIME, range.from, range.until),
+        ScanIndexForward: false,
+        Limit: limit,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    const items = (page.Items ?? []).flatMap((item): Candidate[] => {
+      const pk = item[PK];
+      const time = item[TIME];
+      const eventId = typeof pk === 'string' ? eventIdOfPartitionKey(pk) : undefined;
+      return eventId && typeof time === 'string' ? [{ eventId, time }] : [];
+    });
+    return page.LastEvaluatedKey ? { items, next: page.LastEvaluatedKey } : { items };
+  }
+
+  private async dayPage(
+    fromDay: string | undefined,
+    untilDay: string | undefined,
+    limit: number,
+    startKey: PageKey | undefined,
+  ): Promise<Page<string>> {
+    const page = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        ...keyCondition(PK, DAYS_PARTITION_KEY, SK, fromDay, untilDay),
+        ScanIndexForward: false,
+        Limit: limit,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    const items = (page.Items ?? []).flatMap((item) => (typeof item[SK] === 'string' ? [item[SK]] : []));
+    return page.LastEvaluatedKey ? { items, next: page.LastEvaluatedKey } : { items };
+  }
+
+  private async entries(eventIds: readonly string[]): Promise<Map<string, StoredEntry>> {
+    const found = new Map<string, StoredEntry>();
+    let keys = eventIds.map((eventId) => entryKey(eventId));
+    for (let attempt = 1; keys.length > 0; attempt++) {
+      if (attempt > MAX_BATCH_ATTEMPTS) {
+        throw new LedgerReadIncompleteError(
+          `${keys.length} ledger entries stayed unprocessed after ${MAX_BATCH_ATTEMPTS} attempts`,
+        );
+      }
+      if (attempt > 1) await sleep(BACKOFF_BASE_MS * 2 ** (attempt - 2));
+      const { Responses, UnprocessedKeys } = await this.client.send(
+        new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys } } }),
+      );
+      for (const item of Responses?.[this.tableName] ?? []) {
+        const eventId = eventIdOfItem(item);
+        if (eventId) found.set(eventId, decodeEntryItem(item));
+      }
+      keys = (UnprocessedKeys?.[this.tableName]?.Keys ?? []).flatMap((key) => {
+        const pk = key[PK];
+        const eventId = typeof pk === 'string' ? eventIdOfPartitionKey(pk) : undefined;
+        return eventId ? [entryKey(eventId)] : [];
+      });
+    }
+    return found;
+  }
+}
+
+/** Partition equality plus the sort-key bounds that are given (BETWEEN, >=, <= or none). */
+function keyCondition(
+  partitionName: string,
+  partitionValue: string,
+  sortName: string,
+  from: string | undefined,
+  until: string | undefined,
+): Pick<
+  QueryCommandInput,
+  'KeyConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'
+> {
+  const names = { '#p': partitionName, '#s': sortName };
+  const values: Record<string, string> = { ':p': partitionValue };
+  let sortCondition = '';
+  if (from !== undefined) values[':from'] = from;
+  if (until !== undefined) values[':until'] = until;
+  if (from !== undefined && until !== undefined) sortCondition = ' AND #s BETWEEN :from AND :until';
+  else if (from !== undefined) sortCondition = ' AND #s >= :from';
+  else if (until !== undefined) sortCondition = ' AND #s <= :until';
+  return {
+    KeyConditionExpression: `#p = :p${sortCondition}`,
+    ExpressionAttributeNames: sortCondition ? names : { '#p': partitionName },
+    ExpressionAttributeValues: values,
+  };
+}
+
+function isConditionalCheckFailed(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

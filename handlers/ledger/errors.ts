@@ -1,0 +1,60 @@
+/** Typed errors of the ledger adapters. Transient DynamoDB errors are not wrapped: they propagate as-is. */
+
+/** An entry or raw record that cannot become a DynamoDB item (invalid field, not JSON, too large). */
+export class LedgerEncodingError extends Error {
+  override readonly name = 'LedgerEncodingError';
+  constructor(
+    message: string,
+    readonly eventId: string | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** A stored item that no longer parses as a ledger entry or raw record (corrupt or foreign data). */
+export class LedgerDecodingError extends Error {
+  override readonly name = 'LedgerDecodingError';
+  constructor(
+    message: string,
+    readonly eventId: string | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** `markDelivery` on an eventId the ledger does not hold. */
+export class LedgerEntryNotFoundError extends Error {
+  override readonly name = 'LedgerEntryNotFoundError';
+  constructor(readonly eventId: string) {
+    super(`No ledger entry with eventId ${eventId}`);
+  }
+}
+
+/** A history filter the ledger cannot serve (unparseable time bound, bad limit). */
+export class InvalidHistoryFilterError extends Error {
+  override readonly name = 'InvalidHistoryFilterError';
+}
+
+/** DynamoDB kept returning unprocessed items for a batch write; a retry of the whole put repairs it. */
+export class LedgerWriteIncompleteError extends Error {
+  override readonly name = 'LedgerWriteIncompleteError';
+  constructor(
+    message: string,
+    readonly eventId: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Bad options for opening a ledger (missing table name, unusable home directory). */
+export class LedgerConfigurationError extends Error {
+  override readonly name = 'LedgerConfigurationError';
+}
+
+/** DynamoDB kept returning unprocessed keys for a batch read (throttling); the query can be retried. */
+export class LedgerReadIncompleteError extends Error {
+  override readonly name = 'LedgerReadIncompleteError';
+}

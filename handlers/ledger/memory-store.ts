@@ -1,0 +1,68 @@
+/**
+ * The ledger in memory: same contract and semantics as the DynamoDB store (conditional insert,
+ * duplicates, validation, per-channel delivery, filters, newest-first order), for tests and
+ * `--store memory` runs. Entries are copied in and out, so callers cannot mutate what is stored.
+ */
+import type { CloudTrailRecord } from '../../rules/types';
+import type { ChannelDelivery, HistoryFilter, LedgerStore, PutResult, StoredEntry } from '../ports';
+import { canonicalEntry } from './codec';
+import { LedgerEncodingError, LedgerEntryNotFoundError } from './errors';
+import { matchesFilter, resolveFilter } from './filter';
+import { sortTime } from './keys';
+
+interface Slot {
+  entry: StoredEntry;
+  raw: CloudTrailRecord;
+  time: string;
+}
+
+export class MemoryLedgerStore implements LedgerStore {
+  private readonly slots = new Map<string, Slot>();
+
+  async putIfAbsent(entry: StoredEntry, raw: CloudTrailRecord): Promise<PutResult> {
+    const canonical = canonicalEntry(entry);
+    const rawCopy = copyRaw(raw, canonical.eventId);
+    // No await between the check and the set: concurrent puts of one eventId cannot both insert.
+    if (this.slots.has(canonical.eventId)) return { outcome: 'duplicate' };
+    this.slots.set(canonical.eventId, {
+      entry: canonical,
+      raw: rawCopy,
+      time: sortTime(canonical.eventTime, canonical.eventId),
+    });
+    return { outcome: 'inserted' };
+  }
+
+  async get(eventId: string): Promise<StoredEntry | undefined> {
+    const slot = this.slots.get(eventId);
+    return slot ? structuredClone(slot.entry) : undefined;
+  }
+
+  async getRaw(eventId: string): Promise<CloudTrailRecord | undefined> {
+    const slot = this.slots.get(eventId);
+    return slot ? structuredClone(slot.raw) : undefined;
+  }
+
+  async markDelivery(eventId: string, channel: string, state: ChannelDelivery): Promise<void> {
+    const slot = this.slots.get(eventId);
+    if (!slot) throw new LedgerEntryNotFoundError(eventId);
+    slot.entry.delivery = { ...slot.entry.delivery, [channel]: JSON.parse(JSON.stringify(state)) };
+  }
+
+  async history(filter: HistoryFilter): Promise<StoredEntry[]> {
+    const resolved = resolveFilter(filter);
+    const matches = [...this.slots.values()]
+      .filter((slot) => matchesFilter(slot.entry, resolved))
+      .sort((a, b) => (a.time < b.time ? 1 : a.time > b.time ? -1 : 0));
+    return matches.slice(0, resolved.limit ?? matches.length).map((slot) => structuredClone(slot.entry));
+  }
+
+  async close(): Promise<void> {}
+}
+
+function copyRaw(raw: CloudTrailRecord, eventId: string): CloudTrailRecord {
+  try {
+    return structuredClone(raw);
+  } catch (cause) {
+    throw new LedgerEncodingError('raw record cannot be copied', eventId, { cause });
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * The stored-entry schema: what the codec checks before writing and after reading, so a malformed
+ * entry is refused at the edge and a corrupt item is reported instead of flowing on as a lie. Objects
+ * are loose: a field added to the contract later survives a round trip through an older reader.
+ */
+import { z } from 'zod';
+import { SEVERITIES, type SourceIpKind, type TargetType, type Via } from '../../rules/types';
+import type { ChannelDelivery, EntryOrigin } from '../ports';
+
+// Records keyed by the union: adding a member to the contract without adding it here fails to compile.
+const TARGET_TYPES: Record<TargetType, true> = {
+  user: true,
+  role: true,
+  group: true,
+  policy: true,
+  'access-key': true,
+  'login-profile': true,
+  'mfa-device': true,
+  'identity-provider': true,
+  account: true,
+  'organizational-unit': true,
+  'organization-policy': true,
+  'permission-set': true,
+  'account-assignment': true,
+  'identity-center-user': true,
+  trail: true,
+  'event-rule': true,
+  resource: true,
+  'password-policy': true,
+};
+const SOURCE_IP_KINDS: Record<SourceIpKind, true> = {
+  ipv4: true,
+  ipv6: true,
+  'aws-service': true,
+  'aws-internal': true,
+  other: true,
+};
+const VIAS: Record<Via, true> = {
+  console: true,
+  cli: true,
+  sdk: true,
+  terraform: true,
+  cloudformation: true,
+  cdk: true,
+  'aws-service': true,
+  other: true,
+};
+const ORIGINS: Record<EntryOrigin, true> = {
+  live: true,
+  replay: true,
+  backfill: true,
+  'eventbridge-replay': true,
+};
+const DELIVERY_STATUSES: Record<ChannelDelivery['status'], true> = {
+  delivered: true,
+  failed: true,
+  skipped: true,
+};
+
+/** True when `value` names a target type of the contract. */
+export function isTargetType(value: string): value is TargetType {
+  return Object.hasOwn(TARGET_TYPES, value);
+}
+
+function oneOf<T extends string>(members: Record<T, true>) {
+  return z.custom<T>((value) => typeof value === 'string' && Object.hasOwn(members, value), {
+    message: `expected one of ${Object.keys(members).join(', ')}`,
+  });
+}
+
+const isoTime = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'expected an ISO-8601 time');
+
+const actorSchema = z.looseObject({
+  type: z.string(),
+  arn: z.string().optional(),
+  principalId: z.string().optional(),
+  name: z.string().optional(),
+  accountId: z.string().optional(),
+  sessionIssuerArn: z.string().optional(),
+  sourceIdentity: z.string().optional(),
+  accessKeyId: z.string().optional(),
+  mfa: z.boolean().optional(),
+  invokedBy: z.string().optional(),
+});
+
+const targetSchema = z.looseObject({
+  type: oneOf(TARGET_TYPES),
+  name: z.string().optional(),
+  arn: z.string().optional(),
+  accountId: z.string().optional(),
+});
+
+const channelDeliverySchema = z.looseObject({
+  status: oneOf(DELIVERY_STATUSES),
+  at: z.string(),
+  attempts: z.number().int().nonnegative(),
+  error: z.string().optional(),
+});
+
+/** A `StoredEntry` as JSON data. */
+export const storedEntrySchema = z.looseObject({
+  eventId: z.string().min(1),
+  eventTime: isoTime,
+  eventSource: z.string(),
+  eventName: z.string().min(1),
+  accountId: z.string(),
+  accountName: z.string().optional(),
+  region: z.string(),
+  actor: actorSchema,
+  target: targetSchema.optional(),
+  policyArn: z.string().optional(),
+  sourceIp: z.string().optional(),
+  sourceIpKind: oneOf(SOURCE_IP_KINDS).optional(),
+  vpcEndpointId: z.string().optional(),
+  userAgent: z.string().optional(),
+  via: oneOf(VIAS).optional(),
+  result: z.enum(['success', 'failure']),
+  errorCode: z.string().optional(),
+  automation: z.boolean(),
+  detections: z.array(
+    z.looseObject({ id: z.string().min(1), severity: z.enum(SEVERITIES), title: z.string() }),
+  ),
+  severity: z.enum(SEVERITIES),
+  origin: oneOf(ORIGINS),
+  recordedAt: isoTime,
+  delivery: z.record(z.string(), channelDeliverySchema).optional(),
+});
+
+/** The fields every raw CloudTrail record must keep, even truncated. */
+export const rawRecordSchema = z.looseObject({
+  eventID: z.string().min(1),
+  eventTime: z.string(),
+  eventName: z.string(),
+  eventSource: z.string(),
+});

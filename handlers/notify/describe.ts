@@ -1,0 +1,165 @@
+/**
+ * What an alert says about a ledger entry, independent of the channel: severity labels, the headline,
+ * how the actor is named, and the ordered list of facts a responder needs. Values here are raw
+ * (unescaped, untruncated); each channel escapes and cuts them for its own format.
+ */
+import {
+  type Actor,
+  type DetectionHit,
+  type LedgerEntry,
+  SEVERITIES,
+  type Severity,
+} from '../../rules/types';
+import { cloudTrailEventUrl } from './links';
+
+/** Whether `severity` is `min` or above on the scale info < low < medium < high < critical. */
+export function severityAtLeast(severity: Severity, min: Severity): boolean {
+  return SEVERITIES.indexOf(severity) >= SEVERITIES.indexOf(min);
+}
+
+export function severityLabel(severity: Severity): string {
+  return severity.toUpperCase();
+}
+
+/** The detection that heads the alert: the most severe, the first one listed on a tie. */
+export function leadDetection(entry: LedgerEntry): DetectionHit | undefined {
+  let lead: DetectionHit | undefined;
+  for (const hit of entry.detections) {
+    if (!lead || SEVERITIES.indexOf(hit.severity) > SEVERITIES.indexOf(lead.severity)) lead = hit;
+  }
+  return lead;
+}
+
+/** One line saying what happened: the lead detection's title, else "<eventName> by <actor>". */
+export function headline(entry: LedgerEntry): string {
+  return leadDetection(entry)?.title ?? `${entry.eventName} by ${actorDisplayName(entry.actor)}`;
+}
+
+export function actorDisplayName(actor: Actor): string {
+  return actor.name ?? actor.arn ?? actor.principalId ?? actor.type;
+}
+
+export function mfaLabel(mfa: boolean | undefined): 'yes' | 'no' | 'unknown' {
+  if (mfa === undefined) return 'unknown';
+  return mfa ? 'yes' : 'no';
+}
+
+export interface SessionIssuer {
+  /** Name of the role that issued the session (last segment of the issuer ARN). */
+  roleName: string;
+  /** Identity Center permission set, when the role is an `AWSReservedSSO_<set>_<hash>` role. */
+  permissionSet?: string;
+}
+
+const SSO_ROLE = /^AWSReservedSSO_(.+)_[0-9a-f]{16}$/;
+
+/** The issuing role of an AssumedRole (or federated) session, read from its ARN. */
+export function sessionIssuer(actor: Actor): SessionIssuer | undefined {
+  const arn = actor.sessionIssuerArn;
+  if (!arn) return undefined;
+  const roleName = arn.slice(arn.lastIndexOf('/') + 1) || arn;
+  const permissionSet = SSO_ROLE.exec(roleName)?.[1];
+  return permissionSet ? { roleName, permissionSet } : { roleName };
+}
+
+/** What the actor's `name` is, so the alert can label it: an SSO user, a role session, or a name. */
+export function actorNameLabel(actor: Actor): string {
+  if (sessionIssuer(actor)?.permissionSet) return 'SSO user';
+  if (actor.type === 'AssumedRole') return 'Session name';
+  return 'Name';
+}
+
+export function yesNo(value: boolean): 'yes' | 'no' {
+  return value ? 'yes' : 'no';
+}
+
+export type FactKey =
+  | 'event'
+  | 'result'
+  | 'eventTime'
+  | 'account'
+  | 'region'
+  | 'actorType'
+  | 'actorName'
+  | 'sessionIssuer'
+  | 'actorArn'
+  | 'mfa'
+  | 'sourceIdentity'
+  | 'accessKeyId'
+  | 'invokedBy'
+  | 'targetType'
+  | 'targetName'
+  | 'targetArn'
+  | 'targetAccount'
+  | 'policyArn'
+  | 'sourceIp'
+  | 'vpcEndpoint'
+  | 'via'
+  | 'userAgent'
+  | 'automation'
+  | 'eventId'
+  | 'cloudTrail';
+
+export interface AlertFact {
+  key: FactKey;
+  label: string;
+  /** Raw value: escape and truncate for the channel. */
+  value: string;
+}
+
+/** Every fact of the entry a responder needs, in reading order; absent fields are left out. */
+export function alertFacts(entry: LedgerEntry): AlertFact[] {
+  const facts: AlertFact[] = [];
+  const add = (key: FactKey, label: string, value: string | undefined) => {
+    if (value !== undefined && value !== '') facts.push({ key, label, value });
+  };
+  const { actor, target } = entry;
+  const issuer = sessionIssuer(actor);
+
+  add('event', 'Event', `${entry.eventName} (${entry.eventSource})`);
+  add(
+    'result',
+    'Result',
+    entry.result === 'failure' ? `failure: ${entry.errorCode ?? 'unknown error'}` : 'success',
+  );
+  add('eventTime', 'Time', entry.eventTime);
+  add('account', 'Account', accountLabel(entry));
+  add('region', 'Region', entry.region);
+  add('actorType', 'Actor type', actor.type);
+  add('actorName', actorNameLabel(actor), actor.name);
+  if (issuer) {
+    const set = issuer.permissionSet ? ` (permission set ${issuer.permissionSet})` : '';
+    add('sessionIssuer', 'Role', `${issuer.roleName}${set}`);
+  }
+  add('actorArn', 'Actor ARN', actor.arn);
+  add('mfa', 'MFA', mfaLabel(actor.mfa));
+  add('sourceIdentity', 'Source identity', actor.sourceIdentity);
+  add('accessKeyId', 'Access key', actor.accessKeyId);
+  add('invokedBy', 'Invoked by', actor.invokedBy);
+  if (target) {
+    add('targetType', 'Target type', target.type);
+    add('targetName', 'Target', target.name);
+    add('targetArn', 'Target ARN', target.arn);
+    add('targetAccount', 'Target account', target.accountId);
+  }
+  add('policyArn', 'Policy ARN', entry.policyArn);
+  if (entry.sourceIp) {
+    add(
+      'sourceIp',
+      'Source IP',
+      entry.sourceIpKind ? `${entry.sourceIp} (${entry.sourceIpKind})` : entry.sourceIp,
+    );
+  }
+  add('vpcEndpoint', 'VPC endpoint', entry.vpcEndpointId);
+  add('via', 'Via', entry.via);
+  add('userAgent', 'User agent', entry.userAgent);
+  add('automation', 'Automation', yesNo(entry.automation));
+  add('eventId', 'Event ID', entry.eventId);
+  add('cloudTrail', 'CloudTrail', cloudTrailEventUrl(entry.region, entry.eventId));
+  return facts;
+}
+
+/** "prod-payments (111122223333)", or the bare id when the account has no configured name. */
+export function accountLabel(entry: LedgerEntry): string {
+  return entry.accountName ? `${entry.accountName} (${entry.accountId})` : entry.accountId;
+}

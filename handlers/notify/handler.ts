@@ -1,0 +1,134 @@
+/**
+ * The notify path: a committed ledger entry → every notifier whose routing wants it and that has not
+ * already delivered it. Delivery state is written per channel, so a retry never repeats a channel that
+ * already succeeded. Used by the notify Lambda (DynamoDB stream) and directly by the local runner,
+ * which has no stream.
+ */
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { describeError } from '../shared/logger';
+import {
+  type Clock,
+  type LedgerStore,
+  type Logger,
+  type Notifier,
+  PermanentDeliveryError,
+  type StoredEntry,
+} from '../ports';
+import { eventIdOfItem } from '../ledger/codec';
+
+export interface NotifyDeps {
+  store: LedgerStore;
+  notifiers: readonly Notifier[];
+  clock: Clock;
+  logger: Logger;
+  /** Alert on EventBridge archive replays and backfilled entries too (off by default). */
+  alertOnReplay: boolean;
+}
+
+export interface DeliveryReport {
+  eventId: string;
+  delivered: string[];
+  alreadyDelivered: string[];
+  permanentFailures: { channel: string; error: Error }[];
+  transientFailures: { channel: string; error: Error }[];
+  skippedReason?: string;
+}
+
+/**
+ * Delivers one entry to every channel that wants it. Permanent failures are recorded and logged and
+ * do not ask for a retry; transient ones are recorded and reported so the caller can retry.
+ */
+export async function deliverEntry(entry: StoredEntry, deps: NotifyDeps): Promise<DeliveryReport> {
+  const report: DeliveryReport = {
+    eventId: entry.eventId,
+    delivered: [],
+    alreadyDelivered: [],
+    permanentFailures: [],
+    transientFailures: [],
+  };
+  if (!deps.alertOnReplay && (entry.origin === 'backfill' || entry.origin === 'eventbridge-replay')) {
+    report.skippedReason = `${entry.origin} entries do not alert`;
+    return report;
+  }
+  for (const notifier of deps.notifiers) {
+    if (!notifier.wants(entry)) continue;
+    const previous = entry.delivery?.[notifier.channel];
+    if (previous?.status === 'delivered') {
+      report.alreadyDelivered.push(notifier.channel);
+      continue;
+    }
+    if (previous?.status === 'failed' && previous.error?.startsWith('permanent:')) continue;
+    const attempts = (previous?.attempts ?? 0) + 1;
+    try {
+      await notifier.send(entry);
+      await deps.store.markDelivery(entry.eventId, notifier.channel, {
+        status: 'delivered',
+        at: deps.clock.now().toISOString(),
+        attempts,
+      });
+      report.delivered.push(notifier.channel);
+    } catch (caught) {
+      const error = caught instanceof Error ? caught : new Error(String(caught));
+      const permanent = error instanceof PermanentDeliveryError;
+      await deps.store.markDelivery(entry.eventId, notifier.channel, {
+        status: 'failed',
+        at: deps.clock.now().toISOString(),
+        attempts,
+        error: `${permanent ? 'permanent' : 'transient'}: ${error.message}`.slice(0, 1000),
+      });
+      deps.logger.error(permanent ? 'delivery failed permanently' : 'delivery failed, will retry', {
+        eventId: entry.eventId,
+        channel: notifier.channel,
+        attempts,
+        error: describeError(error),
+      });
+      (permanent ? report.permanentFailures : report.transientFailures).push({ channel: notifier.channel, error });
+    }
+  }
+  return report;
+}
+
+/** The DynamoDB stream event shape the notify Lambda receives (only what it reads). */
+export interface StreamEvent {
+  Records: {
+    eventName?: string;
+    dynamodb?: {
+      SequenceNumber?: string;
+      Keys?: Record<string, unknown>;
+      NewImage?: Record<string, unknown>;
+    };
+  }[];
+}
+
+export interface BatchResponse {
+  batchItemFailures: { itemIdentifier: string }[];
+}
+
+/**
+ * The notify Lambda as a factory. Records are handled in stream order; at the first transient failure
+ * the handler stops and reports that record, so Lambda retries from there (bisecting as configured)
+ * and already-delivered channels are skipped on the retry.
+ */
+export function createNotifyHandler(deps: NotifyDeps): (event: StreamEvent) => Promise<BatchResponse> {
+  return async (event) => {
+    for (const record of event.Records) {
+      const sequenceNumber = record.dynamodb?.SequenceNumber ?? '';
+      if (record.eventName !== 'INSERT' || !record.dynamodb?.NewImage) continue;
+      const eventId = eventIdOfItem(unmarshall(record.dynamodb.NewImage as never));
+      if (!eventId) continue;
+      try {
+        const entry = await deps.store.get(eventId);
+        if (!entry) {
+          deps.logger.warn('stream record for an entry that is no longer in the ledger', { eventId });
+          continue;
+        }
+        const report = await deliverEntry(entry, deps);
+        if (report.transientFailures.length > 0) return { batchItemFailures: [{ itemIdentifier: sequenceNumber }] };
+      } catch (error) {
+        deps.logger.error('notify failed', { eventId, error });
+        return { batchItemFailures: [{ itemIdentifier: sequenceNumber }] };
+      }
+    }
+    return { batchItemFailures: [] };
+  };
+}

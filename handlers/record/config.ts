@@ -1,0 +1,38 @@
+/** The record Lambda's configuration, read once from its environment. */
+import { z } from 'zod';
+import { makeContext } from '../../rules/context';
+import type { DetectionContext } from '../../rules/types';
+import { DEFAULT_RETENTION_DAYS } from '../ledger/table';
+import { ConfigurationError, integerEnv, jsonEnv, requiredEnv } from '../shared/env';
+
+export interface RecordConfig {
+  tableName: string;
+  retentionDays: number;
+  context: DetectionContext;
+}
+
+const accountId = z.string().regex(/^\d{12}$/);
+const contextSchema = z
+  .object({
+    organizationAccountIds: z.array(accountId).default([]),
+    trustedAccountIds: z.array(accountId).default([]),
+    automationPrincipals: z.array(z.string()).default([]),
+    monitorResourcePrefix: z.string().min(1).default('iamwatch'),
+    accountNames: z.record(z.string(), z.string()).default({}),
+  })
+  .strict();
+
+export function readRecordConfig(env: Readonly<Record<string, string | undefined>>): RecordConfig {
+  const parsed = contextSchema.safeParse(jsonEnv(env, 'IAMWATCH_DETECTION_CONTEXT') ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigurationError(
+      `IAMWATCH_DETECTION_CONTEXT: ${issue?.path.join('.') || '(root)'} ${issue?.message ?? 'is invalid'}`,
+    );
+  }
+  return {
+    tableName: requiredEnv(env, 'IAMWATCH_TABLE_NAME'),
+    retentionDays: integerEnv(env, 'IAMWATCH_RETENTION_DAYS', DEFAULT_RETENTION_DAYS),
+    context: makeContext(parsed.data),
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * The record path shared by the Lambda and the CLI: validate → normalise → judge → conditional put.
+ * Pure decisions come from rules/; the only I/O is the ledger put.
+ */
+import { parseRecord } from '../../rules/cloudtrail/parse';
+import { judge } from '../../rules/engine';
+import { normalise } from '../../rules/normalise';
+import type { DetectionContext, EventBridgeEnvelope } from '../../rules/types';
+import type { Clock, EntryOrigin, LedgerStore, Logger, StoredEntry } from '../ports';
+
+export interface RecordDeps {
+  store: LedgerStore;
+  context: DetectionContext;
+  clock: Clock;
+  logger: Logger;
+}
+
+export interface RecordResult {
+  outcome: 'inserted' | 'duplicate';
+  entry: StoredEntry;
+  /** Detections that threw on this event (reported, never fatal). */
+  detectionErrors: { detectionId: string; error: Error }[];
+}
+
+/** An EventBridge envelope that is not a CloudTrail event iamwatch can record. */
+export class InvalidEventError extends Error {
+  override readonly name = 'InvalidEventError';
+}
+
+/**
+ * Records one CloudTrail event delivered in an EventBridge envelope. Idempotent on eventID: a second
+ * delivery returns `duplicate` and changes nothing. Invalid input throws `InvalidRecordError` /
+ * `InvalidEventError`; ledger I/O errors propagate unchanged so the platform can retry.
+ */
+export async function recordEnvelope(
+  envelope: EventBridgeEnvelope,
+  origin: EntryOrigin,
+  deps: RecordDeps,
+): Promise<RecordResult> {
+  const record = parseRecord(envelope.detail);
+  const event = normalise(record, deps.context);
+  const verdict = judge(event, deps.context);
+  for (const failure of verdict.errors) {
+    deps.logger.error('detection failed', {
+      detectionId: failure.detectionId,
+      eventId: record.eventID,
+      eventName: record.eventName,
+      error: failure.error,
+    });
+  }
+  const entry: StoredEntry = { ...verdict.entry, origin, recordedAt: deps.clock.now().toISOString() };
+  const { outcome } = await deps.store.putIfAbsent(entry, record);
+  return { outcome, entry, detectionErrors: verdict.errors };
+}
+
+/** Where an envelope came from: EventBridge archive replays carry `replay-name`. */
+export function originOf(envelope: { 'replay-name'?: unknown }, fallback: EntryOrigin): EntryOrigin {
+  return typeof envelope['replay-name'] === 'string' ? 'eventbridge-replay' : fallback;
+}
+
+export function asEnvelope(event: unknown): EventBridgeEnvelope {
+  if (event === null || typeof event !== 'object' || Array.isArray(event)) {
+    throw new InvalidEventError('Expected an EventBridge event object');
+  }
+  const candidate = event as Partial<EventBridgeEnvelope>;
+  if (
+    typeof candidate['detail-type'] !== 'string' ||
+    typeof candidate.detail !== 'object' ||
+    !candidate.detail
+  ) {
+    throw new InvalidEventError('Expected an EventBridge event with "detail-type" and a "detail" object');
+  }
+  return candidate as EventBridgeEnvelope;
+}

@@ -1,0 +1,175 @@
+/**
+ * Turns the text of one input (a file, stdin) into CloudTrail records in their EventBridge
+ * envelopes. Pure: no file system; `handlers/input/read.ts` supplies the text.
+ *
+ * Accepted shapes: a single record, a `{"Records": […]}` log file as CloudTrail writes to S3, an
+ * EventBridge envelope, an array of any of those, a LookupEvents event (`CloudTrailEvent` JSON string)
+ * or response (`{"Events": […]}`), and JSON lines of any of those.
+ */
+import type { CloudTrailRecord, EventBridgeEnvelope } from '../types';
+import { adoptEnvelope, isEnvelopeLike, toEnvelope } from './envelope';
+import { InvalidRecordError, isPlainObject, parseRecord } from './schema';
+
+export { InvalidRecordError, parseRecord } from './schema';
+
+/** Where an item came from. `record` and `line` are 1-based. */
+export interface InputLocation {
+  source: string;
+  /** Position in a `Records` / `Events` array or top-level array. */
+  record?: number;
+  /** Line of a JSON-lines input. */
+  line?: number;
+}
+
+/** One record read from input, or the reason one could not be read. */
+export type ParsedItem =
+  | { ok: true; record: CloudTrailRecord; envelope: EventBridgeEnvelope; location: InputLocation }
+  | { ok: false; error: InvalidRecordError; location: InputLocation };
+
+/**
+ * Yields every record in `text`, in input order. One bad record yields an error item and never stops
+ * the others; text that is not JSON (nor JSON lines) yields a single error item for the whole source.
+ */
+export function* parseInputText(text: string, source: string): Generator<ParsedItem> {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  if (body.trim().length === 0) {
+    yield failure(new InvalidRecordError('input is empty'), { source });
+    return;
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch (error) {
+    if (looksLikeJsonLines(body)) {
+      yield* parseJsonLines(body, source);
+    } else {
+      yield failure(new InvalidRecordError(`malformed JSON: ${messageOf(error)}`, { cause: error }), {
+        source,
+      });
+    }
+    return;
+  }
+  yield* itemsOf(value, { source });
+}
+
+function* parseJsonLines(body: string, source: string): Generator<ParsedItem> {
+  let lineNumber = 0;
+  let start = 0;
+  while (start <= body.length) {
+    const end = body.indexOf('\n', start);
+    const line = body.slice(start, end < 0 ? body.length : end);
+    lineNumber++;
+    start = end < 0 ? body.length + 1 : end + 1;
+    if (line.trim().length === 0) continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (error) {
+      yield failure(new InvalidRecordError(`malformed JSON: ${messageOf(error)}`, { cause: error }), {
+        source,
+        line: lineNumber,
+      });
+      continue;
+    }
+    yield* itemsOf(value, { source, line: lineNumber });
+  }
+}
+
+/** Expands containers (`Records`, `Events`, arrays) into their records. */
+function* itemsOf(value: unknown, location: InputLocation): Generator<ParsedItem> {
+  const list = containerOf(value);
+  if (list === undefined) {
+    yield itemOf(value, location);
+    return;
+  }
+  for (let i = 0; i < list.length; i++) {
+    yield itemOf(list[i], { ...location, record: i + 1 });
+  }
+}
+
+function containerOf(value: unknown): unknown[] | undefined {
+  if (Array.isArray(value)) return value;
+  if (!isPlainObject(value)) return undefined;
+  if (Array.isArray(value.Records)) return value.Records;
+  if (Array.isArray(value.Events) && !('eventID' in value)) return value.Events;
+  return undefined;
+}
+
+function itemOf(value: unknown, location: InputLocation): ParsedItem {
+  try {
+    if (isPlainObject(value)) {
+      if (isEnvelopeLike(value)) {
+        return { ok: true, ...fromEnvelope(value), location };
+      }
+      if (typeof value.CloudTrailEvent === 'string') {
+        const record = parseRecord(parseEmbedded(value.CloudTrailEvent));
+        return { ok: true, record, envelope: toEnvelope(record), location };
+      }
+    }
+    const record = parseRecord(value);
+    return { ok: true, record, envelope: toEnvelope(record), location };
+  } catch (error) {
+    if (error instanceof InvalidRecordError) return failure(error, location);
+    throw error;
+  }
+}
+
+function fromEnvelope(value: Record<string, unknown>): {
+  record: CloudTrailRecord;
+  envelope: EventBridgeEnvelope;
+} {
+  let record: CloudTrailRecord;
+  try {
+    record = parseRecord(value.detail);
+  } catch (error) {
+    if (error instanceof InvalidRecordError) {
+      const field = error.field ? `detail.${error.field}` : 'detail';
+      throw new InvalidRecordError(`EventBridge event: ${error.message}`, { field, cause: error });
+    }
+    throw error;
+  }
+  return { record, envelope: adoptEnvelope(value, record) };
+}
+
+/** LookupEvents returns each record as a JSON string in `CloudTrailEvent`. */
+function parseEmbedded(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new InvalidRecordError(`"CloudTrailEvent" is not valid JSON: ${messageOf(error)}`, {
+      field: 'CloudTrailEvent',
+      cause: error,
+    });
+  }
+}
+
+/**
+ * Text that is not one JSON value is JSON lines when one of its first lines is a JSON object by
+ * itself; a broken pretty-printed document never has such a line (`{`, `"key": …,` do not parse).
+ */
+function looksLikeJsonLines(body: string): boolean {
+  let start = 0;
+  let tried = 0;
+  while (start < body.length && tried < 10) {
+    const end = body.indexOf('\n', start);
+    const line = body.slice(start, end < 0 ? body.length : end).trim();
+    start = end < 0 ? body.length : end + 1;
+    if (line.length === 0) continue;
+    tried++;
+    if (line.charCodeAt(0) !== 0x7b) continue;
+    try {
+      if (isPlainObject(JSON.parse(line))) return true;
+    } catch {
+      // Not this line; keep looking.
+    }
+  }
+  return false;
+}
+
+function failure(error: InvalidRecordError, location: InputLocation): ParsedItem {
+  return { ok: false, error, location };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

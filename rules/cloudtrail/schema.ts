@@ -1,0 +1,239 @@
+/**
+ * Edge validation of one CloudTrail record. Hand-written checks rather than a schema library because
+ * replay runs this over hundreds of thousands of records and must stay close to the cost of
+ * `JSON.parse`; the record is validated in place and returned as is (never deep-copied).
+ */
+import type { CloudTrailRecord } from '../types';
+
+/** A value that is not a CloudTrail record iamwatch can record. Location is added by the caller. */
+export class InvalidRecordError extends Error {
+  override readonly name = 'InvalidRecordError';
+  /** The offending field (`eventID`, `userIdentity.type` …), when one field is to blame. */
+  readonly field?: string;
+  constructor(message: string, options?: { field?: string; cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    if (options?.field) this.field = options.field;
+  }
+}
+
+/**
+ * Upper bounds for fields AWS itself fills (attackers do not choose them). A longer value means the
+ * input is not a CloudTrail record, and would break ledger keys (DynamoDB keys ≤ 2 KB).
+ */
+export const FIELD_LIMITS = {
+  eventID: 128,
+  eventName: 128,
+  eventSource: 128,
+  eventTime: 64,
+  eventType: 64,
+  awsRegion: 64,
+  recipientAccountId: 64,
+} as const;
+
+const REQUIRED = ['eventID', 'eventName', 'eventSource'] as const;
+/** String fields iamwatch interprets: anything but a string (or null, read as absent) is rejected. */
+const INTERPRETED_STRINGS = [
+  'eventType',
+  'awsRegion',
+  'recipientAccountId',
+  'sourceIPAddress',
+  'userAgent',
+  'errorCode',
+  'errorMessage',
+  'vpcEndpointId',
+] as const;
+/** String fields iamwatch only carries along: a scalar written by a log pipeline is turned back into text. */
+const CARRIED_STRINGS = [
+  'eventVersion',
+  'eventCategory',
+  'requestID',
+  'sessionCredentialFromConsole',
+  'vpcEndpointAccountId',
+] as const;
+const OPTIONAL_BOOLEANS = ['readOnly', 'managementEvent'] as const;
+const NULLABLE_OBJECTS = [
+  'requestParameters',
+  'responseElements',
+  'additionalEventData',
+  'serviceEventDetails',
+] as const;
+const IDENTITY_STRINGS = [
+  'type',
+  'principalId',
+  'arn',
+  'accountId',
+  'accessKeyId',
+  'userName',
+  'invokedBy',
+] as const;
+
+/** `2024-08-01T13:33:28Z`, with optional fraction and offset: what CloudTrail and EventBridge write. */
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/;
+/**
+ * `2024-06-02 20:16:22.000000000` or `2022-09-15 13:45:24`: the same UTC instant as re-rendered by
+ * log pipelines (Panther, Athena exports). Accepted and rewritten to CloudTrail's own form.
+ */
+const SPACED_TIME = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(?:\.\d{1,9})?Z?$/;
+
+/**
+ * Validates a single CloudTrail record and returns it typed, without copying it.
+ *
+ * CloudTrail's own output passes untouched. Records re-rendered by log pipelines (Panther, Athena and
+ * SIEM exports) are repaired on a shallow copy, never by mutating the input: a space-separated UTC
+ * `eventTime` becomes ISO 8601, `null` optional fields become absent, nested objects serialised as
+ * JSON text are parsed back, and scalars in pass-through text fields become text.
+ *
+ * @throws InvalidRecordError naming the missing or malformed field.
+ */
+export function parseRecord(value: unknown): CloudTrailRecord {
+  if (!isPlainObject(value)) {
+    throw new InvalidRecordError(`expected a CloudTrail record object, got ${describe(value)}`);
+  }
+  for (const field of REQUIRED) requireString(value, field);
+  let patch: Record<string, unknown> | undefined;
+  const repair = (field: string, repaired: unknown): void => {
+    patch ??= {};
+    patch[field] = repaired;
+  };
+
+  const eventTime = parseEventTime(value.eventTime);
+  if (eventTime !== value.eventTime) repair('eventTime', eventTime);
+  for (const field of INTERPRETED_STRINGS) {
+    const fieldValue = value[field];
+    if (fieldValue === undefined || typeof fieldValue === 'string') continue;
+    if (fieldValue === null) repair(field, undefined);
+    else throw new InvalidRecordError(`"${field}" must be a string, got ${describe(fieldValue)}`, { field });
+  }
+  checkLength(value, 'eventType');
+  checkLength(value, 'awsRegion');
+  checkLength(value, 'recipientAccountId');
+  for (const field of CARRIED_STRINGS) {
+    const fieldValue = value[field];
+    if (fieldValue === undefined || typeof fieldValue === 'string') continue;
+    if (fieldValue === null) repair(field, undefined);
+    else if (typeof fieldValue === 'boolean' || typeof fieldValue === 'number')
+      repair(field, String(fieldValue));
+    else throw new InvalidRecordError(`"${field}" must be a string, got ${describe(fieldValue)}`, { field });
+  }
+  for (const field of OPTIONAL_BOOLEANS) {
+    const fieldValue = value[field];
+    if (fieldValue === undefined || typeof fieldValue === 'boolean') continue;
+    if (fieldValue === null) repair(field, undefined);
+    else if (fieldValue === 'true' || fieldValue === 'false') repair(field, fieldValue === 'true');
+    else throw new InvalidRecordError(`"${field}" must be a boolean, got ${describe(fieldValue)}`, { field });
+  }
+  for (const field of NULLABLE_OBJECTS) {
+    const fieldValue = value[field];
+    if (fieldValue === undefined || fieldValue === null || isPlainObject(fieldValue)) continue;
+    repair(field, objectFromText(field, fieldValue));
+  }
+  if (value.tlsDetails === null) repair('tlsDetails', undefined);
+  else if (value.tlsDetails !== undefined && !isPlainObject(value.tlsDetails)) {
+    repair('tlsDetails', objectFromText('tlsDetails', value.tlsDetails));
+  }
+  checkIdentity(value.userIdentity);
+
+  const record = value as CloudTrailRecord;
+  return patch ? { ...record, ...patch } : record;
+}
+
+/** Accepts an object serialised as JSON text (how some pipelines store nested maps). */
+function objectFromText(field: string, value: unknown): Record<string, unknown> {
+  if (typeof value === 'string') {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(value);
+    } catch (error) {
+      throw new InvalidRecordError(`"${field}" must be an object, got text that is not JSON`, {
+        field,
+        cause: error,
+      });
+    }
+    if (isPlainObject(parsed)) return parsed;
+  }
+  throw new InvalidRecordError(`"${field}" must be an object, got ${describe(value)}`, { field });
+}
+
+function requireString(value: Record<string, unknown>, field: (typeof REQUIRED)[number]): void {
+  const fieldValue = value[field];
+  if (fieldValue === undefined || fieldValue === null) {
+    throw new InvalidRecordError(`missing required field "${field}"`, { field });
+  }
+  if (typeof fieldValue !== 'string') {
+    throw new InvalidRecordError(`"${field}" must be a string, got ${describe(fieldValue)}`, { field });
+  }
+  if (fieldValue.length === 0) throw new InvalidRecordError(`"${field}" is empty`, { field });
+  checkLength(value, field);
+}
+
+function checkLength(value: Record<string, unknown>, field: keyof typeof FIELD_LIMITS): void {
+  const fieldValue = value[field];
+  const limit = FIELD_LIMITS[field];
+  if (typeof fieldValue === 'string' && fieldValue.length > limit) {
+    throw new InvalidRecordError(`"${field}" is ${fieldValue.length} characters long (limit ${limit})`, {
+      field,
+    });
+  }
+}
+
+/** Returns the event time in ISO 8601, or throws. */
+function parseEventTime(value: unknown): string {
+  const field = 'eventTime';
+  if (value === undefined || value === null)
+    throw new InvalidRecordError('missing required field "eventTime"', { field });
+  if (typeof value !== 'string') {
+    throw new InvalidRecordError(`"eventTime" must be a string, got ${describe(value)}`, { field });
+  }
+  if (value.length > FIELD_LIMITS.eventTime) {
+    throw new InvalidRecordError(
+      `"eventTime" is ${value.length} characters long (limit ${FIELD_LIMITS.eventTime})`,
+      {
+        field,
+      },
+    );
+  }
+  let iso = value;
+  if (!ISO_TIME.test(value)) {
+    const spaced = SPACED_TIME.exec(value);
+    if (!spaced) throw new InvalidRecordError(`"eventTime" is not an ISO 8601 time: "${value}"`, { field });
+    iso = `${spaced[1]}T${spaced[2]}Z`;
+  }
+  // The pattern admits month 13 or hour 25; the date parser does not.
+  if (Number.isNaN(Date.parse(iso))) {
+    throw new InvalidRecordError(`"eventTime" is not a valid time: "${value}"`, { field });
+  }
+  return iso;
+}
+
+function checkIdentity(identity: unknown): void {
+  if (identity === undefined) return;
+  if (!isPlainObject(identity)) {
+    throw new InvalidRecordError(`"userIdentity" must be an object, got ${describe(identity)}`, {
+      field: 'userIdentity',
+    });
+  }
+  for (const key of IDENTITY_STRINGS) {
+    const fieldValue = identity[key];
+    if (fieldValue !== undefined && typeof fieldValue !== 'string') {
+      const field = `userIdentity.${key}`;
+      throw new InvalidRecordError(`"${field}" must be a string, got ${describe(fieldValue)}`, { field });
+    }
+  }
+  const sessionContext = identity.sessionContext;
+  if (sessionContext !== undefined && !isPlainObject(sessionContext)) {
+    const field = 'userIdentity.sessionContext';
+    throw new InvalidRecordError(`"${field}" must be an object, got ${describe(sessionContext)}`, { field });
+  }
+}
+
+/** A JSON object (not an array, not null). */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object' || typeof value === 'undefined') return `an ${typeof value}`;
+  return `a ${typeof value}`;
+}

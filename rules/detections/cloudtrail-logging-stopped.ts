@@ -1,0 +1,85 @@
+import { actors, cloudTrailCall } from '../examples';
+import {
+  ATTACK,
+  actorLabel,
+  apiReference,
+  attackReference,
+  defineDetection,
+  succeeded,
+  targetLabel,
+} from './define';
+
+const STOPS = new Set(['StopLogging', 'DeleteTrail']);
+
+/**
+ * CloudTrail stopped or reconfigured. Stopping or deleting a trail is critical (iamwatch itself goes
+ * blind); updates and event-selector changes are high because they can quietly narrow what is logged.
+ */
+export const cloudtrailLoggingStopped = defineDetection({
+  id: 'cloudtrail-logging-stopped',
+  title: (e) => {
+    const verb: Record<string, string> = {
+      StopLogging: 'stopped',
+      DeleteTrail: 'deleted',
+      UpdateTrail: 'updated',
+      PutEventSelectors: 'had its event selectors changed',
+    };
+    return `CloudTrail trail ${targetLabel(e.target)} ${verb[e.eventName] ?? 'changed'} by ${actorLabel(e.actor)}`;
+  },
+  severity: 'critical',
+  severities: ['critical', 'high'],
+  severityOf: (e) => (STOPS.has(e.eventName) ? 'critical' : 'high'),
+  description:
+    'A CloudTrail trail was stopped or deleted (critical), or updated / its event selectors changed ' +
+    '(high). EventBridge only receives API events while a trail logs, so stopping the organization ' +
+    'trail blinds iamwatch as well as the audit log.',
+  runbook: [
+    '1. Restart logging immediately if it was stopped (StartLogging) or recreate the trail.',
+    '2. For updates: compare the trail configuration and event selectors with the baseline (management events, all regions).',
+    '3. Everything between stop and restart is unobserved: review the actor and any activity you can find (S3 data, Config, GuardDuty).',
+  ].join('\n'),
+  references: [
+    apiReference.cloudTrail('StopLogging'),
+    apiReference.cloudTrail('DeleteTrail'),
+    apiReference.cloudTrail('PutEventSelectors'),
+    attackReference(ATTACK.disableCloudLogs),
+  ],
+  mitre: [ATTACK.disableCloudLogs],
+  falsePositives: ['Planned trail migrations (e.g. to an organization trail) by the platform team.'],
+  trigger: {
+    sources: ['aws.cloudtrail'],
+    eventNames: ['StopLogging', 'DeleteTrail', 'UpdateTrail', 'PutEventSelectors'],
+  },
+  match: (e) => succeeded(e),
+  examples: [
+    {
+      name: 'the organization trail stopped',
+      expect: true,
+      severity: 'critical',
+      event: cloudTrailCall('StopLogging', {
+        request: { name: 'arn:aws:cloudtrail:us-east-1:111122223333:trail/org-trail' },
+      }),
+    },
+    {
+      name: 'event selectors changed',
+      expect: true,
+      severity: 'high',
+      event: cloudTrailCall('PutEventSelectors', {
+        actor: actors.sso,
+        request: {
+          trailName: 'org-trail',
+          eventSelectors: [{ readWriteType: 'ReadOnly', includeManagementEvents: true }],
+        },
+      }),
+    },
+    {
+      name: 'a refused StopLogging (near miss)',
+      expect: false,
+      event: cloudTrailCall('StopLogging', {
+        actor: actors.bob,
+        request: { name: 'org-trail' },
+        errorCode: 'AccessDenied',
+      }),
+    },
+  ],
+});

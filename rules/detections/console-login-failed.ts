@@ -1,0 +1,64 @@
+import { actors, iamUser, rootUser, signinEvent } from '../examples';
+import { HIDDEN_VALUE } from '../target';
+import { ATTACK, actorLabel, attackReference, defineDetection } from './define';
+
+/** A failed console sign-in; medium for the root user. */
+export const consoleLoginFailed = defineDetection({
+  id: 'console-login-failed',
+  title: (e) => {
+    const who =
+      e.actor.type === 'Root'
+        ? 'the root user'
+        : e.actor.name === HIDDEN_VALUE
+          ? 'an unknown user name'
+          : actorLabel(e.actor);
+    return `Failed console sign-in for ${who}${e.sourceIp ? ` from ${e.sourceIp}` : ''}`;
+  },
+  severity: 'low',
+  severities: ['low', 'medium'],
+  severityOf: (e) => (e.actor.type === 'Root' ? 'medium' : 'low'),
+  description:
+    'A console sign-in failed (wrong password, wrong MFA code, unknown user). One is a typo; a series ' +
+    'is password guessing. CloudTrail hides the user name when it does not exist, because users sometimes ' +
+    'type their password into the user-name field.',
+  runbook: [
+    '1. Look for repeats from the same IP or against the same user (`iamwatch history --event ConsoleLogin --ip <ip>`).',
+    '2. For root: confirm with the owner of the root credentials; check that root MFA is enabled.',
+    '3. For bursts: consider blocking the IP and forcing password resets for the targeted users.',
+  ].join('\n'),
+  references: [
+    'https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-aws-console-sign-in-events.html',
+    attackReference(ATTACK.bruteForce),
+  ],
+  mitre: [ATTACK.bruteForce],
+  falsePositives: ['Mistyped passwords and expired MFA codes.'],
+  trigger: { sources: ['aws.signin'], eventNames: ['ConsoleLogin'] },
+  match: (e) => e.result === 'failure',
+  examples: [
+    {
+      name: 'bob mistypes his password',
+      expect: true,
+      severity: 'low',
+      event: signinEvent('ConsoleLogin', { actor: actors.bob, result: 'Failure' }),
+    },
+    {
+      name: 'a failed root sign-in',
+      expect: true,
+      severity: 'medium',
+      event: signinEvent('ConsoleLogin', { actor: rootUser(), result: 'Failure' }),
+    },
+    {
+      name: 'a sign-in for a user name that does not exist',
+      expect: true,
+      event: signinEvent('ConsoleLogin', {
+        actor: { type: 'IAMUser', accountId: '111122223333', userName: HIDDEN_VALUE },
+        result: 'Failure',
+      }),
+    },
+    {
+      name: 'a successful sign-in (near miss)',
+      expect: false,
+      event: signinEvent('ConsoleLogin', { actor: iamUser('carol'), mfaUsed: 'Yes' }),
+    },
+  ],
+});

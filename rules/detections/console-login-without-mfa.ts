@@ -1,0 +1,56 @@
+import { actors, signinEvent } from '../examples';
+import { ATTACK, actorLabel, attackReference, defineDetection, succeeded } from './define';
+
+/**
+ * An IAM user signed in with a password only. SSO and SAML sessions are excluded: their MFA is
+ * enforced by the identity provider and CloudTrail always writes MFAUsed "No" for them.
+ */
+export const consoleLoginWithoutMfa = defineDetection({
+  id: 'console-login-without-mfa',
+  title: (e) =>
+    `Console sign-in without MFA by IAM user ${actorLabel(e.actor)}${e.sourceIp ? ` from ${e.sourceIp}` : ''}`,
+  severity: 'medium',
+  description:
+    'An IAM user signed in to the console without MFA. A password alone is phishable and guessable; ' +
+    'console access should require MFA.',
+  runbook: [
+    '1. Check that the sign-in came from the user (source IP, time, user agent).',
+    '2. Ask the user to enrol MFA; consider a policy that denies everything without aws:MultiFactorAuthPresent.',
+    '3. If the sign-in is not theirs: reset the password, revoke sessions, review their recent activity.',
+  ].join('\n'),
+  references: [
+    'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa.html',
+    'https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-aws-console-sign-in-events.html',
+    attackReference(ATTACK.validCloudAccounts),
+  ],
+  mitre: [ATTACK.validCloudAccounts],
+  falsePositives: ['Users not yet enrolled in MFA during onboarding.'],
+  trigger: { sources: ['aws.signin'], eventNames: ['ConsoleLogin'] },
+  match: (e) =>
+    succeeded(e) &&
+    e.actor.type === 'IAMUser' &&
+    e.actor.mfa === false &&
+    e.additionalEventData.SamlProviderArn === undefined,
+  examples: [
+    {
+      name: 'alice signs in with a password only',
+      expect: true,
+      event: signinEvent('ConsoleLogin', { actor: actors.alice, mfaUsed: 'No' }),
+    },
+    {
+      name: 'an Identity Center session always says MFAUsed No (near miss)',
+      expect: false,
+      event: signinEvent('ConsoleLogin', { actor: actors.sso, mfaUsed: 'No' }),
+    },
+    {
+      name: 'alice signs in with MFA',
+      expect: false,
+      event: signinEvent('ConsoleLogin', { actor: actors.alice, mfaUsed: 'Yes' }),
+    },
+    {
+      name: 'a failed sign-in is not a sign-in',
+      expect: false,
+      event: signinEvent('ConsoleLogin', { actor: actors.alice, mfaUsed: 'No', result: 'Failure' }),
+    },
+  ],
+});

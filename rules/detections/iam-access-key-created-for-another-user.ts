@@ -1,0 +1,83 @@
+import { actors, assumedRole, iamCall } from '../examples';
+import { isSamePrincipal } from '../target';
+import {
+  ATTACK,
+  actorLabel,
+  apiReference,
+  attackReference,
+  defineDetection,
+  succeeded,
+  targetLabel,
+} from './define';
+
+/**
+ * Someone mints an access key for a different user: the textbook way to keep access through
+ * another identity. The target is the key's user; an assumed-role session is never that user,
+ * whatever its session name (the comparison Sigma's rule got wrong).
+ */
+export const iamAccessKeyCreatedForAnotherUser = defineDetection({
+  id: 'iam-access-key-created-for-another-user',
+  title: (e) => `Access key created for ${targetLabel(e.target)} by ${actorLabel(e.actor)}`,
+  severity: 'high',
+  description:
+    'An access key was created for an IAM user by a different principal. Attackers with IAM rights ' +
+    'mint keys for existing (often privileged or dormant) users to keep access that survives the ' +
+    'loss of their original foothold.',
+  runbook: [
+    '1. Ask the actor why they created a key for this user; keys for service users should come from the pipeline that owns them.',
+    '2. Check whether the target user is privileged and whether the key has been used since (GetAccessKeyLastUsed).',
+    '3. If unexpected: deactivate and delete the new key, then investigate the actor as compromised.',
+  ].join('\n'),
+  references: [
+    apiReference.iam('CreateAccessKey'),
+    'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html',
+    attackReference(ATTACK.additionalCloudCredentials),
+  ],
+  mitre: [ATTACK.additionalCloudCredentials, ATTACK.accountManipulation],
+  falsePositives: [
+    'Administrators provisioning keys for service users (prefer automation principals, which are labelled).',
+  ],
+  trigger: { sources: ['aws.iam'], eventNames: ['CreateAccessKey'] },
+  match: (e) => succeeded(e) && e.target?.type === 'user' && !isSamePrincipal(e.actor, e.target),
+  examples: [
+    {
+      name: 'alice mints a key for bob',
+      expect: true,
+      severity: 'high',
+      event: iamCall('CreateAccessKey', {
+        actor: actors.alice,
+        request: { userName: 'bob' },
+        response: { accessKey: { userName: 'bob', accessKeyId: 'AKIANEWBOBKEY', status: 'Active' } },
+      }),
+    },
+    {
+      name: 'a role session named "bob" mints a key for IAM user bob: different principals',
+      expect: true,
+      event: iamCall('CreateAccessKey', { actor: actors.bobRoleSession, request: { userName: 'bob' } }),
+    },
+    {
+      name: 'bob mints his own key (near miss)',
+      expect: false,
+      event: iamCall('CreateAccessKey', { actor: actors.bob, request: { userName: 'bob' } }),
+    },
+    {
+      name: 'bob mints his own key spelling his name in another case (IAM names are case-insensitive)',
+      expect: false,
+      event: iamCall('CreateAccessKey', { actor: actors.bob, request: { userName: 'Bob' } }),
+    },
+    {
+      name: 'bob mints his own key without naming himself',
+      expect: false,
+      event: iamCall('CreateAccessKey', { actor: actors.bob }),
+    },
+    {
+      name: 'refused attempt for another user',
+      expect: false,
+      event: iamCall('CreateAccessKey', {
+        actor: assumedRole('intruder', 'i-0abc'),
+        request: { userName: 'bob' },
+        errorCode: 'AccessDenied',
+      }),
+    },
+  ],
+});

@@ -1,0 +1,70 @@
+import { actors, iamCall } from '../examples';
+import { isRootTarget, isSamePrincipal } from '../target';
+import { ATTACK, actorLabel, apiReference, attackReference, defineDetection, succeeded } from './define';
+
+const accessKeyId = (response: Record<string, unknown>): string | undefined => {
+  const key = response.accessKey;
+  if (key === null || typeof key !== 'object') return undefined;
+  const id = (key as Record<string, unknown>).accessKeyId;
+  return typeof id === 'string' ? id : undefined;
+};
+
+/** An IAM user mints an access key for itself: a new long-term credential. */
+export const iamAccessKeyCreated = defineDetection({
+  id: 'iam-access-key-created',
+  title: (e) => {
+    const id = accessKeyId(e.response);
+    return `Access key ${id ? `${id} ` : ''}created by ${actorLabel(e.actor)} for itself`;
+  },
+  severity: 'medium',
+  description:
+    'An IAM user created an access key for itself. Access keys are long-term credentials that work ' +
+    'from anywhere until rotated; a stolen console session often mints one to keep access.',
+  runbook: [
+    '1. Ask the user whether they created the key, from where, and what for.',
+    '2. Compare the source IP and user agent with their usual ones (`iamwatch history --actor <user>`).',
+    '3. If not theirs: deactivate the key (UpdateAccessKey Inactive), reset the password, revoke sessions.',
+  ].join('\n'),
+  references: [
+    apiReference.iam('CreateAccessKey'),
+    'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html',
+    attackReference(ATTACK.additionalCloudCredentials),
+  ],
+  mitre: [ATTACK.additionalCloudCredentials],
+  falsePositives: ['Developers rotating their own keys.'],
+  trigger: { sources: ['aws.iam'], eventNames: ['CreateAccessKey'] },
+  match: (e) => succeeded(e) && !!e.target && !isRootTarget(e.target) && isSamePrincipal(e.actor, e.target),
+  examples: [
+    {
+      name: 'bob creates his own key (no userName in the request)',
+      expect: true,
+      event: iamCall('CreateAccessKey', {
+        actor: actors.bob,
+        response: { accessKey: { userName: 'bob', accessKeyId: 'AKIANEWBOBKEY', status: 'Active' } },
+      }),
+    },
+    {
+      name: 'bob creates his own key naming himself',
+      expect: true,
+      event: iamCall('CreateAccessKey', { actor: actors.bob, request: { userName: 'bob' } }),
+    },
+    {
+      name: 'alice creates a key for bob is not "for itself" (near miss)',
+      expect: false,
+      event: iamCall('CreateAccessKey', { actor: actors.alice, request: { userName: 'bob' } }),
+    },
+    {
+      name: 'root creating its own key has its own detection',
+      expect: false,
+      event: iamCall('CreateAccessKey', {
+        actor: actors.root,
+        response: { accessKey: { accessKeyId: 'AKIAROOT' } },
+      }),
+    },
+    {
+      name: 'bob hits the two-key limit',
+      expect: false,
+      event: iamCall('CreateAccessKey', { actor: actors.bob, errorCode: 'LimitExceeded' }),
+    },
+  ],
+});

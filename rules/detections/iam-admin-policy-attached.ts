@@ -1,0 +1,110 @@
+import { actors, iamCall } from '../examples';
+import { isAdminManagedPolicyArn } from '../policy';
+import {
+  ATTACK,
+  actorLabel,
+  apiReference,
+  attackReference,
+  defineDetection,
+  succeeded,
+  targetLabel,
+} from './define';
+
+const ATTACH_CALLS = ['AttachUserPolicy', 'AttachGroupPolicy', 'AttachRolePolicy'];
+
+/**
+ * AdministratorAccess, IAMFullAccess or PowerUserAccess attached to a principal. Critical on users
+ * and groups (people, long-term credentials); high on roles, where admin is more often by design.
+ */
+export const iamAdminPolicyAttached = defineDetection({
+  id: 'iam-admin-policy-attached',
+  title: (e) =>
+    `${policyName(e.policyArn)} attached to ${e.target?.type ?? 'principal'} ${targetLabel(e.target)} by ${actorLabel(e.actor)}`,
+  severity: 'critical',
+  severities: ['critical', 'high'],
+  severityOf: (e) => (e.target?.type === 'role' ? 'high' : 'critical'),
+  description:
+    'An AWS managed administrator policy (AdministratorAccess, IAMFullAccess or PowerUserAccess) was ' +
+    'attached to a user, group or role. The principal can now do (nearly) anything, including grant ' +
+    'itself more.',
+  runbook: [
+    '1. Confirm the grant with the actor and the access-management process; admin should go through Identity Center permission sets.',
+    '2. For a role, read its trust policy: who can now assume an administrator?',
+    '3. If unexpected: detach the policy, review everything the principal did since (`iamwatch history --actor …`), investigate the actor.',
+  ].join('\n'),
+  references: [
+    apiReference.iam('AttachUserPolicy'),
+    apiReference.iam('AttachRolePolicy'),
+    'https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AdministratorAccess.html',
+    attackReference(ATTACK.additionalCloudRoles),
+  ],
+  mitre: [ATTACK.additionalCloudRoles, ATTACK.validCloudAccounts],
+  falsePositives: [
+    'Identity Center provisioning an admin permission set attaches AdministratorAccess to its AWSReservedSSO_ role (high, on a role).',
+    'Bootstrap of deployment roles (e.g. CDK) by infrastructure pipelines (labelled automation).',
+  ],
+  trigger: { sources: ['aws.iam'], eventNames: ATTACH_CALLS },
+  match: (e) => succeeded(e) && isAdminManagedPolicyArn(e.policyArn),
+  examples: [
+    {
+      name: 'AdministratorAccess attached to a user',
+      expect: true,
+      severity: 'critical',
+      event: iamCall('AttachUserPolicy', {
+        request: { userName: 'bob', policyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' },
+      }),
+    },
+    {
+      name: 'IAMFullAccess attached to a group',
+      expect: true,
+      severity: 'critical',
+      event: iamCall('AttachGroupPolicy', {
+        request: { groupName: 'developers', policyArn: 'arn:aws:iam::aws:policy/IAMFullAccess' },
+      }),
+    },
+    {
+      name: 'AdministratorAccess attached to a role',
+      expect: true,
+      severity: 'high',
+      event: iamCall('AttachRolePolicy', {
+        request: { roleName: 'ci', policyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' },
+      }),
+    },
+    {
+      name: 'AdministratorAccess attached to a role by CloudFormation is lowered one step',
+      expect: true,
+      severity: 'medium',
+      event: iamCall('AttachRolePolicy', {
+        actor: actors.cloudformation,
+        request: { roleName: 'ci', policyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' },
+      }),
+    },
+    {
+      name: 'ReadOnlyAccess is not admin (near miss)',
+      expect: false,
+      event: iamCall('AttachUserPolicy', {
+        request: { userName: 'bob', policyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' },
+      }),
+    },
+    {
+      name: 'a customer policy merely named AdministratorAccess is not the AWS managed one',
+      expect: false,
+      event: iamCall('AttachUserPolicy', {
+        request: { userName: 'bob', policyArn: 'arn:aws:iam::111122223333:policy/AdministratorAccess' },
+      }),
+    },
+    {
+      name: 'refused attach of AdministratorAccess',
+      expect: false,
+      event: iamCall('AttachUserPolicy', {
+        actor: actors.bob,
+        request: { userName: 'bob', policyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' },
+        errorCode: 'AccessDenied',
+      }),
+    },
+  ],
+});
+
+function policyName(arn: string | undefined): string {
+  return arn?.slice(arn.lastIndexOf('/') + 1) || 'Admin policy';
+}

@@ -1,0 +1,81 @@
+import { actors, iamCall, policyJson } from '../examples';
+import { allowsAdmin, policyDocumentOf } from '../policy';
+import {
+  ATTACK,
+  actorLabel,
+  apiReference,
+  attackReference,
+  defineDetection,
+  requestText,
+  succeeded,
+  targetLabel,
+} from './define';
+
+/** The inline-policy calls: a policy embedded in one user, group or role. */
+export const PUT_INLINE_POLICY_CALLS = ['PutUserPolicy', 'PutGroupPolicy', 'PutRolePolicy'];
+
+/** An inline policy added or replaced (admin ones have their own, critical detection). */
+export const iamInlinePolicyAdded = defineDetection({
+  id: 'iam-inline-policy-added',
+  title: (e) => {
+    const name = requestText(e, 'policyName');
+    return `Inline policy${name ? ` ${name}` : ''} put on ${e.target?.type ?? 'principal'} ${targetLabel(e.target)} by ${actorLabel(e.actor)}`;
+  },
+  severity: 'medium',
+  description:
+    'An inline policy was added to (or replaced on) a user, group or role. Inline policies are ' +
+    'invisible in managed-policy inventories and a common way to grant permissions quietly.',
+  runbook: [
+    '1. Read the policy document in the raw record (`iamwatch history --target <name> --format json`).',
+    '2. Look for wildcards, iam:PassRole, sts:AssumeRole on `*`, or data-access grants out of line with the principal.',
+    '3. If unexpected: DeleteUserPolicy/DeleteRolePolicy/DeleteGroupPolicy and investigate the actor.',
+  ].join('\n'),
+  references: [
+    apiReference.iam('PutUserPolicy'),
+    apiReference.iam('PutRolePolicy'),
+    attackReference(ATTACK.additionalCloudRoles),
+  ],
+  mitre: [ATTACK.additionalCloudRoles],
+  falsePositives: ['Deployments that manage inline policies on workload roles (labelled automation).'],
+  trigger: { sources: ['aws.iam'], eventNames: PUT_INLINE_POLICY_CALLS },
+  match: (e) => succeeded(e) && !allowsAdmin(policyDocumentOf(e.request, 'policyDocument')),
+  examples: [
+    {
+      name: 'a narrowly scoped inline policy on a role',
+      expect: true,
+      event: iamCall('PutRolePolicy', {
+        actor: actors.deployRole,
+        request: {
+          roleName: 'notifier',
+          policyName: 'logs',
+          policyDocument: policyJson([
+            {
+              Effect: 'Allow',
+              Action: ['logs:PutLogEvents'],
+              Resource: 'arn:aws:logs:us-east-1:111122223333:*',
+            },
+          ]),
+        },
+      }),
+    },
+    {
+      name: 'an inline admin policy is reported by iam-inline-admin-policy-added instead (near miss)',
+      expect: false,
+      event: iamCall('PutUserPolicy', {
+        request: {
+          userName: 'bob',
+          policyName: 'all',
+          policyDocument: policyJson([{ Effect: 'Allow', Action: '*', Resource: '*' }]),
+        },
+      }),
+    },
+    {
+      name: 'malformed policy rejected',
+      expect: false,
+      event: iamCall('PutRolePolicy', {
+        request: { roleName: 'notifier', policyName: 'x', policyDocument: '{' },
+        errorCode: 'MalformedPolicyDocument',
+      }),
+    },
+  ],
+});

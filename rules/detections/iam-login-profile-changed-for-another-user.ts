@@ -1,0 +1,80 @@
+import { actors, assumedRole, iamCall } from '../examples';
+import { isSamePrincipal } from '../target';
+import {
+  ATTACK,
+  actorLabel,
+  apiReference,
+  attackReference,
+  defineDetection,
+  requestFlag,
+  succeeded,
+  targetLabel,
+} from './define';
+
+/**
+ * Someone sets another user's console password. Without a forced reset the actor now knows a
+ * working password of that user: account takeover. With a forced reset it is the usual help-desk
+ * flow, still worth a look.
+ */
+export const iamLoginProfileChangedForAnotherUser = defineDetection({
+  id: 'iam-login-profile-changed-for-another-user',
+  title: (e) =>
+    `Console password of ${targetLabel(e.target)} ${e.eventName === 'CreateLoginProfile' ? 'created' : 'changed'} by ${actorLabel(e.actor)}`,
+  severity: 'high',
+  severities: ['high', 'medium'],
+  severityOf: (e) => (requestFlag(e, 'passwordResetRequired') === true ? 'medium' : 'high'),
+  description:
+    "A principal created or changed another IAM user's console password. Unless a reset is forced at " +
+    "next sign-in, the actor knows the user's password and can sign in as them.",
+  runbook: [
+    '1. Contact the target user: did they ask for a reset? Can they still sign in?',
+    '2. Check whether passwordResetRequired was set (medium) or not (high).',
+    '3. If unexpected: set a new password with a forced reset through a trusted administrator, revoke the user sessions, investigate the actor.',
+  ].join('\n'),
+  references: [
+    apiReference.iam('UpdateLoginProfile'),
+    apiReference.iam('CreateLoginProfile'),
+    attackReference(ATTACK.accountManipulation),
+  ],
+  mitre: [ATTACK.accountManipulation, ATTACK.additionalCloudCredentials],
+  falsePositives: ['Help-desk password resets (normally with passwordResetRequired, hence medium).'],
+  trigger: { sources: ['aws.iam'], eventNames: ['CreateLoginProfile', 'UpdateLoginProfile'] },
+  match: (e) => succeeded(e) && e.target?.type === 'user' && !isSamePrincipal(e.actor, e.target),
+  examples: [
+    {
+      name: 'alice sets bob a password without forcing a reset',
+      expect: true,
+      severity: 'high',
+      event: iamCall('UpdateLoginProfile', { request: { userName: 'bob' } }),
+    },
+    {
+      name: 'an SSO admin resets bob with a forced change',
+      expect: true,
+      severity: 'medium',
+      event: iamCall('UpdateLoginProfile', {
+        actor: actors.sso,
+        request: { userName: 'bob', passwordResetRequired: true },
+      }),
+    },
+    {
+      name: 'alice creates a console password for bob',
+      expect: true,
+      severity: 'high',
+      event: iamCall('CreateLoginProfile', { request: { userName: 'bob', passwordResetRequired: false } }),
+    },
+    {
+      name: 'bob changes his own login profile (near miss)',
+      expect: false,
+      event: iamCall('UpdateLoginProfile', { actor: actors.bob, request: { userName: 'bob' } }),
+    },
+    {
+      name: 'refused attempt on bob',
+      expect: false,
+      event: iamCall('UpdateLoginProfile', {
+        actor: assumedRole('intruder', 'i-0abc'),
+        request: { userName: 'bob' },
+        errorCode: 'AccessDenied',
+      }),
+    },
+  ],
+});

@@ -1,0 +1,37 @@
+import { actors, iamCall } from '../examples';
+import { ATTACK, actorLabel, apiReference, attackReference, defineDetection, succeeded } from './define';
+
+/** The account password policy deleted: IAM falls back to its weakest defaults. */
+export const iamPasswordPolicyDeleted = defineDetection({
+  id: 'iam-password-policy-deleted',
+  title: (e) => `Account password policy deleted by ${actorLabel(e.actor)}`,
+  severity: 'high',
+  description:
+    "The account's IAM password policy was deleted. IAM users can now set any password of 8+ " +
+    'characters and reuse old ones.',
+  runbook: [
+    '1. Restore the baseline policy (UpdateAccountPasswordPolicy).',
+    '2. Find out why it was deleted; check for password changes (ChangePassword, UpdateLoginProfile) that followed.',
+  ].join('\n'),
+  references: [
+    apiReference.iam('DeleteAccountPasswordPolicy'),
+    'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_passwords_account-policy.html',
+    attackReference(ATTACK.modifyAuthenticationProcess),
+  ],
+  mitre: [ATTACK.modifyAuthenticationProcess],
+  falsePositives: ['Accounts without IAM users deliberately running without a policy.'],
+  trigger: { sources: ['aws.iam'], eventNames: ['DeleteAccountPasswordPolicy'] },
+  match: (e) => succeeded(e),
+  examples: [
+    {
+      name: 'alice deletes the password policy',
+      expect: true,
+      event: iamCall('DeleteAccountPasswordPolicy'),
+    },
+    {
+      name: 'no policy to delete (near miss)',
+      expect: false,
+      event: iamCall('DeleteAccountPasswordPolicy', { actor: actors.sso, errorCode: 'NoSuchEntity' }),
+    },
+  ],
+});

@@ -1,0 +1,87 @@
+import { iamCall, policyJson } from '../examples';
+import type { NormalisedEvent } from '../types';
+import {
+  ATTACK,
+  actorLabel,
+  apiReference,
+  attackReference,
+  defineDetection,
+  requestFlag,
+  requestText,
+  succeeded,
+  targetLabel,
+} from './define';
+
+function versionOf(e: NormalisedEvent): string | undefined {
+  const created = e.response.policyVersion;
+  if (created !== null && typeof created === 'object') {
+    const id = (created as Record<string, unknown>).versionId;
+    if (typeof id === 'string') return id;
+  }
+  return requestText(e, 'versionId');
+}
+
+/**
+ * The effective content of a managed policy changes: a new default version, or an old version
+ * made default again (a known escalation: restore a permissive version nobody reviews).
+ */
+export const iamPolicyVersionSetAsDefault = defineDetection({
+  id: 'iam-policy-version-set-as-default',
+  title: (e) => {
+    const version = versionOf(e);
+    return `Policy ${targetLabel(e.target)}${version ? ` version ${version}` : ''} set as default by ${actorLabel(e.actor)}`;
+  },
+  severity: 'medium',
+  description:
+    'A managed policy got a new default version, either by CreatePolicyVersion with setAsDefault or by ' +
+    'SetDefaultPolicyVersion. Every principal the policy is attached to now has the new permissions; ' +
+    'rolling back to an old, broader version is a known privilege-escalation path.',
+  runbook: [
+    '1. Compare the new default version with the previous one (GetPolicyVersion).',
+    '2. List the principals the policy is attached to (ListEntitiesForPolicy).',
+    '3. If unexpected: set the previous version as default again and investigate the actor.',
+  ].join('\n'),
+  references: [
+    apiReference.iam('CreatePolicyVersion'),
+    apiReference.iam('SetDefaultPolicyVersion'),
+    'https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-versioning.html',
+    attackReference(ATTACK.additionalCloudRoles),
+  ],
+  mitre: [ATTACK.additionalCloudRoles],
+  falsePositives: ['Deployments updating customer managed policies (labelled automation).'],
+  trigger: { sources: ['aws.iam'], eventNames: ['CreatePolicyVersion', 'SetDefaultPolicyVersion'] },
+  match: (e) =>
+    succeeded(e) && (e.eventName === 'SetDefaultPolicyVersion' || requestFlag(e, 'setAsDefault') === true),
+  examples: [
+    {
+      name: 'a new default version of a customer policy',
+      expect: true,
+      event: iamCall('CreatePolicyVersion', {
+        request: {
+          policyArn: 'arn:aws:iam::111122223333:policy/deploy',
+          policyDocument: policyJson([{ Effect: 'Allow', Action: 's3:*', Resource: '*' }]),
+          setAsDefault: true,
+        },
+        response: { policyVersion: { versionId: 'v3', isDefaultVersion: true } },
+      }),
+    },
+    {
+      name: 'an old version restored as default',
+      expect: true,
+      event: iamCall('SetDefaultPolicyVersion', {
+        request: { policyArn: 'arn:aws:iam::111122223333:policy/deploy', versionId: 'v1' },
+      }),
+    },
+    {
+      name: 'a new version that is not made default changes nothing yet (near miss)',
+      expect: false,
+      event: iamCall('CreatePolicyVersion', {
+        request: {
+          policyArn: 'arn:aws:iam::111122223333:policy/deploy',
+          policyDocument: policyJson([{ Effect: 'Allow', Action: 's3:*', Resource: '*' }]),
+          setAsDefault: false,
+        },
+      }),
+    },
+  ],
+});

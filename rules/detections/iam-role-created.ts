@@ -1,0 +1,90 @@
+import { actors, awsService, iamCall, trustPolicy } from '../examples';
+import type { NormalisedEvent } from '../types';
+import {
+  ATTACK,
+  actorLabel,
+  apiReference,
+  attackReference,
+  defineDetection,
+  succeeded,
+  targetLabel,
+} from './define';
+
+/**
+ * Paths IAM reserves for roles AWS manages on the customer's behalf (service-linked roles and
+ * Identity Center's AWSReservedSSO_ roles); ordinary callers cannot create roles under them.
+ */
+const RESERVED_PATHS = ['/aws-service-role/', '/aws-reserved/'];
+
+function isAwsManagedRole(e: NormalisedEvent): boolean {
+  const path = e.request.path;
+  return typeof path === 'string' && RESERVED_PATHS.some((reserved) => path.startsWith(reserved));
+}
+
+/** A new IAM role (not service-linked): a new identity that someone, somewhere, can assume. */
+export const iamRoleCreated = defineDetection({
+  id: 'iam-role-created',
+  title: (e) => `IAM role ${targetLabel(e.target)} created by ${actorLabel(e.actor)}`,
+  severity: 'low',
+  description:
+    'A new IAM role was created. Roles are how workloads and other accounts get access; a role with a ' +
+    'permissive trust policy is a durable backdoor. Service-linked and Identity Center reserved roles, ' +
+    'which AWS manages itself, are excluded.',
+  runbook: [
+    "1. Read the role's trust policy (who can assume it) and the policies attached right after (the ledger shows them).",
+    '2. Confirm the role belongs to a known deployment or change request.',
+    '3. If unexpected: delete or neuter the trust policy (UpdateAssumeRolePolicy to a Deny) and review AssumeRole calls.',
+  ].join('\n'),
+  references: [
+    apiReference.iam('CreateRole'),
+    'https://docs.aws.amazon.com/IAM/latest/UserGuide/using-service-linked-roles.html',
+    attackReference(ATTACK.additionalCloudRoles),
+  ],
+  mitre: [ATTACK.additionalCloudRoles],
+  falsePositives: ['Infrastructure-as-code deployments creating roles for workloads (labelled automation).'],
+  trigger: { sources: ['aws.iam'], eventNames: ['CreateRole'] },
+  match: (e) => succeeded(e) && !!e.target && !isAwsManagedRole(e),
+  examples: [
+    {
+      name: 'alice creates a role for a workload',
+      expect: true,
+      event: iamCall('CreateRole', {
+        request: {
+          roleName: 'app-runner',
+          assumeRolePolicyDocument: trustPolicy({ Service: 'ecs-tasks.amazonaws.com' }),
+        },
+        response: {
+          role: { roleName: 'app-runner', path: '/', arn: 'arn:aws:iam::111122223333:role/app-runner' },
+        },
+      }),
+    },
+    {
+      name: 'service-linked role created by an AWS service is not flagged (near miss)',
+      expect: false,
+      event: iamCall('CreateRole', {
+        actor: awsService('sso.amazonaws.com'),
+        request: {
+          roleName: 'AWSServiceRoleForSSO',
+          path: '/aws-service-role/sso.amazonaws.com/',
+          assumeRolePolicyDocument: trustPolicy({ Service: 'sso.amazonaws.com' }),
+        },
+      }),
+    },
+    {
+      name: 'Identity Center provisioning its reserved role is not flagged',
+      expect: false,
+      event: iamCall('CreateRole', {
+        actor: { ...actors.root, invokedBy: 'sso.amazonaws.com' },
+        request: {
+          roleName: 'AWSReservedSSO_AdministratorAccess_c194f596bcea55cc',
+          path: '/aws-reserved/sso.amazonaws.com/',
+        },
+      }),
+    },
+    {
+      name: 'failed CreateRole',
+      expect: false,
+      event: iamCall('CreateRole', { request: { roleName: 'app-runner' }, errorCode: 'EntityAlreadyExists' }),
+    },
+  ],
+});

@@ -1,0 +1,50 @@
+import { iamCall } from '../examples';
+import {
+  ATTACK,
+  actorLabel,
+  apiReference,
+  attackReference,
+  defineDetection,
+  requestNumber,
+  succeeded,
+  targetLabel,
+} from './define';
+
+/** How long a role's sessions may last changed (longer sessions outlive revocation efforts). */
+export const iamRoleSessionDurationChanged = defineDetection({
+  id: 'iam-role-session-duration-changed',
+  title: (e) => {
+    const seconds = requestNumber(e, 'maxSessionDuration');
+    const hours = seconds === undefined ? '' : ` to ${Math.round((seconds / 3600) * 10) / 10} h`;
+    return `Maximum session duration of role ${targetLabel(e.target)} changed${hours} by ${actorLabel(e.actor)}`;
+  },
+  severity: 'low',
+  description:
+    "A role's maximum session duration was changed (up to 12 hours). Longer sessions keep stolen " +
+    'temporary credentials useful for longer.',
+  runbook: [
+    '1. Check the new duration and whether the role is privileged.',
+    '2. Confirm the change with the role owner; revert with UpdateRole if unexpected.',
+  ].join('\n'),
+  references: [
+    apiReference.iam('UpdateRole'),
+    'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_update-role-settings.html',
+    attackReference(ATTACK.accountManipulation),
+  ],
+  mitre: [ATTACK.accountManipulation],
+  falsePositives: ['Teams extending session length for long-running jobs.'],
+  trigger: { sources: ['aws.iam'], eventNames: ['UpdateRole'] },
+  match: (e) => succeeded(e) && e.request.maxSessionDuration !== undefined,
+  examples: [
+    {
+      name: 'session duration raised to 12 hours',
+      expect: true,
+      event: iamCall('UpdateRole', { request: { roleName: 'admin', maxSessionDuration: 43200 } }),
+    },
+    {
+      name: 'only the description changed (near miss)',
+      expect: false,
+      event: iamCall('UpdateRole', { request: { roleName: 'admin', description: 'Administrators' } }),
+    },
+  ],
+});

@@ -1,0 +1,73 @@
+import { actors, assumedRole, iamCall } from '../examples';
+import {
+  ATTACK,
+  actorLabel,
+  apiReference,
+  attackReference,
+  defineDetection,
+  succeeded,
+  targetLabel,
+} from './define';
+
+/** A new IAM user: long-term identities are rare in a well-run organization and a classic persistence step. */
+export const iamUserCreated = defineDetection({
+  id: 'iam-user-created',
+  title: (e) => `IAM user ${targetLabel(e.target)} created by ${actorLabel(e.actor)}`,
+  severity: 'medium',
+  description:
+    'A new IAM user was created. IAM users carry long-term credentials (passwords, access keys) and ' +
+    'outlive the session that created them, which makes them a favourite persistence mechanism.',
+  runbook: [
+    '1. Confirm with the actor (or their team) that the user was expected; check the change ticket.',
+    '2. Look in the ledger for what followed on the same target: access keys, login profile, policies, group membership.',
+    '3. If unexpected: deactivate any access keys, delete the login profile, detach policies, then delete the user.',
+    "4. Treat the actor's credentials as compromised if they did not make the change: revoke sessions, rotate keys.",
+  ].join('\n'),
+  references: [
+    apiReference.iam('CreateUser'),
+    'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_users_create.html',
+    attackReference(ATTACK.createCloudAccount),
+  ],
+  mitre: [ATTACK.createCloudAccount],
+  falsePositives: [
+    'Onboarding of break-glass or service users by the platform team.',
+    'Infrastructure-as-code deployments creating users (labelled automation and lowered one step).',
+  ],
+  trigger: { sources: ['aws.iam'], eventNames: ['CreateUser'] },
+  match: (e) => succeeded(e) && !!e.target,
+  examples: [
+    {
+      name: 'alice creates user bob',
+      expect: true,
+      severity: 'medium',
+      event: iamCall('CreateUser', {
+        request: { userName: 'bob' },
+        response: {
+          user: {
+            userName: 'bob',
+            path: '/',
+            arn: 'arn:aws:iam::111122223333:user/bob',
+            userId: 'AIDABOBEXAMPLE',
+          },
+        },
+      }),
+    },
+    {
+      name: 'an SSO administrator creates a user under a path',
+      expect: true,
+      event: iamCall('CreateUser', {
+        actor: actors.sso,
+        request: { userName: 'svc-deploy', path: '/service/' },
+      }),
+    },
+    {
+      name: 'failed CreateUser (user already exists) is not a new user',
+      expect: false,
+      event: iamCall('CreateUser', {
+        actor: assumedRole('tester', 'tester'),
+        request: { userName: 'bob' },
+        errorCode: 'EntityAlreadyExists',
+      }),
+    },
+  ],
+});

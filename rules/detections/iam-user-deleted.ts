@@ -1,0 +1,46 @@
+import { actors, iamCall } from '../examples';
+import {
+  ATTACK,
+  actorLabel,
+  apiReference,
+  attackReference,
+  defineDetection,
+  succeeded,
+  targetLabel,
+} from './define';
+
+/** An IAM user removed: usually housekeeping, occasionally an attacker covering tracks or locking people out. */
+export const iamUserDeleted = defineDetection({
+  id: 'iam-user-deleted',
+  title: (e) => `IAM user ${targetLabel(e.target)} deleted by ${actorLabel(e.actor)}`,
+  severity: 'low',
+  description:
+    'An IAM user was deleted. Normally offboarding; after a compromise it can remove a backdoor user ' +
+    'the attacker created, or lock legitimate administrators out.',
+  runbook: [
+    '1. Check that the deletion matches an offboarding or cleanup request.',
+    '2. Use `iamwatch history --target <user>` to see who created the user and what it did.',
+    '3. If the user was an administrator or break-glass account, confirm that access is still possible.',
+  ].join('\n'),
+  references: [apiReference.iam('DeleteUser'), attackReference(ATTACK.accountAccessRemoval)],
+  mitre: [ATTACK.accountAccessRemoval],
+  falsePositives: ['Offboarding and cleanup of unused users.', 'Stacks deleting the users they created.'],
+  trigger: { sources: ['aws.iam'], eventNames: ['DeleteUser'] },
+  match: (e) => succeeded(e) && !!e.target,
+  examples: [
+    {
+      name: 'alice deletes bob',
+      expect: true,
+      event: iamCall('DeleteUser', { request: { userName: 'bob' } }),
+    },
+    {
+      name: 'delete refused because bob still has keys',
+      expect: false,
+      event: iamCall('DeleteUser', {
+        actor: actors.sso,
+        request: { userName: 'bob' },
+        errorCode: 'DeleteConflict',
+      }),
+    },
+  ],
+});

@@ -1,0 +1,79 @@
+import { MUTATING_PREFIXES } from '../cloudtrail/verbs';
+import { actors, assumedRole, iamCall, orgCall, ssoCall } from '../examples';
+import {
+  ATTACK,
+  actorLabel,
+  apiReference,
+  attackReference,
+  defineDetection,
+  IAM_CONTROL_PLANE_SOURCES,
+  isAccessDenied,
+  targetLabel,
+} from './define';
+
+/**
+ * A principal tried to change IAM, the organization or Identity Center and was refused. Stolen
+ * credentials probing what they may do look exactly like this; so does a misconfigured pipeline.
+ */
+export const iamWriteDenied = defineDetection({
+  id: 'iam-write-denied',
+  title: (e) =>
+    `${actorLabel(e.actor)} was denied ${e.eventName}${e.target ? ` on ${targetLabel(e.target)}` : ''} (${e.errorCode ?? 'AccessDenied'})`,
+  severity: 'medium',
+  description:
+    'A mutating IAM, Organizations or Identity Center call failed with AccessDenied / ' +
+    'UnauthorizedOperation. Attackers with fresh credentials try privilege-escalation calls and hit ' +
+    'denials; SCP-blocked attempts (LeaveOrganization, StopLogging …) also land here. Failed calls ' +
+    'never fire the change detections.',
+  runbook: [
+    "1. Look at the actor's other recent calls (`iamwatch history --actor …`): a burst of denied writes is reconnaissance.",
+    "2. Check the source IP and user agent against the principal's normal usage.",
+    "3. If suspicious: revoke the principal's sessions / keys and investigate where the credentials came from.",
+  ].join('\n'),
+  references: [
+    'https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html',
+    apiReference.organizations('LeaveOrganization'),
+    attackReference(ATTACK.validCloudAccounts),
+  ],
+  mitre: [ATTACK.validCloudAccounts, ATTACK.accountManipulation],
+  falsePositives: [
+    'Pipelines whose role lacks a permission (repeats on every run).',
+    'Console users clicking through pages that try writes they may not do.',
+  ],
+  trigger: { sources: IAM_CONTROL_PLANE_SOURCES, eventNamePrefixes: MUTATING_PREFIXES },
+  match: (e) => e.result === 'failure' && isAccessDenied(e.errorCode),
+  examples: [
+    {
+      name: 'a stolen instance-role session tries to create a user',
+      expect: true,
+      event: iamCall('CreateUser', {
+        actor: assumedRole('web-app', 'i-0abcdef1234567890'),
+        request: { userName: 'backdoor' },
+        errorCode: 'AccessDenied',
+      }),
+    },
+    {
+      name: 'LeaveOrganization blocked by an SCP',
+      expect: true,
+      event: orgCall('LeaveOrganization', {
+        actor: assumedRole('admin', 'mallory'),
+        errorCode: 'AccessDenied',
+      }),
+    },
+    {
+      name: 'an Identity Center write refused',
+      expect: true,
+      event: ssoCall('CreateAccountAssignment', { actor: actors.bob, errorCode: 'AccessDeniedException' }),
+    },
+    {
+      name: 'a failure for another reason (entity exists) is not a denial (near miss)',
+      expect: false,
+      event: iamCall('CreateUser', { request: { userName: 'bob' }, errorCode: 'EntityAlreadyExists' }),
+    },
+    {
+      name: 'a successful write',
+      expect: false,
+      event: iamCall('TagUser', { request: { userName: 'bob', tags: [{ key: 'team', value: 'payments' }] } }),
+    },
+  ],
+});

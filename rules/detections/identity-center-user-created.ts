@@ -1,0 +1,59 @@
+import { apiCall, identityStoreCall } from '../examples';
+import {
+  ATTACK,
+  actorLabel,
+  apiReference,
+  attackReference,
+  defineDetection,
+  succeeded,
+  targetLabel,
+} from './define';
+
+/** A user created in the Identity Center directory (identity store or the legacy sso-directory API). */
+export const identityCenterUserCreated = defineDetection({
+  id: 'identity-center-user-created',
+  title: (e) => `Identity Center user ${targetLabel(e.target)} created by ${actorLabel(e.actor)}`,
+  severity: 'low',
+  description:
+    'A user was created in the IAM Identity Center directory. When the directory is fed by an external ' +
+    'IdP (SCIM), users created by hand stand out; a new user plus an account assignment is a way in.',
+  runbook: [
+    '1. If users come from an external IdP via SCIM, ask why this one was created manually.',
+    '2. Check for group memberships and account assignments that followed.',
+    '3. If unexpected: disable or delete the user and investigate the actor.',
+  ].join('\n'),
+  references: [
+    apiReference.identityStore('CreateUser'),
+    'https://docs.aws.amazon.com/singlesignon/latest/userguide/addusers.html',
+    attackReference(ATTACK.createCloudAccount),
+  ],
+  mitre: [ATTACK.createCloudAccount],
+  falsePositives: ['SCIM provisioning from the external IdP (its own principal; consider it automation).'],
+  trigger: { sources: ['aws.identitystore', 'aws.sso-directory'], eventNames: ['CreateUser'] },
+  match: (e) => succeeded(e),
+  examples: [
+    {
+      name: 'alice creates an Identity Center user',
+      expect: true,
+      event: identityStoreCall('CreateUser', {
+        request: { identityStoreId: 'd-906791299c', userName: 'carol', displayName: 'Carol Example' },
+        response: { identityStoreId: 'd-906791299c', userId: '94e80458-9021-70ea-08fa-c3a10a1d8a92' },
+      }),
+    },
+    {
+      name: 'a user created through the legacy sso-directory API',
+      expect: true,
+      event: apiCall('sso-directory.amazonaws.com', 'CreateUser', {
+        request: { identityStoreId: 'd-906791299c', userName: 'dave' },
+      }),
+    },
+    {
+      name: 'a user name that already exists (near miss)',
+      expect: false,
+      event: identityStoreCall('CreateUser', {
+        request: { identityStoreId: 'd-906791299c', userName: 'carol' },
+        errorCode: 'ConflictException',
+      }),
+    },
+  ],
+});

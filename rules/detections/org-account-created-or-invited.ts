@@ -1,0 +1,68 @@
+import { orgCall } from '../examples';
+import {
+  ATTACK,
+  actorLabel,
+  apiReference,
+  attackReference,
+  defineDetection,
+  succeeded,
+  targetLabel,
+} from './define';
+
+/** A new account joins the organization (created, or invited from outside). */
+export const orgAccountCreatedOrInvited = defineDetection({
+  id: 'org-account-created-or-invited',
+  title: (e) =>
+    e.eventName === 'InviteAccountToOrganization'
+      ? `Account ${targetLabel(e.target)} invited to the organization by ${actorLabel(e.actor)}`
+      : `Account ${targetLabel(e.target)} created in the organization by ${actorLabel(e.actor)}`,
+  severity: 'medium',
+  description:
+    'A member account was created or an outside account was invited to join the organization. New ' +
+    'accounts come with an administrator role trusted by the management account, and an invited account ' +
+    'brings whatever is already inside it.',
+  runbook: [
+    '1. Match the account with an account-vending request.',
+    '2. Check that the forwarder StackSet deployed iamwatch to it (`iamwatch doctor`).',
+    '3. If unexpected: cancel the handshake (invites) or suspend/close the account, and investigate the actor.',
+  ].join('\n'),
+  references: [
+    apiReference.organizations('CreateAccount'),
+    apiReference.organizations('InviteAccountToOrganization'),
+    attackReference(ATTACK.modifyCloudResourceHierarchy),
+  ],
+  mitre: [ATTACK.modifyCloudResourceHierarchy, ATTACK.createCloudAccount],
+  falsePositives: ['Account vending machines (Control Tower Account Factory, AFT).'],
+  trigger: {
+    sources: ['aws.organizations'],
+    eventNames: ['CreateAccount', 'CreateGovCloudAccount', 'InviteAccountToOrganization'],
+  },
+  match: (e) => succeeded(e),
+  examples: [
+    {
+      name: 'a new account created',
+      expect: true,
+      event: orgCall('CreateAccount', {
+        request: { accountName: 'sandbox-7', email: 'aws+sandbox7@example.com' },
+        response: {
+          createAccountStatus: { id: 'car-example', accountName: 'sandbox-7', state: 'IN_PROGRESS' },
+        },
+      }),
+    },
+    {
+      name: 'an outside account invited',
+      expect: true,
+      event: orgCall('InviteAccountToOrganization', {
+        request: { target: { type: 'ACCOUNT', id: '999988887777' } },
+      }),
+    },
+    {
+      name: 'creation refused by quota (near miss)',
+      expect: false,
+      event: orgCall('CreateAccount', {
+        request: { accountName: 'sandbox-8', email: 'aws+sandbox8@example.com' },
+        errorCode: 'ConstraintViolationException',
+      }),
+    },
+  ],
+});

@@ -1,0 +1,62 @@
+import { assumedRole, orgCall } from '../examples';
+import {
+  ATTACK,
+  actorLabel,
+  apiReference,
+  attackReference,
+  defineDetection,
+  succeeded,
+  targetLabel,
+} from './define';
+
+/** An account left (or was removed from) the organization: out of reach of SCPs and the org trail. */
+export const orgAccountRemoved = defineDetection({
+  id: 'org-account-removed',
+  title: (e) =>
+    e.eventName === 'LeaveOrganization'
+      ? `Account ${e.accountName ?? e.accountId} left the organization (by ${actorLabel(e.actor)})`
+      : `Account ${targetLabel(e.target)} removed from the organization by ${actorLabel(e.actor)}`,
+  severity: 'critical',
+  description:
+    'A member account left the organization or was removed from it. It is no longer governed by SCPs, ' +
+    'no longer logged by the organization trail and no longer watched by iamwatch: a classic way to ' +
+    'escape guardrails or take an account away.',
+  runbook: [
+    '1. Confirm with the organization owners; account removal is rare and planned.',
+    '2. If unexpected: contact AWS Support, regain control of the account (root password recovery to the registered email), and invite it back.',
+    '3. Investigate the actor: LeaveOrganization needs organizations:LeaveOrganization in the member account.',
+  ].join('\n'),
+  references: [
+    apiReference.organizations('LeaveOrganization'),
+    apiReference.organizations('RemoveAccountFromOrganization'),
+    'https://docs.aws.amazon.com/organizations/latest/userguide/orgs_security_incident-response.html',
+    attackReference(ATTACK.modifyCloudResourceHierarchy),
+  ],
+  mitre: [ATTACK.modifyCloudResourceHierarchy, ATTACK.disableCloudLogs],
+  falsePositives: ['Planned divestments or account migrations between organizations.'],
+  trigger: {
+    sources: ['aws.organizations'],
+    eventNames: ['LeaveOrganization', 'RemoveAccountFromOrganization'],
+  },
+  match: (e) => succeeded(e),
+  examples: [
+    {
+      name: 'a member account leaves',
+      expect: true,
+      event: orgCall('LeaveOrganization', { actor: assumedRole('OrganizationAccountAccessRole', 'mallory') }),
+    },
+    {
+      name: 'the management account removes a member',
+      expect: true,
+      event: orgCall('RemoveAccountFromOrganization', { request: { accountId: '444455556666' } }),
+    },
+    {
+      name: 'LeaveOrganization denied by an SCP (near miss: iam-write-denied instead)',
+      expect: false,
+      event: orgCall('LeaveOrganization', {
+        actor: assumedRole('stratus-red-team-leave-org-role', 'aws-go-sdk-1722587398902687000'),
+        errorCode: 'AccessDenied',
+      }),
+    },
+  ],
+});

@@ -1,0 +1,50 @@
+import { actors, iamCall } from '../examples';
+import { isRootTarget } from '../target';
+import { ATTACK, apiReference, attackReference, defineDetection, succeeded } from './define';
+
+/** The root user creates an access key for itself: unrestricted, un-scopable, long-term credentials. */
+export const rootAccessKeyCreated = defineDetection({
+  id: 'root-access-key-created',
+  title: (e) => `Root access key created in account ${e.accountName ?? e.accountId}`,
+  severity: 'critical',
+  description:
+    'An access key was created for the root user. Root keys cannot be limited by IAM policies and ' +
+    'grant full control of the account; AWS and the CIS benchmark say root should have none.',
+  runbook: [
+    '1. Treat as an incident until the account owner confirms it; root keys are never needed for daily work.',
+    "2. Delete the key from the root user's Security credentials page (sign in as root with MFA).",
+    '3. Review root activity around the event (`iamwatch history --actor root --account <id>`), reset the root password, check MFA.',
+  ].join('\n'),
+  references: [
+    apiReference.iam('CreateAccessKey'),
+    'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user_manage_add-key.html',
+    attackReference(ATTACK.additionalCloudCredentials),
+  ],
+  mitre: [ATTACK.additionalCloudCredentials, ATTACK.validCloudAccounts],
+  falsePositives: ['Legacy tooling that still requires root keys (should be migrated, not tolerated).'],
+  trigger: { sources: ['aws.iam'], eventNames: ['CreateAccessKey'] },
+  match: (e) => succeeded(e) && e.actor.type === 'Root' && !!e.target && isRootTarget(e.target),
+  examples: [
+    {
+      name: 'root creates its own access key',
+      expect: true,
+      severity: 'critical',
+      event: iamCall('CreateAccessKey', {
+        actor: actors.root,
+        response: { accessKey: { accessKeyId: 'AKIAROOTNEWKEY', status: 'Active' } },
+      }),
+    },
+    {
+      name: 'root creates a key for IAM user bob is not a root key (near miss)',
+      expect: false,
+      event: iamCall('CreateAccessKey', { actor: actors.root, request: { userName: 'bob' } }),
+    },
+    {
+      name: 'an IAM user named "root" creating its own key is not the root user',
+      expect: false,
+      event: iamCall('CreateAccessKey', {
+        actor: { ...actors.bob, userName: 'root', arn: 'arn:aws:iam::111122223333:user/root' },
+      }),
+    },
+  ],
+});

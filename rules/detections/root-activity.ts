@@ -1,0 +1,80 @@
+import { actors, iamCall, orgCall, rootUser } from '../examples';
+import { ATTACK, attackReference, defineDetection } from './define';
+
+/**
+ * Steps of a console sign-in whose outcome ConsoleLogin reports (and root-console-login judges);
+ * alerting on each step too would repeat the same sign-in.
+ */
+const SIGN_IN_STEPS = new Set([
+  'ConsoleLogin',
+  'CredentialChallenge',
+  'CredentialVerification',
+  'UserAuthentication',
+]);
+
+/**
+ * Anything the root user changes. Fires next to the specific detection (root attaching an SCP fires
+ * both), and for refused calls too: root using the account at all is the signal.
+ */
+export const rootActivity = defineDetection({
+  id: 'root-activity',
+  title: (e) =>
+    `Root user ${e.result === 'failure' ? 'attempted' : 'called'} ${e.eventName} in account ${e.accountName ?? e.accountId}`,
+  severity: 'high',
+  description:
+    'The root user made a non-read-only call (anything but ConsoleLogin and AWS service events). Root ' +
+    'should be used only for the few tasks that require it; everything else is a sign of poor hygiene ' +
+    'or of a stolen root credential.',
+  runbook: [
+    '1. Reach the owner of the root credentials: planned root-only task?',
+    '2. Review the whole root session: `iamwatch history --account <id> --actor root`.',
+    '3. If unexplained: reset the root password, rotate root MFA, delete any root access keys, consider centralised root access (no root credentials in member accounts).',
+  ].join('\n'),
+  references: [
+    'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html',
+    'https://docs.aws.amazon.com/IAM/latest/UserGuide/root-user-tasks.html',
+    attackReference(ATTACK.validCloudAccounts),
+  ],
+  mitre: [ATTACK.validCloudAccounts],
+  falsePositives: [
+    'Root-only tasks: closing an account, changing the support plan, restoring IAM admin access.',
+  ],
+  trigger: { userIdentityTypes: ['Root'] },
+  match: (e) =>
+    e.actor.type === 'Root' &&
+    !e.readOnly &&
+    e.eventType !== 'AwsServiceEvent' &&
+    !SIGN_IN_STEPS.has(e.eventName),
+  examples: [
+    {
+      name: 'root attaches an SCP',
+      expect: true,
+      severity: 'high',
+      event: orgCall('AttachPolicy', {
+        actor: actors.root,
+        request: { policyId: 'p-examplepolicy', targetId: '444455556666' },
+      }),
+    },
+    {
+      name: 'root enables an MFA device',
+      expect: true,
+      event: iamCall('EnableMFADevice', {
+        actor: rootUser(),
+        request: {
+          userName: 'AWS ROOT USER',
+          serialNumber: 'arn:aws:iam::111122223333:mfa/root-account-mfa-device',
+        },
+      }),
+    },
+    {
+      name: 'root reading (ListUsers) is not activity worth an alert (near miss)',
+      expect: false,
+      event: iamCall('ListUsers', { actor: actors.root, readOnly: true }),
+    },
+    {
+      name: 'an AWS service event attributed to root',
+      expect: false,
+      event: iamCall('CreateServiceLinkedRole', { actor: actors.root, eventType: 'AwsServiceEvent' }),
+    },
+  ],
+});

@@ -1,0 +1,53 @@
+import { actors, rootUser, signinEvent } from '../examples';
+import { ATTACK, attackReference, defineDetection, succeeded } from './define';
+
+/** The root user signed in to the console: always notable, critical without MFA. */
+export const rootConsoleLogin = defineDetection({
+  id: 'root-console-login',
+  title: (e) =>
+    `Root console sign-in to account ${e.accountName ?? e.accountId}${e.actor.mfa === true ? '' : ' without MFA'}${e.sourceIp ? ` from ${e.sourceIp}` : ''}`,
+  severity: 'high',
+  severities: ['high', 'critical'],
+  severityOf: (e) => (e.actor.mfa === true ? 'high' : 'critical'),
+  description:
+    'The root user signed in to the AWS console. Root is needed for a handful of tasks only; a sign-in ' +
+    'without MFA means the account hangs on a single password.',
+  runbook: [
+    '1. Reach the owner of the root credentials: planned task? Which one?',
+    '2. Check the source IP and what root did after (`iamwatch history --account <id> --actor root`).',
+    '3. Without MFA or unexplained: reset the root password, enable (or re-enroll) MFA, review root activity, consider centralised root access.',
+  ].join('\n'),
+  references: [
+    'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html',
+    'https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-aws-console-sign-in-events.html',
+    attackReference(ATTACK.validCloudAccounts),
+  ],
+  mitre: [ATTACK.validCloudAccounts],
+  falsePositives: ['Planned root-only tasks (closing an account, changing the support plan).'],
+  trigger: { sources: ['aws.signin'], eventNames: ['ConsoleLogin'] },
+  match: (e) => succeeded(e) && e.actor.type === 'Root',
+  examples: [
+    {
+      name: 'root signs in without MFA',
+      expect: true,
+      severity: 'critical',
+      event: signinEvent('ConsoleLogin', { actor: rootUser(), mfaUsed: 'No' }),
+    },
+    {
+      name: 'root signs in with MFA',
+      expect: true,
+      severity: 'high',
+      event: signinEvent('ConsoleLogin', { actor: rootUser(), mfaUsed: 'Yes' }),
+    },
+    {
+      name: 'a failed root sign-in is console-login-failed, not a login (near miss)',
+      expect: false,
+      event: signinEvent('ConsoleLogin', { actor: rootUser(), result: 'Failure', mfaUsed: 'No' }),
+    },
+    {
+      name: 'an IAM user sign-in is not root',
+      expect: false,
+      event: signinEvent('ConsoleLogin', { actor: actors.alice, mfaUsed: 'Yes' }),
+    },
+  ],
+});

@@ -1,0 +1,80 @@
+import { actors, ssoCall } from '../examples';
+import type { NormalisedEvent } from '../types';
+import {
+  ATTACK,
+  actorLabel,
+  apiReference,
+  attackReference,
+  defineDetection,
+  requestText,
+  succeeded,
+} from './define';
+
+function principalOf(e: NormalisedEvent): string {
+  const type = requestText(e, 'principalType')?.toLowerCase() ?? 'principal';
+  return `${type} ${requestText(e, 'principalId') ?? 'unknown'}`;
+}
+
+function permissionSetOf(e: NormalisedEvent): string {
+  const arn = requestText(e, 'permissionSetArn');
+  return arn?.slice(arn.lastIndexOf('/') + 1) ?? 'unknown';
+}
+
+/** Who gets which permission set in which account changed. */
+export const ssoAccountAssignmentChanged = defineDetection({
+  id: 'sso-account-assignment-changed',
+  title: (e) =>
+    e.eventName === 'CreateAccountAssignment'
+      ? `Identity Center ${principalOf(e)} given permission set ${permissionSetOf(e)} in account ${e.target?.accountId ?? requestText(e, 'targetId') ?? 'unknown'} by ${actorLabel(e.actor)}`
+      : `Identity Center ${principalOf(e)} lost permission set ${permissionSetOf(e)} in account ${e.target?.accountId ?? requestText(e, 'targetId') ?? 'unknown'} (by ${actorLabel(e.actor)})`,
+  severity: 'medium',
+  description:
+    'An IAM Identity Center account assignment was created or deleted: a user or group gained or lost a ' +
+    'permission set in an account. Gaining an admin permission set in the management account is the ' +
+    'most sensitive case.',
+  runbook: [
+    '1. Resolve the principal id to a user or group (identitystore DescribeUser/DescribeGroup) and the permission set to its name.',
+    '2. Confirm with the access request; pay special attention to admin permission sets and the management account.',
+    '3. If unexpected: delete the assignment and review what the principal did in the account since.',
+  ].join('\n'),
+  references: [
+    apiReference.ssoAdmin('CreateAccountAssignment'),
+    apiReference.ssoAdmin('DeleteAccountAssignment'),
+    'https://docs.aws.amazon.com/singlesignon/latest/userguide/useraccess.html',
+    attackReference(ATTACK.additionalCloudRoles),
+  ],
+  mitre: [ATTACK.additionalCloudRoles],
+  falsePositives: ['Routine access requests and joiner/mover/leaver automation.'],
+  trigger: { sources: ['aws.sso'], eventNames: ['CreateAccountAssignment', 'DeleteAccountAssignment'] },
+  match: (e) => succeeded(e),
+  examples: [
+    {
+      name: 'a group gets a permission set in an account',
+      expect: true,
+      event: ssoCall('CreateAccountAssignment', {
+        actor: actors.sso,
+        request: {
+          instanceArn: 'arn:aws:sso:::instance/ssoins-72233af8ea2d1f14',
+          targetId: '444455556666',
+          targetType: 'AWS_ACCOUNT',
+          permissionSetArn: 'arn:aws:sso:::permissionSet/ssoins-72233af8ea2d1f14/ps-ae5d1fa1f80b684e',
+          principalType: 'GROUP',
+          principalId: '34887428-4081-7042-c3c6-928d413009e7',
+        },
+      }),
+    },
+    {
+      name: 'an assignment that already exists (near miss)',
+      expect: false,
+      event: ssoCall('CreateAccountAssignment', {
+        request: {
+          targetId: '444455556666',
+          permissionSetArn: 'arn:aws:sso:::permissionSet/ssoins-72233af8ea2d1f14/ps-ae5d1fa1f80b684e',
+          principalType: 'USER',
+          principalId: '94e80458-9021-70ea-08fa-c3a10a1d8a92',
+        },
+        errorCode: 'ConflictException',
+      }),
+    },
+  ],
+});

@@ -1,0 +1,117 @@
+import { actors, policyJson, ssoCall } from '../examples';
+import { allowsAdmin, isAdminManagedPolicyArn, policyDocumentOf } from '../policy';
+import type { NormalisedEvent } from '../types';
+import {
+  ATTACK,
+  actorLabel,
+  apiReference,
+  attackReference,
+  defineDetection,
+  succeeded,
+  targetLabel,
+} from './define';
+
+const PERMISSION_SET_CALLS = [
+  'CreatePermissionSet',
+  'UpdatePermissionSet',
+  'DeletePermissionSet',
+  'AttachManagedPolicyToPermissionSet',
+  'DetachManagedPolicyFromPermissionSet',
+  'PutInlinePolicyToPermissionSet',
+  'DeleteInlinePolicyFromPermissionSet',
+  'AttachCustomerManagedPolicyReferenceToPermissionSet',
+  'DetachCustomerManagedPolicyReferenceFromPermissionSet',
+  'PutPermissionsBoundaryToPermissionSet',
+  'DeletePermissionsBoundaryFromPermissionSet',
+];
+
+/** The change grants admin: an AWS admin policy attached, or an inline policy that allows admin. */
+function grantsAdmin(e: NormalisedEvent): boolean {
+  if (e.eventName === 'AttachManagedPolicyToPermissionSet') return isAdminManagedPolicyArn(e.policyArn);
+  if (e.eventName === 'PutInlinePolicyToPermissionSet')
+    return allowsAdmin(policyDocumentOf(e.request, 'inlinePolicy'));
+  return false;
+}
+
+/** An Identity Center permission set (what an assignment grants in every account) changed. */
+export const ssoPermissionSetChanged = defineDetection({
+  id: 'sso-permission-set-changed',
+  title: (e) =>
+    `${e.eventName}${grantsAdmin(e) ? ' (grants admin)' : ''} on permission set ${targetLabel(e.target)} by ${actorLabel(e.actor)}`,
+  severity: 'medium',
+  severities: ['medium', 'high'],
+  severityOf: (e) => (grantsAdmin(e) ? 'high' : 'medium'),
+  description:
+    'An IAM Identity Center permission set was created, changed or deleted, or its policies or boundary ' +
+    'changed. A permission set applies in every account it is assigned to, so one change can widen ' +
+    'access across the organization. High when the change grants administrator access.',
+  runbook: [
+    '1. Read the change (managed policy ARN, inline policy, boundary) in the raw record.',
+    '2. List the accounts and groups the permission set is assigned to (ListAccountsForProvisionedPermissionSet).',
+    '3. If unexpected: revert it and re-provision (ProvisionPermissionSet); investigate the actor.',
+  ].join('\n'),
+  references: [
+    apiReference.ssoAdmin('AttachManagedPolicyToPermissionSet'),
+    apiReference.ssoAdmin('PutInlinePolicyToPermissionSet'),
+    'https://docs.aws.amazon.com/singlesignon/latest/userguide/permissionsetsconcept.html',
+    attackReference(ATTACK.additionalCloudRoles),
+  ],
+  mitre: [ATTACK.additionalCloudRoles],
+  falsePositives: ['Identity team maintaining permission sets, often from infrastructure code.'],
+  trigger: { sources: ['aws.sso'], eventNames: PERMISSION_SET_CALLS },
+  match: (e) => succeeded(e),
+  examples: [
+    {
+      name: 'AdministratorAccess attached to a permission set',
+      expect: true,
+      severity: 'high',
+      event: ssoCall('AttachManagedPolicyToPermissionSet', {
+        actor: actors.sso,
+        request: {
+          instanceArn: 'arn:aws:sso:::instance/ssoins-72233af8ea2d1f14',
+          permissionSetArn: 'arn:aws:sso:::permissionSet/ssoins-72233af8ea2d1f14/ps-ae5d1fa1f80b684e',
+          managedPolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess',
+        },
+      }),
+    },
+    {
+      name: 'an inline admin policy on a permission set',
+      expect: true,
+      severity: 'high',
+      event: ssoCall('PutInlinePolicyToPermissionSet', {
+        request: {
+          permissionSetArn: 'arn:aws:sso:::permissionSet/ssoins-72233af8ea2d1f14/ps-ae5d1fa1f80b684e',
+          inlinePolicy: policyJson([{ Effect: 'Allow', Action: '*', Resource: '*' }]),
+        },
+      }),
+    },
+    {
+      name: 'a new permission set',
+      expect: true,
+      severity: 'medium',
+      event: ssoCall('CreatePermissionSet', {
+        request: {
+          name: 'ReadOnly',
+          instanceArn: 'arn:aws:sso:::instance/ssoins-72233af8ea2d1f14',
+          sessionDuration: 'PT8H',
+        },
+        response: {
+          permissionSet: {
+            name: 'ReadOnly',
+            permissionSetArn: 'arn:aws:sso:::permissionSet/ssoins-72233af8ea2d1f14/ps-0123456789abcdef',
+          },
+        },
+      }),
+    },
+    {
+      name: 'a conflicting update fails (near miss)',
+      expect: false,
+      event: ssoCall('UpdatePermissionSet', {
+        request: {
+          permissionSetArn: 'arn:aws:sso:::permissionSet/ssoins-72233af8ea2d1f14/ps-ae5d1fa1f80b684e',
+        },
+        errorCode: 'ConflictException',
+      }),
+    },
+  ],
+});

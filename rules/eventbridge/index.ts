@@ -1,0 +1,26 @@
+/** The EventBridge pattern engine (matching, validation, `TestEventPattern`) and the derived patterns. */
+export { MAX_OR_COMBINATIONS } from './compile';
+export {
+  API_CALL_DETAIL_TYPE,
+  type DerivedPattern,
+  deliveredBy,
+  derivePatterns,
+  describePatternLimits,
+  EVENT_PATTERN_MAX_CHARS,
+  PatternDerivationError,
+  type PatternLimits,
+  READ_ONLY_VERBS,
+  RULES_PER_BUS_MAX,
+  SIGN_IN_DETAIL_TYPES,
+} from './derive';
+export { InvalidEventPatternError, InvalidTestEventError } from './errors';
+export {
+  type CompiledPattern,
+  compilePattern,
+  compilePatternText,
+  type EventPattern,
+  matchesPattern,
+} from './matcher';
+export { testEventPattern } from './test-event';
+export { validatePattern } from './validate';
+export { WILDCARD_COMPLEXITY_LIMIT, wildcardComplexity } from './wildcard';

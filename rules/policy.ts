@@ -1,0 +1,308 @@
+/**
+ * IAM policy documents as CloudTrail carries them, and the two questions detections ask of them:
+ * does it grant admin, and whom does a trust policy let in.
+ *
+ * Documents in requestParameters are JSON strings; in responseElements (and in some request
+ * renderings) they are URL-encoded, sometimes form-encoded with `+` for spaces. Everything here is
+ * total: garbage in gives `undefined` or "nothing found", never an exception into a detection.
+ */
+import { z } from 'zod';
+import type { DetectionContext } from './types';
+
+/**
+ * Far above IAM's own limits (10,240 characters for the largest inline policy, tripled by
+ * URL-encoding), low enough that a hostile record cannot make the parser do unbounded work.
+ */
+export const MAX_POLICY_DOCUMENT_CHARS = 65_536;
+
+const stringOrList = z.union([z.string(), z.array(z.string())]);
+
+const statementSchema = z.looseObject({
+  Sid: z.string().optional(),
+  Effect: z.string().optional(),
+  Action: stringOrList.optional(),
+  NotAction: stringOrList.optional(),
+  Resource: stringOrList.optional(),
+  NotResource: stringOrList.optional(),
+  Principal: z.unknown().optional(),
+  NotPrincipal: z.unknown().optional(),
+  Condition: z.record(z.string(), z.unknown()).optional(),
+});
+
+const documentSchema = z.looseObject({
+  Version: z.string().optional(),
+  Statement: z.union([statementSchema, z.array(statementSchema)]),
+});
+
+/** One statement of a policy document. */
+export type PolicyStatement = z.infer<typeof statementSchema>;
+
+/** A parsed policy document; `Statement` is always a list here. */
+export interface PolicyDocument {
+  Version?: string;
+  Statement: PolicyStatement[];
+}
+
+/**
+ * Parses a policy document given as an object, a JSON string, or a URL-encoded JSON string.
+ * Returns undefined for anything that is not a policy document or exceeds the size bound.
+ */
+export function parsePolicyDocument(value: unknown): PolicyDocument | undefined {
+  const raw = typeof value === 'string' ? parseJsonText(value) : value;
+  if (raw === undefined) return undefined;
+  const parsed = documentSchema.safeParse(raw);
+  if (!parsed.success) return undefined;
+  const { Statement, Version } = parsed.data;
+  const document: PolicyDocument = { Statement: Array.isArray(Statement) ? Statement : [Statement] };
+  if (Version !== undefined) document.Version = Version;
+  return document;
+}
+
+function parseJsonText(text: string): unknown {
+  if (text.length > MAX_POLICY_DOCUMENT_CHARS) return undefined;
+  const trimmed = text.trim();
+  if (trimmed.startsWith('{')) {
+    const direct = tryJson(trimmed);
+    if (direct !== undefined) return direct;
+  }
+  if (!trimmed.includes('%')) return undefined;
+  try {
+    // Form encoding writes spaces as `+`; a literal `+` is always `%2B` there, so this is lossless.
+    return tryJson(decodeURIComponent(trimmed.replace(/\+/g, ' ')).trim());
+  } catch {
+    return undefined;
+  }
+}
+
+function tryJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The AWS managed policies iamwatch treats as admin when attached. */
+export const ADMIN_MANAGED_POLICY_NAMES = [
+  'AdministratorAccess',
+  'IAMFullAccess',
+  'PowerUserAccess',
+] as const;
+
+/**
+ * Whether an ARN is one of the AWS managed admin policies, in any partition
+ * (`arn:aws:`, `arn:aws-cn:`, `arn:aws-us-gov:`). A customer policy that merely shares the name
+ * (`arn:aws:iam::111122223333:policy/AdministratorAccess`) is not: its content is unknown here.
+ */
+export function isAdminManagedPolicyArn(arn: string | undefined): boolean {
+  if (!arn) return false;
+  const match = /^arn:aws(?:-[a-z-]+)?:iam::aws:policy\/([A-Za-z]+)$/.exec(arn);
+  return !!match && (ADMIN_MANAGED_POLICY_NAMES as readonly string[]).includes(match[1] ?? '');
+}
+
+/**
+ * Stand-ins for "all of IAM": a statement granting every one of these can create principals,
+ * attach any policy and pass any role, which is administrator in all but name.
+ */
+const IAM_PROBE_ACTIONS = [
+  'iam:CreateUser',
+  'iam:AttachUserPolicy',
+  'iam:PutRolePolicy',
+  'iam:UpdateAssumeRolePolicy',
+  'iam:CreateAccessKey',
+  'iam:PassRole',
+];
+
+/**
+ * Whether a document grants admin: some Allow statement covers every IAM action (`*`, `*:*`,
+ * `iam:*`, or a NotAction list that leaves IAM in) on every resource (`*` or a NotResource
+ * exclusion). Conditions do not make a grant smaller here: a conditioned admin is still admin.
+ * An unconditioned Deny of all of IAM on every resource cancels it.
+ */
+export function allowsAdmin(document: PolicyDocument | undefined): boolean {
+  if (!document) return false;
+  const grants = document.Statement.some((s) => s.Effect === 'Allow' && broadResource(s) && coversAllIam(s));
+  if (!grants) return false;
+  const denied = document.Statement.some(
+    (s) => s.Effect === 'Deny' && !s.Condition && broadResource(s) && coversAllIam(s),
+  );
+  return !denied;
+}
+
+function broadResource(statement: PolicyStatement): boolean {
+  if (statement.NotResource !== undefined) return true;
+  return listOf(statement.Resource).includes('*');
+}
+
+function coversAllIam(statement: PolicyStatement): boolean {
+  if (statement.Action !== undefined) {
+    const patterns = listOf(statement.Action);
+    return IAM_PROBE_ACTIONS.every((action) => patterns.some((pattern) => actionMatches(pattern, action)));
+  }
+  if (statement.NotAction !== undefined) {
+    const excluded = listOf(statement.NotAction);
+    return IAM_PROBE_ACTIONS.every((action) => !excluded.some((pattern) => actionMatches(pattern, action)));
+  }
+  return false;
+}
+
+/** IAM action names are case-insensitive; `*` and `?` are the only wildcards. */
+export function actionMatches(pattern: string, action: string): boolean {
+  if (pattern === '*') return true;
+  const source = pattern
+    .toLowerCase()
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
+  return new RegExp(`^${source}$`).test(action.toLowerCase());
+}
+
+/** Why a trust policy lets someone outside in. */
+export type TrustFindingKind = 'public' | 'public-with-condition' | 'external-account';
+
+export interface TrustFinding {
+  kind: TrustFindingKind;
+  /** The principal as written in the policy (`*`, an account id, an ARN). */
+  principal: string;
+  /** The outside account, for `external-account`. */
+  accountId?: string;
+  severity: 'critical' | 'high';
+}
+
+export interface TrustAnalysis {
+  findings: TrustFinding[];
+  /** The worst finding's severity; absent when the policy trusts no outsider. */
+  severity?: 'critical' | 'high';
+}
+
+/**
+ * Condition keys that pin a wildcard principal to known accounts or to an organization. With one
+ * of these a `*` principal is not public: the pinned accounts are judged instead (org ids cannot be
+ * checked against the context and are taken as the caller's own organization).
+ */
+const ORG_SCOPING_KEYS = [
+  'aws:principalorgid',
+  'aws:principalorgpaths',
+  'aws:sourceorgid',
+  'aws:sourceorgpaths',
+];
+const ACCOUNT_SCOPING_KEYS = ['aws:principalaccount', 'aws:sourceaccount'];
+const ARN_SCOPING_KEYS = ['aws:principalarn', 'aws:sourcearn'];
+
+/**
+ * Which principals a role trust policy lets in from outside: `*` without a condition (critical),
+ * `*` limited only by other conditions such as `sts:ExternalId` (high), and AWS principals in accounts
+ * outside the organization, the configured trusted accounts and the role's own account (high).
+ * Service and federated principals are the platform's own and are not findings.
+ */
+export function analyseTrust(
+  document: PolicyDocument | undefined,
+  ctx: Pick<DetectionContext, 'organizationAccountIds' | 'trustedAccountIds'>,
+  homeAccountId?: string,
+): TrustAnalysis {
+  const findings: TrustFinding[] = [];
+  if (!document) return { findings };
+  const trusted = new Set([...ctx.organizationAccountIds, ...ctx.trustedAccountIds]);
+  if (homeAccountId) trusted.add(homeAccountId);
+  for (const statement of document.Statement) {
+    if (statement.Effect !== 'Allow') continue;
+    // Allow + NotPrincipal trusts everyone except the listed principals.
+    const principals = statement.NotPrincipal !== undefined ? ['*'] : awsPrincipals(statement.Principal);
+    for (const principal of principals) {
+      if (principal === '*') {
+        findings.push(...wildcardFindings(statement.Condition, trusted));
+        continue;
+      }
+      const accountId = accountOfPrincipal(principal);
+      if (accountId && !trusted.has(accountId)) {
+        findings.push({ kind: 'external-account', principal, accountId, severity: 'high' });
+      }
+    }
+  }
+  const severity = findings.some((f) => f.severity === 'critical')
+    ? 'critical'
+    : findings.length > 0
+      ? 'high'
+      : undefined;
+  return severity ? { findings, severity } : { findings };
+}
+
+function wildcardFindings(
+  condition: Record<string, unknown> | undefined,
+  trusted: ReadonlySet<string>,
+): TrustFinding[] {
+  if (!condition || Object.keys(condition).length === 0) {
+    return [{ kind: 'public', principal: '*', severity: 'critical' }];
+  }
+  const scoped = conditionValues(condition);
+  if (ORG_SCOPING_KEYS.some((key) => scoped.has(key))) return [];
+  const pinnedAccounts = [
+    ...ACCOUNT_SCOPING_KEYS.flatMap((key) => scoped.get(key) ?? []),
+    ...ARN_SCOPING_KEYS.flatMap((key) => scoped.get(key) ?? []).map(accountOfPrincipal),
+  ].filter((value): value is string => !!value);
+  if (pinnedAccounts.length > 0) {
+    return pinnedAccounts
+      .filter((accountId) => !trusted.has(accountId))
+      .map((accountId) => ({ kind: 'external-account', principal: '*', accountId, severity: 'high' }));
+  }
+  return [{ kind: 'public-with-condition', principal: '*', severity: 'high' }];
+}
+
+/** Condition key (lower case) → the string values it is compared with, across all operators. */
+function conditionValues(condition: Record<string, unknown>): Map<string, string[]> {
+  const values = new Map<string, string[]>();
+  for (const block of Object.values(condition)) {
+    if (block === null || typeof block !== 'object' || Array.isArray(block)) continue;
+    for (const [key, value] of Object.entries(block)) {
+      const list = values.get(key.toLowerCase()) ?? [];
+      for (const item of Array.isArray(value) ? value : [value]) {
+        if (typeof item === 'string') list.push(item);
+      }
+      values.set(key.toLowerCase(), list);
+    }
+  }
+  return values;
+}
+
+/** The `AWS` principals of a statement; a bare `"*"` principal means everyone. */
+function awsPrincipals(principal: unknown): string[] {
+  if (principal === '*') return ['*'];
+  if (principal === null || typeof principal !== 'object' || Array.isArray(principal)) return [];
+  const aws = (principal as Record<string, unknown>).AWS;
+  return listOf(aws);
+}
+
+/**
+ * The account of an AWS principal: `123456789012`, `arn:aws:iam::123456789012:root|user/…|role/…`,
+ * `arn:aws:sts::123456789012:assumed-role/…`. Unique ids (`AROA…`, left when a trusted role is
+ * deleted) name no account and give undefined.
+ */
+export function accountOfPrincipal(principal: string): string | undefined {
+  if (/^\d{12}$/.test(principal)) return principal;
+  const match = /^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):/.exec(principal);
+  return match?.[1];
+}
+
+function listOf(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.filter((item): item is string => typeof item === 'string');
+  return [];
+}
+
+const parsedByRequest = new WeakMap<object, Map<string, PolicyDocument | undefined>>();
+
+/**
+ * The policy document in `request[key]`, parsed once per request object: several detections look
+ * at the same document of the same event (inline policy, inline admin policy, trust policy …).
+ */
+export function policyDocumentOf(request: Record<string, unknown>, key: string): PolicyDocument | undefined {
+  let cache = parsedByRequest.get(request);
+  if (!cache) {
+    cache = new Map();
+    parsedByRequest.set(request, cache);
+  }
+  if (cache.has(key)) return cache.get(key);
+  const document = parsePolicyDocument(request[key]);
+  cache.set(key, document);
+  return document;
+}

@@ -1,0 +1,246 @@
+/**
+ * The one deployment configuration of iamwatch: a JSON file (or cdk context) validated here once, so
+ * every stack receives typed, checked values and a mistake is a clear synth error, never a silent
+ * mis-deployment.
+ */
+import { z } from 'zod';
+import { SEVERITIES } from '../../rules/types';
+
+/**
+ * IAM, Organizations and root sign-in events are delivered to EventBridge only in us-east-1, so the
+ * monitor (and the org trail's home region) can live nowhere else.
+ */
+export const MONITOR_REGION = 'us-east-1';
+
+/** CloudWatch Logs accepts only these retention periods (days). */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+const accountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
+const region = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be an AWS region such as us-east-2');
+const severity = z.enum(SEVERITIES);
+const kebabName = z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'must be lower-case letters, digits and dashes');
+const detectionId = z.string().regex(/^[a-z][a-z0-9-]+$/, 'must be a detection id such as iam-user-created');
+const days = (max: number) => z.number().int().min(1).max(max);
+
+const organizationSchema = z
+  .object({
+    /** `o-…`: the bus policy admits PutEvents only from principals of this organization. */
+    id: z.string().regex(/^o-[a-z0-9]{10,32}$/, 'must be an organization id such as o-a1b2c3d4e5'),
+    /** `r-…`: the StackSet targets the root when no OUs are listed. */
+    rootId: z.string().regex(/^r-[0-9a-z]{4,32}$/, 'must be an organization root id such as r-a1b2'),
+    managementAccountId: accountId,
+    /** OUs whose accounts (current and future) receive forwarders; empty = the whole organization. */
+    targetOrganizationalUnitIds: z
+      .array(z.string().regex(/^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/, 'must be an OU id such as ou-a1b2-c3d4e5f6'))
+      .default([]),
+    stackSets: z
+      .object({
+        /** SELF from the management account, DELEGATED_ADMIN from a registered StackSets delegated admin. */
+        callAs: z.enum(['SELF', 'DELEGATED_ADMIN']).default('SELF'),
+        /** Account that owns the StackSet; the management account unless callAs is DELEGATED_ADMIN. */
+        adminAccountId: accountId.optional(),
+      })
+      .prefault({}),
+    /** Further member account ids to treat as "inside the organization" for trust detections. */
+    memberAccountIds: z.array(accountId).default([]),
+  })
+  .strict();
+
+const trailSchema = z
+  .object({
+    /** False when the organization already has a trail: the trail stack is skipped. */
+    create: z.boolean().default(true),
+    /** Account that owns the trail: management account (default) or the CloudTrail delegated admin. */
+    accountId: accountId.optional(),
+    name: kebabName.optional(),
+    /** S3 lifecycle: move log files to Glacier Flexible Retrieval after this many days. */
+    glacierTransitionDays: days(3650).default(90),
+    /** S3 lifecycle: delete log files after this many days (7 years by default, a common audit horizon). */
+    expirationDays: days(36500).default(2557),
+    /** S3 lifecycle: delete overwritten or deleted object versions after this many days. */
+    noncurrentVersionExpirationDays: days(3650).default(90),
+  })
+  .strict()
+  .refine((t) => t.expirationDays > t.glacierTransitionDays, {
+    message: 'expirationDays must be greater than glacierTransitionDays',
+    path: ['expirationDays'],
+  });
+
+const slackRouteSchema = z
+  .object({
+    name: kebabName,
+    minSeverity: severity.default('medium'),
+    /** Restrict this route to these accounts (default: all). */
+    accounts: z.array(accountId).optional(),
+    /** Restrict this route to these detections (default: all). */
+    detections: z.array(detectionId).optional(),
+    /**
+     * An existing secret holding the webhook URL (complete ARN). When absent the monitor stack creates
+     * `<prefix>/slack/<name>` and you put the URL into it after the first deploy.
+     */
+    secretArn: z
+      .string()
+      .regex(
+        /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$/,
+        'must be the complete ARN of a Secrets Manager secret (ending in the 6-character suffix)',
+      )
+      .optional(),
+  })
+  .strict();
+
+const subscriptionFilterSchema = z
+  .object({
+    minSeverity: severity.optional(),
+    detections: z.array(detectionId).min(1).optional(),
+    accounts: z.array(accountId).min(1).optional(),
+  })
+  .strict();
+
+const subscriptionSchema = z.discriminatedUnion('protocol', [
+  z
+    .object({
+      protocol: z.literal('email'),
+      endpoint: z.email('must be an e-mail address'),
+      filter: subscriptionFilterSchema.optional(),
+    })
+    .strict(),
+  z
+    .object({
+      protocol: z.literal('https'),
+      endpoint: z.url({ protocol: /^https$/, error: 'must be an https:// URL' }),
+      filter: subscriptionFilterSchema.optional(),
+    })
+    .strict(),
+  z
+    .object({
+      protocol: z.literal('sqs'),
+      endpoint: z
+        .string()
+        .regex(/^arn:aws[a-z-]*:sqs:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,80}(\.fifo)?$/, 'must be an SQS queue ARN'),
+      filter: subscriptionFilterSchema.optional(),
+    })
+    .strict(),
+]);
+
+/** The configuration file as written; defaults filled in by parsing. */
+export const configSchema = z
+  .object({
+    /** Name prefix of every iamwatch resource; the monitor-tampered detection recognises it. */
+    resourcePrefix: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{1,15}$/, 'must be 2-16 lower-case letters, digits or dashes, starting with a letter')
+      .default('iamwatch'),
+    /** `organization`: org trail, central bus, StackSet forwarders. `single-account`: all in one account. */
+    mode: z.enum(['organization', 'single-account']).default('organization'),
+    organization: organizationSchema.optional(),
+    /** The security / delegated-admin account hosting the monitor (the only account in single-account mode). */
+    securityAccountId: accountId,
+    regions: z
+      .object({
+        monitor: z.literal(MONITOR_REGION, {
+          error: `must be ${MONITOR_REGION}: IAM, Organizations and root sign-in events reach EventBridge only there`,
+        }),
+        /**
+         * Further regions where sign-in and STS events land (IAM-user ConsoleLogin in us-east-2,
+         * eu-north-1, ap-southeast-2 or a regional sign-in endpoint; STS everywhere it is called).
+         */
+        signIn: z.array(region).default(['us-east-2', 'eu-north-1', 'ap-southeast-2']),
+      })
+      .strict()
+      .prefault({ monitor: MONITOR_REGION }),
+    trail: trailSchema.prefault({}),
+    ledger: z
+      .object({
+        /** Entries expire (DynamoDB TTL) this many days after they were recorded. */
+        retentionDays: days(36500).default(400),
+      })
+      .strict()
+      .prefault({}),
+    /** EventBridge archive retention on the monitored bus, for replays. */
+    archiveRetentionDays: days(3650).default(90),
+    /** Retention of the Lambda log groups. */
+    logRetentionDays: z
+      .number()
+      .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
+        message: `must be one of ${LOG_RETENTION_DAYS.join(', ')}`,
+      })
+      .default(365),
+    slack: z
+      .object({ routes: z.array(slackRouteSchema).default([]) })
+      .strict()
+      .prefault({}),
+    sns: z
+      .object({
+        /** Entries below this severity are not published to the topic at all. */
+        minSeverity: severity.default('high'),
+        subscriptions: z.array(subscriptionSchema).default([]),
+      })
+      .strict()
+      .prefault({}),
+    /** Principal ARNs (with `*` wildcards) that are automation: labelled and lowered one severity step. */
+    automationPrincipals: z.array(z.string().startsWith('arn:', 'must be an ARN pattern')).default([]),
+    /** Accounts outside the organization that roles may trust without a detection firing. */
+    trustedAccountIds: z.array(accountId).default([]),
+    /** Account id → friendly name shown in alerts. */
+    accountNames: z.record(accountId, z.string().min(1).max(64)).default({}),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    if (config.mode === 'organization' && !config.organization) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['organization'],
+        message: 'is required in organization mode (id, rootId, managementAccountId)',
+      });
+    }
+    if (config.mode === 'single-account' && config.organization) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['organization'],
+        message: 'must be absent in single-account mode (set "mode": "organization" to use it)',
+      });
+    }
+    const stackSets = config.organization?.stackSets;
+    if (stackSets?.callAs === 'DELEGATED_ADMIN' && !stackSets.adminAccountId) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['organization', 'stackSets', 'adminAccountId'],
+        message: 'is required when callAs is DELEGATED_ADMIN (the registered StackSets delegated administrator)',
+      });
+    }
+    if (
+      stackSets?.callAs === 'SELF' &&
+      stackSets.adminAccountId &&
+      stackSets.adminAccountId !== config.organization?.managementAccountId
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['organization', 'stackSets', 'callAs'],
+        message: 'must be DELEGATED_ADMIN when the StackSet admin account is not the management account',
+      });
+    }
+    if (config.regions.signIn.includes(MONITOR_REGION)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['regions', 'signIn'],
+        message: `must not repeat ${MONITOR_REGION}: the monitor region is always covered`,
+      });
+    }
+    if (new Set(config.regions.signIn).size !== config.regions.signIn.length) {
+      ctx.addIssue({ code: 'custom', path: ['regions', 'signIn'], message: 'lists a region twice' });
+    }
+    const routeNames = config.slack.routes.map((r) => r.name);
+    if (new Set(routeNames).size !== routeNames.length) {
+      ctx.addIssue({ code: 'custom', path: ['slack', 'routes'], message: 'route names must be unique' });
+    }
+  });
+
+/** The validated configuration, defaults applied. */
+export type IamwatchConfig = z.output<typeof configSchema>;
+/** The configuration as a user writes it. */
+export type IamwatchConfigInput = z.input<typeof configSchema>;
+export type SlackRouteConfig = IamwatchConfig['slack']['routes'][number];
+export type SubscriptionConfig = IamwatchConfig['sns']['subscriptions'][number];
+export type OrganizationConfig = NonNullable<IamwatchConfig['organization']>;

@@ -1,0 +1,28 @@
+/**
+ * Forwarders as a plain stack, for the accounts a service-managed StackSet never reaches: the
+ * management account (org mode), and the sign-in regions of the one account (single-account mode).
+ * One stack per region.
+ */
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { DerivedPattern } from '../rules/eventbridge/derive';
+import { ForwarderRules } from './constructs/forwarder-rules';
+
+export interface ForwarderStackProps extends StackProps {
+  resourcePrefix: string;
+  patterns: readonly DerivedPattern[];
+  targetBusArn: string;
+}
+
+export class ForwarderStack extends Stack {
+  readonly forwarder: ForwarderRules;
+
+  constructor(scope: Construct, id: string, props: ForwarderStackProps) {
+    super(scope, id, props);
+    this.forwarder = new ForwarderRules(this, 'Forwarder', {
+      resourcePrefix: props.resourcePrefix,
+      patterns: props.patterns,
+      targetBusArn: props.targetBusArn,
+    });
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * Turns the validated configuration into the stacks of one deployment, each with an explicit
+ * environment from the configuration (no lookups, so synth needs neither credentials nor network):
+ *
+ * - organization mode: trail (management account) → monitor (security account) → forwarder StackSet
+ *   (management account or StackSets delegated admin) + management-account forwarders per region;
+ * - single-account mode: trail → monitor on the default bus → forwarders for the sign-in regions.
+ *
+ * Stacks depend on one another in that order, so `cdk deploy --all` respects it too.
+ */
+import type { App, Stack } from 'aws-cdk-lib';
+import { type DerivedPattern, derivePatterns } from '../rules/eventbridge/derive';
+import { CATALOG } from '../rules/registry';
+import { type IamwatchConfig, MONITOR_REGION, type OrganizationConfig } from './config/schema';
+import { ForwarderStack } from './forwarder-stack';
+import { ForwarderStackSetStack } from './forwarder-stackset-stack';
+import { synthesizeForwarderTemplate } from './forwarder-template';
+import { MonitorStack } from './monitor-stack';
+import { OrgTrailStack } from './org-trail-stack';
+import { placePatterns } from './patterns';
+
+export interface IamwatchStacks {
+  trail?: OrgTrailStack;
+  monitor: MonitorStack;
+  /** Organization mode only. */
+  forwarderStackSet?: ForwarderStackSetStack;
+  /** Management-account forwarders (organization mode) or sign-in-region forwarders (single-account). */
+  forwarders: ForwarderStack[];
+}
+
+export interface BuildOptions {
+  /** The derived patterns; `derivePatterns(CATALOG)` unless a test supplies its own. */
+  patterns?: readonly DerivedPattern[];
+}
+
+/** Adds every stack the configuration calls for to `app`. */
+export function buildIamwatch(app: App, config: IamwatchConfig, options: BuildOptions = {}): IamwatchStacks {
+  const patterns = options.patterns ?? derivePatterns(CATALOG);
+  const prefix = config.resourcePrefix;
+  const organization = config.mode === 'organization' ? config.organization : undefined;
+  const home = (account: string) => ({ account, region: MONITOR_REGION });
+
+  const trail = config.trail.create
+    ? new OrgTrailStack(app, `${prefix}-trail`, {
+        env: home(config.trail.accountId ?? organization?.managementAccountId ?? config.securityAccountId),
+        description: 'iamwatch: the CloudTrail trail EventBridge IAM events depend on',
+        resourcePrefix: prefix,
+        trailName: config.trail.name ?? `${prefix}-${organization ? 'org-trail' : 'trail'}`,
+        organizationId: organization?.id,
+        glacierTransitionDays: config.trail.glacierTransitionDays,
+        expirationDays: config.trail.expirationDays,
+        noncurrentVersionExpirationDays: config.trail.noncurrentVersionExpirationDays,
+      })
+    : undefined;
+
+  const monitor = new MonitorStack(app, `${prefix}-monitor`, {
+    env: home(config.securityAccountId),
+    description: 'iamwatch: monitored bus, rules, record and notify functions, ledger, alerts',
+    config,
+    patterns,
+  });
+  if (trail) monitor.addStackDependency(trail, 'EventBridge sees CloudTrail events only while a trail logs');
+
+  const forwarderRegions = regionsWithForwarding(config, patterns);
+  const stacks: IamwatchStacks = { trail, monitor, forwarders: [] };
+  const forwarder = (id: string, account: string, region: string, targetBusArn: string) => {
+    const stack = new ForwarderStack(app, id, {
+      env: { account, region },
+      description: `iamwatch: forward IAM events from ${region} to the monitor bus`,
+      resourcePrefix: prefix,
+      patterns,
+      targetBusArn,
+    });
+    dependsOnMonitor(stack, monitor);
+    stacks.forwarders.push(stack);
+  };
+
+  if (organization) {
+    const centralBusArn = busArn(config.securityAccountId, `${prefix}-central`);
+    stacks.forwarderStackSet = forwarderStackSet(app, config, organization, patterns, forwarderRegions, centralBusArn);
+    dependsOnMonitor(stacks.forwarderStackSet, monitor);
+    for (const region of forwarderRegions) {
+      forwarder(`${prefix}-forwarder-management-${region}`, organization.managementAccountId, region, centralBusArn);
+    }
+  } else {
+    const defaultBusArn = busArn(config.securityAccountId, 'default');
+    for (const region of forwarderRegions.filter((r) => r !== MONITOR_REGION)) {
+      forwarder(`${prefix}-forwarder-${region}`, config.securityAccountId, region, defaultBusArn);
+    }
+  }
+  return stacks;
+}
+
+/**
+ * us-east-1 plus the configured sign-in regions, but only when some derived pattern can fire outside
+ * us-east-1: a forwarder with no rule would be cost without purpose.
+ */
+export function regionsWithForwarding(config: IamwatchConfig, patterns: readonly DerivedPattern[]): string[] {
+  const regional = placePatterns(patterns).some((p) => p.placement !== 'home');
+  return regional ? [MONITOR_REGION, ...config.regions.signIn] : [MONITOR_REGION];
+}
+
+function forwarderStackSet(
+  app: App,
+  config: IamwatchConfig,
+  organization: OrganizationConfig,
+  patterns: readonly DerivedPattern[],
+  regions: readonly string[],
+  targetBusArn: string,
+): ForwarderStackSetStack {
+  const prefix = config.resourcePrefix;
+  const { callAs, adminAccountId } = organization.stackSets;
+  const targetOus = organization.targetOrganizationalUnitIds;
+  return new ForwarderStackSetStack(app, `${prefix}-forwarders`, {
+    env: { account: adminAccountId ?? organization.managementAccountId, region: MONITOR_REGION },
+    description: 'iamwatch: service-managed StackSet deploying forwarders to every member account',
+    resourcePrefix: prefix,
+    template: synthesizeForwarderTemplate({
+      resourcePrefix: prefix,
+      patterns,
+      targetBusArn,
+      context: app.node.getAllContext() as Record<string, unknown>,
+    }),
+    organizationalUnitIds: targetOus.length > 0 ? targetOus : [organization.rootId],
+    regions,
+    callAs,
+  });
+}
+
+/** The central bus policy must exist before any account's rules target it. */
+function dependsOnMonitor(stack: Stack, monitor: MonitorStack): void {
+  stack.addStackDependency(monitor, 'forwarders target the monitored bus, whose policy must exist first');
+}
+
+function busArn(account: string, name: string): string {
+  return `arn:aws:events:${MONITOR_REGION}:${account}:event-bus/${name}`;
+}

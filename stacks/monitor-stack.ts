@@ -1,0 +1,340 @@
+/**
+ * The monitor, in the security (or delegated-admin) account, pinned to us-east-1: the monitored bus
+ * (a central bus open to the organization, or the default bus in single-account mode) with an archive;
+ * one rule per derived pattern → record function → ledger table → stream → notify function → Slack
+ * and the on-call topic; dead-letter queues and alarms on every way this can fail.
+ */
+import { type CfnElement, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
+import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { ENTRY_INSERT_STREAM_FILTER } from '../handlers/ledger/table';
+import type { DerivedPattern } from '../rules/eventbridge/derive';
+import type { DetectionContext } from '../rules/types';
+import { type IamwatchConfig, MONITOR_REGION } from './config/schema';
+import { AlertsTopic } from './constructs/alerts-topic';
+import { DeadLetterQueue } from './constructs/dead-letter-queue';
+import { assertEnvironmentFits } from './constructs/environment-size';
+import { IamwatchFunction } from './constructs/iamwatch-function';
+import { LedgerTable } from './constructs/ledger-table';
+import { SlackSecrets } from './constructs/slack-secrets';
+import { archivePatternFor, forwarderAlarmPattern } from './monitor-patterns';
+import { patternsForRegion } from './patterns';
+import { assertMonitorRegion } from './region-guard';
+
+const MONITOR_KEY_REASON =
+  'The ledger table, alert topic and Slack secrets are encrypted with the monitor key; the grant names that one key.';
+
+export interface MonitorStackProps extends StackProps {
+  config: IamwatchConfig;
+  /** Every derived pattern (`derivePatterns(CATALOG)`). */
+  patterns: readonly DerivedPattern[];
+}
+
+export class MonitorStack extends Stack {
+  readonly key: kms.Key;
+  /** The bus the monitor rules listen on. */
+  readonly bus: events.IEventBus;
+  readonly rules: events.Rule[] = [];
+  readonly table: LedgerTable;
+  readonly recordFunction: IamwatchFunction;
+  readonly notifyFunction: IamwatchFunction;
+  readonly topic: sns.Topic;
+  readonly alarms: cloudwatch.Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: MonitorStackProps) {
+    super(scope, id, props);
+    assertMonitorRegion(this);
+    const { config } = props;
+    const prefix = config.resourcePrefix;
+
+    this.key = new kms.Key(this, 'Key', {
+      alias: `alias/${prefix}-monitor`,
+      description: 'iamwatch monitor: ledger table, alert topic, Slack webhook secrets',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.bus = this.monitoredBus(config);
+    new events.CfnArchive(this, 'Archive', {
+      archiveName: `${prefix}-events`,
+      description: 'Every event the iamwatch rules see, for EventBridge replay into the same rules',
+      sourceArn: this.bus.eventBusArn,
+      retentionDays: config.archiveRetentionDays,
+      eventPattern: archivePatternFor(props.patterns, config.mode),
+    });
+
+    this.table = new LedgerTable(this, 'Ledger', { tableName: `${prefix}-ledger`, encryptionKey: this.key });
+
+    const alerts = new AlertsTopic(this, 'Alerts', {
+      topicName: `${prefix}-alerts`,
+      encryptionKey: this.key,
+      subscriptions: config.sns.subscriptions,
+      deadLetterQueueName: `${prefix}-alerts-subscription-dlq`,
+    });
+    this.topic = alerts.topic;
+    const slack = new SlackSecrets(this, 'Slack', {
+      routes: config.slack.routes,
+      resourcePrefix: prefix,
+      encryptionKey: this.key,
+    });
+
+    const recordFailures = new DeadLetterQueue(this, 'RecordFailures', {
+      queueName: `${prefix}-record-failures`,
+      catches: 'asynchronous invocations of the record function',
+    });
+    const ruleDlq = new DeadLetterQueue(this, 'RuleDlq', {
+      queueName: `${prefix}-record-rule-dlq`,
+      catches: 'the monitor rules (events EventBridge could not hand to the record function)',
+    });
+    const notifyFailures = new DeadLetterQueue(this, 'NotifyFailures', {
+      queueName: `${prefix}-notify-failures`,
+      catches: 'ledger stream batches the notify function gave up on',
+    });
+    const recordEnvironment = {
+      IAMWATCH_TABLE_NAME: this.table.tableName,
+      IAMWATCH_RETENTION_DAYS: String(config.ledger.retentionDays),
+      IAMWATCH_DETECTION_CONTEXT: JSON.stringify(detectionContextOf(config)),
+    };
+    assertEnvironmentFits(`${prefix}-record`, recordEnvironment);
+    this.recordFunction = new IamwatchFunction(this, 'Record', {
+      functionName: `${prefix}-record`,
+      description: 'iamwatch: normalise a CloudTrail event, judge it, write it once to the ledger',
+      entry: 'handlers/record/lambda.ts',
+      memorySize: 512,
+      timeout: Duration.seconds(30),
+      logRetention: config.logRetentionDays,
+      environment: recordEnvironment,
+      onFailure: new destinations.SqsDestination(recordFailures),
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(6),
+    });
+    this.grantLedger(this.recordFunction);
+    Validations.of(this.recordFunction).acknowledge({
+      id: 'Serverless-LambdaDLQ',
+      reason:
+        'Failed asynchronous invocations go to the on-failure destination (record-failures), which keeps the error with the event; a legacy DLQ would duplicate it.',
+    });
+
+    this.notifyFunction = this.createNotifyFunction(config, slack, alerts.topic, notifyFailures);
+    this.addMonitorRules(props.patterns, prefix, ruleDlq);
+    const alarmRuleDlq = this.addForwarderAlarmRoute(prefix, alerts.topic);
+
+    const action = new cloudwatchActions.SnsAction(alerts.topic);
+    const alarm = (name: string, description: string, metric: cloudwatch.IMetric, threshold = 0) => {
+      const created = new cloudwatch.Alarm(this, `Alarm-${name}`, {
+        alarmName: `${prefix}-${name}`,
+        alarmDescription: description,
+        metric,
+        threshold,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      created.addAlarmAction(action);
+      created.addOkAction(action);
+      this.alarms.push(created);
+    };
+    const fiveMinutes = { period: Duration.minutes(5), statistic: 'Sum' };
+    for (const [name, fn] of [
+      ['record', this.recordFunction],
+      ['notify', this.notifyFunction],
+    ] as const) {
+      alarm(`${name}-errors`, `The ${name} function failed`, fn.metricErrors(fiveMinutes));
+      alarm(`${name}-throttles`, `The ${name} function was throttled`, fn.metricThrottles(fiveMinutes));
+    }
+    alarm(
+      'notify-iterator-age',
+      'Alerts are more than five minutes behind the ledger (the notify function is failing or slow)',
+      this.notifyFunction.metric('IteratorAge', { period: Duration.minutes(5), statistic: 'Maximum' }),
+      Duration.minutes(5).toMilliseconds(),
+    );
+    const queues: [string, sqs.IQueue, string][] = [
+      ['record-failures', recordFailures, 'Events the record function could not record'],
+      ['record-rule-dlq', ruleDlq, 'Events EventBridge could not hand to the record function'],
+      ['notify-failures', notifyFailures, 'Ledger entries whose alerts could not be sent'],
+      ['alarm-rule-dlq', alarmRuleDlq, 'Forwarder alarm notifications EventBridge could not publish'],
+    ];
+    if (alerts.deadLetterQueue) {
+      queues.push(['alerts-subscription-dlq', alerts.deadLetterQueue, 'Alerts SNS could not deliver to a subscriber']);
+    }
+    for (const [name, queue, description] of queues) {
+      alarm(
+        `${name}-not-empty`,
+        `${description}: inspect ${prefix}-${name}`,
+        queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+      );
+    }
+  }
+
+  private monitoredBus(config: IamwatchConfig): events.IEventBus {
+    if (config.mode === 'single-account' || !config.organization) {
+      return events.EventBus.fromEventBusName(this, 'DefaultBus', 'default');
+    }
+    const bus = new events.EventBus(this, 'CentralBus', {
+      eventBusName: `${config.resourcePrefix}-central`,
+      description: 'iamwatch: IAM events forwarded from every account of the organization',
+    });
+    bus.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'OrganizationMayPutEvents',
+        principals: [new iam.AnyPrincipal()],
+        actions: ['events:PutEvents'],
+        resources: [bus.eventBusArn],
+        conditions: { StringEquals: { 'aws:PrincipalOrgID': config.organization.id } },
+      }),
+    );
+    return bus;
+  }
+
+  private createNotifyFunction(
+    config: IamwatchConfig,
+    slack: SlackSecrets,
+    topic: sns.Topic,
+    failures: sqs.IQueue,
+  ): IamwatchFunction {
+    const environment = {
+      IAMWATCH_TABLE_NAME: this.table.tableName,
+      IAMWATCH_SLACK_ROUTES: JSON.stringify(slack.routes),
+      IAMWATCH_SNS_TOPIC_ARN: topic.topicArn,
+      IAMWATCH_SNS_MIN_SEVERITY: config.sns.minSeverity,
+      IAMWATCH_ALERT_ON_REPLAY: 'false',
+    };
+    assertEnvironmentFits(`${config.resourcePrefix}-notify`, environment);
+    const fn = new IamwatchFunction(this, 'Notify', {
+      functionName: `${config.resourcePrefix}-notify`,
+      description: 'iamwatch: announce new ledger entries in Slack and on the alert topic',
+      entry: 'handlers/notify/lambda.ts',
+      memorySize: 256,
+      // Slack answers 429 with Retry-After; the function waits that out within one batch.
+      timeout: Duration.minutes(2),
+      logRetention: config.logRetentionDays,
+      environment,
+    });
+    fn.addEventSource(
+      new sources.DynamoEventSource(this.table, {
+        // Delivery state on each entry makes a re-read harmless; starting late would lose alerts.
+        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+        batchSize: 10,
+        maxBatchingWindow: Duration.seconds(1),
+        bisectBatchOnError: true,
+        retryAttempts: 10,
+        maxRecordAge: Duration.hours(12),
+        reportBatchItemFailures: true,
+        onFailure: new sources.SqsDlq(failures),
+        filters: [lambda.FilterCriteria.filter(structuredClone(ENTRY_INSERT_STREAM_FILTER))],
+      }),
+    );
+    this.grantLedger(fn);
+    for (const secret of slack.secrets) secret.grantRead(fn);
+    topic.grantPublish(fn);
+    const reason =
+      'Invoked only by the ledger stream mapping, whose on-failure destination (notify-failures) catches failed batches.';
+    Validations.of(fn).acknowledge({ id: 'Serverless-LambdaDLQ', reason });
+    Validations.of(fn).acknowledge({ id: 'Serverless-LambdaAsyncFailureDestination', reason });
+    return fn;
+  }
+
+  /** Read/write on the ledger table, its indexes and its key, with the wildcards cdk-nag asks about explained. */
+  private grantLedger(fn: IamwatchFunction): void {
+    this.table.grantReadWriteData(fn);
+    const tableLogicalId = this.getLogicalId(this.table.node.defaultChild as CfnElement);
+    const findings: [string, string][] = [
+      [
+        `Resource::<${tableLogicalId}.Arn>/index/*`,
+        'History queries read the ledger table\'s own secondary indexes; the wildcard covers only those.',
+      ],
+      [
+        'Action::kms:GenerateDataKey*',
+        MONITOR_KEY_REASON,
+      ],
+      ['Action::kms:ReEncrypt*', MONITOR_KEY_REASON],
+    ];
+    for (const [finding, reason] of findings) {
+      Validations.of(fn.role!).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });
+    }
+  }
+
+  private addMonitorRules(patterns: readonly DerivedPattern[], prefix: string, deadLetterQueue: sqs.IQueue): void {
+    const target = new targets.LambdaFunction(this.recordFunction, {
+      deadLetterQueue,
+      retryAttempts: 8,
+      maxEventAge: Duration.hours(6),
+    });
+    for (const derived of patternsForRegion(patterns, MONITOR_REGION)) {
+      this.rules.push(
+        new events.Rule(this, `Rule-${derived.name}`, {
+          ruleName: `${prefix}-${derived.name}`,
+          description: `iamwatch: ${derived.description}`.slice(0, 512),
+          eventBus: this.bus,
+          eventPattern: structuredClone(derived.pattern) as events.EventPattern,
+          targets: [target],
+        }),
+      );
+    }
+  }
+
+  /** Forwarder alarms from every account arrive on the bus as state-change events: publish them. */
+  private addForwarderAlarmRoute(prefix: string, topic: sns.Topic): DeadLetterQueue {
+    const deadLetterQueue = new DeadLetterQueue(this, 'AlarmRuleDlq', {
+      queueName: `${prefix}-alarm-rule-dlq`,
+      catches: 'the forwarder-alarm rule',
+    });
+    const rule = new events.Rule(this, 'ForwarderAlarms', {
+      ruleName: `${prefix}-forwarder-alarms`,
+      description: 'iamwatch: a forwarder in some account or region could not deliver events',
+      eventBus: this.bus,
+      eventPattern: forwarderAlarmPattern(prefix) as events.EventPattern,
+      targets: [
+        new targets.SnsTopic(topic, {
+          authorizeUsingRole: true,
+          deadLetterQueue,
+          retryAttempts: 8,
+          maxEventAge: Duration.hours(6),
+          message: events.RuleTargetInput.fromText(
+            `iamwatch forwarder alarm ${events.EventField.fromPath('$.detail.alarmName')} is ` +
+              `${events.EventField.fromPath('$.detail.state.value')} in account ${events.EventField.account} ` +
+              `region ${events.EventField.region}: ${events.EventField.fromPath('$.detail.state.reason')}`,
+          ),
+        }),
+      ],
+    });
+    Validations.of(rule).acknowledge({
+      id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+      reason: 'Publishing to the KMS-encrypted alert topic needs data keys of the monitor key; the grant names that key only.',
+    });
+    return deadLetterQueue;
+  }
+}
+
+/** The detection context the record function judges with (`IAMWATCH_DETECTION_CONTEXT`). */
+export function detectionContextOf(config: IamwatchConfig): DetectionContext {
+  const organization = config.organization;
+  const known = [
+    config.securityAccountId,
+    ...(organization
+      ? [
+          organization.managementAccountId,
+          ...(organization.stackSets.adminAccountId ? [organization.stackSets.adminAccountId] : []),
+          ...organization.memberAccountIds,
+        ]
+      : []),
+    ...Object.keys(config.accountNames),
+  ];
+  return {
+    organizationAccountIds: [...new Set(known)].sort(),
+    trustedAccountIds: config.trustedAccountIds,
+    automationPrincipals: config.automationPrincipals,
+    monitorResourcePrefix: config.resourcePrefix,
+    accountNames: config.accountNames,
+  };
+}

@@ -1,0 +1,117 @@
+/**
+ * The trail EventBridge's "AWS API Call via CloudTrail" events depend on: an organization trail from
+ * the management account (or CloudTrail delegated admin), or an account trail in single-account mode.
+ * Multi-region, global service events, log-file validation, all management events; logs in a
+ * versioned, KMS-encrypted, TLS-only, private bucket with a lifecycle, and the bucket and key policies
+ * CloudTrail needs. Skipped entirely when the configuration says a trail already exists.
+ */
+import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
+import { assertMonitorRegion } from './region-guard';
+
+export interface OrgTrailStackProps extends StackProps {
+  resourcePrefix: string;
+  trailName: string;
+  /** The organization id for an organization trail; undefined for an account trail. */
+  organizationId?: string;
+  glacierTransitionDays: number;
+  expirationDays: number;
+  noncurrentVersionExpirationDays: number;
+}
+
+export class OrgTrailStack extends Stack {
+  readonly trail: cloudtrail.Trail;
+  readonly bucket: s3.Bucket;
+  readonly key: kms.Key;
+
+  constructor(scope: Construct, id: string, props: OrgTrailStackProps) {
+    super(scope, id, props);
+    // The trail's home region receives the global service events the monitor depends on.
+    assertMonitorRegion(this);
+    const trailArn = this.formatArn({ service: 'cloudtrail', resource: 'trail', resourceName: props.trailName });
+
+    this.key = new kms.Key(this, 'Key', {
+      alias: `alias/${props.resourcePrefix}-trail`,
+      description: 'iamwatch: encrypts CloudTrail log files',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const cloudtrailPrincipal = new iam.ServicePrincipal('cloudtrail.amazonaws.com');
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudTrailEncryptsLogs',
+        principals: [cloudtrailPrincipal],
+        actions: ['kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: {
+          StringEquals: { 'aws:SourceArn': trailArn },
+          StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': `arn:${this.partition}:cloudtrail:*:${this.account}:trail/*` },
+        },
+      }),
+    );
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudTrailDescribesKey',
+        principals: [cloudtrailPrincipal],
+        actions: ['kms:DescribeKey'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceArn': trailArn } },
+      }),
+    );
+
+    const accessLogs = new s3.Bucket(this, 'AccessLogs', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      versioned: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      lifecycleRules: [{ expiration: Duration.days(props.expirationDays) }],
+    });
+    Validations.of(accessLogs).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'This is the server access log bucket of the trail bucket; logging it to itself would loop.',
+    });
+
+    this.bucket = new s3.Bucket(this, 'Logs', {
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: this.key,
+      bucketKeyEnabled: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      versioned: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: 'trail-bucket/',
+      lifecycleRules: [
+        {
+          id: 'archive-then-expire',
+          transitions: [
+            { storageClass: s3.StorageClass.GLACIER, transitionAfter: Duration.days(props.glacierTransitionDays) },
+          ],
+          expiration: Duration.days(props.expirationDays),
+          noncurrentVersionExpiration: Duration.days(props.noncurrentVersionExpirationDays),
+          abortIncompleteMultipartUploadAfter: Duration.days(7),
+        },
+      ],
+    });
+
+    this.trail = new cloudtrail.Trail(this, 'Trail', {
+      trailName: props.trailName,
+      bucket: this.bucket,
+      encryptionKey: this.key,
+      isOrganizationTrail: props.organizationId !== undefined,
+      orgId: props.organizationId,
+      isMultiRegionTrail: true,
+      includeGlobalServiceEvents: true,
+      enableFileValidation: true,
+      managementEvents: cloudtrail.ReadWriteType.ALL,
+      sendToCloudWatchLogs: false,
+    });
+  }
+}

@@ -1,0 +1,158 @@
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { DETECTION_ID_PATTERN, MITRE_ID_PATTERN } from '../../rules/detections/define';
+import { eventBridgeSource, triggerCovers } from '../../rules/engine';
+import { normalise } from '../../rules/normalise';
+import { CATALOG, findDetection } from '../../rules/registry';
+import { makeContext } from '../../rules/context';
+import { SEVERITIES } from '../../rules/types';
+
+/** The public contract of design.md: these ids exist, are never renamed. */
+const REQUIRED_IDS = [
+  'iam-user-created',
+  'iam-user-deleted',
+  'iam-group-membership-added',
+  'iam-role-created',
+  'iam-access-key-created',
+  'iam-access-key-created-for-another-user',
+  'root-access-key-created',
+  'iam-login-profile-created',
+  'iam-login-profile-changed-for-another-user',
+  'iam-mfa-device-removed',
+  'iam-long-term-credential-created',
+  'iam-admin-policy-attached',
+  'iam-policy-attached',
+  'iam-inline-policy-added',
+  'iam-inline-admin-policy-added',
+  'iam-policy-version-set-as-default',
+  'iam-permissions-boundary-removed',
+  'iam-role-trust-policy-changed',
+  'iam-role-trust-allows-external',
+  'iam-identity-provider-changed',
+  'iam-role-session-duration-changed',
+  'iam-password-policy-changed',
+  'iam-password-policy-deleted',
+  'root-console-login',
+  'root-activity',
+  'console-login-without-mfa',
+  'console-login-failed',
+  'org-account-removed',
+  'org-policy-changed',
+  'org-account-created-or-invited',
+  'sso-permission-set-changed',
+  'sso-account-assignment-changed',
+  'identity-center-user-created',
+  'cloudtrail-logging-stopped',
+  'monitor-tampered',
+  'iam-write-denied',
+  'iam-change',
+];
+
+/** Severities the design table fixes per id (the usual one first). */
+const DESIGN_SEVERITIES: Record<string, string[]> = {
+  'iam-admin-policy-attached': ['critical', 'high'],
+  'iam-role-trust-allows-external': ['critical', 'high'],
+  'iam-password-policy-changed': ['medium', 'high'],
+  'root-console-login': ['high', 'critical'],
+  'console-login-failed': ['low', 'medium'],
+  'cloudtrail-logging-stopped': ['critical', 'high'],
+  'sso-permission-set-changed': ['medium', 'high'],
+  'iam-login-profile-changed-for-another-user': ['high', 'medium'],
+  'iam-user-created': ['medium'],
+  'iam-user-deleted': ['low'],
+  'iam-access-key-created-for-another-user': ['high'],
+  'root-access-key-created': ['critical'],
+  'iam-inline-admin-policy-added': ['critical'],
+  'org-account-removed': ['critical'],
+  'monitor-tampered': ['critical'],
+  'iam-write-denied': ['medium'],
+  'iam-change': ['info'],
+};
+
+const detectionsDir = fileURLToPath(new URL('../../rules/detections/', import.meta.url));
+const HELPER_FILES = new Set(['define.ts']);
+
+describe('registry', () => {
+  const ids = CATALOG.map((d) => d.id);
+
+  it('lists exactly the detection files (file name = id)', () => {
+    const files = readdirSync(detectionsDir)
+      .filter((f) => f.endsWith('.ts') && !HELPER_FILES.has(f))
+      .map((f) => f.slice(0, -'.ts'.length));
+    expect([...ids].sort()).toEqual(files.sort());
+  });
+
+  it('has unique ids', () => {
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('contains every id the design requires', () => {
+    expect(REQUIRED_IDS.filter((id) => !ids.includes(id))).toEqual([]);
+  });
+
+  it('names ids in kebab-case', () => {
+    for (const id of ids) expect(id, id).toMatch(DETECTION_ID_PATTERN);
+  });
+
+  it('finds detections by id', () => {
+    expect(findDetection('iam-user-created')?.id).toBe('iam-user-created');
+    expect(findDetection('no-such-detection')).toBeUndefined();
+  });
+
+  it('only iam-change is a fallback', () => {
+    expect(CATALOG.filter((d) => d.fallback).map((d) => d.id)).toEqual(['iam-change']);
+  });
+
+  it('root-activity listens to the Root identity type on any source', () => {
+    const trigger = findDetection('root-activity')?.trigger;
+    expect(trigger).toEqual({ userIdentityTypes: ['Root'] });
+  });
+
+  it('keeps the severities the design fixes', () => {
+    for (const [id, severities] of Object.entries(DESIGN_SEVERITIES)) {
+      const detection = findDetection(id);
+      expect(detection?.severity, id).toBe(severities[0]);
+      expect([...(detection?.severities ?? [])].sort(), id).toEqual([...severities].sort());
+    }
+  });
+
+  describe.each(CATALOG.map((d) => [d.id, d] as const))('%s', (_id, detection) => {
+    it('has complete metadata', () => {
+      expect(detection.status).toMatch(/^(stable|experimental|deprecated)$/);
+      expect(detection.description.trim().length).toBeGreaterThan(40);
+      expect(detection.runbook.trim().length).toBeGreaterThan(40);
+      expect(detection.falsePositives.length).toBeGreaterThan(0);
+      expect(SEVERITIES).toContain(detection.severity);
+      expect(detection.severities).toContain(detection.severity);
+      if (detection.severities.length > 1) expect(detection.severityOf).toBeTypeOf('function');
+    });
+
+    it('cites https references and well-formed MITRE ATT&CK techniques', () => {
+      expect(detection.references.length).toBeGreaterThan(0);
+      for (const ref of detection.references) expect(ref).toMatch(/^https:\/\/[^\s]+$/);
+      expect(detection.mitre.length).toBeGreaterThan(0);
+      for (const technique of detection.mitre) {
+        expect(technique.id).toMatch(MITRE_ID_PATTERN);
+        expect(technique.name.length).toBeGreaterThan(3);
+      }
+    });
+
+    it('has a positive and a near-miss negative example', () => {
+      expect(detection.examples.some((e) => e.expect)).toBe(true);
+      expect(detection.examples.some((e) => !e.expect)).toBe(true);
+    });
+
+    it("keeps every example inside its trigger (event name, source, identity type)", () => {
+      for (const example of detection.examples) {
+        const event = normalise(example.event, makeContext(example.context));
+        expect(triggerCovers(detection.trigger, event), `${example.name}: ${eventBridgeSource(event.eventSource)} ${event.eventName}`).toBe(true);
+      }
+    });
+
+    it('has unique example names', () => {
+      const names = detection.examples.map((e) => e.name);
+      expect(new Set(names).size).toBe(names.length);
+    });
+  });
+});

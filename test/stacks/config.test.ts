@@ -1,0 +1,155 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  ConfigError,
+  EXAMPLE_CONFIG_FILE,
+  findConfigSource,
+  loadConfig,
+  parseConfig,
+  readConfigFile,
+} from '../../stacks/config/load';
+import { detectionContextOf } from '../../stacks/monitor-stack';
+import { EXAMPLE_CONFIG_PATH, REPO_ROOT } from './support';
+
+const minimal = {
+  organization: { id: 'o-a1b2c3d4e5', rootId: 'r-a1b2', managementAccountId: '111111111111' },
+  securityAccountId: '222222222222',
+};
+
+function errorOf(value: unknown): string {
+  try {
+    parseConfig({ name: 'inline.json', value });
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('expected the configuration to be rejected');
+}
+
+describe('configuration schema', () => {
+  it('accepts the committed example', () => {
+    const config = parseConfig(readConfigFile(EXAMPLE_CONFIG_PATH));
+    expect(config.mode).toBe('organization');
+    expect(config.organization?.stackSets.callAs).toBe('DELEGATED_ADMIN');
+    expect(config.regions.monitor).toBe('us-east-1');
+  });
+
+  it('fills defaults for a minimal organization configuration', () => {
+    const config = parseConfig({ name: 'minimal', value: minimal });
+    expect(config.resourcePrefix).toBe('iamwatch');
+    expect(config.organization?.stackSets).toEqual({ callAs: 'SELF' });
+    expect(config.organization?.targetOrganizationalUnitIds).toEqual([]);
+    expect(config.regions.signIn).toEqual(['us-east-2', 'eu-north-1', 'ap-southeast-2']);
+    expect(config.trail.create).toBe(true);
+    expect(config.ledger.retentionDays).toBe(400);
+    expect(config.sns).toEqual({ minSeverity: 'high', subscriptions: [] });
+    expect(config.slack.routes).toEqual([]);
+  });
+
+  it('names a missing organization id', () => {
+    const { id: _id, ...organization } = minimal.organization;
+    expect(errorOf({ ...minimal, organization })).toMatch(/inline\.json[\s\S]*organization\.id: is required/);
+  });
+
+  it('requires the organization block in organization mode', () => {
+    expect(errorOf({ securityAccountId: '222222222222' })).toContain('organization: is required in organization mode');
+  });
+
+  it('rejects an account id that is not 12 digits', () => {
+    expect(errorOf({ ...minimal, securityAccountId: '2222' })).toContain(
+      'securityAccountId: must be a 12-digit AWS account id',
+    );
+    expect(errorOf({ ...minimal, trustedAccountIds: ['12345678901a'] })).toContain('trustedAccountIds.0');
+  });
+
+  it('rejects a monitor region other than us-east-1, saying why', () => {
+    const message = errorOf({ ...minimal, regions: { monitor: 'eu-west-1' } });
+    expect(message).toContain('regions.monitor: must be us-east-1');
+    expect(message).toContain('reach EventBridge only there');
+  });
+
+  it('rejects us-east-1 among the sign-in regions and malformed regions', () => {
+    expect(errorOf({ ...minimal, regions: { monitor: 'us-east-1', signIn: ['us-east-1'] } })).toContain(
+      'regions.signIn: must not repeat us-east-1',
+    );
+    expect(errorOf({ ...minimal, regions: { monitor: 'us-east-1', signIn: ['Frankfurt'] } })).toContain(
+      'regions.signIn.0: must be an AWS region',
+    );
+  });
+
+  it('requires the admin account for DELEGATED_ADMIN and DELEGATED_ADMIN for another admin account', () => {
+    const delegated = { ...minimal.organization, stackSets: { callAs: 'DELEGATED_ADMIN' } };
+    expect(errorOf({ ...minimal, organization: delegated })).toContain(
+      'organization.stackSets.adminAccountId: is required when callAs is DELEGATED_ADMIN',
+    );
+    const self = { ...minimal.organization, stackSets: { callAs: 'SELF', adminAccountId: '333333333333' } };
+    expect(errorOf({ ...minimal, organization: self })).toContain('organization.stackSets.callAs: must be DELEGATED_ADMIN');
+  });
+
+  it('rejects unknown keys, so a typo is not silently ignored', () => {
+    expect(errorOf({ ...minimal, retentionDayz: 5 })).toContain('Unrecognized key: "retentionDayz"');
+  });
+
+  it('validates Slack routes, subscriptions and retention values', () => {
+    const message = errorOf({
+      ...minimal,
+      logRetentionDays: 42,
+      slack: { routes: [{ name: 'sec', secretArn: 'arn:aws:secretsmanager:us-east-1:222222222222:secret:slack' }] },
+      sns: { subscriptions: [{ protocol: 'email', endpoint: 'not-an-address' }, { protocol: 'https', endpoint: 'http://x.example' }] },
+    });
+    expect(message).toContain('logRetentionDays: must be one of');
+    expect(message).toContain('slack.routes.0.secretArn: must be the complete ARN');
+    expect(message).toContain('sns.subscriptions.0.endpoint: must be an e-mail address');
+    expect(message).toContain('sns.subscriptions.1.endpoint: must be an https:// URL');
+  });
+
+  it('rejects duplicate Slack route names', () => {
+    expect(errorOf({ ...minimal, slack: { routes: [{ name: 'a' }, { name: 'a' }] } })).toContain(
+      'slack.routes: route names must be unique',
+    );
+  });
+
+  it('forbids an organization block in single-account mode', () => {
+    expect(errorOf({ ...minimal, mode: 'single-account' })).toContain('organization: must be absent in single-account mode');
+    expect(() => parseConfig({ name: 'single', value: { mode: 'single-account', securityAccountId: '222222222222' } })).not.toThrow();
+  });
+
+  it('builds the detection context from every account the configuration knows', () => {
+    const config = parseConfig(readConfigFile(EXAMPLE_CONFIG_PATH));
+    const context = detectionContextOf(config);
+    expect(context.organizationAccountIds).toEqual(['111111111111', '222222222222', '333333333333', '444444444444']);
+    expect(context.monitorResourcePrefix).toBe('iamwatch');
+    expect(context.trustedAccountIds).toEqual(['555555555555']);
+    expect(context.accountNames['333333333333']).toBe('prod-payments');
+  });
+});
+
+describe('finding the configuration', () => {
+  const noContext = () => undefined;
+
+  it('falls back to the committed example when there is no iamwatch.config.json', () => {
+    const source = findConfigSource(noContext, REPO_ROOT);
+    expect(path.basename(source.name)).toBe(EXAMPLE_CONFIG_FILE);
+  });
+
+  it('prefers iamwatch.config.json, then -c config=FILE, then inline context', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'iamwatch-config-'));
+    writeFileSync(path.join(dir, 'iamwatch.config.json'), JSON.stringify({ ...minimal, resourcePrefix: 'own' }));
+    writeFileSync(path.join(dir, 'other.json'), JSON.stringify({ ...minimal, resourcePrefix: 'other' }));
+    expect(loadConfig(noContext, dir).config.resourcePrefix).toBe('own');
+    const withPath = (key: string) => (key === 'config' ? 'other.json' : undefined);
+    expect(loadConfig(withPath, dir).config.resourcePrefix).toBe('other');
+    const inline = (key: string) => (key === 'iamwatch' ? JSON.stringify({ ...minimal, resourcePrefix: 'inline' }) : undefined);
+    expect(loadConfig(inline, dir)).toMatchObject({ config: { resourcePrefix: 'inline' }, source: 'context:iamwatch' });
+  });
+
+  it('reports an unreadable file and invalid JSON by name', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'iamwatch-config-'));
+    writeFileSync(path.join(dir, 'broken.json'), '{ "mode": ');
+    const read = (file: string) => () => loadConfig((key) => (key === 'config' ? file : undefined), dir);
+    expect(read('missing.json')).toThrow(/Cannot read iamwatch configuration .*missing\.json/);
+    expect(read('broken.json')).toThrow(/broken\.json is not valid JSON/);
+  });
+});
