@@ -5,6 +5,7 @@
  * once per (event source, event name) and a verdict allocates little more than the entry itself.
  * A detection that throws is reported and never stops the others (cdk-nag's lesson).
  */
+import { sourceFromEventSource } from './cloudtrail/envelope';
 import { CATALOG } from './registry';
 import {
   type Detection,
@@ -49,14 +50,9 @@ export type TriggerSubject = Pick<NormalisedEvent, 'eventSource' | 'eventName'> 
 
 /**
  * The EventBridge `source` of a CloudTrail event source: `iam.amazonaws.com` → `aws.iam`,
- * `sso-directory.amazonaws.com` → `aws.sso-directory`.
+ * `sso-directory.amazonaws.com` → `aws.sso-directory` (the same rule envelopes are built with).
  */
-export function eventBridgeSource(eventSource: string): string {
-  const service = eventSource.endsWith('.amazonaws.com')
-    ? eventSource.slice(0, -'.amazonaws.com'.length)
-    : eventSource;
-  return `aws.${service}`;
-}
+export const eventBridgeSource: (eventSource: string) => string = sourceFromEventSource;
 
 /** Whether a trigger (or any trigger of a list) covers the event's source, name and identity type. */
 export function triggerCovers(trigger: Trigger | readonly Trigger[], event: TriggerSubject): boolean {

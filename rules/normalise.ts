@@ -45,7 +45,7 @@ export function normalise(record: CloudTrailRecord, ctx: DetectionContext): Norm
   const vpcEndpointId = nonEmpty(record.vpcEndpointId);
   if (vpcEndpointId) event.vpcEndpointId = vpcEndpointId;
   if (userAgent) event.userAgent = userAgent;
-  const via = classifyVia(userAgent, actor, sourceIp);
+  const via = classifyVia(userAgent, actor, sourceIp, record.sessionCredentialFromConsole === 'true');
   if (via) event.via = via;
   if (failed) event.errorCode = failureCode(record);
   if (record.eventType) event.eventType = record.eventType;

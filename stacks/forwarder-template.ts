@@ -22,6 +22,8 @@ export interface ForwarderTemplateProps {
   targetBusArn: string;
   /** Context of the enclosing app (feature flags), so both synthesize alike. */
   context?: Record<string, unknown>;
+  /** Validate the template against the CloudFormation schema and rules (default true, as in the app). */
+  cloudFormationValidation?: boolean;
 }
 
 /** A CloudFormation template, as JSON. */
@@ -39,6 +41,7 @@ export function synthesizeForwarderTemplate(props: ForwarderTemplateProps): Clou
       outdir,
       autoSynth: false,
       analyticsReporting: false,
+      builtinCloudFormationValidation: props.cloudFormationValidation ?? true,
       // Construct paths mean nothing in member accounts and would only spend the template size limit.
       context: props.context ?? {},
       postCliContext: { 'aws:cdk:enable-path-metadata': false },

@@ -31,6 +31,8 @@ export interface IamwatchStacks {
 export interface BuildOptions {
   /** The derived patterns; `derivePatterns(CATALOG)` unless a test supplies its own. */
   patterns?: readonly DerivedPattern[];
+  /** CloudFormation validation of the StackSet template, synthesized apart from the app (default true). */
+  cloudFormationValidation?: boolean;
 }
 
 /** Adds every stack the configuration calls for to `app`. */
@@ -77,7 +79,12 @@ export function buildIamwatch(app: App, config: IamwatchConfig, options: BuildOp
 
   if (organization) {
     const centralBusArn = busArn(config.securityAccountId, `${prefix}-central`);
-    stacks.forwarderStackSet = forwarderStackSet(app, config, organization, patterns, forwarderRegions, centralBusArn);
+    stacks.forwarderStackSet = forwarderStackSet(app, config, organization, {
+      patterns,
+      regions: forwarderRegions,
+      targetBusArn: centralBusArn,
+      cloudFormationValidation: options.cloudFormationValidation,
+    });
     dependsOnMonitor(stacks.forwarderStackSet, monitor);
     for (const region of forwarderRegions) {
       forwarder(`${prefix}-forwarder-management-${region}`, organization.managementAccountId, region, centralBusArn);
@@ -104,9 +111,12 @@ function forwarderStackSet(
   app: App,
   config: IamwatchConfig,
   organization: OrganizationConfig,
-  patterns: readonly DerivedPattern[],
-  regions: readonly string[],
-  targetBusArn: string,
+  forwarding: {
+    patterns: readonly DerivedPattern[];
+    regions: readonly string[];
+    targetBusArn: string;
+    cloudFormationValidation?: boolean;
+  },
 ): ForwarderStackSetStack {
   const prefix = config.resourcePrefix;
   const { callAs, adminAccountId } = organization.stackSets;
@@ -117,12 +127,13 @@ function forwarderStackSet(
     resourcePrefix: prefix,
     template: synthesizeForwarderTemplate({
       resourcePrefix: prefix,
-      patterns,
-      targetBusArn,
+      patterns: forwarding.patterns,
+      targetBusArn: forwarding.targetBusArn,
       context: app.node.getAllContext() as Record<string, unknown>,
+      cloudFormationValidation: forwarding.cloudFormationValidation,
     }),
     organizationalUnitIds: targetOus.length > 0 ? targetOus : [organization.rootId],
-    regions,
+    regions: forwarding.regions,
     callAs,
   });
 }

@@ -115,8 +115,16 @@ export function wildcardComplexity(uses: readonly WildcardUse[], cap = WILDCARD_
   const alphabet = new Set<number>();
   const addState = (): number => states.push(newState()) - 1;
 
+  // One operator counts once however often it is repeated.
+  const valuesByIdentity = new Map<string, Set<string>>();
   for (const use of uses) {
-    for (const value of new Set(use.values)) {
+    const values = valuesByIdentity.get(use.identity) ?? new Set<string>();
+    for (const value of use.values) values.add(value);
+    valuesByIdentity.set(use.identity, values);
+  }
+
+  for (const [identity, values] of valuesByIdentity) {
+    for (const value of values) {
       const tokens = wildcardBytes(value);
       let current = 0;
       let previous = -1;
@@ -126,8 +134,8 @@ export function wildcardComplexity(uses: readonly WildcardUse[], cap = WILDCARD_
         const terminal = i === tokens.length - 1;
         let next: number;
         if (terminal) {
-          next = finals.get(use.identity) ?? addState();
-          finals.set(use.identity, next);
+          next = finals.get(identity) ?? addState();
+          finals.set(identity, next);
         } else if (token === STAR) {
           next = determinate && state.star >= 0 ? state.star : addState();
           if (determinate) state.star = next;
@@ -148,7 +156,7 @@ export function wildcardComplexity(uses: readonly WildcardUse[], cap = WILDCARD_
           // A star may match nothing: the state before it also takes the byte after it.
           if (tokens[i - 1] === STAR) addLiteral(states[previous] as MachineState, token, next);
         }
-        target.weight.add(use.identity);
+        target.weight.add(identity);
         previous = current;
         current = next;
       });

@@ -52,7 +52,7 @@ const REQUIRED_IDS = [
 /** Severities the design table fixes per id (the usual one first). */
 const DESIGN_SEVERITIES: Record<string, string[]> = {
   'iam-admin-policy-attached': ['critical', 'high'],
-  'iam-role-trust-allows-external': ['critical', 'high'],
+  'iam-role-trust-allows-external': ['high', 'critical'],
   'iam-password-policy-changed': ['medium', 'high'],
   'root-console-login': ['high', 'critical'],
   'console-login-failed': ['low', 'medium'],

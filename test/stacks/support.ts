@@ -35,16 +35,25 @@ export interface TestApp {
 }
 
 /**
- * Builds the app. Without `bundle`, Lambda bundling is skipped (`aws:cdk:bundling-stacks: []`) so
- * template tests stay fast; one test synthesizes with real bundling.
+ * Builds the app. Without `bundle`, Lambda bundling is skipped (`aws:cdk:bundling-stacks: []`), and
+ * without `validate` CloudFormation validation too, so template tests stay fast; the whole-app test
+ * synthesizes with both.
  */
 export function buildTestApp(
   config: IamwatchConfig,
-  options: { patterns?: readonly DerivedPattern[]; bundle?: boolean; nag?: boolean; outdir?: string } = {},
+  options: {
+    patterns?: readonly DerivedPattern[];
+    bundle?: boolean;
+    nag?: boolean;
+    /** CloudFormation schema validation during synth: slow, so only where a test is about it. */
+    validate?: boolean;
+    outdir?: string;
+  } = {},
 ): TestApp {
   const context = { ...cdkJsonContext(), ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }) };
-  const app = new App({ context, outdir: options.outdir });
-  const stacks = buildIamwatch(app, config, { patterns: options.patterns });
+  const validate = options.validate ?? false;
+  const app = new App({ context, outdir: options.outdir, builtinCloudFormationValidation: validate });
+  const stacks = buildIamwatch(app, config, { patterns: options.patterns, cloudFormationValidation: validate });
   if (options.nag) addNagPacks(app);
   return { app, stacks };
 }

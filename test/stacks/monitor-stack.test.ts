@@ -1,0 +1,383 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ENTRY_INSERT_STREAM_FILTER, FACET_INDEX_NAME, LEDGER_TABLE } from '../../handlers/ledger/table';
+import { derivePatterns } from '../../rules/eventbridge/derive';
+import { CATALOG } from '../../rules/registry';
+import { ALERT_MESSAGE_ATTRIBUTES } from '../../stacks/constructs/alerts-topic';
+import { MonitorStack } from '../../stacks/monitor-stack';
+import { OrgTrailStack } from '../../stacks/org-trail-stack';
+import { RegionGuardError } from '../../stacks/region-guard';
+import { buildTestApp, exampleConfig } from './support';
+
+const derived = derivePatterns(CATALOG);
+const config = exampleConfig();
+
+let template: Template;
+let monitor: MonitorStack;
+
+beforeAll(() => {
+  const { stacks } = buildTestApp(config);
+  monitor = stacks.monitor;
+  template = Template.fromStack(monitor);
+});
+
+/** Logical id of the single resource of a type whose properties match. */
+function logicalIdOf(type: string, props: Record<string, unknown>): string {
+  const ids = Object.keys(template.findResources(type, { Properties: Match.objectLike(props) }));
+  expect(ids).toHaveLength(1);
+  return ids[0]!;
+}
+
+describe('MonitorStack placement', () => {
+  it('is pinned to us-east-1 in the security account', () => {
+    expect(monitor.region).toBe('us-east-1');
+    expect(monitor.account).toBe(config.securityAccountId);
+  });
+
+  it('refuses any other region with a clear message', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    expect(
+      () => new MonitorStack(app, 'Elsewhere', { env: { account: '222222222222', region: 'eu-west-1' }, config, patterns: derived }),
+    ).toThrow(RegionGuardError);
+    expect(
+      () => new MonitorStack(app, 'Elsewhere2', { env: { account: '222222222222', region: 'eu-west-1' }, config, patterns: derived }),
+    ).toThrow(/must be deployed in us-east-1, not eu-west-1: IAM, Organizations and root sign-in events/);
+    expect(() => new MonitorStack(app, 'Agnostic', { config, patterns: derived })).toThrow(/env\.region is not set/);
+    expect(
+      () =>
+        new OrgTrailStack(new App(), 'Trail', {
+          env: { account: '111111111111', region: 'eu-central-1' },
+          resourcePrefix: 'iamwatch',
+          trailName: 't',
+          glacierTransitionDays: 30,
+          expirationDays: 60,
+          noncurrentVersionExpirationDays: 30,
+        }),
+    ).toThrow(RegionGuardError);
+    expect(Stack.isStack(monitor)).toBe(true);
+  });
+});
+
+describe('central bus', () => {
+  it('is a custom bus named with the prefix', () => {
+    template.hasResourceProperties('AWS::Events::EventBus', { Name: 'iamwatch-central' });
+  });
+
+  it('admits events:PutEvents only from principals of the organization', () => {
+    const policies = template.findResources('AWS::Events::EventBusPolicy');
+    const statements = Object.values(policies).map((p) => p.Properties.Statement);
+    expect(statements).toEqual([
+      {
+        Sid: expect.any(String),
+        Effect: 'Allow',
+        Principal: { AWS: '*' },
+        Action: 'events:PutEvents',
+        Resource: { 'Fn::GetAtt': [expect.any(String), 'Arn'] },
+        Condition: { StringEquals: { 'aws:PrincipalOrgID': config.organization!.id } },
+      },
+    ]);
+  });
+
+  it('is archived for replay with the configured retention', () => {
+    template.hasResourceProperties('AWS::Events::Archive', {
+      ArchiveName: 'iamwatch-events',
+      RetentionDays: config.archiveRetentionDays,
+      SourceArn: { 'Fn::GetAtt': [logicalIdOf('AWS::Events::EventBus', { Name: 'iamwatch-central' }), 'Arn'] },
+      EventPattern: Match.absent(),
+    });
+  });
+});
+
+describe('monitor rules', () => {
+  it('are exactly the derived patterns, one rule each, on the central bus', () => {
+    const rules = Object.values(template.findResources('AWS::Events::Rule')).filter(
+      (r) => r.Properties.Name !== 'iamwatch-forwarder-alarms',
+    );
+    expect(rules.map((r) => r.Properties.Name).sort()).toEqual(derived.map((p) => `iamwatch-${p.name}`).sort());
+    for (const pattern of derived) {
+      const rule = rules.find((r) => r.Properties.Name === `iamwatch-${pattern.name}`);
+      expect(rule?.Properties.EventPattern).toEqual(pattern.pattern);
+      expect(rule?.Properties.EventBusName).toEqual({ Ref: logicalIdOf('AWS::Events::EventBus', {}) });
+    }
+  });
+
+  it('target the record function with bounded retries and a dead-letter queue', () => {
+    const recordId = logicalIdOf('AWS::Lambda::Function', { FunctionName: 'iamwatch-record' });
+    const dlqId = logicalIdOf('AWS::SQS::Queue', { QueueName: 'iamwatch-record-rule-dlq' });
+    for (const pattern of derived) {
+      template.hasResourceProperties('AWS::Events::Rule', {
+        Name: `iamwatch-${pattern.name}`,
+        Targets: [
+          {
+            Arn: { 'Fn::GetAtt': [recordId, 'Arn'] },
+            Id: Match.anyValue(),
+            DeadLetterConfig: { Arn: { 'Fn::GetAtt': [dlqId, 'Arn'] } },
+            RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 21600 },
+          },
+        ],
+      });
+    }
+  });
+});
+
+describe('record function', () => {
+  it('runs Node 22+ on arm64 with source maps and the detection context', () => {
+    const fn = Object.values(
+      template.findResources('AWS::Lambda::Function', { Properties: { FunctionName: 'iamwatch-record' } }),
+    )[0]!;
+    expect(Number(/^nodejs(\d+)\.x$/.exec(fn.Properties.Runtime)?.[1])).toBeGreaterThanOrEqual(22);
+    expect(fn.Properties.Architectures).toEqual(['arm64']);
+    expect(fn.Properties.Handler).toBe('index.handler');
+    const env = fn.Properties.Environment.Variables;
+    expect(Object.keys(env).sort()).toEqual([
+      'IAMWATCH_DETECTION_CONTEXT',
+      'IAMWATCH_RETENTION_DAYS',
+      'IAMWATCH_TABLE_NAME',
+      'NODE_OPTIONS',
+    ]);
+    expect(env.NODE_OPTIONS).toBe('--enable-source-maps');
+    expect(env.IAMWATCH_RETENTION_DAYS).toBe('400');
+    expect(env.IAMWATCH_TABLE_NAME).toEqual({ Ref: logicalIdOf('AWS::DynamoDB::GlobalTable', {}) });
+    expect(JSON.parse(env.IAMWATCH_DETECTION_CONTEXT)).toEqual({
+      organizationAccountIds: ['111111111111', '222222222222', '333333333333', '444444444444'],
+      trustedAccountIds: ['555555555555'],
+      automationPrincipals: config.automationPrincipals,
+      monitorResourcePrefix: 'iamwatch',
+      accountNames: config.accountNames,
+    });
+  });
+
+  it('sends failed asynchronous invocations to an encrypted, TLS-only queue', () => {
+    const recordId = logicalIdOf('AWS::Lambda::Function', { FunctionName: 'iamwatch-record' });
+    const failuresId = logicalIdOf('AWS::SQS::Queue', { QueueName: 'iamwatch-record-failures' });
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: recordId },
+      MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: 21600,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [failuresId, 'Arn'] } } },
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      QueueName: 'iamwatch-record-failures',
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 1209600,
+    });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: failuresId }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+});
+
+describe('ledger table', () => {
+  it('is built from the ledger description: keys, index, TTL and stream', () => {
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      TableName: 'iamwatch-ledger',
+      KeySchema: [
+        { AttributeName: LEDGER_TABLE.partitionKey.name, KeyType: 'HASH' },
+        { AttributeName: LEDGER_TABLE.sortKey.name, KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: LEDGER_TABLE.globalSecondaryIndexes.map((index) => ({
+        IndexName: index.indexName,
+        KeySchema: [
+          { AttributeName: index.partitionKey.name, KeyType: 'HASH' },
+          { AttributeName: index.sortKey.name, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: index.projection },
+      })),
+      TimeToLiveSpecification: { AttributeName: LEDGER_TABLE.timeToLiveAttribute, Enabled: true },
+      StreamSpecification: { StreamViewType: 'NEW_IMAGE' },
+      BillingMode: 'PAY_PER_REQUEST',
+    });
+    expect(LEDGER_TABLE.globalSecondaryIndexes.map((i) => i.indexName)).toContain(FACET_INDEX_NAME);
+  });
+
+  it('is hardened: point-in-time recovery, customer-managed encryption, deletion protection, retained', () => {
+    const keyId = logicalIdOf('AWS::KMS::Key', { Description: Match.stringLikeRegexp('monitor') });
+    template.hasResource('AWS::DynamoDB::GlobalTable', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({
+        SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
+        Replicas: [
+          Match.objectLike({
+            Region: 'us-east-1',
+            DeletionProtectionEnabled: true,
+            PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+            SSESpecification: { KMSMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } },
+          }),
+        ],
+      }),
+    });
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  });
+});
+
+describe('notify function and stream mapping', () => {
+  it('reads INSERTs of entry items with batching, bisect, bounded retries and partial failures', () => {
+    const notifyId = logicalIdOf('AWS::Lambda::Function', { FunctionName: 'iamwatch-notify' });
+    const failuresId = logicalIdOf('AWS::SQS::Queue', { QueueName: 'iamwatch-notify-failures' });
+    const mapping = Object.values(template.findResources('AWS::Lambda::EventSourceMapping'));
+    expect(mapping).toHaveLength(1);
+    const props = mapping[0]!.Properties;
+    expect(props).toMatchObject({
+      FunctionName: { Ref: notifyId },
+      EventSourceArn: { 'Fn::GetAtt': [logicalIdOf('AWS::DynamoDB::GlobalTable', {}), 'StreamArn'] },
+      BatchSize: 10,
+      MaximumBatchingWindowInSeconds: 1,
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 10,
+      MaximumRecordAgeInSeconds: 43200,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      StartingPosition: 'TRIM_HORIZON',
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [failuresId, 'Arn'] } } },
+    });
+    const filters = props.FilterCriteria.Filters.map((f: { Pattern: string }) => JSON.parse(f.Pattern));
+    expect(filters).toEqual([ENTRY_INSERT_STREAM_FILTER]);
+    expect(filters[0].eventName).toEqual(['INSERT']);
+  });
+
+  it('gets the routing contract in its environment and never a webhook URL', () => {
+    const fn = Object.values(
+      template.findResources('AWS::Lambda::Function', { Properties: { FunctionName: 'iamwatch-notify' } }),
+    )[0]!;
+    const env = fn.Properties.Environment.Variables;
+    expect(Object.keys(env).sort()).toEqual([
+      'IAMWATCH_ALERT_ON_REPLAY',
+      'IAMWATCH_SLACK_ROUTES',
+      'IAMWATCH_SNS_MIN_SEVERITY',
+      'IAMWATCH_SNS_TOPIC_ARN',
+      'IAMWATCH_TABLE_NAME',
+      'NODE_OPTIONS',
+    ]);
+    expect(env.IAMWATCH_ALERT_ON_REPLAY).toBe('false');
+    expect(env.IAMWATCH_SNS_MIN_SEVERITY).toBe('high');
+    expect(env.IAMWATCH_SNS_TOPIC_ARN).toEqual({ Ref: logicalIdOf('AWS::SNS::Topic', {}) });
+    const routes = JSON.stringify(Stack.of(monitor).resolve(env.IAMWATCH_SLACK_ROUTES));
+    expect(routes).not.toMatch(/hooks\.slack\.com/);
+    const secretIds = Object.keys(template.findResources('AWS::SecretsManager::Secret'));
+    expect(secretIds).toHaveLength(2);
+    for (const id of secretIds) expect(routes).toContain(id);
+    expect(routes).toContain('\\"minSeverity\\":\\"critical\\"');
+    expect(routes).toContain('\\"accounts\\":[\\"333333333333\\"]');
+  });
+});
+
+describe('Slack webhook secrets', () => {
+  it('are created per route under the prefix, encrypted, with no value in the template', () => {
+    const secrets = Object.values(template.findResources('AWS::SecretsManager::Secret'));
+    expect(secrets.map((s) => s.Properties.Name).sort()).toEqual(['iamwatch/slack/prod-critical', 'iamwatch/slack/security']);
+    for (const secret of secrets) {
+      expect(secret.Properties.SecretString).toBeUndefined();
+      expect(secret.Properties.GenerateSecretString).toBeDefined();
+      expect(secret.Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': [expect.any(String), 'Arn'] });
+    }
+  });
+});
+
+describe('alert topic', () => {
+  it('is encrypted with the customer-managed key and only accepts TLS', () => {
+    const keyId = logicalIdOf('AWS::KMS::Key', {});
+    template.hasResourceProperties('AWS::SNS::Topic', {
+      TopicName: 'iamwatch-alerts',
+      KmsMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] },
+    });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Condition: { StringEquals: { 'aws:SourceAccount': config.securityAccountId } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('has the configured subscriptions with severity filter policies and a redrive policy', () => {
+    const dlqId = logicalIdOf('AWS::SQS::Queue', { QueueName: 'iamwatch-alerts-subscription-dlq' });
+    template.resourceCountIs('AWS::SNS::Subscription', 2);
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'security-oncall@example.com',
+      FilterPolicy: { [ALERT_MESSAGE_ATTRIBUTES.severity]: ['critical'] },
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] } },
+    });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'https',
+      FilterPolicy: { [ALERT_MESSAGE_ATTRIBUTES.severity]: ['high', 'critical'] },
+    });
+  });
+});
+
+describe('alarms', () => {
+  it('cover function errors and throttles, every dead-letter queue and the stream iterator age', () => {
+    const names = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties.AlarmName);
+    expect(names.sort()).toEqual(
+      [
+        'iamwatch-alarm-rule-dlq-not-empty',
+        'iamwatch-alerts-subscription-dlq-not-empty',
+        'iamwatch-notify-errors',
+        'iamwatch-notify-failures-not-empty',
+        'iamwatch-notify-iterator-age',
+        'iamwatch-notify-throttles',
+        'iamwatch-record-errors',
+        'iamwatch-record-failures-not-empty',
+        'iamwatch-record-rule-dlq-not-empty',
+        'iamwatch-record-throttles',
+      ].sort(),
+    );
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'iamwatch-notify-iterator-age',
+      MetricName: 'IteratorAge',
+      Namespace: 'AWS/Lambda',
+      Threshold: 300000,
+    });
+  });
+
+  it('all notify the alert topic, going into alarm and back', () => {
+    const topic = { Ref: logicalIdOf('AWS::SNS::Topic', {}) };
+    for (const alarm of Object.values(template.findResources('AWS::CloudWatch::Alarm'))) {
+      expect(alarm.Properties.AlarmActions).toEqual([topic]);
+      expect(alarm.Properties.OKActions).toEqual([topic]);
+    }
+  });
+
+  it('publish forwarder alarms from any account to the topic through a role, with a DLQ', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      Name: 'iamwatch-forwarder-alarms',
+      EventPattern: {
+        source: ['aws.cloudwatch'],
+        'detail-type': ['CloudWatch Alarm State Change'],
+        detail: { alarmName: [{ prefix: 'iamwatch-forwarder-' }], state: { value: ['ALARM'] } },
+      },
+      Targets: [
+        Match.objectLike({
+          Arn: { Ref: logicalIdOf('AWS::SNS::Topic', {}) },
+          RoleArn: Match.anyValue(),
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [logicalIdOf('AWS::SQS::Queue', { QueueName: 'iamwatch-alarm-rule-dlq' }), 'Arn'] } },
+        }),
+      ],
+    });
+  });
+});
+
+describe('logs', () => {
+  it('keep each function log group for the configured retention, as JSON', () => {
+    const groups = template.findResources('AWS::Logs::LogGroup');
+    expect(Object.values(groups).map((g) => g.Properties.RetentionInDays)).toEqual([365, 365]);
+    for (const name of ['iamwatch-record', 'iamwatch-notify']) {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        FunctionName: name,
+        LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: Match.anyValue() } },
+        TracingConfig: { Mode: 'Active' },
+      });
+    }
+  });
+});
