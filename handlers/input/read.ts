@@ -28,44 +28,67 @@ export interface ReadInputsOptions {
 /**
  * Yields every record (or per-record error) from `paths`, in order: files as given, directories
  * recursively in sorted order, `-` from stdin. A file that cannot be read or decoded yields one error
- * item naming it; the other inputs still follow. Holds one file in memory at a time.
+ * item naming it; the other inputs still follow. While one file is parsed, the next is already being
+ * read and gunzipped (I/O and zlib run off the main thread), so at most two files are in memory.
  */
 export async function* readInputs(
   paths: readonly string[],
   opts: ReadInputsOptions = {},
 ): AsyncGenerator<ParsedItem> {
+  const sources = sourcesOf(paths, opts);
+  let current = await startNext(sources);
+  while (current) {
+    const upcoming = startNext(sources);
+    if ('item' in current) yield current.item;
+    else {
+      const loaded = await current.text;
+      if (loaded.ok) yield* parseInputText(loaded.text, current.source);
+      else yield unreadable(current.source, loaded.error);
+    }
+    current = await upcoming;
+  }
+}
+
+/** One input to read, or an error item for an input that could not even be listed. */
+type Source = { source: string; load: () => Promise<Buffer> } | { item: ParsedItem };
+type Loading = { source: string; text: Promise<{ ok: true; text: string } | { ok: false; error: unknown }> };
+
+async function startNext(
+  sources: AsyncGenerator<Source>,
+): Promise<Loading | { item: ParsedItem } | undefined> {
+  const next = await sources.next();
+  if (next.done) return undefined;
+  const source = next.value;
+  if ('item' in source) return source;
+  const text = source.load().then(
+    async (content) => ({ ok: true as const, text: await decode(content) }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+  return { source: source.source, text: text.catch((error: unknown) => ({ ok: false as const, error })) };
+}
+
+async function* sourcesOf(paths: readonly string[], opts: ReadInputsOptions): AsyncGenerator<Source> {
   for (const path of paths) {
     if (path === STDIN_PATH) {
-      yield* readSource(STDIN_SOURCE, () => readStream(opts.stdin ?? process.stdin));
+      yield { source: STDIN_SOURCE, load: () => readStream(opts.stdin ?? process.stdin) };
       continue;
     }
     let isDirectory: boolean;
     try {
       isDirectory = (await stat(path)).isDirectory();
     } catch (error) {
-      yield unreadable(path, error);
+      yield { item: unreadable(path, error) };
       continue;
     }
     if (!isDirectory) {
-      yield* readSource(path, () => readFile(path));
+      yield { source: path, load: () => readFile(path) };
       continue;
     }
     for await (const entry of walk(path, new Set())) {
-      if ('error' in entry) yield unreadable(entry.path, entry.error);
-      else yield* readSource(entry.path, () => readFile(entry.path));
+      if ('error' in entry) yield { item: unreadable(entry.path, entry.error) };
+      else yield { source: entry.path, load: () => readFile(entry.path) };
     }
   }
-}
-
-async function* readSource(source: string, load: () => Promise<Buffer>): AsyncGenerator<ParsedItem> {
-  let text: string;
-  try {
-    text = await decode(await load());
-  } catch (error) {
-    yield unreadable(source, error);
-    return;
-  }
-  yield* parseInputText(text, source);
 }
 
 /** Gunzips when the content starts with the gzip magic bytes, whatever the file is called. */

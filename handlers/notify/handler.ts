@@ -5,7 +5,8 @@
  * which has no stream.
  */
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { describeError } from '../shared/logger';
+import type { LedgerEntry } from '../../rules/types';
+import { eventIdOfItem } from '../ledger/codec';
 import {
   type Clock,
   type LedgerStore,
@@ -14,7 +15,7 @@ import {
   PermanentDeliveryError,
   type StoredEntry,
 } from '../ports';
-import { eventIdOfItem } from '../ledger/codec';
+import { describeError } from '../shared/logger';
 
 export interface NotifyDeps {
   store: LedgerStore;
@@ -50,8 +51,9 @@ export async function deliverEntry(entry: StoredEntry, deps: NotifyDeps): Promis
     report.skippedReason = `${entry.origin} entries do not alert`;
     return report;
   }
+  const alert = alertOf(entry);
   for (const notifier of deps.notifiers) {
-    if (!notifier.wants(entry)) continue;
+    if (!notifier.wants(alert)) continue;
     const previous = entry.delivery?.[notifier.channel];
     if (previous?.status === 'delivered') {
       report.alreadyDelivered.push(notifier.channel);
@@ -60,7 +62,7 @@ export async function deliverEntry(entry: StoredEntry, deps: NotifyDeps): Promis
     if (previous?.status === 'failed' && previous.error?.startsWith('permanent:')) continue;
     const attempts = (previous?.attempts ?? 0) + 1;
     try {
-      await notifier.send(entry);
+      await notifier.send(alert);
       await deps.store.markDelivery(entry.eventId, notifier.channel, {
         status: 'delivered',
         at: deps.clock.now().toISOString(),
@@ -82,10 +84,22 @@ export async function deliverEntry(entry: StoredEntry, deps: NotifyDeps): Promis
         attempts,
         error: describeError(error),
       });
-      (permanent ? report.permanentFailures : report.transientFailures).push({ channel: notifier.channel, error });
+      (permanent ? report.permanentFailures : report.transientFailures).push({
+        channel: notifier.channel,
+        error,
+      });
     }
   }
   return report;
+}
+
+/**
+ * What channels see: the ledger entry contract without the ledger's bookkeeping. The delivery state in
+ * particular changes between tries, and must not leak into, say, the JSON SQS subscribers receive.
+ */
+function alertOf(entry: StoredEntry): LedgerEntry {
+  const { origin: _origin, recordedAt: _recordedAt, delivery: _delivery, ...alert } = entry;
+  return alert;
 }
 
 /** The DynamoDB stream event shape the notify Lambda receives (only what it reads). */
@@ -123,7 +137,8 @@ export function createNotifyHandler(deps: NotifyDeps): (event: StreamEvent) => P
           continue;
         }
         const report = await deliverEntry(entry, deps);
-        if (report.transientFailures.length > 0) return { batchItemFailures: [{ itemIdentifier: sequenceNumber }] };
+        if (report.transientFailures.length > 0)
+          return { batchItemFailures: [{ itemIdentifier: sequenceNumber }] };
       } catch (error) {
         deps.logger.error('notify failed', { eventId, error });
         return { batchItemFailures: [{ itemIdentifier: sequenceNumber }] };

@@ -121,13 +121,24 @@ function stringOr(value: unknown, fallback: string): string {
  * envelope (EventBridge's own ids are random; only stability matters here).
  */
 export function envelopeId(eventID: string): string {
-  const [a, b, c, d] = hash128(`iamwatch:${eventID}`);
-  const hex = [a, b, c, d].map((n) => (n >>> 0).toString(16).padStart(8, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+  hash128(`iamwatch:${eventID}`, HASH);
+  const a = hex32(HASH[0]);
+  const b = hex32(HASH[1]);
+  const c = hex32(HASH[2]);
+  return `${a}-${b.slice(0, 4)}-${b.slice(4)}-${c.slice(0, 4)}-${c.slice(4)}${hex32(HASH[3])}`;
+}
+
+// Replay builds an envelope for every record it reads: the id must cost next to nothing.
+const HASH = new Int32Array(4);
+const HEX_BYTE = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+function hex32(n: number | undefined): string {
+  const u = (n ?? 0) >>> 0;
+  return `${HEX_BYTE[u >>> 24]}${HEX_BYTE[(u >>> 16) & 255]}${HEX_BYTE[(u >>> 8) & 255]}${HEX_BYTE[u & 255]}`;
 }
 
 /** cyrb128: a fast, well-mixed 128-bit string hash (not cryptographic; none is needed for an id). */
-function hash128(input: string): [number, number, number, number] {
+function hash128(input: string, out: Int32Array): void {
   let h1 = 1779033703;
   let h2 = 3144134277;
   let h3 = 1013904242;
@@ -147,5 +158,8 @@ function hash128(input: string): [number, number, number, number] {
   h2 ^= h1;
   h3 ^= h1;
   h4 ^= h1;
-  return [h1, h2, h3, h4];
+  out[0] = h1;
+  out[1] = h2;
+  out[2] = h3;
+  out[3] = h4;
 }

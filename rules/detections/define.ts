@@ -67,8 +67,12 @@ function shapeProblems(d: Detection): string[] {
   return problems;
 }
 
+function isTriggerList(trigger: Trigger | readonly Trigger[]): trigger is readonly Trigger[] {
+  return Array.isArray(trigger);
+}
+
 function triggerProblems(trigger: Trigger | readonly Trigger[]): string[] {
-  const list: readonly Trigger[] = Array.isArray(trigger) ? trigger : [trigger as Trigger];
+  const list = isTriggerList(trigger) ? trigger : [trigger];
   if (list.length === 0) return ['no trigger'];
   const problems: string[] = [];
   for (const t of list) {

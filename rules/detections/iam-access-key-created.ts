@@ -14,7 +14,7 @@ export const iamAccessKeyCreated = defineDetection({
   id: 'iam-access-key-created',
   title: (e) => {
     const id = accessKeyId(e.response);
-    return `Access key ${id ? `${id} ` : ''}created by ${actorLabel(e.actor)} for itself`;
+    return `Access key ${id ? `${id} ` : ''}created by ${actorLabel(e.actor)} for their own user`;
   },
   severity: 'medium',
   description:

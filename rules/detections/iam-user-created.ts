@@ -61,6 +61,15 @@ export const iamUserCreated = defineDetection({
       }),
     },
     {
+      name: 'refused CreateUser is not a new user (iam-write-denied fires instead)',
+      expect: false,
+      event: iamCall('CreateUser', {
+        actor: actors.bob,
+        request: { userName: 'backdoor' },
+        errorCode: 'AccessDenied',
+      }),
+    },
+    {
       name: 'failed CreateUser (user already exists) is not a new user',
       expect: false,
       event: iamCall('CreateUser', {

@@ -9,6 +9,7 @@ import { matchesWildcard, parseWildcard, type WildcardParts, type WildcardUse } 
 /** A scalar at the end of a path in an event; objects and arrays are never leaves. */
 export type Leaf = string | number | boolean | null;
 
+/** What an anything-but excludes: exact strings or numbers, or strings by an operator. */
 export type AnythingButVariant = 'strings' | 'numbers' | 'prefix' | 'suffix' | 'ignore-case' | 'wildcard';
 
 /** One entry of a field's value array, validated. */
@@ -42,6 +43,7 @@ export interface FieldSpec {
   readonly wildcards: readonly WildcardUse[];
 }
 
+/** Compiles a field: its path lookups and one test combining its alternatives. */
 export function buildFieldSpec(path: string, alternatives: readonly Alternative[]): FieldSpec {
   const segments = path.split('.');
   const keys = segments.map((_, from) => {
@@ -171,7 +173,10 @@ function endsWith(suffix: string): (text: string) => boolean {
  * pass a string exclusion, strings pass a number exclusion. Only a missing field (or one with no
  * leaves) fails, and that is decided by the caller, which never calls a test without a leaf.
  */
-function anythingBut(variant: AnythingButVariant, values: readonly string[] | readonly number[]) {
+function anythingBut(
+  variant: AnythingButVariant,
+  values: readonly string[] | readonly number[],
+): (leaf: Leaf) => boolean {
   switch (variant) {
     case 'numbers': {
       const excluded = new Set(values as readonly number[]);

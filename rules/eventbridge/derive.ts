@@ -27,6 +27,7 @@ export const EVENT_PATTERN_MAX_CHARS = 2048;
 /** AWS limit on rules per event bus; the forwarders share the bus with these. */
 export const RULES_PER_BUS_MAX = 300;
 
+/** The detail-type of CloudTrail management API calls on EventBridge. */
 export const API_CALL_DETAIL_TYPE = 'AWS API Call via CloudTrail';
 /** CloudTrail sign-in events arrive under both spellings. */
 export const SIGN_IN_DETAIL_TYPES: readonly string[] = [
@@ -55,7 +56,6 @@ export const READ_ONLY_VERBS: readonly string[] = [
   'Generate',
   'Test',
   'Validate',
-  'Batch Get',
   'BatchGet',
   'Select',
   'Download',
@@ -153,18 +153,16 @@ function groupBySource(catalog: readonly Detection[]): SourceGroup[] {
       }
     }
   }
-  // Named sources alphabetically, "any source" last.
-  return [...groups.values()].sort((a, b) =>
-    a.source === b.source
-      ? 0
-      : a.source === ANY_SOURCE
-        ? 1
-        : b.source === ANY_SOURCE
-          ? -1
-          : a.source < b.source
-            ? -1
-            : 1,
-  );
+  return [...groups.values()].sort((a, b) => compareText(sortKey(a.source), sortKey(b.source)));
+}
+
+/** Named sources alphabetically, "any source" last. */
+function sortKey(source: string): string {
+  return source === ANY_SOURCE ? '\uffff' : source;
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function triggersOf(detection: Detection): readonly Trigger[] {
@@ -200,7 +198,7 @@ function addTrigger(group: SourceGroup, trigger: Trigger): void {
  */
 function partsOf(group: SourceGroup): Part[] {
   const open = group.clauses.get('');
-  const clauses = [...group.clauses.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const clauses = [...group.clauses.entries()].sort(([a], [b]) => compareText(a, b));
   const parts: Part[] = [];
   for (const [key, clause] of clauses) {
     const restricted = key !== '';
@@ -346,7 +344,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-/** Sizes of the derived patterns against AWS limits, for `iamwatch rules --patterns`. */
+/** Sizes of the derived patterns against AWS limits (for `iamwatch rules --patterns`). */
 export interface PatternLimits {
   count: number;
   maxCount: number;
@@ -356,6 +354,7 @@ export interface PatternLimits {
   patterns: { name: string; chars: number }[];
 }
 
+/** Each pattern's size and the totals, against the AWS limits the derivation keeps to. */
 export function describePatternLimits(patterns: readonly DerivedPattern[]): PatternLimits {
   const sizes = patterns.map(({ name, pattern }) => ({ name, chars: JSON.stringify(pattern).length }));
   return {

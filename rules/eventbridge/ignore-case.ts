@@ -4,6 +4,7 @@
  * position, so `straße` matches `STRASSE` (ß upper-cases to SS) and `ÉCOLE` matches `école`.
  */
 
+/** Which part of the text must equal the pattern: all of it, its start, or its end. */
 export type IgnoreCaseAnchor = 'whole' | 'prefix' | 'suffix';
 
 /** A test for strings that equal (or start / end with) `pattern` ignoring case. */

@@ -7,6 +7,7 @@
  */
 import { InvalidEventPatternError } from './errors';
 
+/** A JSON value; numbers keep the text they were written as. */
 export type JsonNode =
   | { readonly kind: 'object'; readonly entries: readonly (readonly [string, JsonNode])[] }
   | { readonly kind: 'array'; readonly items: readonly JsonNode[] }

@@ -104,7 +104,10 @@ describe('judge', () => {
   });
 
   it('lowers every hit one step for automation, never below info and never dropping it', () => {
-    const automated = normalise(iamCall('CreateUser', { actor: actors.cloudformation, request: { userName: 'x' } }), ctx);
+    const automated = normalise(
+      iamCall('CreateUser', { actor: actors.cloudformation, request: { userName: 'x' } }),
+      ctx,
+    );
     expect(automated.automation).toBe(true);
     const catalog = [
       fake('crit', { severity: 'critical', severities: ['critical'] }),
@@ -121,14 +124,22 @@ describe('judge', () => {
 
   it('lowers for configured automation principals', () => {
     const deployCtx = makeContext({ automationPrincipals: ['arn:aws:iam::111122223333:role/github-*'] });
-    const event = normalise(iamCall('CreateUser', { actor: actors.deployRole, request: { userName: 'x' } }), deployCtx);
+    const event = normalise(
+      iamCall('CreateUser', { actor: actors.deployRole, request: { userName: 'x' } }),
+      deployCtx,
+    );
     const { entry } = judge(event, deployCtx, [fake('m', { severity: 'medium', severities: ['medium'] })]);
     expect(entry.detections[0]?.severity).toBe('low');
   });
 
   it('orders hits by severity, highest first, keeping catalog order on ties', () => {
     const at = (id: string, severity: Severity) => fake(id, { severity, severities: [severity] });
-    const catalog = [at('a-low', 'low'), at('b-crit', 'critical'), at('c-med', 'medium'), at('d-crit', 'critical')];
+    const catalog = [
+      at('a-low', 'low'),
+      at('b-crit', 'critical'),
+      at('c-med', 'medium'),
+      at('d-crit', 'critical'),
+    ];
     const { entry } = judge(createUser(), ctx, catalog);
     expect(entry.detections.map((d) => d.id)).toEqual(['b-crit', 'd-crit', 'c-med', 'a-low']);
     expect(entry.severity).toBe('critical');
@@ -213,15 +224,25 @@ describe('judge', () => {
   });
 
   it('keeps errorCode on failures', () => {
-    const failed = normalise(iamCall('CreateUser', { request: { userName: 'x' }, errorCode: 'AccessDenied' }), ctx);
+    const failed = normalise(
+      iamCall('CreateUser', { request: { userName: 'x' }, errorCode: 'AccessDenied' }),
+      ctx,
+    );
     expect(judge(failed, ctx, []).entry).toMatchObject({ result: 'failure', errorCode: 'AccessDenied' });
   });
 });
 
 describe('real catalog', () => {
   it('root attaching an SCP fires both org-policy-changed and root-activity', () => {
-    const event = normalise(orgCall('AttachPolicy', { actor: actors.root, request: { policyId: 'p-1', targetId: 'ou-a-b' } }), ctx);
-    expect(judge(event, ctx).entry.detections.map((d) => d.id).sort()).toEqual(['org-policy-changed', 'root-activity']);
+    const event = normalise(
+      orgCall('AttachPolicy', { actor: actors.root, request: { policyId: 'p-1', targetId: 'ou-a-b' } }),
+      ctx,
+    );
+    expect(
+      judge(event, ctx)
+        .entry.detections.map((d) => d.id)
+        .sort(),
+    ).toEqual(['org-policy-changed', 'root-activity']);
   });
 
   it('a failed CreateUser fires iam-write-denied, not iam-user-created or iam-change', () => {
@@ -249,7 +270,10 @@ describe('real catalog', () => {
 
 describe('triggerCovers', () => {
   const subject = (eventSource: string, eventName: string, type = 'IAMUser') =>
-    ({ eventSource, eventName, actor: { type } }) as Pick<NormalisedEvent, 'eventSource' | 'eventName' | 'actor'>;
+    ({ eventSource, eventName, actor: { type } }) as Pick<
+      NormalisedEvent,
+      'eventSource' | 'eventName' | 'actor'
+    >;
 
   it('matches sources by EventBridge name and exact event names', () => {
     const trigger: Trigger = { sources: ['aws.iam'], eventNames: ['CreateUser'] };
@@ -259,9 +283,15 @@ describe('triggerCovers', () => {
   });
 
   it('matches prefixes, identity types and lists of triggers', () => {
-    expect(triggerCovers({ eventNamePrefixes: ['Delete'] }, subject('sns.amazonaws.com', 'DeleteTopic'))).toBe(true);
-    expect(triggerCovers({ userIdentityTypes: ['Root'] }, subject('ec2.amazonaws.com', 'RunInstances', 'Root'))).toBe(true);
-    expect(triggerCovers({ userIdentityTypes: ['Root'] }, subject('ec2.amazonaws.com', 'RunInstances'))).toBe(false);
+    expect(
+      triggerCovers({ eventNamePrefixes: ['Delete'] }, subject('sns.amazonaws.com', 'DeleteTopic')),
+    ).toBe(true);
+    expect(
+      triggerCovers({ userIdentityTypes: ['Root'] }, subject('ec2.amazonaws.com', 'RunInstances', 'Root')),
+    ).toBe(true);
+    expect(triggerCovers({ userIdentityTypes: ['Root'] }, subject('ec2.amazonaws.com', 'RunInstances'))).toBe(
+      false,
+    );
     const list: Trigger[] = [
       { sources: ['aws.sns'], eventNames: ['DeleteTopic'] },
       { sources: ['aws.lambda'], eventNames: ['DeleteFunction20150331'] },

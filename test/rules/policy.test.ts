@@ -33,8 +33,9 @@ describe('parsePolicyDocument', () => {
 
   it('parses form-encoded documents with + for spaces', () => {
     const formEncoded = encodeURIComponent(text(adminStatement)).replace(/%20/g, '+').replace(/%3A/g, ':');
-    const spaced = encodeURIComponent('{ "Statement": [ { "Effect": "Allow", "Action": "*", "Resource": "*" } ] }')
-      .replace(/%20/g, '+');
+    const spaced = encodeURIComponent(
+      '{ "Statement": [ { "Effect": "Allow", "Action": "*", "Resource": "*" } ] }',
+    ).replace(/%20/g, '+');
     expect(parsePolicyDocument(formEncoded)?.Statement).toEqual([adminStatement]);
     expect(parsePolicyDocument(spaced)?.Statement).toEqual([adminStatement]);
   });
@@ -72,27 +73,40 @@ describe('parsePolicyDocument', () => {
 });
 
 describe('allowsAdmin', () => {
-  const admin = (...statements: Record<string, unknown>[]) => allowsAdmin(parsePolicyDocument(text(...statements)));
+  const admin = (...statements: Record<string, unknown>[]) =>
+    allowsAdmin(parsePolicyDocument(text(...statements)));
 
   it.each([
     ['Action * on *', adminStatement],
     ['Action *:* on *', { Effect: 'Allow', Action: '*:*', Resource: '*' }],
-    ['iam:* in an action list on [*]', { Effect: 'Allow', Action: ['s3:GetObject', 'iam:*'], Resource: ['*'] }],
+    [
+      'iam:* in an action list on [*]',
+      { Effect: 'Allow', Action: ['s3:GetObject', 'iam:*'], Resource: ['*'] },
+    ],
     ['upper-case IAM:*', { Effect: 'Allow', Action: 'IAM:*', Resource: '*' }],
     ['a wildcard covering iam (i*)', { Effect: 'Allow', Action: 'i*', Resource: '*' }],
     ['NotAction that leaves IAM in', { Effect: 'Allow', NotAction: ['s3:*', 'ec2:*'], Resource: '*' }],
     ['Action * with NotResource', { Effect: 'Allow', Action: '*', NotResource: 'arn:aws:s3:::audit/*' }],
-    ['a conditioned admin grant', { ...adminStatement, Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } }],
+    [
+      'a conditioned admin grant',
+      { ...adminStatement, Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } },
+    ],
   ])('admin: %s', (_name, statement) => {
     expect(admin(statement)).toBe(true);
   });
 
   it.each([
     ['a Deny of everything', { Effect: 'Deny', Action: '*', Resource: '*' }],
-    ['iam:* on a specific resource', { Effect: 'Allow', Action: 'iam:*', Resource: 'arn:aws:iam::111122223333:role/x' }],
+    [
+      'iam:* on a specific resource',
+      { Effect: 'Allow', Action: 'iam:*', Resource: 'arn:aws:iam::111122223333:role/x' },
+    ],
     ['only part of IAM (iam:Get*)', { Effect: 'Allow', Action: 'iam:Get*', Resource: '*' }],
     ['s3:* on *', { Effect: 'Allow', Action: 's3:*', Resource: '*' }],
-    ['NotAction that excludes IAM (PowerUserAccess style)', { Effect: 'Allow', NotAction: ['iam:*', 'organizations:*'], Resource: '*' }],
+    [
+      'NotAction that excludes IAM (PowerUserAccess style)',
+      { Effect: 'Allow', NotAction: ['iam:*', 'organizations:*'], Resource: '*' },
+    ],
     ['no Resource at all', { Effect: 'Allow', Action: '*' }],
     ['an unknown Effect', { Effect: 'allow', Action: '*', Resource: '*' }],
   ])('not admin: %s', (_name, statement) => {
@@ -139,10 +153,23 @@ describe('isAdminManagedPolicyArn', () => {
 });
 
 describe('analyseTrust', () => {
-  const ctx = makeContext({ organizationAccountIds: ['111122223333', '444455556666'], trustedAccountIds: ['777777777777'] });
-  const trust = (principal: unknown, condition?: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+  const ctx = makeContext({
+    organizationAccountIds: ['111122223333', '444455556666'],
+    trustedAccountIds: ['777777777777'],
+  });
+  const trust = (
+    principal: unknown,
+    condition?: Record<string, unknown>,
+    extra: Record<string, unknown> = {},
+  ) =>
     parsePolicyDocument(
-      text({ Effect: 'Allow', Principal: principal, Action: 'sts:AssumeRole', ...(condition ? { Condition: condition } : {}), ...extra }),
+      text({
+        Effect: 'Allow',
+        Principal: principal,
+        Action: 'sts:AssumeRole',
+        ...(condition ? { Condition: condition } : {}),
+        ...extra,
+      }),
     );
 
   it('"*" without a condition is public and critical', () => {
@@ -160,14 +187,17 @@ describe('analyseTrust', () => {
   });
 
   it('"*" pinned to the organization is not a finding', () => {
-    expect(analyseTrust(trust({ AWS: '*' }, { StringEquals: { 'aws:PrincipalOrgID': 'o-abc' } }), ctx).findings).toEqual(
-      [],
-    );
+    expect(
+      analyseTrust(trust({ AWS: '*' }, { StringEquals: { 'aws:PrincipalOrgID': 'o-abc' } }), ctx).findings,
+    ).toEqual([]);
   });
 
   it('"*" pinned to accounts is judged by those accounts', () => {
     const inside = trust({ AWS: '*' }, { StringEquals: { 'aws:PrincipalAccount': '444455556666' } });
-    const outside = trust({ AWS: '*' }, { StringEquals: { 'aws:PrincipalAccount': ['444455556666', '999988887777'] } });
+    const outside = trust(
+      { AWS: '*' },
+      { StringEquals: { 'aws:PrincipalAccount': ['444455556666', '999988887777'] } },
+    );
     expect(analyseTrust(inside, ctx).findings).toEqual([]);
     expect(analyseTrust(outside, ctx).findings).toEqual([
       { kind: 'external-account', principal: '*', accountId: '999988887777', severity: 'high' },
@@ -188,10 +218,14 @@ describe('analyseTrust', () => {
   });
 
   it('organization, trusted and home accounts, services and federation are fine', () => {
-    expect(analyseTrust(trust({ AWS: ['444455556666', 'arn:aws:iam::777777777777:root'] }), ctx).findings).toEqual([]);
+    expect(
+      analyseTrust(trust({ AWS: ['444455556666', 'arn:aws:iam::777777777777:root'] }), ctx).findings,
+    ).toEqual([]);
     expect(analyseTrust(trust({ AWS: '555555555555' }), makeContext(), '555555555555').findings).toEqual([]);
     expect(analyseTrust(trust({ Service: 'ec2.amazonaws.com' }), ctx).findings).toEqual([]);
-    expect(analyseTrust(trust({ Federated: 'arn:aws:iam::111122223333:saml-provider/okta' }), ctx).findings).toEqual([]);
+    expect(
+      analyseTrust(trust({ Federated: 'arn:aws:iam::111122223333:saml-provider/okta' }), ctx).findings,
+    ).toEqual([]);
   });
 
   it('without configured accounts, any other account is external', () => {
@@ -200,7 +234,11 @@ describe('analyseTrust', () => {
 
   it('Allow with NotPrincipal trusts everyone else', () => {
     const document = parsePolicyDocument(
-      text({ Effect: 'Allow', NotPrincipal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'sts:AssumeRole' }),
+      text({
+        Effect: 'Allow',
+        NotPrincipal: { AWS: 'arn:aws:iam::111122223333:root' },
+        Action: 'sts:AssumeRole',
+      }),
     );
     expect(analyseTrust(document, ctx).severity).toBe('critical');
   });

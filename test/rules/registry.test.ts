@@ -1,11 +1,18 @@
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { DETECTION_ID_PATTERN, MITRE_ID_PATTERN } from '../../rules/detections/define';
+import { makeContext } from '../../rules/context';
+import {
+  DETECTION_ID_PATTERN,
+  DetectionDefinitionError,
+  type DetectionSpec,
+  defineDetection,
+  MITRE_ID_PATTERN,
+} from '../../rules/detections/define';
 import { eventBridgeSource, triggerCovers } from '../../rules/engine';
+import { iamCall } from '../../rules/examples';
 import { normalise } from '../../rules/normalise';
 import { CATALOG, findDetection } from '../../rules/registry';
-import { makeContext } from '../../rules/context';
 import { SEVERITIES } from '../../rules/types';
 
 /** The public contract of design.md: these ids exist, are never renamed. */
@@ -143,10 +150,13 @@ describe('registry', () => {
       expect(detection.examples.some((e) => !e.expect)).toBe(true);
     });
 
-    it("keeps every example inside its trigger (event name, source, identity type)", () => {
+    it('keeps every example inside its trigger (event name, source, identity type)', () => {
       for (const example of detection.examples) {
         const event = normalise(example.event, makeContext(example.context));
-        expect(triggerCovers(detection.trigger, event), `${example.name}: ${eventBridgeSource(event.eventSource)} ${event.eventName}`).toBe(true);
+        expect(
+          triggerCovers(detection.trigger, event),
+          `${example.name}: ${eventBridgeSource(event.eventSource)} ${event.eventName}`,
+        ).toBe(true);
       }
     });
 
@@ -154,5 +164,49 @@ describe('registry', () => {
       const names = detection.examples.map((e) => e.name);
       expect(new Set(names).size).toBe(names.length);
     });
+  });
+});
+
+describe('defineDetection', () => {
+  const valid: DetectionSpec = {
+    id: 'test-detection',
+    title: () => 'test',
+    severity: 'low',
+    description: 'A detection used to test the definition checks.',
+    runbook: '1. Nothing to do.',
+    references: ['https://docs.aws.amazon.com/IAM/latest/APIReference/API_TagUser.html'],
+    mitre: [{ id: 'T1098', name: 'Account Manipulation' }],
+    falsePositives: ['Always.'],
+    trigger: { sources: ['aws.iam'], eventNames: ['TagUser'] },
+    match: () => true,
+    examples: [
+      { name: 'fires', expect: true, event: iamCall('TagUser') },
+      { name: 'near miss', expect: false, event: iamCall('TagUser', { errorCode: 'NoSuchEntity' }) },
+    ],
+  };
+
+  it('fills defaults and freezes', () => {
+    const detection = defineDetection(valid);
+    expect(detection.status).toBe('stable');
+    expect(detection.severities).toEqual(['low']);
+    expect(Object.isFrozen(detection)).toBe(true);
+  });
+
+  it.each([
+    ['a non-kebab id', { id: 'Test_Detection' }, 'kebab-case'],
+    ['an http reference', { references: ['http://example.com'] }, 'not https'],
+    ['a malformed MITRE id', { mitre: [{ id: 'T98', name: 'x' }] }, 'MITRE'],
+    ['no near miss', { examples: [{ name: 'fires', expect: true, event: iamCall('TagUser') }] }, 'near-miss'],
+    ['two severities without severityOf', { severities: ['low', 'high'] }, 'severityOf'],
+    ['a trigger naming nothing', { trigger: { sources: ['aws.iam'] } }, 'trigger must name'],
+    [
+      'a source not shaped aws.<service>',
+      { trigger: { sources: ['iam.amazonaws.com'], eventNames: ['TagUser'] } },
+      'aws.',
+    ],
+  ] as const)('rejects %s', (_name, change, message) => {
+    const attempt = () => defineDetection({ ...valid, ...change } as DetectionSpec);
+    expect(attempt).toThrow(DetectionDefinitionError);
+    expect(attempt).toThrow(message);
   });
 });

@@ -31,8 +31,10 @@ const SERVICE_HOST: Record<string, string> = {
   'aws.signin': 'signin.amazonaws.com',
 };
 
-const user = (name: string, arn?: string): Target => (arn ? { type: 'user', name, arn } : { type: 'user', name });
-const role = (name: string, arn?: string): Target => (arn ? { type: 'role', name, arn } : { type: 'role', name });
+const user = (name: string, arn?: string): Target =>
+  arn ? { type: 'user', name, arn } : { type: 'user', name };
+const role = (name: string, arn?: string): Target =>
+  arn ? { type: 'role', name, arn } : { type: 'role', name };
 const resource = (name: string, arn?: string): Target =>
   arn ? { type: 'resource', name, arn } : { type: 'resource', name };
 const fn = (functionName: string): TargetCase => ({
@@ -51,15 +53,27 @@ const CASES: Record<string, TargetCase> = {
     target: user('bob', `arn:aws:iam::${ACCOUNT}:user/bob`),
   },
   'aws.iam DeleteUser': { options: { request: { userName: 'bob' } }, target: user('bob') },
-  'aws.iam AddUserToGroup': { options: { request: { userName: 'bob', groupName: 'admins' } }, target: user('bob') },
+  'aws.iam AddUserToGroup': {
+    options: { request: { userName: 'bob', groupName: 'admins' } },
+    target: user('bob'),
+  },
   'aws.iam CreateRole': {
     options: { request: { roleName: 'app', path: '/service/' } },
     target: role('app', `arn:aws:iam::${ACCOUNT}:role/service/app`),
   },
-  'aws.iam UpdateRole': { options: { request: { roleName: 'app', maxSessionDuration: 7200 } }, target: role('app') },
-  'aws.iam UpdateAssumeRolePolicy': { options: { request: { roleName: 'app', policyDocument: '{}' } }, target: role('app') },
+  'aws.iam UpdateRole': {
+    options: { request: { roleName: 'app', maxSessionDuration: 7200 } },
+    target: role('app'),
+  },
+  'aws.iam UpdateAssumeRolePolicy': {
+    options: { request: { roleName: 'app', policyDocument: '{}' } },
+    target: role('app'),
+  },
   'aws.iam CreateAccessKey': {
-    options: { request: { userName: 'bob' }, response: { accessKey: { userName: 'bob', accessKeyId: 'AKIANEW' } } },
+    options: {
+      request: { userName: 'bob' },
+      response: { accessKey: { userName: 'bob', accessKeyId: 'AKIANEW' } },
+    },
     target: user('bob'),
   },
   'aws.iam CreateLoginProfile': { options: { request: { userName: 'bob' } }, target: user('bob') },
@@ -96,8 +110,14 @@ const CASES: Record<string, TargetCase> = {
     target: role('ci'),
     policyArn: 'arn:aws:iam::aws:policy/PowerUserAccess',
   },
-  'aws.iam PutUserPolicy': { options: { request: { userName: 'bob', policyName: 'p' } }, target: user('bob') },
-  'aws.iam PutGroupPolicy': { options: { request: { groupName: 'devs', policyName: 'p' } }, target: { type: 'group', name: 'devs' } },
+  'aws.iam PutUserPolicy': {
+    options: { request: { userName: 'bob', policyName: 'p' } },
+    target: user('bob'),
+  },
+  'aws.iam PutGroupPolicy': {
+    options: { request: { groupName: 'devs', policyName: 'p' } },
+    target: { type: 'group', name: 'devs' },
+  },
   'aws.iam PutRolePolicy': { options: { request: { roleName: 'ci', policyName: 'p' } }, target: role('ci') },
   'aws.iam CreatePolicyVersion': {
     options: { request: { policyArn: `arn:aws:iam::${ACCOUNT}:policy/deploy`, setAsDefault: true } },
@@ -110,7 +130,10 @@ const CASES: Record<string, TargetCase> = {
     policyArn: `arn:aws:iam::${ACCOUNT}:policy/team/deploy`,
   },
   'aws.iam DeleteUserPermissionsBoundary': { options: { request: { userName: 'bob' } }, target: user('bob') },
-  'aws.iam DeleteRolePermissionsBoundary': { options: { request: { roleName: 'App_test2' } }, target: role('App_test2') },
+  'aws.iam DeleteRolePermissionsBoundary': {
+    options: { request: { roleName: 'App_test2' } },
+    target: role('App_test2'),
+  },
   'aws.iam CreateSAMLProvider': {
     options: { request: { name: 'okta' }, response: { sAMLProviderArn: SAML_ARN } },
     target: { type: 'identity-provider', name: 'okta', arn: SAML_ARN },
@@ -150,7 +173,9 @@ const CASES: Record<string, TargetCase> = {
     options: { request: { minimumPasswordLength: 14 } },
     target: { type: 'password-policy', name: 'account password policy' },
   },
-  'aws.iam DeleteAccountPasswordPolicy': { target: { type: 'password-policy', name: 'account password policy' } },
+  'aws.iam DeleteAccountPasswordPolicy': {
+    target: { type: 'password-policy', name: 'account password policy' },
+  },
   // Organizations
   'aws.organizations LeaveOrganization': {
     options: { actor: iamUser('admin', '444455556666') },
@@ -262,10 +287,21 @@ const CASES: Record<string, TargetCase> = {
         principalId: '34887428-4081-7042-c3c6-928d413009e7',
       },
     },
-    target: { type: 'account-assignment', name: '34887428-4081-7042-c3c6-928d413009e7', accountId: '444455556666' },
+    target: {
+      type: 'account-assignment',
+      name: '34887428-4081-7042-c3c6-928d413009e7',
+      accountId: '444455556666',
+    },
   },
   'aws.sso DeleteAccountAssignment': {
-    options: { request: { targetId: '444455556666', permissionSetArn: PS_ARN, principalType: 'USER', principalId: 'u-1' } },
+    options: {
+      request: {
+        targetId: '444455556666',
+        permissionSetArn: PS_ARN,
+        principalType: 'USER',
+        principalId: 'u-1',
+      },
+    },
     target: { type: 'account-assignment', name: 'u-1', accountId: '444455556666' },
   },
   'aws.identitystore CreateUser': {
@@ -277,7 +313,10 @@ const CASES: Record<string, TargetCase> = {
   },
   'aws.sso-directory CreateUser': {
     // Identity Center hides some values; the user id in the response still names the user.
-    options: { request: { identityStoreId: 'd-1', userName: HIDDEN_VALUE }, response: { user: { userId: 'uid-2' } } },
+    options: {
+      request: { identityStoreId: 'd-1', userName: HIDDEN_VALUE },
+      response: { user: { userId: 'uid-2' } },
+    },
     target: { type: 'identity-center-user', name: 'uid-2' },
   },
   // Sign-in: the actor is the subject, there is no target.
@@ -285,15 +324,26 @@ const CASES: Record<string, TargetCase> = {
   // CloudTrail
   'aws.cloudtrail StopLogging': {
     options: { request: { name: 'arn:aws:cloudtrail:us-east-1:111122223333:trail/org-trail' } },
-    target: { type: 'trail', name: 'org-trail', arn: 'arn:aws:cloudtrail:us-east-1:111122223333:trail/org-trail' },
+    target: {
+      type: 'trail',
+      name: 'org-trail',
+      arn: 'arn:aws:cloudtrail:us-east-1:111122223333:trail/org-trail',
+    },
   },
-  'aws.cloudtrail DeleteTrail': { options: { request: { name: 'org-trail' } }, target: { type: 'trail', name: 'org-trail' } },
+  'aws.cloudtrail DeleteTrail': {
+    options: { request: { name: 'org-trail' } },
+    target: { type: 'trail', name: 'org-trail' },
+  },
   'aws.cloudtrail UpdateTrail': {
     options: {
       request: { name: 'org-trail', isMultiRegionTrail: false },
       response: { name: 'org-trail', trailARN: 'arn:aws:cloudtrail:us-east-1:111122223333:trail/org-trail' },
     },
-    target: { type: 'trail', name: 'org-trail', arn: 'arn:aws:cloudtrail:us-east-1:111122223333:trail/org-trail' },
+    target: {
+      type: 'trail',
+      name: 'org-trail',
+      arn: 'arn:aws:cloudtrail:us-east-1:111122223333:trail/org-trail',
+    },
   },
   'aws.cloudtrail PutEventSelectors': {
     options: { request: { trailName: 'org-trail', eventSelectors: [] } },
@@ -323,9 +373,14 @@ const CASES: Record<string, TargetCase> = {
       arn: 'arn:aws:events:us-east-1:111122223333:rule/iamwatch-record',
     },
   },
-  'aws.events DeleteEventBus': { options: { request: { name: 'iamwatch-central' } }, target: resource('iamwatch-central') },
+  'aws.events DeleteEventBus': {
+    options: { request: { name: 'iamwatch-central' } },
+    target: resource('iamwatch-central'),
+  },
   'aws.events RemovePermission': {
-    options: { request: { eventBusName: 'arn:aws:events:us-east-1:111122223333:event-bus/iamwatch-central' } },
+    options: {
+      request: { eventBusName: 'arn:aws:events:us-east-1:111122223333:event-bus/iamwatch-central' },
+    },
     target: resource('iamwatch-central', 'arn:aws:events:us-east-1:111122223333:event-bus/iamwatch-central'),
   },
   // Lambda (plain names, full and partial ARNs)
@@ -337,8 +392,13 @@ const CASES: Record<string, TargetCase> = {
   'aws.lambda UpdateFunctionConfiguration': fn('iamwatch-record'),
   'aws.lambda UpdateFunctionConfiguration20150331': fn('iamwatch-record'),
   'aws.lambda UpdateFunctionConfiguration20150331v2': {
-    options: { request: { functionName: 'arn:aws:lambda:us-east-1:111122223333:function:iamwatch-record:live' } },
-    target: resource('iamwatch-record', 'arn:aws:lambda:us-east-1:111122223333:function:iamwatch-record:live'),
+    options: {
+      request: { functionName: 'arn:aws:lambda:us-east-1:111122223333:function:iamwatch-record:live' },
+    },
+    target: resource(
+      'iamwatch-record',
+      'arn:aws:lambda:us-east-1:111122223333:function:iamwatch-record:live',
+    ),
   },
   'aws.lambda RemovePermission20150331': fn('iamwatch-record'),
   'aws.lambda RemovePermission20150331v2': fn('iamwatch-record'),
@@ -353,7 +413,10 @@ const CASES: Record<string, TargetCase> = {
     target: resource('iamwatch-notify', 'arn:aws:lambda:us-east-1:111122223333:function:iamwatch-notify'),
   },
   // DynamoDB, SNS
-  'aws.dynamodb DeleteTable': { options: { request: { tableName: 'iamwatch-ledger' } }, target: resource('iamwatch-ledger') },
+  'aws.dynamodb DeleteTable': {
+    options: { request: { tableName: 'iamwatch-ledger' } },
+    target: resource('iamwatch-ledger'),
+  },
   'aws.dynamodb UpdateTable': {
     options: { request: { tableName: 'arn:aws:dynamodb:us-east-1:111122223333:table/iamwatch-ledger' } },
     target: resource('iamwatch-ledger', 'arn:aws:dynamodb:us-east-1:111122223333:table/iamwatch-ledger'),
@@ -367,7 +430,9 @@ const CASES: Record<string, TargetCase> = {
 
 function psCase(extra: Record<string, unknown> = {}): TargetCase {
   return {
-    options: { request: { instanceArn: 'arn:aws:sso:::instance/ssoins-1', permissionSetArn: PS_ARN, ...extra } },
+    options: {
+      request: { instanceArn: 'arn:aws:sso:::instance/ssoins-1', permissionSetArn: PS_ARN, ...extra },
+    },
     target: { type: 'permission-set', name: 'ps-ae5d1fa1f80b684e', arn: PS_ARN },
   };
 }
@@ -418,12 +483,16 @@ describe('extractTarget', () => {
 
   describe('self-targeting calls', () => {
     it('CreateAccessKey without userName targets the calling IAM user', () => {
-      const { target } = extractTarget(apiCall('iam.amazonaws.com', 'CreateAccessKey', { actor: actors.bob }));
+      const { target } = extractTarget(
+        apiCall('iam.amazonaws.com', 'CreateAccessKey', { actor: actors.bob }),
+      );
       expect(target).toEqual(user('bob', `arn:aws:iam::${ACCOUNT}:user/bob`));
     });
 
     it('CreateAccessKey by root without userName targets the root user', () => {
-      const { target } = extractTarget(apiCall('iam.amazonaws.com', 'CreateAccessKey', { actor: rootUser() }));
+      const { target } = extractTarget(
+        apiCall('iam.amazonaws.com', 'CreateAccessKey', { actor: rootUser() }),
+      );
       expect(target).toEqual({ type: 'user', name: 'root', arn: `arn:aws:iam::${ACCOUNT}:root` });
       expect(target && isRootTarget(target)).toBe(true);
     });
@@ -444,17 +513,24 @@ describe('extractTarget', () => {
     it('"AWS ROOT USER" (how IAM writes root as userName) is the root user', () => {
       const record = apiCall('iam.amazonaws.com', 'EnableMFADevice', {
         actor: rootUser(),
-        request: { userName: 'AWS ROOT USER', serialNumber: 'arn:aws:iam::111122223333:mfa/root-account-mfa-device' },
+        request: {
+          userName: 'AWS ROOT USER',
+          serialNumber: 'arn:aws:iam::111122223333:mfa/root-account-mfa-device',
+        },
       });
-      expect(extractTarget(record).target).toEqual({ type: 'user', name: 'root', arn: `arn:aws:iam::${ACCOUNT}:root` });
+      expect(extractTarget(record).target).toEqual({
+        type: 'user',
+        name: 'root',
+        arn: `arn:aws:iam::${ACCOUNT}:root`,
+      });
     });
   });
 
   describe('ARNs are built only when unambiguous', () => {
     it('a bare user name gives no ARN (the user may live under a path)', () => {
-      expect(extractTarget(apiCall('iam.amazonaws.com', 'DeleteUser', { request: { userName: 'bob' } })).target).toEqual(
-        user('bob'),
-      );
+      expect(
+        extractTarget(apiCall('iam.amazonaws.com', 'DeleteUser', { request: { userName: 'bob' } })).target,
+      ).toEqual(user('bob'));
     });
 
     it('a known path gives the ARN, in the partition of the caller', () => {
@@ -463,7 +539,9 @@ describe('extractTarget', () => {
         request: { userName: 'svc', path: '/service/' },
         region: 'cn-north-1',
       });
-      expect(extractTarget(record).target).toEqual(user('svc', 'arn:aws-cn:iam::111122223333:user/service/svc'));
+      expect(extractTarget(record).target).toEqual(
+        user('svc', 'arn:aws-cn:iam::111122223333:user/service/svc'),
+      );
     });
   });
 
@@ -476,16 +554,25 @@ describe('extractTarget', () => {
       name: 'ops',
       arn: `arn:aws:iam::${ACCOUNT}:group/ops`,
     });
-    expect(target('AddRoleToInstanceProfile', { roleName: 'web', instanceProfileName: 'web-profile' })).toEqual(
-      role('web'),
+    expect(
+      target('AddRoleToInstanceProfile', { roleName: 'web', instanceProfileName: 'web-profile' }),
+    ).toEqual(role('web'));
+    expect(target('CreateInstanceProfile', { instanceProfileName: 'web-profile' })).toEqual(
+      resource('web-profile'),
     );
-    expect(target('CreateInstanceProfile', { instanceProfileName: 'web-profile' })).toEqual(resource('web-profile'));
-    expect(target('CreateAccountAlias', { accountAlias: 'acme-prod' })).toEqual({ type: 'account', name: 'acme-prod' });
+    expect(target('CreateAccountAlias', { accountAlias: 'acme-prod' })).toEqual({
+      type: 'account',
+      name: 'acme-prod',
+    });
   });
 
   it('is total: odd parameters or unknown services give no target', () => {
-    expect(extractTarget(apiCall('iam.amazonaws.com', 'CreateUser', { request: { userName: 42 } }))).toEqual({});
-    expect(extractTarget(apiCall('ec2.amazonaws.com', 'RunInstances', { request: { userName: 'x' } }))).toEqual({});
+    expect(extractTarget(apiCall('iam.amazonaws.com', 'CreateUser', { request: { userName: 42 } }))).toEqual(
+      {},
+    );
+    expect(
+      extractTarget(apiCall('ec2.amazonaws.com', 'RunInstances', { request: { userName: 'x' } })),
+    ).toEqual({});
     const noParams = apiCall('iam.amazonaws.com', 'DeleteRole');
     expect(extractTarget({ ...noParams, requestParameters: null, responseElements: null })).toEqual({});
   });
@@ -513,9 +600,9 @@ describe('isSamePrincipal', () => {
   });
 
   it('compares ARNs when both are known (same name in another account is someone else)', () => {
-    expect(isSamePrincipal(iamActor('bob', '444455556666'), user('bob', `arn:aws:iam::${ACCOUNT}:user/bob`))).toBe(
-      false,
-    );
+    expect(
+      isSamePrincipal(iamActor('bob', '444455556666'), user('bob', `arn:aws:iam::${ACCOUNT}:user/bob`)),
+    ).toBe(false);
   });
 
   it('an assumed-role session is never an IAM user, whatever its session name', () => {
@@ -524,15 +611,20 @@ describe('isSamePrincipal', () => {
 
   it('a role target is the actor when the session was issued by that role', () => {
     expect(isSamePrincipal(session('deploy', 'ci-run-1'), role('deploy'))).toBe(true);
-    expect(isSamePrincipal(session('deploy', 'ci-run-1'), role('deploy', `arn:aws:iam::${ACCOUNT}:role/deploy`))).toBe(
-      true,
-    );
+    expect(
+      isSamePrincipal(session('deploy', 'ci-run-1'), role('deploy', `arn:aws:iam::${ACCOUNT}:role/deploy`)),
+    ).toBe(true);
     expect(isSamePrincipal(session('deploy', 'ci-run-1'), role('admin'))).toBe(false);
     expect(isSamePrincipal(iamActor('deploy'), role('deploy'))).toBe(false);
   });
 
   it('the root user is only its own target', () => {
-    const root: Actor = { type: 'Root', name: 'root', arn: `arn:aws:iam::${ACCOUNT}:root`, accountId: ACCOUNT };
+    const root: Actor = {
+      type: 'Root',
+      name: 'root',
+      arn: `arn:aws:iam::${ACCOUNT}:root`,
+      accountId: ACCOUNT,
+    };
     const rootTarget: Target = { type: 'user', name: 'root', arn: `arn:aws:iam::${ACCOUNT}:root` };
     expect(isSamePrincipal(root, rootTarget)).toBe(true);
     expect(isSamePrincipal(root, user('bob'))).toBe(false);

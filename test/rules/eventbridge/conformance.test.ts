@@ -5,7 +5,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { InvalidEventPatternError, InvalidTestEventError, testEventPattern } from '../../../rules/eventbridge';
+import {
+  InvalidEventPatternError,
+  InvalidTestEventError,
+  testEventPattern,
+} from '../../../rules/eventbridge';
 
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 const vectorsDir = `${repoRoot}../shared/eventbridge-vectors`;
@@ -79,9 +83,15 @@ const UNCERTAIN_CHOICES: Readonly<Record<string, { ours: Outcome; why: string }>
     ours: 'match',
     why: 'event numbers are compared as doubles; JSON.parse keeps no source text to refuse an inexact one',
   },
-  'numeric-large-range': { ours: 'match', why: 'any IEEE-754 double is comparable, as in event-ruler since 2024' },
+  'numeric-large-range': {
+    ours: 'match',
+    why: 'any IEEE-754 double is comparable, as in event-ruler since 2024',
+  },
   'cidr-v4-32': { ours: 'error', why: 'event-ruler refuses /32 like the AWS-recorded /128 refusal' },
-  'or-as-field-name': { ours: 'error', why: 'the JSON rule compiler, which AWS messages come from, refuses it' },
+  'or-as-field-name': {
+    ours: 'error',
+    why: 'the JSON rule compiler, which AWS messages come from, refuses it',
+  },
   'or-over-1000-combinations': { ours: 'error', why: 'the AWS docs cap $or expansions at 1000 combinations' },
   'exactly-operator': { ours: 'error', why: 'EventBridge documents no `exactly` operator' },
 };
@@ -99,7 +109,9 @@ describe('bundled conformance subset (test/fixtures/eventbridge)', () => {
 });
 
 describe.skipIf(!existsSync(vectorsDir))('AWS-recorded vectors (../shared/eventbridge-vectors)', () => {
-  const templates = existsSync(vectorsDir) ? load(`${vectorsDir}/localstack-event-pattern-templates.json`) : [];
+  const templates = existsSync(vectorsDir)
+    ? load(`${vectorsDir}/localstack-event-pattern-templates.json`)
+    : [];
   const inline = existsSync(vectorsDir) ? load(`${vectorsDir}/localstack-inline-cases.json`) : [];
 
   it('has all 175 cases', () => {
@@ -113,10 +125,9 @@ describe.skipIf(!existsSync(vectorsDir))('AWS-recorded vectors (../shared/eventb
   });
 
   // Template messages were recorded as their first line (the Jackson location line cut off).
-  it.each(templates.filter((c) => !(c.name in KNOWN_DISAGREEMENTS_WITH_AWS)).map((c) => [c.name, c] as const))(
-    'template %s',
-    (_name, c) => expectConforms(c, 'first-line'),
-  );
+  it.each(
+    templates.filter((c) => !(c.name in KNOWN_DISAGREEMENTS_WITH_AWS)).map((c) => [c.name, c] as const),
+  )('template %s', (_name, c) => expectConforms(c, 'first-line'));
 
   it.each(inline.filter((c) => !(c.name in KNOWN_DISAGREEMENTS_WITH_AWS)).map((c) => [c.name, c] as const))(
     'inline %s',
@@ -124,19 +135,25 @@ describe.skipIf(!existsSync(vectorsDir))('AWS-recorded vectors (../shared/eventb
   );
 });
 
-describe.skipIf(!existsSync(vectorsDir))('event-ruler reference cases (../shared/eventbridge-vectors)', () => {
-  const cases = existsSync(vectorsDir) ? load(`${vectorsDir}/event-ruler-edge-cases.json`) : [];
-  const reference = cases.filter((c) => c.status !== 'uncertain');
-  const uncertain = cases.filter((c) => c.status === 'uncertain');
+describe.skipIf(!existsSync(vectorsDir))(
+  'event-ruler reference cases (../shared/eventbridge-vectors)',
+  () => {
+    const cases = existsSync(vectorsDir) ? load(`${vectorsDir}/event-ruler-edge-cases.json`) : [];
+    const reference = cases.filter((c) => c.status !== 'uncertain');
+    const uncertain = cases.filter((c) => c.status === 'uncertain');
 
-  it('has the reference and uncertain cases the sources describe', () => {
-    expect(reference).toHaveLength(115);
-    expect(uncertain.map((c) => c.name).sort()).toEqual(Object.keys(UNCERTAIN_CHOICES).sort());
-  });
+    it('has the reference and uncertain cases the sources describe', () => {
+      expect(reference).toHaveLength(115);
+      expect(uncertain.map((c) => c.name).sort()).toEqual(Object.keys(UNCERTAIN_CHOICES).sort());
+    });
 
-  it.each(reference.map((c) => [c.name, c] as const))('%s', (_name, c) => expectConforms(c, 'full'));
+    it.each(reference.map((c) => [c.name, c] as const))('%s', (_name, c) => expectConforms(c, 'full'));
 
-  it.each(uncertain.map((c) => [c.name, c] as const))('uncertain %s follows the documented choice', (name, c) => {
-    expect(run(c).outcome).toBe(UNCERTAIN_CHOICES[name]?.ours);
-  });
-});
+    it.each(uncertain.map((c) => [c.name, c] as const))(
+      'uncertain %s follows the documented choice',
+      (name, c) => {
+        expect(run(c).outcome).toBe(UNCERTAIN_CHOICES[name]?.ours);
+      },
+    );
+  },
+);

@@ -23,9 +23,11 @@ describe('array consistency', () => {
   const pattern = { detail: { r: { type: ['AWS::IAM::Role'], arn: [{ prefix: 'arn:aws:iam::1:role/' }] } } };
 
   it('matches when both fields come from the same array element', () => {
-    expect(matches(pattern, { r: [{ type: 'AWS::IAM::User' }, { type: 'AWS::IAM::Role', arn: 'arn:aws:iam::1:role/a' }] })).toBe(
-      true,
-    );
+    expect(
+      matches(pattern, {
+        r: [{ type: 'AWS::IAM::User' }, { type: 'AWS::IAM::Role', arn: 'arn:aws:iam::1:role/a' }],
+      }),
+    ).toBe(true);
   });
 
   it('does not combine fields of different elements', () => {
@@ -41,16 +43,43 @@ describe('array consistency', () => {
 
   it('backtracks: a later field can force a different element for an earlier one', () => {
     const p = { detail: { r: { a: ['x'], b: ['2'] } } };
-    expect(matches(p, { r: [{ a: 'x', b: '1' }, { a: 'y', b: '2' }, { a: 'x', b: '2' }] })).toBe(true);
-    expect(matches(p, { r: [{ a: 'x', b: '1' }, { a: 'y', b: '2' }] })).toBe(false);
+    expect(
+      matches(p, {
+        r: [
+          { a: 'x', b: '1' },
+          { a: 'y', b: '2' },
+          { a: 'x', b: '2' },
+        ],
+      }),
+    ).toBe(true);
+    expect(
+      matches(p, {
+        r: [
+          { a: 'x', b: '1' },
+          { a: 'y', b: '2' },
+        ],
+      }),
+    ).toBe(false);
   });
 
   it('keeps nested arrays consistent level by level', () => {
     const p = { detail: { outer: { inner: { k: ['1'], v: ['a'] } } } };
-    expect(matches(p, { outer: [{ inner: [{ k: '1', v: 'b' }] }, { inner: [{ k: '2', v: 'a' }, { k: '1', v: 'a' }] }] })).toBe(
-      true,
+    expect(
+      matches(p, {
+        outer: [
+          { inner: [{ k: '1', v: 'b' }] },
+          {
+            inner: [
+              { k: '2', v: 'a' },
+              { k: '1', v: 'a' },
+            ],
+          },
+        ],
+      }),
+    ).toBe(true);
+    expect(matches(p, { outer: [{ inner: [{ k: '1', v: 'b' }] }, { inner: [{ k: '2', v: 'a' }] }] })).toBe(
+      false,
     );
-    expect(matches(p, { outer: [{ inner: [{ k: '1', v: 'b' }] }, { inner: [{ k: '2', v: 'a' }] }] })).toBe(false);
   });
 
   it('lets separate arrays vary independently', () => {
@@ -68,7 +97,13 @@ describe('exists', () => {
   it('treats null and the empty string as present, objects and empty arrays as absent', () => {
     const present = { detail: { k: [{ exists: true }] } };
     const absent = { detail: { k: [{ exists: false }] } };
-    expect([null, '', 0, false, ['a']].map((k) => matches(present, { k }))).toEqual([true, true, true, true, true]);
+    expect([null, '', 0, false, ['a']].map((k) => matches(present, { k }))).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+    ]);
     expect([{}, { a: 1 }, []].map((k) => matches(present, { k }))).toEqual([false, false, false]);
     expect([{}, { a: 1 }, []].map((k) => matches(absent, { k }))).toEqual([true, true, true]);
     expect(matches(absent, {})).toBe(true);
@@ -149,10 +184,18 @@ describe('values and types', () => {
 
   it('ignores case per character, including ß ↔ SS', () => {
     expect(matches({ detail: { k: [{ 'equals-ignore-case': 'straße' }] } }, { k: 'STRASSE' })).toBe(true);
-    expect(matches({ detail: { k: [{ 'equals-ignore-case': 'CreateUser' }] } }, { k: 'createuser' })).toBe(true);
-    expect(matches({ detail: { k: [{ 'equals-ignore-case': 'CreateUser' }] } }, { k: 'createusers' })).toBe(false);
-    expect(matches({ detail: { k: [{ prefix: { 'equals-ignore-case': 'a.b' } }] } }, { k: 'axb' })).toBe(false);
-    expect(matches({ detail: { k: [{ suffix: { 'equals-ignore-case': '.PNG' } }] } }, { k: 'x.png' })).toBe(true);
+    expect(matches({ detail: { k: [{ 'equals-ignore-case': 'CreateUser' }] } }, { k: 'createuser' })).toBe(
+      true,
+    );
+    expect(matches({ detail: { k: [{ 'equals-ignore-case': 'CreateUser' }] } }, { k: 'createusers' })).toBe(
+      false,
+    );
+    expect(matches({ detail: { k: [{ prefix: { 'equals-ignore-case': 'a.b' } }] } }, { k: 'axb' })).toBe(
+      false,
+    );
+    expect(matches({ detail: { k: [{ suffix: { 'equals-ignore-case': '.PNG' } }] } }, { k: 'x.png' })).toBe(
+      true,
+    );
   });
 
   it('wildcards: any run of characters, escaped stars literal', () => {
@@ -180,7 +223,9 @@ describe('IP addresses', () => {
   });
 
   it('an exact address matches every spelling of it, other strings stay exact', () => {
-    expect(matches({ detail: { ip: ['2001:db8::1'] } }, { ip: '2001:0db8:0000:0000:0000:0000:0000:0001' })).toBe(true);
+    expect(
+      matches({ detail: { ip: ['2001:db8::1'] } }, { ip: '2001:0db8:0000:0000:0000:0000:0000:0001' }),
+    ).toBe(true);
     expect(matches({ detail: { ip: ['10.0.0.1'] } }, { ip: '10.0.0.01' })).toBe(true);
     expect(matches({ detail: { ip: ['10.0.0.1'] } }, { ip: '10.0.0.2' })).toBe(false);
     expect(matches({ detail: { ip: ['10.0.0.1', 'AWS Internal'] } }, { ip: 'AWS Internal' })).toBe(true);
@@ -195,7 +240,9 @@ describe('$or', () => {
 
   it('matches when any branch matches, with the fields outside $or in every branch', () => {
     expect(matchesPattern(pattern, event({ eventName: 'CreateUser' }))).toBe(true);
-    expect(matchesPattern(pattern, event({ eventName: 'DeleteUser', userIdentity: { type: 'Root' } }))).toBe(true);
+    expect(matchesPattern(pattern, event({ eventName: 'DeleteUser', userIdentity: { type: 'Root' } }))).toBe(
+      true,
+    );
     expect(matchesPattern(pattern, event({ eventName: 'DeleteUser' }))).toBe(false);
     expect(matchesPattern(pattern, event({ eventName: 'CreateUser' }, { source: 'aws.s3' }))).toBe(false);
   });

@@ -28,7 +28,11 @@ describe('validatePattern', () => {
         eventName: [{ suffix: 'User' }, { 'equals-ignore-case': 'createuser' }, { wildcard: 'Create*' }],
         n: [{ numeric: ['>', 0, '<=', 5] }, { numeric: ['=', 3.5] }],
         ip: [{ cidr: '10.0.0.0/24' }, { cidr: '2001:db8::/32' }],
-        a: [{ 'anything-but': ['x'] }, { 'anything-but': { prefix: 'y' } }, { 'anything-but': { wildcard: 'z*' } }],
+        a: [
+          { 'anything-but': ['x'] },
+          { 'anything-but': { prefix: 'y' } },
+          { 'anything-but': { wildcard: 'z*' } },
+        ],
         e: [{ exists: false }],
         $or: [{ x: [null] }, { y: [true, 1, 'one'] }],
       },
@@ -50,7 +54,10 @@ describe('validatePattern', () => {
     [{ a: [{ numeric: [] }] }, 'Invalid member in numeric match: ]'],
     [{ a: [{ numeric: ['!', 1] }] }, 'Unrecognized numeric range operator: !'],
     [{ a: [{ numeric: ['>', 1, 2] }] }, 'Bad value in numeric range: 2'],
-    [{ a: [{ 'anything-but': [] }] }, 'Inside anything but list, either all values are number or string, mixed type is not supported'],
+    [
+      { a: [{ 'anything-but': [] }] },
+      'Inside anything but list, either all values are number or string, mixed type is not supported',
+    ],
     [{ a: [{ 'anything-but': {} }] }, 'Anything-But expression name not found'],
     [{ a: [{ 'anything-but': { numeric: [1] } }] }, 'Unsupported anything-but pattern: numeric'],
     [{ a: [{ prefix: { 'equals-ignore-case': 'a', x: 1 } }] }, 'Only one key allowed in match expression'],
@@ -63,7 +70,10 @@ describe('validatePattern', () => {
     [{ a: [{ wildcard: 'é**' }] }, 'Consecutive wildcard characters at pos 3'],
     [{ $or: { a: ['1'] } }, 'It must be an Array followed with $or.'],
     [{ $or: [{ a: ['1'] }, ['b']] }, 'Only JSON object is allowed in array of $or relationship.'],
-    [{ $or: [{ a: ['1'] }, { b: { numeric: ['1'] } }] }, 'numeric is Ruler reserved fieldName which cannot be used inside $or.'],
+    [
+      { $or: [{ a: ['1'] }, { b: { numeric: ['1'] } }] },
+      'numeric is Ruler reserved fieldName which cannot be used inside $or.',
+    ],
   ])('rejects %j: %s', (pattern, reason) => {
     expect(reasonFor(pattern)).toBe(reason);
   });
@@ -93,7 +103,9 @@ describe('validatePattern', () => {
 
   it('limits wildcard complexity per field, across all wildcards on it', () => {
     expect(reasonFor({ k: [{ wildcard: '*:*:*:*:*:event-bus/*' }] })).toMatch(/^Rule is too complex/);
-    expect(reasonFor({ k: [{ wildcard: '*/datasync/*.bif' }, { wildcard: '*/datasync/*.tif' }] })).toBeUndefined();
+    expect(
+      reasonFor({ k: [{ wildcard: '*/datasync/*.bif' }, { wildcard: '*/datasync/*.tif' }] }),
+    ).toBeUndefined();
     const four = ['bif', 'tif', 'svs', 'tiff'].map((ext) => ({ wildcard: `*/datasync/*.${ext}` }));
     expect(reasonFor({ k: four })).toMatch(/^Rule is too complex/);
     // The same wildcards spread over different fields are costed separately.
@@ -126,8 +138,14 @@ describe('pattern text', () => {
 
   it.each([
     ['{"a": ["x"]', 'Unexpected end-of-input: expected close marker for Object'],
-    ['{"a": ["x"] "b": ["y"]}', "Unexpected character ('\"' (code 34)): was expecting comma to separate Object entries"],
-    ['{"a" ["x"]}', "Unexpected character ('[' (code 91)): was expecting a colon to separate field name and value"],
+    [
+      '{"a": ["x"] "b": ["y"]}',
+      "Unexpected character ('\"' (code 34)): was expecting comma to separate Object entries",
+    ],
+    [
+      '{"a" ["x"]}',
+      "Unexpected character ('[' (code 91)): was expecting a colon to separate field name and value",
+    ],
     ['{"a": [#]}', "Unexpected character ('#' (code 35)): expected a valid value"],
     ['{"a": [01]}', 'Invalid numeric value: Leading zeroes not allowed'],
     ['{"a": ["\\q"]}', "Unrecognized character escape 'q' (code 113)"],
@@ -138,7 +156,9 @@ describe('pattern text', () => {
   });
 
   it('keeps every occurrence of a repeated key, the last one winning for the same field', () => {
-    const compiled = compilePatternText('{"detail": {"a": ["1"]}, "detail": {"b": ["2"]}, "source": ["x"], "source": ["y"]}');
+    const compiled = compilePatternText(
+      '{"detail": {"a": ["1"]}, "detail": {"b": ["2"]}, "source": ["x"], "source": ["y"]}',
+    );
     expect(compiled.matches({ source: 'y', detail: { a: '1', b: '2' } })).toBe(true);
     expect(compiled.matches({ source: 'x', detail: { a: '1', b: '2' } })).toBe(false);
     expect(compiled.matches({ source: 'y', detail: { b: '2' } })).toBe(false);
@@ -146,9 +166,13 @@ describe('pattern text', () => {
 
   it('reads number spellings exactly, as JSON.parse cannot', () => {
     expect(compilePatternText('{"n": [3.0e2]}').matches({ n: 300 })).toBe(true);
-    expect(() => compilePatternText('{"n": [{"anything-but": [1e400]}]}')).toThrow('Cannot compare number : 1e400');
-    // An exact value that is not exactly a double is still accepted (matched as written).
-    expect(compilePatternText('{"n": [12345678901234567890]}').matches({ n: 12345678901234567890 })).toBe(true);
+    expect(() => compilePatternText('{"n": [{"anything-but": [1e400]}]}')).toThrow(
+      'Cannot compare number : 1e400',
+    );
+    // An exact value that is not exactly a double is still accepted (compared as the double it reads as).
+    expect(
+      compilePatternText('{"n": [12345678901234567890]}').matches(JSON.parse('{"n": 12345678901234567890}')),
+    ).toBe(true);
   });
 
   it('compilePattern and compilePatternText agree on ordinary patterns', () => {

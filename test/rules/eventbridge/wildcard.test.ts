@@ -27,7 +27,9 @@ describe('wildcardComplexity', () => {
   it('adds up the wildcards of one field', () => {
     expect(score('*.bif', '*.tiff', '*.tif', '*.svs')).toBe(8);
     expect(score('*/datasync/*.bif', '*/datasync/*.tif')).toBe(8);
-    expect(score('*/datasync/*.bif', '*/datasync/*.tif', '*/datasync/*.svs', '*/datasync/*.tiff')).toBeGreaterThan(10);
+    expect(
+      score('*/datasync/*.bif', '*/datasync/*.tif', '*/datasync/*.svs', '*/datasync/*.tiff'),
+    ).toBeGreaterThan(10);
   });
 
   it('counts a repeated wildcard once', () => {

@@ -1,0 +1,165 @@
+/**
+ * The record → ledger → notify path assembled from real components, as the two Lambdas wire it:
+ * dynalite (in memory, on 127.0.0.1) under `DynamoLedgerStore`, a recorded DynamoDB stream of that
+ * table, the real `@slack/webhook` posting to a local Slack, and the real `SNSClient` publishing to a
+ * local SNS. Each Lambda gets its own store and client, as separate functions do.
+ */
+import { DynamoDBClient, type DynamoDBClientConfig, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient, DynamoLedgerStore } from '../../../handlers/ledger/dynamo-store';
+import { entryKey, rawKey } from '../../../handlers/ledger/keys';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, startLocalLedger } from '../../../handlers/ledger/local';
+import { DEFAULT_LEDGER_TABLE_NAME } from '../../../handlers/ledger/table';
+import { type BatchResponse, createNotifyHandler, type NotifyDeps } from '../../../handlers/notify/handler';
+import { defaultSlackRoute } from '../../../handlers/notify/routing';
+import { createSlackNotifier } from '../../../handlers/notify/slack';
+import type { SlackRetryOptions } from '../../../handlers/notify/slack-sender';
+import { createSnsNotifier } from '../../../handlers/notify/sns';
+import type { Clock, Logger } from '../../../handlers/ports';
+import { createRecordHandler, type RecordHandler } from '../../../handlers/record/handler';
+import { makeContext } from '../../../rules/context';
+import type { Severity } from '../../../rules/types';
+import { type FakeSlack, startFakeSlack } from './slack';
+import { type FakeSns, startFakeSns, TOPIC_ARN } from './sns';
+import { type AttributeMap, type StreamRecord, type StreamTap, tapStream } from './stream';
+
+/** The instant every handler in these tests believes it is. */
+export const NOW = new Date('2026-11-20T14:03:15.000Z');
+export const ACCOUNT_NAME = 'prod-payments';
+
+export interface LogLine {
+  level: 'debug' | 'info' | 'warn' | 'error';
+  message: string;
+  fields: Record<string, unknown>;
+}
+
+export interface NotifyOptions {
+  alertOnReplay?: boolean;
+  /** Minimum severity for SNS. Default `high`, as deployed. */
+  snsMinSeverity?: Severity;
+  /** Overrides of the fast retry settings (2 attempts, no sleeping). */
+  slackRetry?: SlackRetryOptions;
+}
+
+export type NotifyHandler = (event: { Records: StreamRecord[] }) => Promise<BatchResponse>;
+
+export interface Pipeline {
+  /** The record Lambda (one container). */
+  record: RecordHandler;
+  /** A record Lambda in another container: its own client and store on the same table. */
+  recordInNewContainer(): RecordHandler;
+  /** A notify Lambda wired to the local Slack and SNS. */
+  notify(options?: NotifyOptions): NotifyHandler;
+  /** A store for reading the ledger back, as the CLI's `history` would. */
+  store: DynamoLedgerStore;
+  stream: StreamTap;
+  slack: FakeSlack;
+  sns: FakeSns;
+  logs: LogLine[];
+  /** The entry item of `eventId` exactly as stored (AttributeValue form), read with the low-level client. */
+  readEntryItem(eventId: string): Promise<AttributeMap | undefined>;
+  /** The raw-record item of `eventId` as stored. */
+  readRawItem(eventId: string): Promise<AttributeMap | undefined>;
+  /** Back to a quiet state between tests: Slack and SNS accept, nothing recorded, stream drained. */
+  reset(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startPipeline(): Promise<Pipeline> {
+  const local = await startLocalLedger({ persist: false });
+  const clientConfig: DynamoDBClientConfig = {
+    endpoint: local.endpoint,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+    maxAttempts: 2,
+  };
+  const clients: DynamoDBDocumentClient[] = [];
+  const newClient = (): DynamoDBDocumentClient => {
+    const client = createDocumentClient(clientConfig);
+    clients.push(client);
+    return client;
+  };
+  const firstClient = newClient();
+  const stream = tapStream(firstClient, DEFAULT_LEDGER_TABLE_NAME, clientConfig);
+  const storeOf = (client: DynamoDBDocumentClient) =>
+    new DynamoLedgerStore({ client, tableName: DEFAULT_LEDGER_TABLE_NAME });
+  const newStore = (): DynamoLedgerStore => {
+    const client = newClient();
+    stream.attach(client);
+    return storeOf(client);
+  };
+  const reader = new DynamoDBClient(clientConfig);
+  const [slack, sns] = await Promise.all([startFakeSlack(), startFakeSns()]);
+  const logs: LogLine[] = [];
+  const logger = recordingLogger(logs);
+  const clock: Clock = { now: () => NOW };
+  const context = makeContext({ accountNames: { '111122223333': ACCOUNT_NAME } });
+  const recordHandler = (): RecordHandler => createRecordHandler({ store: newStore(), context, clock, logger });
+  const readItem = async (key: { pk: string; sk: string }) => {
+    const { Item } = await reader.send(
+      new GetItemCommand({
+        TableName: DEFAULT_LEDGER_TABLE_NAME,
+        Key: { pk: { S: key.pk }, sk: { S: key.sk } },
+        ConsistentRead: true,
+      }),
+    );
+    return Item;
+  };
+
+  return {
+    record: createRecordHandler({ store: storeOf(firstClient), context, clock, logger }),
+    recordInNewContainer: recordHandler,
+    notify: (options = {}) => {
+      const deps: NotifyDeps = {
+        store: newStore(),
+        notifiers: [
+          createSlackNotifier({
+            route: defaultSlackRoute({ webhookUrl: slack.webhookUrl }),
+            webhookUrl: slack.webhookUrl,
+            retry: { maxAttempts: 2, sleep: async () => {}, random: () => 0, ...options.slackRetry },
+          }),
+          createSnsNotifier({
+            client: sns.client,
+            topicArn: TOPIC_ARN,
+            minSeverity: options.snsMinSeverity ?? 'high',
+          }),
+        ],
+        clock,
+        logger,
+        alertOnReplay: options.alertOnReplay ?? false,
+      };
+      return createNotifyHandler(deps);
+    },
+    store: storeOf(newClient()),
+    stream,
+    slack,
+    sns,
+    logs,
+    readEntryItem: (eventId) => readItem(entryKey(eventId)),
+    readRawItem: (eventId) => readItem(rawKey(eventId)),
+    reset: async () => {
+      await stream.settled();
+      stream.take();
+      slack.answerWith();
+      slack.reset();
+      sns.failWith();
+      sns.reset();
+      logs.length = 0;
+    },
+    close: async () => {
+      for (const client of clients) client.destroy();
+      reader.destroy();
+      stream.close();
+      await Promise.all([slack.close(), sns.close()]);
+      await local.close();
+    },
+  };
+}
+
+/** A logger that keeps every line for assertions. */
+export function recordingLogger(lines: LogLine[]): Logger {
+  const log = (level: LogLine['level']) => (message: string, fields: Record<string, unknown> = {}) => {
+    lines.push({ level, message, fields });
+  };
+  return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+}

@@ -1,0 +1,53 @@
+/**
+ * Slack for end-to-end tests: a local HTTP server on 127.0.0.1 that answers webhook posts the way Slack
+ * does (`200 ok`, or whatever failure the test switches it to), and remembers every request with the
+ * answer it got, so a test can count what Slack actually accepted.
+ */
+import { type LocalServer, type RecordedRequest, type Reply, startLocalServer } from '../../handlers/notify/local-server';
+
+export const SLACK_OK: Reply = { status: 200, headers: { 'content-type': 'text/plain' }, body: 'ok' };
+
+export interface AnsweredRequest extends RecordedRequest {
+  status: number;
+}
+
+export interface FakeSlack {
+  /** The webhook URL to configure (plain http is accepted for loopback only). */
+  webhookUrl: string;
+  /** Every request so far with the status it was answered with. */
+  readonly requests: readonly AnsweredRequest[];
+  /** Requests Slack accepted (HTTP 200). */
+  accepted(): AnsweredRequest[];
+  /** Requests whose body mentions `text` (e.g. an eventId), accepted or not. */
+  mentioning(text: string): AnsweredRequest[];
+  /** Answers every following request with `reply` (default: accept). */
+  answerWith(reply?: Reply): void;
+  /** Forgets the requests seen so far. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+const WEBHOOK_PATH = '/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX';
+
+export async function startFakeSlack(): Promise<FakeSlack> {
+  let reply = SLACK_OK;
+  const answered: AnsweredRequest[] = [];
+  const server: LocalServer = await startLocalServer((request) => {
+    answered.push({ ...request, status: reply.status });
+    return reply;
+  });
+  return {
+    webhookUrl: `${server.url}${WEBHOOK_PATH}`,
+    requests: answered,
+    accepted: () => answered.filter((request) => request.status === 200),
+    mentioning: (text) => answered.filter((request) => request.body.includes(text)),
+    answerWith: (next = SLACK_OK) => {
+      reply = next;
+    },
+    reset: () => {
+      answered.length = 0;
+      server.requests.length = 0;
+    },
+    close: () => server.close(),
+  };
+}

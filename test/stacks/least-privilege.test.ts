@@ -1,0 +1,173 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../stacks/config/load';
+import { buildTestApp, exampleConfig, MIXED_PATTERNS, stackSetTemplateBody } from './support';
+
+interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource?: unknown;
+}
+type Resources = Record<string, { Type: string; Properties?: Record<string, unknown> }>;
+
+const templates = new Map<string, Resources>();
+
+beforeAll(() => {
+  const single = parseConfig({
+    name: 'single',
+    value: { mode: 'single-account', securityAccountId: '123456789012', slack: { routes: [{ name: 'alerts' }] } },
+  });
+  for (const [label, config] of [
+    ['org', exampleConfig()],
+    ['single', single],
+  ] as const) {
+    const { stacks } = buildTestApp(config, { patterns: MIXED_PATTERNS });
+    const all = [stacks.trail, stacks.monitor, stacks.forwarderStackSet, ...stacks.forwarders].filter((s) => s !== undefined);
+    for (const stack of all) {
+      const template = Template.fromStack(stack);
+      templates.set(`${label}:${stack.stackName}`, template.toJSON().Resources as Resources);
+      if (stack === stacks.forwarderStackSet) {
+        templates.set(`${label}:stackset-body`, (stackSetTemplateBody(template) as { Resources: Resources }).Resources);
+      }
+    }
+  }
+});
+
+/** Every statement of every identity policy (not resource policies) in a template. */
+function identityStatements(resources: Resources): { owner: string; statement: Statement }[] {
+  const out: { owner: string; statement: Statement }[] = [];
+  for (const [id, resource] of Object.entries(resources)) {
+    const documents: unknown[] = [];
+    if (resource.Type === 'AWS::IAM::Policy' || resource.Type === 'AWS::IAM::ManagedPolicy') {
+      documents.push(resource.Properties?.PolicyDocument);
+    }
+    if (resource.Type === 'AWS::IAM::Role') {
+      for (const policy of (resource.Properties?.Policies as { PolicyDocument: unknown }[] | undefined) ?? []) {
+        documents.push(policy.PolicyDocument);
+      }
+    }
+    for (const document of documents) {
+      for (const statement of (document as { Statement: Statement[] }).Statement) out.push({ owner: id, statement });
+    }
+  }
+  return out;
+}
+
+const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+const resourcesOf = (s: Statement) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]);
+
+/** Logical ids a value references through Ref or Fn::GetAtt. */
+function referencedIds(value: unknown): Set<string> {
+  const ids = new Set<string>();
+  const walk = (v: unknown) => {
+    if (Array.isArray(v)) return v.forEach(walk);
+    if (v && typeof v === 'object') {
+      const record = v as Record<string, unknown>;
+      if (typeof record.Ref === 'string' && !record.Ref.startsWith('AWS::')) ids.add(record.Ref);
+      const getAtt = record['Fn::GetAtt'];
+      if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') ids.add(getAtt[0]);
+      Object.values(record).forEach(walk);
+    }
+  };
+  walk(value);
+  return ids;
+}
+
+describe('least privilege across every template', () => {
+  it('covers all the stacks and the StackSet template', () => {
+    expect([...templates.keys()].sort()).toEqual(
+      [
+        'org:iamwatch-forwarder-management-ap-southeast-2',
+        'org:iamwatch-forwarder-management-eu-north-1',
+        'org:iamwatch-forwarder-management-eu-west-1',
+        'org:iamwatch-forwarder-management-us-east-1',
+        'org:iamwatch-forwarder-management-us-east-2',
+        'org:iamwatch-forwarders',
+        'org:iamwatch-monitor',
+        'org:iamwatch-trail',
+        'org:stackset-body',
+        'single:iamwatch-forwarder-ap-southeast-2',
+        'single:iamwatch-forwarder-eu-north-1',
+        'single:iamwatch-forwarder-us-east-2',
+        'single:iamwatch-monitor',
+        'single:iamwatch-trail',
+      ].sort(),
+    );
+  });
+
+  it('grants no action "*" and no whole-service wildcard', () => {
+    for (const [name, resources] of templates) {
+      for (const { owner, statement } of identityStatements(resources)) {
+        for (const action of actionsOf(statement)) {
+          expect({ name, owner, action }).not.toMatchObject({ action: expect.stringMatching(/^\*$|^[a-z0-9-]+:\*$/) });
+        }
+      }
+    }
+  });
+
+  it('never grants data-plane actions on Resource "*"', () => {
+    const guarded = /^(dynamodb|sns|secretsmanager|kms|sqs|events|logs|s3):/;
+    let checked = 0;
+    for (const [name, resources] of templates) {
+      for (const { owner, statement } of identityStatements(resources)) {
+        if (!actionsOf(statement).some((a) => guarded.test(a))) continue;
+        checked++;
+        expect({ name, owner, resources: resourcesOf(statement) }).not.toMatchObject({ resources: expect.arrayContaining(['*']) });
+      }
+    }
+    expect(checked).toBeGreaterThan(10);
+  });
+
+  it('scopes each Lambda role to its table, topic, secrets, key, queue and log group', () => {
+    for (const label of ['org', 'single']) {
+      const resources = templates.get(`${label}:iamwatch-monitor`)!;
+      const idsOf = (type: string) => Object.keys(resources).filter((id) => resources[id]!.Type === type);
+      const [table] = idsOf('AWS::DynamoDB::GlobalTable');
+      const [topic] = idsOf('AWS::SNS::Topic');
+      const [key] = idsOf('AWS::KMS::Key');
+      const secrets = idsOf('AWS::SecretsManager::Secret');
+      const functions = idsOf('AWS::Lambda::Function');
+      expect(functions).toHaveLength(2);
+      for (const fn of functions) {
+        const props = resources[fn]!.Properties!;
+        const [roleId] = referencedIds(props.Role);
+        const logGroup = [...referencedIds(props.LoggingConfig)][0];
+        const ownQueue = props.FunctionName === 'iamwatch-record' ? /^RecordFailures/ : /^NotifyFailures/;
+        const statements = identityStatements(resources).filter(({ owner }) =>
+          referencedIds(resources[owner]!.Properties?.Roles).has(roleId!),
+        );
+        const allowed: Record<string, Set<string | undefined>> = {
+          dynamodb: new Set([table]),
+          kms: new Set([key]),
+          secretsmanager: new Set(secrets),
+          sns: new Set([topic]),
+          logs: new Set([logGroup]),
+          sqs: new Set(
+            [...referencedIds(resources)].filter(
+              (id) => resources[id]?.Type === 'AWS::SQS::Queue' && ownQueue.test(id),
+            ),
+          ),
+          xray: new Set(),
+        };
+        const services = new Set<string>();
+        for (const { statement } of statements) {
+          for (const action of actionsOf(statement)) {
+            const service = action.split(':')[0]!;
+            services.add(service);
+            expect(Object.keys(allowed)).toContain(service);
+            if (service === 'xray') continue;
+            for (const id of referencedIds(statement.Resource)) {
+              expect({ fn, action, id, ok: allowed[service]!.has(id) }).toMatchObject({ ok: true });
+            }
+          }
+        }
+        const name = props.FunctionName;
+        expect([...services].sort()).toEqual(
+          name === 'iamwatch-record'
+            ? ['dynamodb', 'kms', 'logs', 'sqs', 'xray']
+            : ['dynamodb', 'kms', 'logs', 'secretsmanager', 'sns', 'sqs', 'xray'],
+        );
+      }
+    }
+  });
+});

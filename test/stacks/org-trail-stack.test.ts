@@ -1,0 +1,117 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, exampleConfig } from './support';
+
+const config = exampleConfig();
+let template: Template;
+
+beforeAll(() => {
+  const { stacks } = buildTestApp(config);
+  expect(stacks.trail?.account).toBe('111111111111');
+  expect(stacks.trail?.region).toBe('us-east-1');
+  template = Template.fromStack(stacks.trail!);
+});
+
+function idOf(type: string, props: Record<string, unknown> = {}): string {
+  const ids = Object.keys(template.findResources(type, { Properties: Match.objectLike(props) }));
+  expect(ids).toHaveLength(1);
+  return ids[0]!;
+}
+
+describe('OrgTrailStack', () => {
+  it('creates a multi-region organization trail with global events, file validation and all management events', () => {
+    template.hasResourceProperties('AWS::CloudTrail::Trail', {
+      TrailName: 'iamwatch-org-trail',
+      IsOrganizationTrail: true,
+      IsMultiRegionTrail: true,
+      IncludeGlobalServiceEvents: true,
+      EnableLogFileValidation: true,
+      IsLogging: true,
+      EventSelectors: [{ IncludeManagementEvents: true, ReadWriteType: 'All' }],
+      KMSKeyId: { 'Fn::GetAtt': [idOf('AWS::KMS::Key'), 'Arn'] },
+    });
+  });
+
+  it('stores logs in a private, versioned, KMS-encrypted bucket with the configured lifecycle', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          {
+            BucketKeyEnabled: true,
+            ServerSideEncryptionByDefault: {
+              SSEAlgorithm: 'aws:kms',
+              KMSMasterKeyID: { 'Fn::GetAtt': [idOf('AWS::KMS::Key'), 'Arn'] },
+            },
+          },
+        ],
+      },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      VersioningConfiguration: { Status: 'Enabled' },
+      LoggingConfiguration: Match.objectLike({ DestinationBucketName: Match.anyValue() }),
+      LifecycleConfiguration: {
+        Rules: [
+          Match.objectLike({
+            Status: 'Enabled',
+            Transitions: [{ StorageClass: 'GLACIER', TransitionInDays: config.trail.glacierTransitionDays }],
+            ExpirationInDays: config.trail.expirationDays,
+            NoncurrentVersionExpiration: { NoncurrentDays: config.trail.noncurrentVersionExpirationDays },
+          }),
+        ],
+      },
+    });
+  });
+
+  it('lets CloudTrail write (organization prefix included) and refuses plain HTTP', () => {
+    const bucket = idOf('AWS::S3::Bucket', { BucketEncryption: Match.objectLike({}), LifecycleConfiguration: Match.objectLike({ Rules: [Match.objectLike({ Id: 'archive-then-expire' })] }) });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: bucket },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          Match.objectLike({ Action: 's3:GetBucketAcl', Principal: { Service: 'cloudtrail.amazonaws.com' } }),
+          Match.objectLike({
+            Action: 's3:PutObject',
+            Principal: { Service: 'cloudtrail.amazonaws.com' },
+            Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucket, 'Arn'] }, `/AWSLogs/${config.organization!.id}/*`]] },
+            Condition: {
+              StringEquals: {
+                's3:x-amz-acl': 'bucket-owner-full-control',
+                'aws:SourceArn': 'arn:aws:cloudtrail:us-east-1:111111111111:trail/iamwatch-org-trail',
+              },
+            },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('lets CloudTrail, for this trail only, encrypt with the key', () => {
+    template.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'CloudTrailEncryptsLogs',
+            Principal: { Service: 'cloudtrail.amazonaws.com' },
+            Action: 'kms:GenerateDataKey*',
+            Condition: {
+              StringEquals: { 'aws:SourceArn': 'arn:aws:cloudtrail:us-east-1:111111111111:trail/iamwatch-org-trail' },
+              StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': 'arn:aws:cloudtrail:*:111111111111:trail/*' },
+            },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('is skipped when the organization already has a trail', () => {
+    const { stacks } = buildTestApp(exampleConfig({ trail: { create: false } }));
+    expect(stacks.trail).toBeUndefined();
+    expect(stacks.monitor.dependencies).toEqual([]);
+  });
+});

@@ -1,0 +1,76 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../stacks/config/load';
+import type { IamwatchStacks } from '../../stacks/iamwatch-app';
+import { patternsForRegion } from '../../stacks/patterns';
+import { buildTestApp, MIXED_PATTERNS } from './support';
+
+const config = parseConfig({
+  name: 'single',
+  value: {
+    mode: 'single-account',
+    securityAccountId: '123456789012',
+    regions: { monitor: 'us-east-1', signIn: ['eu-west-1'] },
+    slack: { routes: [{ name: 'alerts', minSeverity: 'high' }] },
+  },
+});
+const defaultBusArn = 'arn:aws:events:us-east-1:123456789012:event-bus/default';
+let stacks: IamwatchStacks;
+let monitor: Template;
+
+beforeAll(() => {
+  stacks = buildTestApp(config, { patterns: MIXED_PATTERNS }).stacks;
+  monitor = Template.fromStack(stacks.monitor);
+});
+
+describe('single-account mode', () => {
+  it('has no StackSet and no central bus', () => {
+    expect(stacks.forwarderStackSet).toBeUndefined();
+    monitor.resourceCountIs('AWS::Events::EventBus', 0);
+    monitor.resourceCountIs('AWS::Events::EventBusPolicy', 0);
+  });
+
+  it('puts the monitor rules, the derived patterns, on the default bus in us-east-1', () => {
+    const rules = Object.values(monitor.findResources('AWS::Events::Rule')).filter(
+      (r) => r.Properties.Name !== 'iamwatch-forwarder-alarms',
+    );
+    expect(rules.map((r) => [r.Properties.Name, r.Properties.EventPattern])).toEqual(
+      MIXED_PATTERNS.map((p) => [`iamwatch-${p.name}`, p.pattern]),
+    );
+    for (const rule of rules) expect(rule.Properties.EventBusName).toBe('default');
+    expect(stacks.monitor.region).toBe('us-east-1');
+  });
+
+  it('archives only the sources the rules can match', () => {
+    monitor.hasResourceProperties('AWS::Events::Archive', {
+      SourceArn: defaultBusArn,
+      EventPattern: { source: ['aws.iam', 'aws.signin', 'aws.sso', 'aws.sts'] },
+    });
+  });
+
+  it('forwards sign-in and STS events from the other sign-in regions to the us-east-1 default bus', () => {
+    expect(stacks.forwarders.map((s) => [s.stackName, s.account, s.region])).toEqual([
+      ['iamwatch-forwarder-eu-west-1', '123456789012', 'eu-west-1'],
+    ]);
+    const template = Template.fromStack(stacks.forwarders[0]!).toJSON();
+    const rules = Object.values(template.Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>).filter(
+      (r) => r.Type === 'AWS::Events::Rule' && r.Properties.Name !== 'iamwatch-fwd-alarms',
+    );
+    expect(rules.map((r) => r.Properties.EventPattern)).toEqual(patternsForRegion(MIXED_PATTERNS, 'eu-west-1').map((p) => p.pattern));
+    for (const rule of rules) expect(rule.Properties.Targets).toEqual([expect.objectContaining({ Arn: defaultBusArn })]);
+  });
+
+  it('creates an account trail rather than an organization trail', () => {
+    Template.fromStack(stacks.trail!).hasResourceProperties('AWS::CloudTrail::Trail', {
+      TrailName: 'iamwatch-trail',
+      IsOrganizationTrail: false,
+    });
+    expect(stacks.trail!.account).toBe('123456789012');
+  });
+
+  it('counts only this account as the organization', () => {
+    const fn = Object.values(monitor.findResources('AWS::Lambda::Function', { Properties: { FunctionName: 'iamwatch-record' } }))[0]!;
+    const context = JSON.parse(fn.Properties.Environment.Variables.IAMWATCH_DETECTION_CONTEXT);
+    expect(context.organizationAccountIds).toEqual(['123456789012']);
+  });
+});
