@@ -12,7 +12,13 @@ import { buildIamwatch } from './iamwatch-app';
 import { addNagPacks } from './nag';
 import { RegionGuardError } from './region-guard';
 
-const EXPLAINED_ERRORS = [ConfigError, RegionGuardError, EnvironmentTooLargeError, LocalBundlingError, StackSetTemplateError];
+const EXPLAINED_ERRORS = [
+  ConfigError,
+  RegionGuardError,
+  EnvironmentTooLargeError,
+  LocalBundlingError,
+  StackSetTemplateError,
+];
 
 try {
   const app = new App();

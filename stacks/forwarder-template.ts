@@ -58,7 +58,9 @@ export function synthesizeForwarderTemplate(props: ForwarderTemplateProps): Clou
     });
     const artifact = app.synth().getStackArtifact(stack.artifactId);
     if (artifact.assets.length > 0) {
-      throw new StackSetTemplateError('The forwarder template references assets; StackSet instances cannot fetch them.');
+      throw new StackSetTemplateError(
+        'The forwarder template references assets; StackSet instances cannot fetch them.',
+      );
     }
     return artifact.template as CloudFormationTemplate;
   } finally {

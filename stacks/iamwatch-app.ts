@@ -87,7 +87,12 @@ export function buildIamwatch(app: App, config: IamwatchConfig, options: BuildOp
     });
     dependsOnMonitor(stacks.forwarderStackSet, monitor);
     for (const region of forwarderRegions) {
-      forwarder(`${prefix}-forwarder-management-${region}`, organization.managementAccountId, region, centralBusArn);
+      forwarder(
+        `${prefix}-forwarder-management-${region}`,
+        organization.managementAccountId,
+        region,
+        centralBusArn,
+      );
     }
   } else {
     const defaultBusArn = busArn(config.securityAccountId, 'default');

@@ -165,7 +165,11 @@ export class MonitorStack extends Stack {
       ['alarm-rule-dlq', alarmRuleDlq, 'Forwarder alarm notifications EventBridge could not publish'],
     ];
     if (alerts.deadLetterQueue) {
-      queues.push(['alerts-subscription-dlq', alerts.deadLetterQueue, 'Alerts SNS could not deliver to a subscriber']);
+      queues.push([
+        'alerts-subscription-dlq',
+        alerts.deadLetterQueue,
+        'Alerts SNS could not deliver to a subscriber',
+      ]);
     }
     for (const [name, queue, description] of queues) {
       alarm(
@@ -251,12 +255,9 @@ export class MonitorStack extends Stack {
     const findings: [string, string][] = [
       [
         `Resource::<${tableLogicalId}.Arn>/index/*`,
-        'History queries read the ledger table\'s own secondary indexes; the wildcard covers only those.',
+        "History queries read the ledger table's own secondary indexes; the wildcard covers only those.",
       ],
-      [
-        'Action::kms:GenerateDataKey*',
-        MONITOR_KEY_REASON,
-      ],
+      ['Action::kms:GenerateDataKey*', MONITOR_KEY_REASON],
       ['Action::kms:ReEncrypt*', MONITOR_KEY_REASON],
     ];
     for (const [finding, reason] of findings) {
@@ -264,7 +265,11 @@ export class MonitorStack extends Stack {
     }
   }
 
-  private addMonitorRules(patterns: readonly DerivedPattern[], prefix: string, deadLetterQueue: sqs.IQueue): void {
+  private addMonitorRules(
+    patterns: readonly DerivedPattern[],
+    prefix: string,
+    deadLetterQueue: sqs.IQueue,
+  ): void {
     const target = new targets.LambdaFunction(this.recordFunction, {
       deadLetterQueue,
       retryAttempts: 8,
@@ -310,7 +315,8 @@ export class MonitorStack extends Stack {
     });
     Validations.of(rule).acknowledge({
       id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
-      reason: 'Publishing to the KMS-encrypted alert topic needs data keys of the monitor key; the grant names that key only.',
+      reason:
+        'Publishing to the KMS-encrypted alert topic needs data keys of the monitor key; the grant names that key only.',
     });
     return deadLetterQueue;
   }

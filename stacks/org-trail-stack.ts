@@ -32,7 +32,11 @@ export class OrgTrailStack extends Stack {
     super(scope, id, props);
     // The trail's home region receives the global service events the monitor depends on.
     assertMonitorRegion(this);
-    const trailArn = this.formatArn({ service: 'cloudtrail', resource: 'trail', resourceName: props.trailName });
+    const trailArn = this.formatArn({
+      service: 'cloudtrail',
+      resource: 'trail',
+      resourceName: props.trailName,
+    });
 
     this.key = new kms.Key(this, 'Key', {
       alias: `alias/${props.resourcePrefix}-trail`,
@@ -49,7 +53,9 @@ export class OrgTrailStack extends Stack {
         resources: ['*'],
         conditions: {
           StringEquals: { 'aws:SourceArn': trailArn },
-          StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': `arn:${this.partition}:cloudtrail:*:${this.account}:trail/*` },
+          StringLike: {
+            'kms:EncryptionContext:aws:cloudtrail:arn': `arn:${this.partition}:cloudtrail:*:${this.account}:trail/*`,
+          },
         },
       }),
     );
@@ -92,7 +98,10 @@ export class OrgTrailStack extends Stack {
         {
           id: 'archive-then-expire',
           transitions: [
-            { storageClass: s3.StorageClass.GLACIER, transitionAfter: Duration.days(props.glacierTransitionDays) },
+            {
+              storageClass: s3.StorageClass.GLACIER,
+              transitionAfter: Duration.days(props.glacierTransitionDays),
+            },
           ],
           expiration: Duration.days(props.expirationDays),
           noncurrentVersionExpiration: Duration.days(props.noncurrentVersionExpirationDays),

@@ -40,7 +40,8 @@ export function placePatterns(patterns: readonly DerivedPattern[]): PlacedPatter
 
 /** The patterns a forwarder or monitor in `region` runs. */
 export function patternsForRegion(patterns: readonly DerivedPattern[], region: string): DerivedPattern[] {
-  const wanted: readonly Placement[] = region === MONITOR_REGION ? ['everywhere', 'home'] : ['everywhere', 'elsewhere'];
+  const wanted: readonly Placement[] =
+    region === MONITOR_REGION ? ['everywhere', 'home'] : ['everywhere', 'elsewhere'];
   return placePatterns(patterns)
     .filter((p) => wanted.includes(p.placement))
     .map(({ name, description, pattern }) => ({ name, description, pattern }));

@@ -2,7 +2,7 @@
  * IAM, Organizations and root sign-in events reach EventBridge only in us-east-1: rules deployed
  * anywhere else never fire and nobody notices. The guard turns that silent failure into a synth error.
  */
-import { Stack, Token } from 'aws-cdk-lib';
+import { type Stack, Token } from 'aws-cdk-lib';
 import { MONITOR_REGION } from './config/schema';
 
 /** A stack was placed in a region where its rules could not see the events they exist for. */

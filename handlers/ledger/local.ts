@@ -13,6 +13,7 @@ import dynalite from 'dynalite';
 import type { LedgerStore } from '../ports';
 import { createDocumentClient, DynamoLedgerStore } from './dynamo-store';
 import { LedgerConfigurationError } from './errors';
+import { acquireLock } from './lock';
 import { DEFAULT_LEDGER_TABLE_NAME, FACET_INDEX_NAME, toCreateTableInput } from './table';
 
 export interface LocalLedgerOptions {
@@ -65,13 +66,20 @@ export async function startLocalLedger(options: LocalLedgerOptions = {}): Promis
   const persist = options.persist ?? true;
   const path = persist ? localLedgerPath(options.home, options.env) : undefined;
   if (path) mkdirSync(path, { recursive: true });
+  const releaseLock = path ? acquireLock(`${path}.lock`, `the local ledger in ${path}`) : () => undefined;
   const server = dynalite({
     ...(path ? { path } : {}),
     createTableMs: 0,
     deleteTableMs: 0,
     updateTableMs: 0,
   });
-  const endpoint = await listen(server);
+  let endpoint: string;
+  try {
+    endpoint = await listen(server);
+  } catch (error) {
+    releaseLock();
+    throw error;
+  }
   const client = createDocumentClient({
     endpoint,
     region: LOCAL_REGION,
@@ -82,7 +90,7 @@ export async function startLocalLedger(options: LocalLedgerOptions = {}): Promis
   const tableName = options.tableName ?? DEFAULT_LEDGER_TABLE_NAME;
   let stopped: Promise<void> | undefined;
   const stopServer = () => {
-    stopped ??= stop(server);
+    stopped ??= stop(server).finally(releaseLock);
     return stopped;
   };
   try {
@@ -158,7 +166,7 @@ async function describe(
   } catch (error) {
     if (error instanceof Error && error.name === 'ResourceNotFoundException') return undefined;
     throw new LedgerConfigurationError(
-      `cannot open the local ledger in ${path ?? 'memory'}: is another iamwatch process using it?`,
+      `cannot open the local ledger in ${path ?? 'memory'}`,
       { cause: error },
     );
   }

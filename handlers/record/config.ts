@@ -22,12 +22,17 @@ const contextSchema = z
   })
   .strict();
 
+/**
+ * Reads the record configuration.
+ *
+ * @throws ConfigurationError naming the variable and what is wrong with it.
+ */
 export function readRecordConfig(env: Readonly<Record<string, string | undefined>>): RecordConfig {
   const parsed = contextSchema.safeParse(jsonEnv(env, 'IAMWATCH_DETECTION_CONTEXT') ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new ConfigurationError(
-      `IAMWATCH_DETECTION_CONTEXT: ${issue?.path.join('.') || '(root)'} ${issue?.message ?? 'is invalid'}`,
+      `Environment variable IAMWATCH_DETECTION_CONTEXT: ${issue?.path.join('.') || '(root)'} ${issue?.message ?? 'is invalid'}`,
     );
   }
   return {

@@ -3,14 +3,28 @@
  * invalid input throws a typed error (after Lambda's bounded async retries it lands on the failure
  * destination), transient ledger errors propagate so Lambda retries.
  */
-import { asEnvelope, originOf, type RecordDeps, type RecordResult, recordEnvelope } from './record';
+import { InvalidRecordError } from '../../rules/cloudtrail/parse';
+import type { Logger } from '../ports';
+import {
+  asEnvelope,
+  InvalidEventError,
+  originOf,
+  type RecordDeps,
+  type RecordResult,
+  recordEnvelope,
+} from './record';
 
 export type RecordHandler = (event: unknown) => Promise<RecordResult>;
 
 export function createRecordHandler(deps: RecordDeps): RecordHandler {
   return async (event) => {
-    const envelope = asEnvelope(event);
-    const result = await recordEnvelope(envelope, originOf(envelope, 'live'), deps);
+    let result: RecordResult;
+    try {
+      const envelope = asEnvelope(event);
+      result = await recordEnvelope(envelope, originOf(envelope, 'live'), deps);
+    } catch (error) {
+      throw rejection(error, event, deps.logger);
+    }
     deps.logger.info(result.outcome === 'inserted' ? 'recorded' : 'duplicate delivery ignored', {
       eventId: result.entry.eventId,
       eventName: result.entry.eventName,
@@ -20,4 +34,37 @@ export function createRecordHandler(deps: RecordDeps): RecordHandler {
     });
     return result;
   };
+}
+
+/**
+ * Invalid input is logged with the envelope's identifying fields (never the event) and its message
+ * names the envelope, so a failure-destination message or a log line leads back to the event. Any
+ * other error is returned untouched: it is transient or a bug, and the platform retries it.
+ */
+function rejection(error: unknown, event: unknown, logger: Logger): unknown {
+  if (!(error instanceof InvalidEventError || error instanceof InvalidRecordError)) return error;
+  const envelope = identify(event);
+  const named =
+    error instanceof InvalidRecordError
+      ? new InvalidRecordError(`EventBridge event ${envelope.envelopeId ?? '(no id)'}: ${error.message}`, {
+          field: error.field ? `detail.${error.field}` : 'detail',
+          cause: error,
+        })
+      : error;
+  logger.error('invalid event rejected', { ...envelope, error: named });
+  return named;
+}
+
+function identify(event: unknown): { envelopeId?: string; source?: string; detailType?: string } {
+  if (event === null || typeof event !== 'object') return {};
+  const fields = event as Record<string, unknown>;
+  const text = (value: unknown) => (typeof value === 'string' ? value.slice(0, 256) : undefined);
+  const identified: { envelopeId?: string; source?: string; detailType?: string } = {};
+  const envelopeId = text(fields.id);
+  const source = text(fields.source);
+  const detailType = text(fields['detail-type']);
+  if (envelopeId) identified.envelopeId = envelopeId;
+  if (source) identified.source = source;
+  if (detailType) identified.detailType = detailType;
+  return identified;
 }

@@ -58,9 +58,15 @@ export function originOf(envelope: { 'replay-name'?: unknown }, fallback: EntryO
   return typeof envelope['replay-name'] === 'string' ? 'eventbridge-replay' : fallback;
 }
 
+/**
+ * The event a Lambda received, checked to be an EventBridge envelope with a `detail` object; the
+ * record inside is validated by `recordEnvelope`.
+ *
+ * @throws InvalidEventError saying what was received instead.
+ */
 export function asEnvelope(event: unknown): EventBridgeEnvelope {
   if (event === null || typeof event !== 'object' || Array.isArray(event)) {
-    throw new InvalidEventError('Expected an EventBridge event object');
+    throw new InvalidEventError(`Expected an EventBridge event object, got ${describeValue(event)}`);
   }
   const candidate = event as Partial<EventBridgeEnvelope>;
   if (
@@ -71,4 +77,9 @@ export function asEnvelope(event: unknown): EventBridgeEnvelope {
     throw new InvalidEventError('Expected an EventBridge event with "detail-type" and a "detail" object');
   }
   return candidate as EventBridgeEnvelope;
+}
+
+function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  return Array.isArray(value) ? 'an array' : `a ${typeof value}`;
 }

@@ -1,5 +1,5 @@
 /** Verbs of read-only AWS API calls; everything else is treated as mutating. */
-const READ_PREFIXES = [
+export const READ_PREFIXES: readonly string[] = [
   'Get',
   'List',
   'Describe',

@@ -8,6 +8,7 @@
  * naming no calls, every call that is not read-only. Anything else (read-only calls, other
  * services) stays out of the pipeline.
  */
+import { READ_PREFIXES } from '../cloudtrail/verbs';
 import type { Detection, Trigger } from '../types';
 import { type CompiledPattern, compilePattern, type EventPattern } from './matcher';
 
@@ -37,30 +38,11 @@ export const SIGN_IN_DETAIL_TYPES: readonly string[] = [
 const SIGN_IN_SOURCE = 'aws.signin';
 
 /**
- * Verbs of read-only calls, as `rules/cloudtrail/verbs.ts` defines them (a test keeps the two lists
- * equal). A trigger that names no calls gets every call CloudTrail does not mark read-only; for
- * records without the `readOnly` flag, these verbs decide, exactly as the normaliser decides.
+ * Verbs of read-only calls (the normaliser's list). A trigger that names no calls gets every call
+ * CloudTrail does not mark read-only; for records without the `readOnly` flag, these verbs decide,
+ * exactly as the normaliser decides.
  */
-export const READ_ONLY_VERBS: readonly string[] = [
-  'Get',
-  'List',
-  'Describe',
-  'Lookup',
-  'Search',
-  'Query',
-  'Scan',
-  'Head',
-  'Check',
-  'Preview',
-  'Simulate',
-  'Generate',
-  'Test',
-  'Validate',
-  'BatchGet',
-  'Select',
-  'Download',
-  'Estimate',
-];
+export const READ_ONLY_VERBS: readonly string[] = READ_PREFIXES;
 
 /** The derived patterns would break an AWS limit, or a trigger cannot be expressed. */
 export class PatternDerivationError extends Error {
@@ -116,7 +98,7 @@ export function derivePatterns(catalog: readonly Detection[]): DerivedPattern[] 
       const detections = [...group.detections].sort();
       derived.push({
         name,
-        description: describe(group.source, detections.length, i, packed.length),
+        description: descriptionOf(group.source, detections.length, i, packed.length),
         pattern,
         detections,
       });
@@ -303,7 +285,7 @@ function slug(text: string): string {
   return text.replace(/[^a-zA-Z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'pattern';
 }
 
-function describe(source: string, detections: number, index: number, total: number): string {
+function descriptionOf(source: string, detections: number, index: number, total: number): string {
   const from = source === ANY_SOURCE ? 'Calls from any service' : `${source} calls`;
   const part = total > 1 ? ` (part ${index + 1} of ${total})` : '';
   return `${from} watched by ${detections} detection${detections === 1 ? '' : 's'}${part}`;

@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { configSchema, type IamwatchConfig } from './schema';
 
 /** The configuration is missing, unreadable or invalid. */
@@ -65,18 +65,25 @@ export function readConfigFile(file: string): ConfigSource {
 /** Validates a configuration value, applying defaults. */
 export function parseConfig(source: ConfigSource): IamwatchConfig {
   const result = configSchema.safeParse(source.value, {
-    error: (issue) => (issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : undefined),
+    error: (issue) =>
+      issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : undefined,
   });
   if (!result.success) {
-    throw new ConfigError(`Invalid iamwatch configuration in ${source.name}:\n${describeIssues(result.error)}`, {
-      cause: result.error,
-    });
+    throw new ConfigError(
+      `Invalid iamwatch configuration in ${source.name}:\n${describeIssues(result.error)}`,
+      {
+        cause: result.error,
+      },
+    );
   }
   return result.data;
 }
 
 /** `findConfigSource` + `parseConfig`. */
-export function loadConfig(readContext: ContextReader, cwd?: string): { config: IamwatchConfig; source: string } {
+export function loadConfig(
+  readContext: ContextReader,
+  cwd?: string,
+): { config: IamwatchConfig; source: string } {
   const source = findConfigSource(readContext, cwd);
   return { config: parseConfig(source), source: source.name };
 }

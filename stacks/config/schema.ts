@@ -33,7 +33,9 @@ const organizationSchema = z
     managementAccountId: accountId,
     /** OUs whose accounts (current and future) receive forwarders; empty = the whole organization. */
     targetOrganizationalUnitIds: z
-      .array(z.string().regex(/^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/, 'must be an OU id such as ou-a1b2-c3d4e5f6'))
+      .array(
+        z.string().regex(/^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/, 'must be an OU id such as ou-a1b2-c3d4e5f6'),
+      )
       .default([]),
     stackSets: z
       .object({
@@ -118,7 +120,10 @@ const subscriptionSchema = z.discriminatedUnion('protocol', [
       protocol: z.literal('sqs'),
       endpoint: z
         .string()
-        .regex(/^arn:aws[a-z-]*:sqs:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,80}(\.fifo)?$/, 'must be an SQS queue ARN'),
+        .regex(
+          /^arn:aws[a-z-]*:sqs:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,80}(\.fifo)?$/,
+          'must be an SQS queue ARN',
+        ),
       filter: subscriptionFilterSchema.optional(),
     })
     .strict(),
@@ -130,7 +135,10 @@ export const configSchema = z
     /** Name prefix of every iamwatch resource; the monitor-tampered detection recognises it. */
     resourcePrefix: z
       .string()
-      .regex(/^[a-z][a-z0-9-]{1,15}$/, 'must be 2-16 lower-case letters, digits or dashes, starting with a letter')
+      .regex(
+        /^[a-z][a-z0-9-]{1,15}$/,
+        'must be 2-16 lower-case letters, digits or dashes, starting with a letter',
+      )
       .default('iamwatch'),
     /** `organization`: org trail, central bus, StackSet forwarders. `single-account`: all in one account. */
     mode: z.enum(['organization', 'single-account']).default('organization'),
@@ -207,7 +215,8 @@ export const configSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['organization', 'stackSets', 'adminAccountId'],
-        message: 'is required when callAs is DELEGATED_ADMIN (the registered StackSets delegated administrator)',
+        message:
+          'is required when callAs is DELEGATED_ADMIN (the registered StackSets delegated administrator)',
       });
     }
     if (

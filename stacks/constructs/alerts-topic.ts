@@ -74,10 +74,14 @@ export function filterPolicyOf(filter: SubscriptionConfig['filter']): Record<str
     });
   }
   if (filter?.detections) {
-    policy[ALERT_MESSAGE_ATTRIBUTES.detection] = sns.SubscriptionFilter.stringFilter({ allowlist: filter.detections });
+    policy[ALERT_MESSAGE_ATTRIBUTES.detection] = sns.SubscriptionFilter.stringFilter({
+      allowlist: filter.detections,
+    });
   }
   if (filter?.accounts) {
-    policy[ALERT_MESSAGE_ATTRIBUTES.account] = sns.SubscriptionFilter.stringFilter({ allowlist: filter.accounts });
+    policy[ALERT_MESSAGE_ATTRIBUTES.account] = sns.SubscriptionFilter.stringFilter({
+      allowlist: filter.accounts,
+    });
   }
   return policy;
 }
@@ -103,6 +107,9 @@ function toSubscriber(
         protocol: sns.SubscriptionProtocol.HTTPS,
       });
     case 'sqs':
-      return new subscriptions.SqsSubscription(sqs.Queue.fromQueueArn(scope, id, subscription.endpoint), options);
+      return new subscriptions.SqsSubscription(
+        sqs.Queue.fromQueueArn(scope, id, subscription.endpoint),
+        options,
+      );
   }
 }

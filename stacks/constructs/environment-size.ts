@@ -26,7 +26,10 @@ export function environmentSize(environment: Readonly<Record<string, string>>): 
   return size;
 }
 
-export function assertEnvironmentFits(functionName: string, environment: Readonly<Record<string, string>>): void {
+export function assertEnvironmentFits(
+  functionName: string,
+  environment: Readonly<Record<string, string>>,
+): void {
   const size = environmentSize(environment);
   if (size > LAMBDA_ENVIRONMENT_LIMIT_BYTES) {
     throw new EnvironmentTooLargeError(

@@ -111,7 +111,9 @@ export class ForwarderRules extends Construct {
   }
 
   /** Region-pinned: the patterns for that region. Region-agnostic: every placement, conditioned. */
-  private placedPatterns(patterns: readonly DerivedPattern[]): (DerivedPattern & { placement?: Placement })[] {
+  private placedPatterns(
+    patterns: readonly DerivedPattern[],
+  ): (DerivedPattern & { placement?: Placement })[] {
     const region = Stack.of(this).region;
     return Token.isUnresolved(region) ? placePatterns(patterns) : patternsForRegion(patterns, region);
   }

@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, Validations } from 'aws-cdk-lib';
+import { type Duration, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -20,7 +20,8 @@ export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const FUNCTION_RUNTIME = lambda.Runtime.NODEJS_24_X;
 
 /** ESM bundles still meet CommonJS dependencies that call `require`; give them one. */
-const ESM_REQUIRE_BANNER = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+const ESM_REQUIRE_BANNER =
+  "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
 
 /** esbuild is not installed locally, so CDK would silently switch to Docker bundling. */
 export class LocalBundlingError extends Error {
@@ -97,7 +98,9 @@ export class IamwatchFunction extends NodejsFunction {
  * CDK looks for esbuild with `require('esbuild/package.json')` and then on the PATH; when both fail it
  * builds a Docker image. iamwatch promises Docker-free synth, so fail first, with the fix.
  */
-export function assertLocalEsbuild(resolve: (id: string) => string = createRequire(import.meta.url).resolve): void {
+export function assertLocalEsbuild(
+  resolve: (id: string) => string = createRequire(import.meta.url).resolve,
+): void {
   try {
     resolve('esbuild/package.json');
   } catch (cause) {

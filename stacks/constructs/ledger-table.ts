@@ -42,6 +42,10 @@ export class LedgerTable extends dynamodb.TableV2 {
 }
 
 function toAttribute(key: KeyAttribute): dynamodb.Attribute {
-  const types = { S: dynamodb.AttributeType.STRING, N: dynamodb.AttributeType.NUMBER, B: dynamodb.AttributeType.BINARY };
+  const types = {
+    S: dynamodb.AttributeType.STRING,
+    N: dynamodb.AttributeType.NUMBER,
+    B: dynamodb.AttributeType.BINARY,
+  };
   return { name: key.name, type: types[key.type] };
 }

@@ -55,7 +55,8 @@ export class SlackSecrets extends Construct {
     });
     Validations.of(secret).acknowledge({
       id: 'AwsSolutions-SMG4',
-      reason: 'A Slack incoming-webhook URL cannot be rotated by a Lambda; it is replaced by hand in Slack and here.',
+      reason:
+        'A Slack incoming-webhook URL cannot be rotated by a Lambda; it is replaced by hand in Slack and here.',
     });
     return secret;
   }

@@ -11,7 +11,9 @@ import { REPO_ROOT } from './support';
 
 /** The environment of a machine with no AWS credentials and no instance metadata. */
 function credentialFreeEnv(): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('AWS_') && !key.startsWith('CDK_')));
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !key.startsWith('AWS_') && !key.startsWith('CDK_')),
+  );
   return {
     ...env,
     AWS_EC2_METADATA_DISABLED: 'true',
@@ -20,7 +22,12 @@ function credentialFreeEnv(): NodeJS.ProcessEnv {
   };
 }
 
-const STACKS = ['iamwatch-trail', 'iamwatch-monitor', 'iamwatch-forwarders', 'iamwatch-forwarder-management-us-east-1'];
+const STACKS = [
+  'iamwatch-trail',
+  'iamwatch-monitor',
+  'iamwatch-forwarders',
+  'iamwatch-forwarder-management-us-east-1',
+];
 
 describe('npm run synth: the whole app with real bundling, cdk-nag and CloudFormation validation', () => {
   let output: string;
@@ -45,9 +52,12 @@ describe('npm run synth: the whole app with real bundling, cdk-nag and CloudForm
     const manifest = JSON.parse(readFileSync(path.join(output, 'manifest.json'), 'utf8')) as {
       artifacts: Record<string, { type: string; environment?: string }>;
     };
-    const stacks = Object.entries(manifest.artifacts).filter(([, a]) => a.type === 'aws:cloudformation:stack');
+    const stacks = Object.entries(manifest.artifacts).filter(
+      ([, a]) => a.type === 'aws:cloudformation:stack',
+    );
     expect(stacks.map(([name]) => name)).toEqual(expect.arrayContaining(STACKS));
-    for (const [, artifact] of stacks) expect(artifact.environment).toMatch(/^aws:\/\/\d{12}\/[a-z]{2}-[a-z]+-\d$/);
+    for (const [, artifact] of stacks)
+      expect(artifact.environment).toMatch(/^aws:\/\/\d{12}\/[a-z]{2}-[a-z]+-\d$/);
     for (const stack of STACKS) expect(existsSync(path.join(output, `${stack}.template.json`))).toBe(true);
   });
 
@@ -68,10 +78,18 @@ describe('npm run synth: the whole app with real bundling, cdk-nag and CloudForm
       const dir = path.join(output, bundle.source.path);
       const code = readFileSync(path.join(dir, 'index.mjs'), 'utf8');
       expect(existsSync(path.join(dir, 'index.mjs.map'))).toBe(true);
-      expect(code.startsWith("import { createRequire } from 'module'; const require = createRequire(import.meta.url);")).toBe(true);
+      expect(
+        code.startsWith(
+          "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+        ),
+      ).toBe(true);
       // Only Node built-ins stay external; the AWS SDK (its user-agent marker shows) is inside.
-      const imported = [...code.matchAll(/(?:^|;)\s*import\s*[\w$*{}\s,]+\s*from\s*["']([^"']+)["']/g)].map((m) => m[1]);
-      expect(imported.filter((specifier) => specifier !== 'module' && !specifier?.startsWith('node:'))).toEqual([]);
+      const imported = [...code.matchAll(/(?:^|;)\s*import\s*[\w$*{}\s,]+\s*from\s*["']([^"']+)["']/g)].map(
+        (m) => m[1],
+      );
+      expect(
+        imported.filter((specifier) => specifier !== 'module' && !specifier?.startsWith('node:')),
+      ).toEqual([]);
       expect(code).toContain('aws-sdk-js');
       // Minified: thousands of characters per line (unminified esbuild output averages about 40).
       expect(code.length / code.split('\n').length).toBeGreaterThan(1000);
@@ -81,7 +99,10 @@ describe('npm run synth: the whole app with real bundling, cdk-nag and CloudForm
 
 describe('cdk-nag gate', () => {
   it('fails the synth on an unacknowledged finding', () => {
-    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false });
+    const app = new App({
+      context: { 'aws:cdk:bundling-stacks': [] },
+      builtinCloudFormationValidation: false,
+    });
     const stack = new Stack(app, 'Careless', { env: { account: '111111111111', region: 'us-east-1' } });
     new sqs.Queue(stack, 'PlainQueue', { encryption: sqs.QueueEncryption.UNENCRYPTED });
     addNagPacks(app);
@@ -104,13 +125,20 @@ describe('npm run synth with a bad configuration', () => {
   it('stops with a readable message on an invalid configuration', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'iamwatch-bad-config-'));
     const file = path.join(dir, 'bad.json');
-    writeFileSync(file, JSON.stringify({ mode: 'single-account', securityAccountId: '42', regions: { monitor: 'eu-west-1' } }));
-    const result = spawnSync('npm', ['run', 'synth', '--', '--output', path.join(dir, 'out'), '-c', `config=${file}`], {
-      cwd: REPO_ROOT,
-      env: credentialFreeEnv(),
-      encoding: 'utf8',
-      timeout: 120_000,
-    });
+    writeFileSync(
+      file,
+      JSON.stringify({ mode: 'single-account', securityAccountId: '42', regions: { monitor: 'eu-west-1' } }),
+    );
+    const result = spawnSync(
+      'npm',
+      ['run', 'synth', '--', '--output', path.join(dir, 'out'), '-c', `config=${file}`],
+      {
+        cwd: REPO_ROOT,
+        env: credentialFreeEnv(),
+        encoding: 'utf8',
+        timeout: 120_000,
+      },
+    );
     expect(result.status).not.toBe(0);
     expect(result.stderr).toContain(`iamwatch: Invalid iamwatch configuration in ${file}`);
     expect(result.stderr).toContain('securityAccountId: must be a 12-digit AWS account id');

@@ -54,7 +54,9 @@ describe('configuration schema', () => {
   });
 
   it('requires the organization block in organization mode', () => {
-    expect(errorOf({ securityAccountId: '222222222222' })).toContain('organization: is required in organization mode');
+    expect(errorOf({ securityAccountId: '222222222222' })).toContain(
+      'organization: is required in organization mode',
+    );
   });
 
   it('rejects an account id that is not 12 digits', () => {
@@ -85,7 +87,9 @@ describe('configuration schema', () => {
       'organization.stackSets.adminAccountId: is required when callAs is DELEGATED_ADMIN',
     );
     const self = { ...minimal.organization, stackSets: { callAs: 'SELF', adminAccountId: '333333333333' } };
-    expect(errorOf({ ...minimal, organization: self })).toContain('organization.stackSets.callAs: must be DELEGATED_ADMIN');
+    expect(errorOf({ ...minimal, organization: self })).toContain(
+      'organization.stackSets.callAs: must be DELEGATED_ADMIN',
+    );
   });
 
   it('rejects unknown keys, so a typo is not silently ignored', () => {
@@ -96,8 +100,15 @@ describe('configuration schema', () => {
     const message = errorOf({
       ...minimal,
       logRetentionDays: 42,
-      slack: { routes: [{ name: 'sec', secretArn: 'arn:aws:secretsmanager:us-east-1:222222222222:secret:slack' }] },
-      sns: { subscriptions: [{ protocol: 'email', endpoint: 'not-an-address' }, { protocol: 'https', endpoint: 'http://x.example' }] },
+      slack: {
+        routes: [{ name: 'sec', secretArn: 'arn:aws:secretsmanager:us-east-1:222222222222:secret:slack' }],
+      },
+      sns: {
+        subscriptions: [
+          { protocol: 'email', endpoint: 'not-an-address' },
+          { protocol: 'https', endpoint: 'http://x.example' },
+        ],
+      },
     });
     expect(message).toContain('logRetentionDays: must be one of');
     expect(message).toContain('slack.routes.0.secretArn: must be the complete ARN');
@@ -112,14 +123,23 @@ describe('configuration schema', () => {
   });
 
   it('forbids an organization block in single-account mode', () => {
-    expect(errorOf({ ...minimal, mode: 'single-account' })).toContain('organization: must be absent in single-account mode');
-    expect(() => parseConfig({ name: 'single', value: { mode: 'single-account', securityAccountId: '222222222222' } })).not.toThrow();
+    expect(errorOf({ ...minimal, mode: 'single-account' })).toContain(
+      'organization: must be absent in single-account mode',
+    );
+    expect(() =>
+      parseConfig({ name: 'single', value: { mode: 'single-account', securityAccountId: '222222222222' } }),
+    ).not.toThrow();
   });
 
   it('builds the detection context from every account the configuration knows', () => {
     const config = parseConfig(readConfigFile(EXAMPLE_CONFIG_PATH));
     const context = detectionContextOf(config);
-    expect(context.organizationAccountIds).toEqual(['111111111111', '222222222222', '333333333333', '444444444444']);
+    expect(context.organizationAccountIds).toEqual([
+      '111111111111',
+      '222222222222',
+      '333333333333',
+      '444444444444',
+    ]);
     expect(context.monitorResourcePrefix).toBe('iamwatch');
     expect(context.trustedAccountIds).toEqual(['555555555555']);
     expect(context.accountNames['333333333333']).toBe('prod-payments');
@@ -136,13 +156,20 @@ describe('finding the configuration', () => {
 
   it('prefers iamwatch.config.json, then -c config=FILE, then inline context', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'iamwatch-config-'));
-    writeFileSync(path.join(dir, 'iamwatch.config.json'), JSON.stringify({ ...minimal, resourcePrefix: 'own' }));
+    writeFileSync(
+      path.join(dir, 'iamwatch.config.json'),
+      JSON.stringify({ ...minimal, resourcePrefix: 'own' }),
+    );
     writeFileSync(path.join(dir, 'other.json'), JSON.stringify({ ...minimal, resourcePrefix: 'other' }));
     expect(loadConfig(noContext, dir).config.resourcePrefix).toBe('own');
     const withPath = (key: string) => (key === 'config' ? 'other.json' : undefined);
     expect(loadConfig(withPath, dir).config.resourcePrefix).toBe('other');
-    const inline = (key: string) => (key === 'iamwatch' ? JSON.stringify({ ...minimal, resourcePrefix: 'inline' }) : undefined);
-    expect(loadConfig(inline, dir)).toMatchObject({ config: { resourcePrefix: 'inline' }, source: 'context:iamwatch' });
+    const inline = (key: string) =>
+      key === 'iamwatch' ? JSON.stringify({ ...minimal, resourcePrefix: 'inline' }) : undefined;
+    expect(loadConfig(inline, dir)).toMatchObject({
+      config: { resourcePrefix: 'inline' },
+      source: 'context:iamwatch',
+    });
   });
 
   it('reports an unreadable file and invalid JSON by name', () => {

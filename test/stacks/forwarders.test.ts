@@ -64,7 +64,11 @@ describe('forwarder StackSet', () => {
     expect(selfStacks.forwarderStackSet!.account).toBe('111111111111');
     Template.fromStack(selfStacks.forwarderStackSet!).hasResourceProperties('AWS::CloudFormation::StackSet', {
       CallAs: 'SELF',
-      StackInstancesGroup: [Match.objectLike({ DeploymentTargets: { OrganizationalUnitIds: ['ou-a1b2-11111111', 'ou-a1b2-22222222'] } })],
+      StackInstancesGroup: [
+        Match.objectLike({
+          DeploymentTargets: { OrganizationalUnitIds: ['ou-a1b2-11111111', 'ou-a1b2-22222222'] },
+        }),
+      ],
     });
   });
 
@@ -88,7 +92,13 @@ describe('forwarder StackSet template', () => {
     const rules = rulesOf(body.Resources);
     const byName = new Map(rules.map((r) => [r.Properties.Name, r]));
     expect([...byName.keys()].sort()).toEqual(
-      ['iamwatch-fwd-alarms', 'iamwatch-fwd-iam-1', 'iamwatch-fwd-identity-1', 'iamwatch-fwd-identity-1-regional', 'iamwatch-fwd-signin-1'].sort(),
+      [
+        'iamwatch-fwd-alarms',
+        'iamwatch-fwd-iam-1',
+        'iamwatch-fwd-identity-1',
+        'iamwatch-fwd-identity-1-regional',
+        'iamwatch-fwd-signin-1',
+      ].sort(),
     );
     expect(byName.get('iamwatch-fwd-iam-1')?.Properties.EventPattern).toEqual(MIXED_PATTERNS[0]?.pattern);
     expect(byName.get('iamwatch-fwd-signin-1')?.Properties.EventPattern).toEqual(MIXED_PATTERNS[1]?.pattern);
@@ -174,7 +184,9 @@ describe('forwarder StackSet template', () => {
   });
 
   it('refuses a template beyond the inline TemplateBody limit', () => {
-    const huge = { Resources: { Big: { Type: 'AWS::SQS::Queue', Properties: { QueueName: 'x'.repeat(60_000) } } } };
+    const huge = {
+      Resources: { Big: { Type: 'AWS::SQS::Queue', Properties: { QueueName: 'x'.repeat(60_000) } } },
+    };
     expect(
       () =>
         new ForwarderStackSetStack(new App(), 'TooBig', {
@@ -205,9 +217,11 @@ describe('management-account forwarders', () => {
       const template = Template.fromStack(stack);
       const rules = rulesOf(template.toJSON().Resources as Resources);
       const expected = patternsForRegion(MIXED_PATTERNS, stack.region);
-      expect(rules.filter((r) => r.Properties.Name !== 'iamwatch-fwd-alarms').map((r) => r.Properties.EventPattern)).toEqual(
-        expected.map((p) => p.pattern),
-      );
+      expect(
+        rules
+          .filter((r) => r.Properties.Name !== 'iamwatch-fwd-alarms')
+          .map((r) => r.Properties.EventPattern),
+      ).toEqual(expected.map((p) => p.pattern));
       expect(rules.every((r) => r.Condition === undefined)).toBe(true);
       for (const rule of rules) {
         expect(rule.Properties.Targets).toEqual([expect.objectContaining({ Arn: centralBusArn })]);

@@ -15,19 +15,28 @@ const templates = new Map<string, Resources>();
 beforeAll(() => {
   const single = parseConfig({
     name: 'single',
-    value: { mode: 'single-account', securityAccountId: '123456789012', slack: { routes: [{ name: 'alerts' }] } },
+    value: {
+      mode: 'single-account',
+      securityAccountId: '123456789012',
+      slack: { routes: [{ name: 'alerts' }] },
+    },
   });
   for (const [label, config] of [
     ['org', exampleConfig()],
     ['single', single],
   ] as const) {
     const { stacks } = buildTestApp(config, { patterns: MIXED_PATTERNS });
-    const all = [stacks.trail, stacks.monitor, stacks.forwarderStackSet, ...stacks.forwarders].filter((s) => s !== undefined);
+    const all = [stacks.trail, stacks.monitor, stacks.forwarderStackSet, ...stacks.forwarders].filter(
+      (s) => s !== undefined,
+    );
     for (const stack of all) {
       const template = Template.fromStack(stack);
       templates.set(`${label}:${stack.stackName}`, template.toJSON().Resources as Resources);
       if (stack === stacks.forwarderStackSet) {
-        templates.set(`${label}:stackset-body`, (stackSetTemplateBody(template) as { Resources: Resources }).Resources);
+        templates.set(
+          `${label}:stackset-body`,
+          (stackSetTemplateBody(template) as { Resources: Resources }).Resources,
+        );
       }
     }
   }
@@ -42,12 +51,14 @@ function identityStatements(resources: Resources): { owner: string; statement: S
       documents.push(resource.Properties?.PolicyDocument);
     }
     if (resource.Type === 'AWS::IAM::Role') {
-      for (const policy of (resource.Properties?.Policies as { PolicyDocument: unknown }[] | undefined) ?? []) {
+      for (const policy of (resource.Properties?.Policies as { PolicyDocument: unknown }[] | undefined) ??
+        []) {
         documents.push(policy.PolicyDocument);
       }
     }
     for (const document of documents) {
-      for (const statement of (document as { Statement: Statement[] }).Statement) out.push({ owner: id, statement });
+      for (const statement of (document as { Statement: Statement[] }).Statement)
+        out.push({ owner: id, statement });
     }
   }
   return out;
@@ -99,7 +110,9 @@ describe('least privilege across every template', () => {
     for (const [name, resources] of templates) {
       for (const { owner, statement } of identityStatements(resources)) {
         for (const action of actionsOf(statement)) {
-          expect({ name, owner, action }).not.toMatchObject({ action: expect.stringMatching(/^\*$|^[a-z0-9-]+:\*$/) });
+          expect({ name, owner, action }).not.toMatchObject({
+            action: expect.stringMatching(/^\*$|^[a-z0-9-]+:\*$/),
+          });
         }
       }
     }
@@ -112,7 +125,9 @@ describe('least privilege across every template', () => {
       for (const { owner, statement } of identityStatements(resources)) {
         if (!actionsOf(statement).some((a) => guarded.test(a))) continue;
         checked++;
-        expect({ name, owner, resources: resourcesOf(statement) }).not.toMatchObject({ resources: expect.arrayContaining(['*']) });
+        expect({ name, owner, resources: resourcesOf(statement) }).not.toMatchObject({
+          resources: expect.arrayContaining(['*']),
+        });
       }
     }
     expect(checked).toBeGreaterThan(10);

@@ -38,12 +38,24 @@ describe('MonitorStack placement', () => {
   it('refuses any other region with a clear message', () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
     expect(
-      () => new MonitorStack(app, 'Elsewhere', { env: { account: '222222222222', region: 'eu-west-1' }, config, patterns: derived }),
+      () =>
+        new MonitorStack(app, 'Elsewhere', {
+          env: { account: '222222222222', region: 'eu-west-1' },
+          config,
+          patterns: derived,
+        }),
     ).toThrow(RegionGuardError);
     expect(
-      () => new MonitorStack(app, 'Elsewhere2', { env: { account: '222222222222', region: 'eu-west-1' }, config, patterns: derived }),
+      () =>
+        new MonitorStack(app, 'Elsewhere2', {
+          env: { account: '222222222222', region: 'eu-west-1' },
+          config,
+          patterns: derived,
+        }),
     ).toThrow(/must be deployed in us-east-1, not eu-west-1: IAM, Organizations and root sign-in events/);
-    expect(() => new MonitorStack(app, 'Agnostic', { config, patterns: derived })).toThrow(/env\.region is not set/);
+    expect(() => new MonitorStack(app, 'Agnostic', { config, patterns: derived })).toThrow(
+      /env\.region is not set/,
+    );
     expect(
       () =>
         new OrgTrailStack(new App(), 'Trail', {
@@ -83,7 +95,9 @@ describe('central bus', () => {
     template.hasResourceProperties('AWS::Events::Archive', {
       ArchiveName: 'iamwatch-events',
       RetentionDays: config.archiveRetentionDays,
-      SourceArn: { 'Fn::GetAtt': [logicalIdOf('AWS::Events::EventBus', { Name: 'iamwatch-central' }), 'Arn'] },
+      SourceArn: {
+        'Fn::GetAtt': [logicalIdOf('AWS::Events::EventBus', { Name: 'iamwatch-central' }), 'Arn'],
+      },
       EventPattern: Match.absent(),
     });
   });
@@ -94,7 +108,9 @@ describe('monitor rules', () => {
     const rules = Object.values(template.findResources('AWS::Events::Rule')).filter(
       (r) => r.Properties.Name !== 'iamwatch-forwarder-alarms',
     );
-    expect(rules.map((r) => r.Properties.Name).sort()).toEqual(derived.map((p) => `iamwatch-${p.name}`).sort());
+    expect(rules.map((r) => r.Properties.Name).sort()).toEqual(
+      derived.map((p) => `iamwatch-${p.name}`).sort(),
+    );
     for (const pattern of derived) {
       const rule = rules.find((r) => r.Properties.Name === `iamwatch-${pattern.name}`);
       expect(rule?.Properties.EventPattern).toEqual(pattern.pattern);
@@ -270,7 +286,10 @@ describe('notify function and stream mapping', () => {
 describe('Slack webhook secrets', () => {
   it('are created per route under the prefix, encrypted, with no value in the template', () => {
     const secrets = Object.values(template.findResources('AWS::SecretsManager::Secret'));
-    expect(secrets.map((s) => s.Properties.Name).sort()).toEqual(['iamwatch/slack/prod-critical', 'iamwatch/slack/security']);
+    expect(secrets.map((s) => s.Properties.Name).sort()).toEqual([
+      'iamwatch/slack/prod-critical',
+      'iamwatch/slack/security',
+    ]);
     for (const secret of secrets) {
       expect(secret.Properties.SecretString).toBeUndefined();
       expect(secret.Properties.GenerateSecretString).toBeDefined();
@@ -289,7 +308,11 @@ describe('alert topic', () => {
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Effect: 'Deny', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: 'sns:Publish',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
           Match.objectLike({
             Effect: 'Allow',
             Principal: { Service: 'cloudwatch.amazonaws.com' },
@@ -318,7 +341,9 @@ describe('alert topic', () => {
 
 describe('alarms', () => {
   it('cover function errors and throttles, every dead-letter queue and the stream iterator age', () => {
-    const names = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties.AlarmName);
+    const names = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(
+      (a) => a.Properties.AlarmName,
+    );
     expect(names.sort()).toEqual(
       [
         'iamwatch-alarm-rule-dlq-not-empty',
@@ -361,7 +386,11 @@ describe('alarms', () => {
         Match.objectLike({
           Arn: { Ref: logicalIdOf('AWS::SNS::Topic', {}) },
           RoleArn: Match.anyValue(),
-          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [logicalIdOf('AWS::SQS::Queue', { QueueName: 'iamwatch-alarm-rule-dlq' }), 'Arn'] } },
+          DeadLetterConfig: {
+            Arn: {
+              'Fn::GetAtt': [logicalIdOf('AWS::SQS::Queue', { QueueName: 'iamwatch-alarm-rule-dlq' }), 'Arn'],
+            },
+          },
         }),
       ],
     });

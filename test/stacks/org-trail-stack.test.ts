@@ -67,7 +67,10 @@ describe('OrgTrailStack', () => {
   });
 
   it('lets CloudTrail write (organization prefix included) and refuses plain HTTP', () => {
-    const bucket = idOf('AWS::S3::Bucket', { BucketEncryption: Match.objectLike({}), LifecycleConfiguration: Match.objectLike({ Rules: [Match.objectLike({ Id: 'archive-then-expire' })] }) });
+    const bucket = idOf('AWS::S3::Bucket', {
+      BucketEncryption: Match.objectLike({}),
+      LifecycleConfiguration: Match.objectLike({ Rules: [Match.objectLike({ Id: 'archive-then-expire' })] }),
+    });
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
       Bucket: { Ref: bucket },
       PolicyDocument: {
@@ -77,7 +80,9 @@ describe('OrgTrailStack', () => {
           Match.objectLike({
             Action: 's3:PutObject',
             Principal: { Service: 'cloudtrail.amazonaws.com' },
-            Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucket, 'Arn'] }, `/AWSLogs/${config.organization!.id}/*`]] },
+            Resource: {
+              'Fn::Join': ['', [{ 'Fn::GetAtt': [bucket, 'Arn'] }, `/AWSLogs/${config.organization!.id}/*`]],
+            },
             Condition: {
               StringEquals: {
                 's3:x-amz-acl': 'bucket-owner-full-control',
@@ -100,8 +105,12 @@ describe('OrgTrailStack', () => {
             Principal: { Service: 'cloudtrail.amazonaws.com' },
             Action: 'kms:GenerateDataKey*',
             Condition: {
-              StringEquals: { 'aws:SourceArn': 'arn:aws:cloudtrail:us-east-1:111111111111:trail/iamwatch-org-trail' },
-              StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': 'arn:aws:cloudtrail:*:111111111111:trail/*' },
+              StringEquals: {
+                'aws:SourceArn': 'arn:aws:cloudtrail:us-east-1:111111111111:trail/iamwatch-org-trail',
+              },
+              StringLike: {
+                'kms:EncryptionContext:aws:cloudtrail:arn': 'arn:aws:cloudtrail:*:111111111111:trail/*',
+              },
             },
           }),
         ]),

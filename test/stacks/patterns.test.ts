@@ -16,7 +16,11 @@ describe('placing derived patterns by region', () => {
   });
 
   it('places a mixed pattern twice and a pattern without a source list in us-east-1 only', () => {
-    const anySource = { name: 'root-activity', description: 'root', pattern: { detail: { userIdentity: { type: ['Root'] } } } };
+    const anySource = {
+      name: 'root-activity',
+      description: 'root',
+      pattern: { detail: { userIdentity: { type: ['Root'] } } },
+    };
     const placed = placePatterns([...MIXED_PATTERNS, anySource]);
     expect(placed.map((p) => [p.name, p.placement])).toEqual([
       ['iam-1', 'home'],
@@ -43,9 +47,15 @@ describe('monitor patterns', () => {
   });
 
   it('falls back to detail-types, then to everything, when sources are not plain lists', () => {
-    const noSource = [{ name: 'x', description: 'x', pattern: { 'detail-type': ['AWS API Call via CloudTrail'] } }];
-    expect(archivePatternFor(noSource, 'single-account')).toEqual({ 'detail-type': ['AWS API Call via CloudTrail'] });
-    expect(archivePatternFor([{ name: 'y', description: 'y', pattern: { detail: {} } }], 'single-account')).toBeUndefined();
+    const noSource = [
+      { name: 'x', description: 'x', pattern: { 'detail-type': ['AWS API Call via CloudTrail'] } },
+    ];
+    expect(archivePatternFor(noSource, 'single-account')).toEqual({
+      'detail-type': ['AWS API Call via CloudTrail'],
+    });
+    expect(
+      archivePatternFor([{ name: 'y', description: 'y', pattern: { detail: {} } }], 'single-account'),
+    ).toBeUndefined();
   });
 
   it('routes only forwarder alarms entering ALARM', () => {

@@ -53,11 +53,14 @@ describe('single-account mode', () => {
       ['iamwatch-forwarder-eu-west-1', '123456789012', 'eu-west-1'],
     ]);
     const template = Template.fromStack(stacks.forwarders[0]!).toJSON();
-    const rules = Object.values(template.Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>).filter(
-      (r) => r.Type === 'AWS::Events::Rule' && r.Properties.Name !== 'iamwatch-fwd-alarms',
+    const rules = Object.values(
+      template.Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>,
+    ).filter((r) => r.Type === 'AWS::Events::Rule' && r.Properties.Name !== 'iamwatch-fwd-alarms');
+    expect(rules.map((r) => r.Properties.EventPattern)).toEqual(
+      patternsForRegion(MIXED_PATTERNS, 'eu-west-1').map((p) => p.pattern),
     );
-    expect(rules.map((r) => r.Properties.EventPattern)).toEqual(patternsForRegion(MIXED_PATTERNS, 'eu-west-1').map((p) => p.pattern));
-    for (const rule of rules) expect(rule.Properties.Targets).toEqual([expect.objectContaining({ Arn: defaultBusArn })]);
+    for (const rule of rules)
+      expect(rule.Properties.Targets).toEqual([expect.objectContaining({ Arn: defaultBusArn })]);
   });
 
   it('creates an account trail rather than an organization trail', () => {
@@ -69,7 +72,9 @@ describe('single-account mode', () => {
   });
 
   it('counts only this account as the organization', () => {
-    const fn = Object.values(monitor.findResources('AWS::Lambda::Function', { Properties: { FunctionName: 'iamwatch-record' } }))[0]!;
+    const fn = Object.values(
+      monitor.findResources('AWS::Lambda::Function', { Properties: { FunctionName: 'iamwatch-record' } }),
+    )[0]!;
     const context = JSON.parse(fn.Properties.Environment.Variables.IAMWATCH_DETECTION_CONTEXT);
     expect(context.organizationAccountIds).toEqual(['123456789012']);
   });

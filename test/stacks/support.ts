@@ -5,9 +5,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import type { Template } from 'aws-cdk-lib/assertions';
 import type { DerivedPattern } from '../../rules/eventbridge/derive';
-import { readConfigFile, parseConfig } from '../../stacks/config/load';
+import { parseConfig, readConfigFile } from '../../stacks/config/load';
 import type { IamwatchConfig } from '../../stacks/config/schema';
 import { buildIamwatch, type IamwatchStacks } from '../../stacks/iamwatch-app';
 import { addNagPacks } from '../../stacks/nag';
@@ -53,7 +53,10 @@ export function buildTestApp(
   const context = { ...cdkJsonContext(), ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }) };
   const validate = options.validate ?? false;
   const app = new App({ context, outdir: options.outdir, builtinCloudFormationValidation: validate });
-  const stacks = buildIamwatch(app, config, { patterns: options.patterns, cloudFormationValidation: validate });
+  const stacks = buildIamwatch(app, config, {
+    patterns: options.patterns,
+    cloudFormationValidation: validate,
+  });
   if (options.nag) addNagPacks(app);
   return { app, stacks };
 }

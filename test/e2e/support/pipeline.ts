@@ -17,15 +17,17 @@ import type { SlackRetryOptions } from '../../../handlers/notify/slack-sender';
 import { createSnsNotifier } from '../../../handlers/notify/sns';
 import type { Clock, Logger } from '../../../handlers/ports';
 import { createRecordHandler, type RecordHandler } from '../../../handlers/record/handler';
+import { type RecordResult, recordEnvelope } from '../../../handlers/record/record';
 import { makeContext } from '../../../rules/context';
-import type { Severity } from '../../../rules/types';
+import type { EventBridgeEnvelope, Severity } from '../../../rules/types';
 import { type FakeSlack, startFakeSlack } from './slack';
 import { type FakeSns, startFakeSns, TOPIC_ARN } from './sns';
 import { type AttributeMap, type StreamRecord, type StreamTap, tapStream } from './stream';
 
 /** The instant every handler in these tests believes it is. */
 export const NOW = new Date('2026-11-20T14:03:15.000Z');
-export const ACCOUNT_NAME = 'prod-payments';
+/** Organizations allows any printable ASCII in account names: this one needs escaping in Slack. */
+export const ACCOUNT_NAME = "payments & billing <prod>";
 
 export interface LogLine {
   level: 'debug' | 'info' | 'warn' | 'error';
@@ -48,6 +50,8 @@ export interface Pipeline {
   record: RecordHandler;
   /** A record Lambda in another container: its own client and store on the same table. */
   recordInNewContainer(): RecordHandler;
+  /** The record path as a CloudTrail backfill runs it (origin `backfill`), on a tapped store. */
+  backfill(envelope: EventBridgeEnvelope): Promise<RecordResult>;
   /** A notify Lambda wired to the local Slack and SNS. */
   notify(options?: NotifyOptions): NotifyHandler;
   /** A store for reading the ledger back, as the CLI's `history` would. */
@@ -106,9 +110,12 @@ export async function startPipeline(): Promise<Pipeline> {
     return Item;
   };
 
+  const recordStore = storeOf(firstClient);
+
   return {
-    record: createRecordHandler({ store: storeOf(firstClient), context, clock, logger }),
+    record: createRecordHandler({ store: recordStore, context, clock, logger }),
     recordInNewContainer: recordHandler,
+    backfill: (envelope) => recordEnvelope(envelope, 'backfill', { store: recordStore, context, clock, logger }),
     notify: (options = {}) => {
       const deps: NotifyDeps = {
         store: newStore(),

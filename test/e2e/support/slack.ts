@@ -20,8 +20,11 @@ export interface FakeSlack {
   accepted(): AnsweredRequest[];
   /** Requests whose body mentions `text` (e.g. an eventId), accepted or not. */
   mentioning(text: string): AnsweredRequest[];
-  /** Answers every following request with `reply` (default: accept). */
-  answerWith(reply?: Reply): void;
+  /**
+   * Answers the following requests with `replies` in turn, the last one for every request after that
+   * (none given: accept everything).
+   */
+  answerWith(...replies: Reply[]): void;
   /** Forgets the requests seen so far. */
   reset(): void;
   close(): Promise<void>;
@@ -30,9 +33,10 @@ export interface FakeSlack {
 const WEBHOOK_PATH = '/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX';
 
 export async function startFakeSlack(): Promise<FakeSlack> {
-  let reply = SLACK_OK;
+  let script: Reply[] = [];
   const answered: AnsweredRequest[] = [];
   const server: LocalServer = await startLocalServer((request) => {
+    const reply = (script.length > 1 ? script.shift() : script[0]) ?? SLACK_OK;
     answered.push({ ...request, status: reply.status });
     return reply;
   });
@@ -41,8 +45,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     requests: answered,
     accepted: () => answered.filter((request) => request.status === 200),
     mentioning: (text) => answered.filter((request) => request.body.includes(text)),
-    answerWith: (next = SLACK_OK) => {
-      reply = next;
+    answerWith: (...replies) => {
+      script = replies;
     },
     reset: () => {
       answered.length = 0;

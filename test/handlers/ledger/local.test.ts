@@ -1,0 +1,134 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LedgerConfigurationError } from '../../../handlers/ledger/errors';
+import { localLedgerPath, startLocalLedger } from '../../../handlers/ledger/local';
+import { openLedger } from '../../../handlers/ledger/open';
+import { entry, hit, rawOf } from './support/entries';
+
+const homes: string[] = [];
+function tempHome(): string {
+  const home = mkdtempSync(join(tmpdir(), 'iamwatch-ledger-'));
+  homes.push(home);
+  return home;
+}
+afterEach(() => {
+  for (const home of homes.splice(0)) rmSync(home, { recursive: true, force: true });
+});
+
+const stored = entry({
+  eventId: 'persist-1',
+  eventTime: '2026-11-20T14:03:11Z',
+  target: { type: 'user', name: 'svc-deploy' },
+  detections: [hit('iam-user-created', 'medium')],
+  severity: 'medium',
+});
+
+describe('local ledger (embedded dynalite)', () => {
+  it('keeps entries across restarts in $IAMWATCH_HOME', async () => {
+    const home = tempHome();
+    const env = { IAMWATCH_HOME: home };
+    const first = await startLocalLedger({ env });
+    expect(first.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(first.path).toBe(join(home, 'ledger'));
+    expect(await first.store.putIfAbsent(stored, rawOf(stored))).toEqual({ outcome: 'inserted' });
+    await first.store.markDelivery('persist-1', 'sns', {
+      status: 'delivered',
+      at: '2026-11-20T14:03:12.000Z',
+      attempts: 1,
+    });
+    await first.close();
+
+    const second = await startLocalLedger({ env });
+    try {
+      expect(await second.store.putIfAbsent(stored, rawOf(stored))).toEqual({ outcome: 'duplicate' });
+      expect((await second.store.get('persist-1'))?.delivery?.sns?.status).toBe('delivered');
+      expect(await second.store.getRaw('persist-1')).toEqual(rawOf(stored));
+      expect((await second.store.history({ target: 'svc-deploy' })).map((e) => e.eventId)).toEqual([
+        'persist-1',
+      ]);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('resolves the folder from the option, then $IAMWATCH_HOME, then ./.iamwatch', () => {
+    expect(localLedgerPath('/srv/iw', { IAMWATCH_HOME: '/elsewhere' })).toBe('/srv/iw/ledger');
+    expect(localLedgerPath(undefined, { IAMWATCH_HOME: '/elsewhere' })).toBe('/elsewhere/ledger');
+    expect(localLedgerPath(undefined, {})).toBe(join(process.cwd(), '.iamwatch', 'ledger'));
+  });
+
+  it('turns a second user of the same folder away with a clear error, then lets it in once closed', async () => {
+    const home = tempHome();
+    const first = await startLocalLedger({ home });
+    await expect(startLocalLedger({ home })).rejects.toThrow(LedgerConfigurationError);
+    await expect(startLocalLedger({ home })).rejects.toThrow(/in use by another iamwatch process/);
+    await first.close();
+    const again = await startLocalLedger({ home });
+    await again.close();
+  });
+
+  it('takes over a lock left by a process that is gone', async () => {
+    const home = tempHome();
+    const path = localLedgerPath(home, {});
+    const first = await startLocalLedger({ home });
+    await first.close();
+    writeFileSync(`${path}.lock`, '999999999');
+    const ledger = await startLocalLedger({ home });
+    await ledger.close();
+    expect(existsSync(`${path}.lock`)).toBe(false);
+  });
+
+  it('can be closed twice', async () => {
+    const ledger = await startLocalLedger({ persist: false });
+    await ledger.close();
+    await expect(ledger.close()).resolves.toBeUndefined();
+  });
+
+  it('lets the process exit on its own after close', () => {
+    const home = tempHome();
+    const script = join(home, 'use-ledger.mts');
+    const openModule = fileURLToPath(new URL('../../../handlers/ledger/open.ts', import.meta.url));
+    writeFileSync(
+      script,
+      [
+        `import { openLedger } from ${JSON.stringify(openModule)};`,
+        `const store = await openLedger({ kind: 'local', home: ${JSON.stringify(home)} });`,
+        `const entry = ${JSON.stringify(stored)};`,
+        `const result = await store.putIfAbsent(entry, { eventID: entry.eventId, eventTime: entry.eventTime, eventName: entry.eventName, eventSource: entry.eventSource });`,
+        'await store.close();',
+        'process.stdout.write(result.outcome);',
+      ].join('\n'),
+    );
+    // No process.exit in the script: it ends only if nothing (socket, timer, database) is left open.
+    const child = spawnSync(process.execPath, ['--import', 'tsx', script], {
+      encoding: 'utf8',
+      timeout: 25_000,
+      cwd: fileURLToPath(new URL('../../..', import.meta.url)),
+    });
+    expect(child.error).toBeUndefined();
+    expect(child.stderr).not.toMatch(/Error/);
+    expect(child.stdout).toBe('inserted');
+    expect(child.status).toBe(0);
+  });
+
+  it('is what openLedger({ kind: "local" }) opens', async () => {
+    const home = tempHome();
+    const store = await openLedger({ kind: 'local', home });
+    try {
+      await store.putIfAbsent(stored, rawOf(stored));
+    } finally {
+      await store.close();
+    }
+    expect(existsSync(join(home, 'ledger'))).toBe(true);
+    const reopened = await openLedger({ kind: 'local', home });
+    try {
+      expect(await reopened.get('persist-1')).toEqual(stored);
+    } finally {
+      await reopened.close();
+    }
+  });
+});
