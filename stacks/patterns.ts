@@ -29,6 +29,7 @@ export function placePatterns(patterns: readonly DerivedPattern[]): PlacedPatter
     return [
       { ...derived, placement: 'home' },
       {
+        ...derived,
         name: `${derived.name}-regional`,
         description: `${derived.description} (${regional.join(', ')} only)`,
         pattern: { ...derived.pattern, source: regional },
@@ -44,7 +45,7 @@ export function patternsForRegion(patterns: readonly DerivedPattern[], region: s
     region === MONITOR_REGION ? ['everywhere', 'home'] : ['everywhere', 'elsewhere'];
   return placePatterns(patterns)
     .filter((p) => wanted.includes(p.placement))
-    .map(({ name, description, pattern }) => ({ name, description, pattern }));
+    .map(({ placement: _placement, ...pattern }) => pattern);
 }
 
 /** The `source` list when it is a plain list of names; undefined for "any source" or content filters. */

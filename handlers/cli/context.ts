@@ -19,7 +19,16 @@ const contextFields = z.object({
   monitorResourcePrefix: z.string().min(1).optional(),
   accountNames: z.record(accountId, z.string()).optional(),
 });
-const configFile = contextFields.extend({ detection: contextFields.optional() }).loose();
+const configFile = contextFields
+  .extend({
+    detection: contextFields.optional(),
+    securityAccountId: accountId.optional(),
+    organization: z
+      .object({ managementAccountId: accountId.optional(), memberAccountIds: z.array(accountId).optional() })
+      .loose()
+      .optional(),
+  })
+  .loose();
 
 export async function loadDetectionContext(path: string | undefined, io: CliIo): Promise<DetectionContext> {
   const explicit = path ?? io.env.IAMWATCH_CONFIG;
@@ -45,8 +54,19 @@ export async function loadDetectionContext(path: string | undefined, io: CliIo):
       `config file ${file}: ${issue?.path.join('.') || '(root)'} ${issue?.message ?? 'is invalid'}`,
     );
   }
-  const { detection, ...top } = parsed.data;
-  return makeContext({ ...pickContext(top), ...pickContext(detection ?? {}) });
+  const { detection, organization, securityAccountId, ...top } = parsed.data;
+  const context = { ...pickContext(top), ...pickContext(detection ?? {}) };
+  if (!context.organizationAccountIds) {
+    // The deployment config names the organization's accounts by role; together they are the org.
+    const known = [
+      organization?.managementAccountId,
+      securityAccountId,
+      ...(organization?.memberAccountIds ?? []),
+    ];
+    const accounts = [...new Set(known.filter((id): id is string => !!id))];
+    if (accounts.length > 0) context.organizationAccountIds = accounts;
+  }
+  return makeContext(context);
 }
 
 function pickContext(fields: z.infer<typeof contextFields>): Partial<DetectionContext> {

@@ -4,6 +4,7 @@
  * mis-deployment.
  */
 import { z } from 'zod';
+import { CATALOG } from '../../rules/registry';
 import { SEVERITIES } from '../../rules/types';
 
 /**
@@ -74,10 +75,10 @@ const slackRouteSchema = z
   .object({
     name: kebabName,
     minSeverity: severity.default('medium'),
-    /** Restrict this route to these accounts (default: all). */
-    accounts: z.array(accountId).optional(),
-    /** Restrict this route to these detections (default: all). */
-    detections: z.array(detectionId).optional(),
+    /** Restrict this route to these accounts (omit for all). */
+    accounts: z.array(accountId).min(1, 'must list at least one account (omit it for all)').optional(),
+    /** Restrict this route to these detections (omit for all). */
+    detections: z.array(detectionId).min(1, 'must list at least one detection (omit it for all)').optional(),
     /**
      * An existing secret holding the webhook URL (complete ARN). When absent the monitor stack creates
      * `<prefix>/slack/<name>` and you put the URL into it after the first deploy.
@@ -240,6 +241,24 @@ export const configSchema = z
     if (new Set(config.regions.signIn).size !== config.regions.signIn.length) {
       ctx.addIssue({ code: 'custom', path: ['regions', 'signIn'], message: 'lists a region twice' });
     }
+    const known = new Set(CATALOG.map((detection) => detection.id));
+    const checkDetections = (ids: readonly string[] | undefined, path: (string | number)[]) => {
+      ids?.forEach((id, index) => {
+        if (!known.has(id)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [...path, index],
+            message: `"${id}" is not a detection id (\`iamwatch rules\` lists them)`,
+          });
+        }
+      });
+    };
+    config.slack.routes.forEach((route, i) =>
+      checkDetections(route.detections, ['slack', 'routes', i, 'detections']),
+    );
+    config.sns.subscriptions.forEach((subscription, i) =>
+      checkDetections(subscription.filter?.detections, ['sns', 'subscriptions', i, 'filter', 'detections']),
+    );
     const routeNames = config.slack.routes.map((r) => r.name);
     if (new Set(routeNames).size !== routeNames.length) {
       ctx.addIssue({ code: 'custom', path: ['slack', 'routes'], message: 'route names must be unique' });

@@ -48,11 +48,11 @@ function hostileCreateUser() {
 }
 
 /**
- * An inline policy of about 300 KB, URL-encoded as CloudTrail logs it: one admin statement and many
- * statements on distinct random resources, so it does not shrink to nothing when compressed.
+ * An inline policy of about 300 KB, URL-encoded as CloudTrail logs it: statements on distinct random
+ * resources, so it does not shrink to nothing when compressed.
  */
 function hugePolicyDocument(): string {
-  const statements: unknown[] = [{ Effect: 'Allow', Action: '*', Resource: '*' }];
+  const statements: unknown[] = [];
   let size = 0;
   while (size < POLICY_BYTES) {
     const statement = {
@@ -121,8 +121,7 @@ describe('a 300 KB inline policy document', () => {
     const result = await pipeline.record(toEnvelope(record));
 
     expect(result.outcome).toBe('inserted');
-    expect(result.entry.detections.map((hit) => hit.id)).toContain('iam-inline-admin-policy-added');
-    expect(result.entry.severity).toBe('critical');
+    expect(result.entry.detections.map((hit) => hit.id)).toEqual(['iam-inline-policy-added']);
     const [entryItem, rawItem] = await Promise.all([
       pipeline.readEntryItem(eventId),
       pipeline.readRawItem(eventId),
@@ -132,7 +131,9 @@ describe('a 300 KB inline policy document', () => {
     // Compressed, the evidence fits whole: the stored raw record is the record CloudTrail wrote.
     expect(await pipeline.store.getRaw(eventId)).toEqual(record);
 
-    const response = await pipeline.notify()({ Records: filterEntryInserts(pipeline.stream.take()) });
+    const response = await pipeline.notify({ snsMinSeverity: 'medium' })({
+      Records: filterEntryInserts(pipeline.stream.take()),
+    });
 
     expect(response).toEqual({ batchItemFailures: [] });
     const slackBody = pipeline.slack.requests[0]!.body;

@@ -116,6 +116,27 @@ describe('configuration schema', () => {
     expect(message).toContain('sns.subscriptions.1.endpoint: must be an https:// URL');
   });
 
+  it('rejects detection ids the catalog does not have, and empty filter lists', () => {
+    const message = errorOf({
+      ...minimal,
+      slack: {
+        routes: [
+          { name: 'a', detections: ['iam-user-created', 'iam-user-made'] },
+          { name: 'b', accounts: [] },
+        ],
+      },
+      sns: {
+        subscriptions: [
+          { protocol: 'email', endpoint: 'a@example.com', filter: { detections: ['root-login'] } },
+        ],
+      },
+    });
+    expect(message).toContain('slack.routes.0.detections.1: "iam-user-made" is not a detection id');
+    expect(message).not.toContain('"iam-user-created" is not');
+    expect(message).toContain('slack.routes.1.accounts: must list at least one account');
+    expect(message).toContain('sns.subscriptions.0.filter.detections.0: "root-login" is not a detection id');
+  });
+
   it('rejects duplicate Slack route names', () => {
     expect(errorOf({ ...minimal, slack: { routes: [{ name: 'a' }, { name: 'a' }] } })).toContain(
       'slack.routes: route names must be unique',

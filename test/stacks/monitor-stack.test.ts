@@ -276,7 +276,7 @@ describe('notify function and stream mapping', () => {
     const routes = JSON.stringify(Stack.of(monitor).resolve(env.IAMWATCH_SLACK_ROUTES));
     expect(routes).not.toMatch(/hooks\.slack\.com/);
     const secretIds = Object.keys(template.findResources('AWS::SecretsManager::Secret'));
-    expect(secretIds).toHaveLength(2);
+    expect(secretIds).toHaveLength(config.slack.routes.length);
     for (const id of secretIds) expect(routes).toContain(id);
     expect(routes).toContain('\\"minSeverity\\":\\"critical\\"');
     expect(routes).toContain('\\"accounts\\":[\\"333333333333\\"]');
@@ -287,6 +287,7 @@ describe('Slack webhook secrets', () => {
   it('are created per route under the prefix, encrypted, with no value in the template', () => {
     const secrets = Object.values(template.findResources('AWS::SecretsManager::Secret'));
     expect(secrets.map((s) => s.Properties.Name).sort()).toEqual([
+      'iamwatch/slack/identity-team',
       'iamwatch/slack/prod-critical',
       'iamwatch/slack/security',
     ]);
@@ -325,7 +326,7 @@ describe('alert topic', () => {
 
   it('has the configured subscriptions with severity filter policies and a redrive policy', () => {
     const dlqId = logicalIdOf('AWS::SQS::Queue', { QueueName: 'iamwatch-alerts-subscription-dlq' });
-    template.resourceCountIs('AWS::SNS::Subscription', 2);
+    template.resourceCountIs('AWS::SNS::Subscription', 3);
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',
       Endpoint: 'security-oncall@example.com',
@@ -335,6 +336,17 @@ describe('alert topic', () => {
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'https',
       FilterPolicy: { [ALERT_MESSAGE_ATTRIBUTES.severity]: ['high', 'critical'] },
+    });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'sqs',
+      Endpoint: 'arn:aws:sqs:us-east-1:222222222222:soc-intake',
+      FilterPolicy: {
+        [ALERT_MESSAGE_ATTRIBUTES.detection]: [
+          'root-console-login',
+          'root-access-key-created',
+          'org-account-removed',
+        ],
+      },
     });
   });
 });
