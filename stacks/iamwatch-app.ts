@@ -49,6 +49,7 @@ export function buildIamwatch(app: App, config: IamwatchConfig, options: BuildOp
         resourcePrefix: prefix,
         trailName: config.trail.name ?? `${prefix}-${organization ? 'org-trail' : 'trail'}`,
         organizationId: organization?.id,
+        trailOwnerAccountId: organization?.managementAccountId,
         glacierTransitionDays: config.trail.glacierTransitionDays,
         expirationDays: config.trail.expirationDays,
         noncurrentVersionExpirationDays: config.trail.noncurrentVersionExpirationDays,

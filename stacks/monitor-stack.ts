@@ -5,8 +5,7 @@
  * and the on-call topic; dead-letter queues and alarms on every way this can fail.
  */
 import { type CfnElement, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -26,6 +25,7 @@ import { DeadLetterQueue } from './constructs/dead-letter-queue';
 import { assertEnvironmentFits } from './constructs/environment-size';
 import { IamwatchFunction } from './constructs/iamwatch-function';
 import { LedgerTable } from './constructs/ledger-table';
+import { MonitorAlarms, type WatchedQueue } from './constructs/monitor-alarms';
 import { SlackSecrets } from './constructs/slack-secrets';
 import { archivePatternFor, forwarderAlarmPattern } from './monitor-patterns';
 import { patternsForRegion } from './patterns';
@@ -49,7 +49,7 @@ export class MonitorStack extends Stack {
   readonly recordFunction: IamwatchFunction;
   readonly notifyFunction: IamwatchFunction;
   readonly topic: sns.Topic;
-  readonly alarms: cloudwatch.Alarm[] = [];
+  readonly alarms: cloudwatch.Alarm[];
 
   constructor(scope: Construct, id: string, props: MonitorStackProps) {
     super(scope, id, props);
@@ -129,55 +129,42 @@ export class MonitorStack extends Stack {
     this.addMonitorRules(props.patterns, prefix, ruleDlq);
     const alarmRuleDlq = this.addForwarderAlarmRoute(prefix, alerts.topic);
 
-    const action = new cloudwatchActions.SnsAction(alerts.topic);
-    const alarm = (name: string, description: string, metric: cloudwatch.IMetric, threshold = 0) => {
-      const created = new cloudwatch.Alarm(this, `Alarm-${name}`, {
-        alarmName: `${prefix}-${name}`,
-        alarmDescription: description,
-        metric,
-        threshold,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
-      created.addAlarmAction(action);
-      created.addOkAction(action);
-      this.alarms.push(created);
-    };
-    const fiveMinutes = { period: Duration.minutes(5), statistic: 'Sum' };
-    for (const [name, fn] of [
-      ['record', this.recordFunction],
-      ['notify', this.notifyFunction],
-    ] as const) {
-      alarm(`${name}-errors`, `The ${name} function failed`, fn.metricErrors(fiveMinutes));
-      alarm(`${name}-throttles`, `The ${name} function was throttled`, fn.metricThrottles(fiveMinutes));
-    }
-    alarm(
-      'notify-iterator-age',
-      'Alerts are more than five minutes behind the ledger (the notify function is failing or slow)',
-      this.notifyFunction.metric('IteratorAge', { period: Duration.minutes(5), statistic: 'Maximum' }),
-      Duration.minutes(5).toMilliseconds(),
-    );
-    const queues: [string, sqs.IQueue, string][] = [
-      ['record-failures', recordFailures, 'Events the record function could not record'],
-      ['record-rule-dlq', ruleDlq, 'Events EventBridge could not hand to the record function'],
-      ['notify-failures', notifyFailures, 'Ledger entries whose alerts could not be sent'],
-      ['alarm-rule-dlq', alarmRuleDlq, 'Forwarder alarm notifications EventBridge could not publish'],
+    const queues: WatchedQueue[] = [
+      {
+        name: 'record-failures',
+        queue: recordFailures,
+        meaning: 'Events the record function could not record',
+      },
+      {
+        name: 'record-rule-dlq',
+        queue: ruleDlq,
+        meaning: 'Events EventBridge could not hand to the record function',
+      },
+      {
+        name: 'notify-failures',
+        queue: notifyFailures,
+        meaning: 'Ledger entries whose alerts could not be sent',
+      },
+      {
+        name: 'alarm-rule-dlq',
+        queue: alarmRuleDlq,
+        meaning: 'Forwarder alarms EventBridge could not publish',
+      },
     ];
     if (alerts.deadLetterQueue) {
-      queues.push([
-        'alerts-subscription-dlq',
-        alerts.deadLetterQueue,
-        'Alerts SNS could not deliver to a subscriber',
-      ]);
+      queues.push({
+        name: 'alerts-subscription-dlq',
+        queue: alerts.deadLetterQueue,
+        meaning: 'Alerts SNS could not deliver to a subscriber',
+      });
     }
-    for (const [name, queue, description] of queues) {
-      alarm(
-        `${name}-not-empty`,
-        `${description}: inspect ${prefix}-${name}`,
-        queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
-      );
-    }
+    this.alarms = new MonitorAlarms(this, 'Alarms', {
+      resourcePrefix: prefix,
+      topic: alerts.topic,
+      functions: { record: this.recordFunction, notify: this.notifyFunction },
+      streamConsumer: this.notifyFunction,
+      queues,
+    }).alarms;
   }
 
   private monitoredBus(config: IamwatchConfig): events.IEventBus {

@@ -18,6 +18,11 @@ export interface OrgTrailStackProps extends StackProps {
   trailName: string;
   /** The organization id for an organization trail; undefined for an account trail. */
   organizationId?: string;
+  /**
+   * The account that owns the trail. An organization trail created by the CloudTrail delegated
+   * administrator is owned by the management account, and its ARN says so. Default: this stack's.
+   */
+  trailOwnerAccountId?: string;
   glacierTransitionDays: number;
   expirationDays: number;
   noncurrentVersionExpirationDays: number;
@@ -32,11 +37,8 @@ export class OrgTrailStack extends Stack {
     super(scope, id, props);
     // The trail's home region receives the global service events the monitor depends on.
     assertMonitorRegion(this);
-    const trailArn = this.formatArn({
-      service: 'cloudtrail',
-      resource: 'trail',
-      resourceName: props.trailName,
-    });
+    const owner = props.trailOwnerAccountId ?? this.account;
+    const trailArn = `arn:${this.partition}:cloudtrail:${this.region}:${owner}:trail/${props.trailName}`;
 
     this.key = new kms.Key(this, 'Key', {
       alias: `alias/${props.resourcePrefix}-trail`,
@@ -54,7 +56,7 @@ export class OrgTrailStack extends Stack {
         conditions: {
           StringEquals: { 'aws:SourceArn': trailArn },
           StringLike: {
-            'kms:EncryptionContext:aws:cloudtrail:arn': `arn:${this.partition}:cloudtrail:*:${this.account}:trail/*`,
+            'kms:EncryptionContext:aws:cloudtrail:arn': `arn:${this.partition}:cloudtrail:*:${owner}:trail/*`,
           },
         },
       }),
@@ -109,6 +111,32 @@ export class OrgTrailStack extends Stack {
         },
       ],
     });
+
+    if (owner !== this.account) {
+      // The Trail construct writes its bucket statements for this stack's account; a delegated
+      // administrator's trail writes as the management account's trail.
+      const prefixes = [owner, ...(props.organizationId ? [props.organizationId] : [])];
+      this.bucket.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'OwnerTrailWritesLogs',
+          principals: [cloudtrailPrincipal],
+          actions: ['s3:PutObject'],
+          resources: prefixes.map((prefix) => this.bucket.arnForObjects(`AWSLogs/${prefix}/*`)),
+          conditions: {
+            StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', 'aws:SourceArn': trailArn },
+          },
+        }),
+      );
+      this.bucket.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'OwnerTrailReadsAcl',
+          principals: [cloudtrailPrincipal],
+          actions: ['s3:GetBucketAcl'],
+          resources: [this.bucket.bucketArn],
+          conditions: { StringEquals: { 'aws:SourceArn': trailArn } },
+        }),
+      );
+    }
 
     this.trail = new cloudtrail.Trail(this, 'Trail', {
       trailName: props.trailName,

@@ -13,7 +13,8 @@ const HELP = `Usage: iamwatch history [filters] [--format table|json|csv]
 Queries the ledger (local store by default; --table NAME for a real DynamoDB table). Newest first.
 
   --actor ARN|NAME         who made the calls (actor ARN, or IAM user / role session name)
-  --target NAME|ARN        what they were made to (user, role, group, policy … name or ARN)
+  --target NAME|ARN        what they were made to (user, role, group, policy … name or ARN;
+                           type/name such as user/bob pins the kind)
   --account ID             the account the calls were recorded in
   --event NAME             an event name, e.g. CreateUser
   --detection ID           entries that fired this detection

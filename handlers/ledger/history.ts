@@ -93,6 +93,8 @@ export async function runHistory(
   reader: HistoryReader,
   pageSize: number,
 ): Promise<StoredEntry[]> {
+  // DynamoDB rejects a BETWEEN whose bounds are reversed; an empty window simply has no entries.
+  if (filter.since && filter.until && Date.parse(filter.since) > Date.parse(filter.until)) return [];
   const limit = filter.limit ?? Number.POSITIVE_INFINITY;
   const batchSize = Math.min(MAX_BATCH_GET, pageSize);
   const results: StoredEntry[] = [];

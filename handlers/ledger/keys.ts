@@ -48,7 +48,6 @@ export function dayKey(day: string): ItemKey {
 }
 
 export const DAYS_PARTITION_KEY = DAYS_PARTITION;
-export const ENTRY_SORT_KEY_VALUE = ENTRY_SORT_KEY;
 
 /** The eventId of any item in an entry's collection, or undefined for directory items. */
 export function eventIdOfPartitionKey(pk: string): string | undefined {

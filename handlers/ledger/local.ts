@@ -165,9 +165,8 @@ async function describe(
     return Table;
   } catch (error) {
     if (error instanceof Error && error.name === 'ResourceNotFoundException') return undefined;
-    throw new LedgerConfigurationError(
-      `cannot open the local ledger in ${path ?? 'memory'}`,
-      { cause: error },
-    );
+    throw new LedgerConfigurationError(`cannot open the local ledger in ${path ?? 'memory'}`, {
+      cause: error,
+    });
   }
 }

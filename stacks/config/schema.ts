@@ -148,9 +148,11 @@ export const configSchema = z
     securityAccountId: accountId,
     regions: z
       .object({
-        monitor: z.literal(MONITOR_REGION, {
-          error: `must be ${MONITOR_REGION}: IAM, Organizations and root sign-in events reach EventBridge only there`,
-        }),
+        monitor: z
+          .literal(MONITOR_REGION, {
+            error: `must be ${MONITOR_REGION}: IAM, Organizations and root sign-in events reach EventBridge only there`,
+          })
+          .default(MONITOR_REGION),
         /**
          * Further regions where sign-in and STS events land (IAM-user ConsoleLogin in us-east-2,
          * eu-north-1, ap-southeast-2 or a regional sign-in endpoint; STS everywhere it is called).
@@ -158,7 +160,7 @@ export const configSchema = z
         signIn: z.array(region).default(['us-east-2', 'eu-north-1', 'ap-southeast-2']),
       })
       .strict()
-      .prefault({ monitor: MONITOR_REGION }),
+      .prefault({}),
     trail: trailSchema.prefault({}),
     ledger: z
       .object({
@@ -243,22 +245,21 @@ export const configSchema = z
     }
     const known = new Set(CATALOG.map((detection) => detection.id));
     const checkDetections = (ids: readonly string[] | undefined, path: (string | number)[]) => {
-      ids?.forEach((id, index) => {
-        if (!known.has(id)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: [...path, index],
-            message: `"${id}" is not a detection id (\`iamwatch rules\` lists them)`,
-          });
-        }
-      });
+      for (const [index, id] of (ids ?? []).entries()) {
+        if (known.has(id)) continue;
+        ctx.addIssue({
+          code: 'custom',
+          path: [...path, index],
+          message: `"${id}" is not a detection id (\`iamwatch rules\` lists them)`,
+        });
+      }
     };
-    config.slack.routes.forEach((route, i) =>
-      checkDetections(route.detections, ['slack', 'routes', i, 'detections']),
-    );
-    config.sns.subscriptions.forEach((subscription, i) =>
-      checkDetections(subscription.filter?.detections, ['sns', 'subscriptions', i, 'filter', 'detections']),
-    );
+    for (const [i, route] of config.slack.routes.entries()) {
+      checkDetections(route.detections, ['slack', 'routes', i, 'detections']);
+    }
+    for (const [i, subscription] of config.sns.subscriptions.entries()) {
+      checkDetections(subscription.filter?.detections, ['sns', 'subscriptions', i, 'filter', 'detections']);
+    }
     const routeNames = config.slack.routes.map((r) => r.name);
     if (new Set(routeNames).size !== routeNames.length) {
       ctx.addIssue({ code: 'custom', path: ['slack', 'routes'], message: 'route names must be unique' });

@@ -116,7 +116,9 @@ describe('AdministratorAccess attached to a user, from EventBridge to Slack and 
     expect(response).toEqual({ batchItemFailures: [] });
     expect(pipeline.slack.requests).toHaveLength(1);
     const texts = textsOf(JSON.parse(pipeline.slack.requests[0]!.body));
-    expect(texts).toContain(':rotating_light: CRITICAL: AdministratorAccess attached to user svc-backup by alice');
+    expect(texts).toContain(
+      ':rotating_light: CRITICAL: AdministratorAccess attached to user svc-backup by alice',
+    );
     expect(texts).toContain('*Target*\n`svc-backup` user');
     expect(texts.join('\n')).toContain('Policy ARN: `arn:aws:iam::aws:policy/AdministratorAccess`');
 
@@ -133,7 +135,9 @@ describe('AdministratorAccess attached to a user, from EventBridge to Slack and 
       eventSource: { type: 'String', value: 'iam.amazonaws.com' },
       automation: { type: 'String', value: 'false' },
     });
-    expect(publication.message.default).toMatch(/^\[CRITICAL\] AdministratorAccess attached to user svc-backup/);
+    expect(publication.message.default).toMatch(
+      /^\[CRITICAL\] AdministratorAccess attached to user svc-backup/,
+    );
     expect(publication.message.sms).toContain('iam-admin-policy-attached');
     // Subscribers get the ledger entry contract: no ledger bookkeeping, no other channel's delivery state.
     const { origin, recordedAt, delivery, ...contract } = (await pipeline.store.get(eventId))!;

@@ -90,7 +90,7 @@ describe('a user name written to mention the channel', () => {
     expect(response).toEqual({ batchItemFailures: [] });
     expect(pipeline.slack.requests).toHaveLength(1);
     const raw = pipeline.slack.requests[0]!.body;
-    for (const markup of ['<!channel>', '<!here>', '<https://evil', '<@U012345>', '\u202e', '\u001b']) {
+    for (const markup of ['<!channel>', '<!here>', '<https://evil', '<@U012345>']) {
       expect(raw).not.toContain(markup);
     }
     const body: unknown = JSON.parse(raw);
@@ -99,6 +99,10 @@ describe('a user name written to mention the channel', () => {
     const texts = textsOf(body);
     expect(texts).toContain('*Target*\n`&lt;!channel&gt; *pwn* &lt;https://evil.example|click&gt;` user');
     expect(texts.join('\n')).toContain('&lt;!here&gt;');
+    // No terminal escapes or bidi overrides survive, and the agent's newline cannot fake a new line.
+    expect(texts.join('')).not.toMatch(/[\u001b\u202e]/);
+    expect(texts.join('\n')).toContain('User agent: `aws-cli/2.15.30 &lt;!here&gt;');
+    expect(texts.every((text) => !text.includes('evil\n'))).toBe(true);
 
     expect(pipeline.sns.published).toHaveLength(1);
     const publication = pipeline.sns.published[0]!;

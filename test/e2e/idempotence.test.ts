@@ -45,7 +45,10 @@ describe('the same event delivered five times', () => {
 
     expect(results.filter((result) => result.outcome === 'inserted')).toHaveLength(1);
     expect(results.filter((result) => result.outcome === 'duplicate')).toHaveLength(DELIVERIES - 1);
-    const history = await pipeline.store.history({ target: 'svc-backup', detection: 'iam-admin-policy-attached' });
+    const history = await pipeline.store.history({
+      target: 'svc-backup',
+      detection: 'iam-admin-policy-attached',
+    });
     expect(history.filter((entry) => entry.eventId === eventId)).toHaveLength(1);
     await pipeline.stream.settled();
     const written = pipeline.stream.take();

@@ -120,7 +120,10 @@ describe('Slack down, then back', () => {
         },
       },
     });
-    pipeline.slack.answerWith({ status: 429, headers: { 'retry-after': '2' }, body: 'rate_limited' }, SLACK_OK);
+    pipeline.slack.answerWith(
+      { status: 429, headers: { 'retry-after': '2' }, body: 'rate_limited' },
+      SLACK_OK,
+    );
 
     const response = await notify({ Records: batch.slice(0, 1) });
 

@@ -35,7 +35,9 @@ describe('npm run synth: the whole app with real bundling, cdk-nag and CloudForm
 
   beforeAll(() => {
     output = mkdtempSync(path.join(tmpdir(), 'iamwatch-synth-'));
-    result = spawnSync('npm', ['run', 'synth', '--', '--output', output], {
+    // The example explicitly: a developer's own iamwatch.config.json must not change what is tested.
+    const args = ['run', 'synth', '--', '--output', output, '-c', 'config=iamwatch.config.example.json'];
+    result = spawnSync('npm', args, {
       cwd: REPO_ROOT,
       env: credentialFreeEnv(),
       encoding: 'utf8',

@@ -42,6 +42,12 @@ describe('configuration schema', () => {
     expect(config.organization?.stackSets).toEqual({ callAs: 'SELF' });
     expect(config.organization?.targetOrganizationalUnitIds).toEqual([]);
     expect(config.regions.signIn).toEqual(['us-east-2', 'eu-north-1', 'ap-southeast-2']);
+    expect(config.regions.monitor).toBe('us-east-1');
+    const onlySignIn = parseConfig({
+      name: 'regions',
+      value: { ...minimal, regions: { signIn: ['eu-west-1'] } },
+    });
+    expect(onlySignIn.regions).toEqual({ monitor: 'us-east-1', signIn: ['eu-west-1'] });
     expect(config.trail.create).toBe(true);
     expect(config.ledger.retentionDays).toBe(400);
     expect(config.sns).toEqual({ minSeverity: 'high', subscriptions: [] });

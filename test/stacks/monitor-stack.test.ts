@@ -5,6 +5,7 @@ import { ENTRY_INSERT_STREAM_FILTER, FACET_INDEX_NAME, LEDGER_TABLE } from '../.
 import { derivePatterns } from '../../rules/eventbridge/derive';
 import { CATALOG } from '../../rules/registry';
 import { ALERT_MESSAGE_ATTRIBUTES } from '../../stacks/constructs/alerts-topic';
+import { EnvironmentTooLargeError } from '../../stacks/constructs/environment-size';
 import { MonitorStack } from '../../stacks/monitor-stack';
 import { OrgTrailStack } from '../../stacks/org-trail-stack';
 import { RegionGuardError } from '../../stacks/region-guard';
@@ -296,6 +297,52 @@ describe('Slack webhook secrets', () => {
       expect(secret.Properties.GenerateSecretString).toBeDefined();
       expect(secret.Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': [expect.any(String), 'Arn'] });
     }
+  });
+});
+
+describe('configuration edge cases', () => {
+  const standalone = (overrides: Record<string, unknown>) =>
+    new MonitorStack(
+      new App({ context: { 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false }),
+      'Monitor',
+      {
+        env: { account: '222222222222', region: 'us-east-1' },
+        config: exampleConfig(overrides),
+        patterns: derived,
+      },
+    );
+
+  it('uses an existing Slack secret by ARN without creating one, and grants only that secret', () => {
+    const secretArn = 'arn:aws:secretsmanager:us-east-1:222222222222:secret:team/slack-AbCdEf';
+    const stack = standalone({ slack: { routes: [{ name: 'existing', secretArn }] } });
+    const existing = Template.fromStack(stack);
+    existing.resourceCountIs('AWS::SecretsManager::Secret', 0);
+    const notify = Object.values(
+      existing.findResources('AWS::Lambda::Function', { Properties: { FunctionName: 'iamwatch-notify' } }),
+    )[0]!;
+    expect(JSON.parse(notify.Properties.Environment.Variables.IAMWATCH_SLACK_ROUTES)).toEqual([
+      { name: 'existing', secretArn, minSeverity: 'medium' },
+    ]);
+    existing.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: Match.arrayWith(['secretsmanager:GetSecretValue']),
+            Resource: secretArn,
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('refuses an organization too large for the 4 KB Lambda environment', () => {
+    const accountNames = Object.fromEntries(
+      Array.from({ length: 120 }, (_, i) => [String(100000000000 + i), `workload-account-number-${i}`]),
+    );
+    expect(() => standalone({ accountNames })).toThrow(EnvironmentTooLargeError);
+    expect(() => standalone({ accountNames })).toThrow(
+      /iamwatch-record would be about \d+ bytes; Lambda allows 4096/,
+    );
   });
 });
 

@@ -118,6 +118,39 @@ describe('OrgTrailStack', () => {
     });
   });
 
+  it('from the CloudTrail delegated admin, trusts the trail the management account owns', () => {
+    const { stacks } = buildTestApp(exampleConfig({ trail: { accountId: '222222222222' } }));
+    expect(stacks.trail?.account).toBe('222222222222');
+    const delegated = Template.fromStack(stacks.trail!);
+    const managementTrail = 'arn:aws:cloudtrail:us-east-1:111111111111:trail/iamwatch-org-trail';
+    delegated.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'OwnerTrailWritesLogs',
+            Resource: [
+              { 'Fn::Join': ['', [Match.anyValue(), '/AWSLogs/111111111111/*']] },
+              { 'Fn::Join': ['', [Match.anyValue(), `/AWSLogs/${config.organization!.id}/*`]] },
+            ],
+            Condition: {
+              StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', 'aws:SourceArn': managementTrail },
+            },
+          }),
+        ]),
+      },
+    });
+    delegated.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'CloudTrailEncryptsLogs',
+            Condition: Match.objectLike({ StringEquals: { 'aws:SourceArn': managementTrail } }),
+          }),
+        ]),
+      },
+    });
+  });
+
   it('is skipped when the organization already has a trail', () => {
     const { stacks } = buildTestApp(exampleConfig({ trail: { create: false } }));
     expect(stacks.trail).toBeUndefined();

@@ -40,6 +40,8 @@ export function adminAttachEnvelope(changes: Partial<CloudTrailRecord> = {}): Ev
  * MFA device, `iam-mfa-device-removed`, high.
  */
 export function archiveReplayEnvelope(): EventBridgeEnvelope {
-  const envelope = readFixture('deactivate-mfa-device.replay.eventbridge.json') as unknown as EventBridgeEnvelope;
+  const envelope = readFixture(
+    'deactivate-mfa-device.replay.eventbridge.json',
+  ) as unknown as EventBridgeEnvelope;
   return { ...envelope, detail: { ...envelope.detail, eventID: randomUUID() } };
 }

@@ -27,7 +27,7 @@ import { type AttributeMap, type StreamRecord, type StreamTap, tapStream } from 
 /** The instant every handler in these tests believes it is. */
 export const NOW = new Date('2026-11-20T14:03:15.000Z');
 /** Organizations allows any printable ASCII in account names: this one needs escaping in Slack. */
-export const ACCOUNT_NAME = "payments & billing <prod>";
+export const ACCOUNT_NAME = 'payments & billing <prod>';
 
 export interface LogLine {
   level: 'debug' | 'info' | 'warn' | 'error';
@@ -98,7 +98,6 @@ export async function startPipeline(): Promise<Pipeline> {
   const logger = recordingLogger(logs);
   const clock: Clock = { now: () => NOW };
   const context = makeContext({ accountNames: { '111122223333': ACCOUNT_NAME } });
-  const recordHandler = (): RecordHandler => createRecordHandler({ store: newStore(), context, clock, logger });
   const readItem = async (key: { pk: string; sk: string }) => {
     const { Item } = await reader.send(
       new GetItemCommand({
@@ -109,13 +108,13 @@ export async function startPipeline(): Promise<Pipeline> {
     );
     return Item;
   };
-
   const recordStore = storeOf(firstClient);
 
   return {
     record: createRecordHandler({ store: recordStore, context, clock, logger }),
-    recordInNewContainer: recordHandler,
-    backfill: (envelope) => recordEnvelope(envelope, 'backfill', { store: recordStore, context, clock, logger }),
+    recordInNewContainer: () => createRecordHandler({ store: newStore(), context, clock, logger }),
+    backfill: (envelope) =>
+      recordEnvelope(envelope, 'backfill', { store: recordStore, context, clock, logger }),
     notify: (options = {}) => {
       const deps: NotifyDeps = {
         store: newStore(),
@@ -165,8 +164,10 @@ export async function startPipeline(): Promise<Pipeline> {
 
 /** A logger that keeps every line for assertions. */
 export function recordingLogger(lines: LogLine[]): Logger {
-  const log = (level: LogLine['level']) => (message: string, fields: Record<string, unknown> = {}) => {
-    lines.push({ level, message, fields });
-  };
+  const log =
+    (level: LogLine['level']) =>
+    (message: string, fields: Record<string, unknown> = {}) => {
+      lines.push({ level, message, fields });
+    };
   return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 }

@@ -3,7 +3,12 @@
  * does (`200 ok`, or whatever failure the test switches it to), and remembers every request with the
  * answer it got, so a test can count what Slack actually accepted.
  */
-import { type LocalServer, type RecordedRequest, type Reply, startLocalServer } from '../../handlers/notify/local-server';
+import {
+  type LocalServer,
+  type RecordedRequest,
+  type Reply,
+  startLocalServer,
+} from '../../handlers/notify/local-server';
 
 export const SLACK_OK: Reply = { status: 200, headers: { 'content-type': 'text/plain' }, body: 'ok' };
 

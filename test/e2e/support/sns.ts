@@ -20,6 +20,8 @@ export interface Publication {
 }
 
 export interface FakeSns {
+  /** The endpoint, e.g. for `AWS_ENDPOINT_URL_SNS`. */
+  url: string;
   /** A real SNSClient pointed at this server, with fake credentials and no SDK retries. */
   client: SNSClient;
   /** Successful publications, in order. */
@@ -49,6 +51,7 @@ export async function startFakeSns(): Promise<FakeSns> {
     maxAttempts: 1,
   });
   return {
+    url: server.url,
     client,
     published,
     requestCount: () => server.requests.length,

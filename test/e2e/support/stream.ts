@@ -56,7 +56,7 @@ const WRITE_COMMANDS = new Set([
 ]);
 /** DynamoDB sequence numbers are decimal strings of 21 or more digits that only grow. */
 const SEQUENCE_BASE = 100_000_000_000_000_000_000n;
-const entryInsertFilter = compilePattern(ENTRY_INSERT_STREAM_FILTER as unknown as Record<string, unknown>);
+const entryInsertFilter = compilePattern(ENTRY_INSERT_STREAM_FILTER);
 
 /**
  * Starts recording the stream of `tableName` as written through `client`. `readerConfig` must reach

@@ -260,6 +260,8 @@ export function describeLedgerBehaviour(name: string, open: OpenLedger): void {
         ['limit with merged severities', { minSeverity: 'medium', limit: 4 }, ['e09', 'e07', 'e05', 'e04']],
         ['unknown actor', { actor: 'mallory' }, []],
         ['a window with nothing in it', { since: '2026-11-21' }, []],
+        ['a reversed window', { since: '2026-11-20', until: '2026-11-19' }, []],
+        ['a reversed window on a facet', { actor: 'alice', since: '2026-11-20', until: '2026-11-19' }, []],
         [
           'empty strings are no constraint',
           { actor: '', account: '' },

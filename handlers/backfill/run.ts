@@ -1,0 +1,267 @@
+/**
+ * A backfill run: for every lane (account × region) and query of the plan, page through LookupEvents
+ * over the part of the window not fetched before, and send each event through the same path as in
+ * AWS — derived patterns decide what is delivered → normalise → detect → conditional put — as an
+ * entry of origin `backfill`. The checkpoint moves on only after a page is recorded, so an
+ * interrupted run re-reads at most one page (whose events the conditional put then drops).
+ */
+import type { CloudTrailClient, Event } from '@aws-sdk/client-cloudtrail';
+import type { EventBridgeEnvelope, Severity } from '../../rules/types';
+import { type RecordDeps, type RecordResult, recordEnvelope } from '../record/record';
+import type { Checkpoint, CheckpointStore } from './checkpoint';
+import { DEFAULT_ACCOUNT, type Lane } from './lanes';
+import { type LookupPage, lookupPage, readLookedUpEvent } from './lookup';
+import { type LookupQuery, queryAppliesTo } from './plan';
+import { missingWindows, overlaps, type TimeWindow } from './window';
+
+export interface BackfillPlan {
+  lanes: readonly Lane[];
+  queries: readonly LookupQuery[];
+  /** The window asked for, already limited to what LookupEvents keeps. */
+  window: TimeWindow;
+  /** Forget checkpoints and fetch the whole window again. */
+  restart: boolean;
+  /** Lanes read at the same time (each has its own rate limit). */
+  parallel: number;
+}
+
+export interface BackfillDeps {
+  /** The (rate-limited) client of a lane; asked once per lane. */
+  clientFor(lane: Lane): CloudTrailClient;
+  checkpoints: CheckpointStore;
+  /** Whether the deployed patterns would deliver this event. */
+  isDelivered(envelope: EventBridgeEnvelope): boolean;
+  record: RecordDeps;
+  /** Called after each delivered event is recorded (new or already in the ledger), in order. */
+  onRecorded?(result: RecordResult): Promise<void>;
+  /** Progress and diagnostics, one line each. */
+  report(line: string): void;
+  now(): Date;
+}
+
+export interface BackfillCounts {
+  /** Lookups (lane × query) the run went through. */
+  lookups: number;
+  /** Lookups whose window was already fetched by an earlier run. */
+  upToDate: number;
+  /** Lookups continued from a saved NextToken. */
+  resumed: number;
+  failed: number;
+  pages: number;
+  read: number;
+  delivered: number;
+  notDelivered: number;
+  inserted: number;
+  duplicates: number;
+  invalid: number;
+  bySeverity: Record<Severity, number>;
+  byDetection: Map<string, number>;
+}
+
+export function emptyBackfillCounts(): BackfillCounts {
+  return {
+    lookups: 0,
+    upToDate: 0,
+    resumed: 0,
+    failed: 0,
+    pages: 0,
+    read: 0,
+    delivered: 0,
+    notDelivered: 0,
+    inserted: 0,
+    duplicates: 0,
+    invalid: 0,
+    bySeverity: { info: 0, low: 0, medium: 0, high: 0, critical: 0 },
+    byDetection: new Map(),
+  };
+}
+
+/**
+ * Runs the plan. Never throws for a failing lookup: it is reported, counted in `failed`, its progress
+ * stays in the checkpoint, and the other lookups go on. A lane whose first lookup fails before any
+ * page (no credentials, role not assumable, access denied) is skipped as a whole.
+ */
+export async function runBackfill(plan: BackfillPlan, deps: BackfillDeps): Promise<BackfillCounts> {
+  const counts = emptyBackfillCounts();
+  await inPool(plan.lanes, Math.max(1, plan.parallel), (lane) => backfillLane(lane, plan, deps, counts));
+  return counts;
+}
+
+async function backfillLane(
+  lane: Lane,
+  plan: BackfillPlan,
+  deps: BackfillDeps,
+  counts: BackfillCounts,
+): Promise<void> {
+  const client = deps.clientFor(lane);
+  const queries = plan.queries.filter((query) => queryAppliesTo(query, lane.region));
+  const state: LaneState = { anyPage: false, warnedAccount: false };
+  for (const [index, query] of queries.entries()) {
+    counts.lookups++;
+    const label = `${lane.account} ${lane.region} ${query.attribute}=${query.value}`;
+    try {
+      await backfillLookup({ lane, query, label, client, state }, plan, deps, counts);
+    } catch (error) {
+      counts.failed++;
+      deps.report(`✖ ${label}: ${describe(error)} (progress is saved: run again to resume)`);
+      if (!state.anyPage) {
+        const skipped = queries.length - index - 1;
+        counts.lookups += skipped;
+        counts.failed += skipped;
+        if (skipped > 0) deps.report(`  skipping the other ${skipped} lookups of ${lane.account} ${lane.region}`);
+        return;
+      }
+    }
+  }
+}
+
+interface LaneState {
+  /** Some page was fetched in this lane: credentials and permissions work. */
+  anyPage: boolean;
+  warnedAccount: boolean;
+}
+
+interface Lookup {
+  lane: Lane;
+  query: LookupQuery;
+  label: string;
+  client: CloudTrailClient;
+  state: LaneState;
+}
+
+async function backfillLookup(
+  lookup: Lookup,
+  plan: BackfillPlan,
+  deps: BackfillDeps,
+  counts: BackfillCounts,
+): Promise<void> {
+  const { lane, query } = lookup;
+  if (plan.restart) await deps.checkpoints.remove(lane.account, lane.region, query);
+  const checkpoint = await deps.checkpoints.load(lane.account, lane.region, query);
+  const before = { pages: counts.pages, read: counts.read };
+  const saved = checkpoint.inProgress;
+  if (saved && overlaps(saved, plan.window)) {
+    counts.resumed++;
+    deps.report(`↻ ${lookup.label}: resuming ${saved.start} → ${saved.end} at page ${saved.pages + 1}`);
+    await fetchWindow(lookup, checkpoint, saved, saved.nextToken, deps, counts);
+  } else if (saved) {
+    checkpoint.inProgress = undefined;
+  }
+  const gaps = missingWindows(plan.window, checkpoint.covered);
+  if (gaps.length === 0 && !saved) {
+    counts.upToDate++;
+    deps.report(`✔ ${lookup.label}: already backfilled for this window`);
+    return;
+  }
+  // Newest first: the recent past is what a responder usually needs soonest.
+  for (const gap of gaps.reverse()) await fetchWindow(lookup, checkpoint, gap, undefined, deps, counts);
+  deps.report(
+    `✔ ${lookup.label}: ${counts.pages - before.pages} pages, ${counts.read - before.read} events`,
+  );
+}
+
+/** Pages through one window from `token` (its first page when undefined), saving after each page. */
+async function fetchWindow(
+  lookup: Lookup,
+  checkpoint: Checkpoint,
+  window: TimeWindow,
+  token: string | undefined,
+  deps: BackfillDeps,
+  counts: BackfillCounts,
+): Promise<void> {
+  const { query, client } = lookup;
+  let nextToken = token;
+  let pages = checkpoint.inProgress?.pages ?? 0;
+  for (;;) {
+    let page: LookupPage;
+    try {
+      page = await lookupPage(client, query, window, nextToken);
+    } catch (error) {
+      if (nextToken === token && token !== undefined && isExpiredToken(error)) {
+        // Saved tokens do not live forever; the window starts over and duplicates are dropped.
+        deps.report(`↻ ${lookup.label}: the saved NextToken expired; fetching ${window.start} → ${window.end} again`);
+        nextToken = undefined;
+        pages = 0;
+        continue;
+      }
+      throw error;
+    }
+    lookup.state.anyPage = true;
+    counts.pages++;
+    pages++;
+    for (const event of page.events) await recordEvent(lookup, event, deps, counts);
+    if (page.nextToken) {
+      checkpoint.inProgress = { ...window, nextToken: page.nextToken, pages };
+      nextToken = page.nextToken;
+    } else {
+      checkpoint.inProgress = undefined;
+      checkpoint.covered.push({ start: window.start, end: window.end });
+    }
+    await deps.checkpoints.save(checkpoint, query, deps.now());
+    if (!page.nextToken) return;
+  }
+}
+
+async function recordEvent(
+  lookup: Lookup,
+  event: Event,
+  deps: BackfillDeps,
+  counts: BackfillCounts,
+): Promise<void> {
+  counts.read++;
+  const item = readLookedUpEvent(event);
+  if (!item.ok) {
+    counts.invalid++;
+    deps.report(`invalid event ${item.eventId} (${lookup.label}): ${item.error.message}`);
+    return;
+  }
+  const { lane } = lookup;
+  const recipient = item.record.recipientAccountId;
+  if (lane.account !== DEFAULT_ACCOUNT && recipient && recipient !== lane.account && !lookup.state.warnedAccount) {
+    lookup.state.warnedAccount = true;
+    deps.report(
+      `! ${lane.account} ${lane.region}: events come from account ${recipient}; check --accounts / --role-arn`,
+    );
+  }
+  if (!deps.isDelivered(item.envelope)) {
+    counts.notDelivered++;
+    return;
+  }
+  counts.delivered++;
+  const result = await recordEnvelope(item.envelope, 'backfill', deps.record);
+  for (const failure of result.detectionErrors) {
+    deps.report(`detection ${failure.detectionId} failed on event ${item.record.eventID}: ${failure.error.message}`);
+  }
+  if (result.outcome === 'duplicate') {
+    counts.duplicates++;
+  } else {
+    counts.inserted++;
+    counts.bySeverity[result.entry.severity]++;
+    for (const hit of result.entry.detections) {
+      counts.byDetection.set(hit.id, (counts.byDetection.get(hit.id) ?? 0) + 1);
+    }
+  }
+  await deps.onRecorded?.(result);
+}
+
+function isExpiredToken(error: unknown): boolean {
+  return error instanceof Error && error.name === 'InvalidNextTokenException';
+}
+
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
+  return `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}${cause}`;
+}
+
+/** Runs `work` over `items`, at most `limit` at a time. */
+async function inPool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++];
+      if (item !== undefined) await work(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
