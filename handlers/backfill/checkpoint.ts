@@ -18,7 +18,9 @@ const checkpointSchema = z.object({
   region: z.string().min(1),
   lookup: z.object({ attribute: z.string().min(1), value: z.string() }),
   covered: z.array(window),
-  inProgress: window.extend({ nextToken: z.string().min(1), pages: z.number().int().nonnegative() }).optional(),
+  inProgress: window
+    .extend({ nextToken: z.string().min(1), pages: z.number().int().nonnegative() })
+    .optional(),
   updatedAt: z.iso.datetime(),
 });
 
@@ -86,7 +88,11 @@ export class CheckpointStore {
   /** Writes atomically (temporary file, then rename), so an interruption never leaves half a file. */
   async save(checkpoint: Checkpoint, query: LookupQuery, now: Date): Promise<void> {
     const path = this.pathOf(checkpoint.account, checkpoint.region, query);
-    const next: Checkpoint = { ...checkpoint, covered: mergeWindows(checkpoint.covered), updatedAt: now.toISOString() };
+    const next: Checkpoint = {
+      ...checkpoint,
+      covered: mergeWindows(checkpoint.covered),
+      updatedAt: now.toISOString(),
+    };
     await mkdir(this.dir, { recursive: true });
     const temporary = `${path}.${process.pid}.tmp`;
     await writeFile(temporary, `${JSON.stringify(next, null, 2)}\n`);

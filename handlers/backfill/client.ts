@@ -91,7 +91,9 @@ export function assumeRoleCredentials(
   return async () => {
     let response: AssumeRoleCommandOutput;
     try {
-      response = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: ROLE_SESSION_NAME }));
+      response = await sts.send(
+        new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: ROLE_SESSION_NAME }),
+      );
     } catch (cause) {
       throw new AssumeRoleError(`cannot assume ${roleArn}: ${(cause as Error).message}`, roleArn, { cause });
     }

@@ -47,7 +47,8 @@ export function resolveLanes(options: LaneOptions): Lane[] {
     throw new LaneOptionsError('--role-arn cannot be combined with --accounts or --role-name');
   }
   for (const account of options.accounts) {
-    if (!ACCOUNT_ID.test(account)) throw new LaneOptionsError(`--accounts: "${account}" is not a 12-digit account id`);
+    if (!ACCOUNT_ID.test(account))
+      throw new LaneOptionsError(`--accounts: "${account}" is not a 12-digit account id`);
   }
   const targets = accountsOf(options);
   return targets.flatMap((target) => regions.map((region) => ({ ...target, region })));
@@ -73,7 +74,10 @@ function accountsOf(options: LaneOptions): Omit<Lane, 'region'>[] {
       );
     }
     const partition = options.partition ?? 'aws';
-    return accounts.map((account) => ({ account, roleArn: `arn:${partition}:iam::${account}:role/${roleName}` }));
+    return accounts.map((account) => ({
+      account,
+      roleArn: `arn:${partition}:iam::${account}:role/${roleName}`,
+    }));
   }
   if (options.accounts.length > 1) {
     throw new LaneOptionsError('several --accounts need --role-name (a role to assume in each account)');

@@ -14,6 +14,9 @@ import { type LookupPage, lookupPage, readLookedUpEvent } from './lookup';
 import { type LookupQuery, queryAppliesTo } from './plan';
 import { missingWindows, overlaps, type TimeWindow } from './window';
 
+/** A long lookup reports its progress every this many pages. */
+const PROGRESS_EVERY_PAGES = 100;
+
 export interface BackfillPlan {
   lanes: readonly Lane[];
   queries: readonly LookupQuery[];
@@ -96,6 +99,11 @@ async function backfillLane(
   const client = deps.clientFor(lane);
   const queries = plan.queries.filter((query) => queryAppliesTo(query, lane.region));
   const state: LaneState = { anyPage: false, warnedAccount: false };
+  const before = { pages: counts.pages, read: counts.read, failed: counts.failed };
+  const done = () =>
+    deps.report(
+      `${counts.failed > before.failed ? '✖' : '✔'} ${lane.account} ${lane.region}: ${plural(queries.length, 'lookup')}, ${plural(counts.pages - before.pages, 'page')}, ${plural(counts.read - before.read, 'event')}${counts.failed > before.failed ? `, ${counts.failed - before.failed} failed` : ''}`,
+    );
   for (const [index, query] of queries.entries()) {
     counts.lookups++;
     const label = `${lane.account} ${lane.region} ${query.attribute}=${query.value}`;
@@ -108,11 +116,14 @@ async function backfillLane(
         const skipped = queries.length - index - 1;
         counts.lookups += skipped;
         counts.failed += skipped;
-        if (skipped > 0) deps.report(`  skipping the other ${skipped} lookups of ${lane.account} ${lane.region}`);
+        if (skipped > 0)
+          deps.report(`  skipping the other ${plural(skipped, 'lookup')} of ${lane.account} ${lane.region}`);
+        done();
         return;
       }
     }
   }
+  done();
 }
 
 interface LaneState {
@@ -150,14 +161,16 @@ async function backfillLookup(
   const gaps = missingWindows(plan.window, checkpoint.covered);
   if (gaps.length === 0 && !saved) {
     counts.upToDate++;
-    deps.report(`✔ ${lookup.label}: already backfilled for this window`);
     return;
   }
   // Newest first: the recent past is what a responder usually needs soonest.
   for (const gap of gaps.reverse()) await fetchWindow(lookup, checkpoint, gap, undefined, deps, counts);
-  deps.report(
-    `✔ ${lookup.label}: ${counts.pages - before.pages} pages, ${counts.read - before.read} events`,
-  );
+  const read = counts.read - before.read;
+  // Most lookups find nothing; only those that did (or resumed) get a line of their own.
+  if (read > 0 || saved)
+    deps.report(
+      `✔ ${lookup.label}: ${plural(counts.pages - before.pages, 'page')}, ${plural(read, 'event')}`,
+    );
 }
 
 /** Pages through one window from `token` (its first page when undefined), saving after each page. */
@@ -179,7 +192,9 @@ async function fetchWindow(
     } catch (error) {
       if (nextToken === token && token !== undefined && isExpiredToken(error)) {
         // Saved tokens do not live forever; the window starts over and duplicates are dropped.
-        deps.report(`↻ ${lookup.label}: the saved NextToken expired; fetching ${window.start} → ${window.end} again`);
+        deps.report(
+          `↻ ${lookup.label}: the saved NextToken expired; fetching ${window.start} → ${window.end} again`,
+        );
         nextToken = undefined;
         pages = 0;
         continue;
@@ -190,6 +205,8 @@ async function fetchWindow(
     counts.pages++;
     pages++;
     for (const event of page.events) await recordEvent(lookup, event, deps, counts);
+    if (pages % PROGRESS_EVERY_PAGES === 0)
+      deps.report(`… ${lookup.label}: page ${pages} of ${window.start} → ${window.end}`);
     if (page.nextToken) {
       checkpoint.inProgress = { ...window, nextToken: page.nextToken, pages };
       nextToken = page.nextToken;
@@ -217,7 +234,12 @@ async function recordEvent(
   }
   const { lane } = lookup;
   const recipient = item.record.recipientAccountId;
-  if (lane.account !== DEFAULT_ACCOUNT && recipient && recipient !== lane.account && !lookup.state.warnedAccount) {
+  if (
+    lane.account !== DEFAULT_ACCOUNT &&
+    recipient &&
+    recipient !== lane.account &&
+    !lookup.state.warnedAccount
+  ) {
     lookup.state.warnedAccount = true;
     deps.report(
       `! ${lane.account} ${lane.region}: events come from account ${recipient}; check --accounts / --role-arn`,
@@ -230,7 +252,9 @@ async function recordEvent(
   counts.delivered++;
   const result = await recordEnvelope(item.envelope, 'backfill', deps.record);
   for (const failure of result.detectionErrors) {
-    deps.report(`detection ${failure.detectionId} failed on event ${item.record.eventID}: ${failure.error.message}`);
+    deps.report(
+      `detection ${failure.detectionId} failed on event ${item.record.eventID}: ${failure.error.message}`,
+    );
   }
   if (result.outcome === 'duplicate') {
     counts.duplicates++;
@@ -244,6 +268,10 @@ async function recordEvent(
   await deps.onRecorded?.(result);
 }
 
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 function isExpiredToken(error: unknown): boolean {
   return error instanceof Error && error.name === 'InvalidNextTokenException';
 }
@@ -255,7 +283,11 @@ function describe(error: unknown): string {
 }
 
 /** Runs `work` over `items`, at most `limit` at a time. */
-async function inPool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+async function inPool<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < items.length) {

@@ -38,7 +38,9 @@ export function renderBackfillSummary(counts: BackfillCounts, extras: SummaryExt
       .map((s) => `${s} ${counts.bySeverity[s]}`)
       .join(', ')}`,
   ];
-  const detections = [...counts.byDetection.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const detections = [...counts.byDetection.entries()].sort(
+    (a, b) => b[1] - a[1] || a[0].localeCompare(b[0]),
+  );
   if (detections.length > 0) {
     lines.push('  detections');
     for (const [id, n] of detections) lines.push(`    ${String(n).padStart(5)}  ${id}`);

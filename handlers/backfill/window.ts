@@ -57,7 +57,8 @@ export function missingWindows(wanted: TimeWindow, covered: readonly TimeWindow[
     const coveredStart = toMillis(window.start);
     const coveredEnd = toMillis(window.end);
     if (coveredEnd < cursor) continue;
-    if (coveredStart > cursor) gaps.push(windowOf(new Date(cursor), new Date(Math.min(coveredStart - SECOND, end))));
+    if (coveredStart > cursor)
+      gaps.push(windowOf(new Date(cursor), new Date(Math.min(coveredStart - SECOND, end))));
     cursor = Math.max(cursor, coveredEnd + SECOND);
   }
   if (cursor <= end) gaps.push(windowOf(new Date(cursor), new Date(end)));

@@ -12,7 +12,13 @@ import { SEVERITIES } from '../../rules/types';
 import { CheckpointStore } from '../backfill/checkpoint';
 import { createCloudTrailClient, type SdkSettings } from '../backfill/client';
 import { type Lane, LaneOptionsError, resolveLanes } from '../backfill/lanes';
-import { GLOBAL_EVENT_SOURCES, GLOBAL_SERVICE_REGION, type LookupQuery, planLookups, queryAppliesTo } from '../backfill/plan';
+import {
+  GLOBAL_EVENT_SOURCES,
+  GLOBAL_SERVICE_REGION,
+  type LookupQuery,
+  planLookups,
+  queryAppliesTo,
+} from '../backfill/plan';
 import { type LimiterClock, REAL_CLOCK, TokenBucket } from '../backfill/rate-limiter';
 import { runBackfill } from '../backfill/run';
 import { renderBackfillSummary } from '../backfill/summary';
@@ -206,7 +212,9 @@ async function backfill(argv: string[], io: CliIo, deps: BackfillCommandDeps): P
           alerts.sent += report.delivered.length;
           for (const failure of [...report.permanentFailures, ...report.transientFailures]) {
             alerts.failed++;
-            io.stderr.write(`alert for ${entry.eventId} not delivered to ${failure.channel}: ${failure.error.message}\n`);
+            io.stderr.write(
+              `alert for ${entry.eventId} not delivered to ${failure.channel}: ${failure.error.message}\n`,
+            );
           }
         },
       },
@@ -228,7 +236,12 @@ async function backfill(argv: string[], io: CliIo, deps: BackfillCommandDeps): P
   return counts.invalid > 0 ? EXIT.invalidInput : EXIT.ok;
 }
 
-function windowOption(since: string | undefined, until: string | undefined, now: Date, io: CliIo): TimeWindow {
+function windowOption(
+  since: string | undefined,
+  until: string | undefined,
+  now: Date,
+  io: CliIo,
+): TimeWindow {
   let start: string;
   let end: string;
   try {
@@ -256,14 +269,17 @@ function rateOption(value: string | undefined): number {
   if (value === undefined) return MAX_RATE;
   const rate = Number(value);
   if (!Number.isFinite(rate) || rate <= 0 || rate > MAX_RATE) {
-    throw new UsageError(`--rate must be a number above 0 and at most ${MAX_RATE} (the AWS limit), got "${value}"`);
+    throw new UsageError(
+      `--rate must be a number above 0 and at most ${MAX_RATE} (the AWS limit), got "${value}"`,
+    );
   }
   return rate;
 }
 
 function urlOption(value: string | undefined, flag: string): string | undefined {
   if (value === undefined) return undefined;
-  if (!/^https?:\/\/[^\s]+$/.test(value)) throw new UsageError(`${flag} must be an http(s) URL, got "${value}"`);
+  if (!/^https?:\/\/[^\s]+$/.test(value))
+    throw new UsageError(`${flag} must be an http(s) URL, got "${value}"`);
   return value;
 }
 
@@ -299,7 +315,9 @@ async function printPlan(
       ]);
     }
   }
-  io.stdout.write(renderTable(['ACCOUNT', 'REGION', 'LOOKUP', 'PROGRESS', 'ROLE', 'WHY'], rows, { maxWidth: 64 }));
+  io.stdout.write(
+    renderTable(['ACCOUNT', 'REGION', 'LOOKUP', 'PROGRESS', 'ROLE', 'WHY'], rows, { maxWidth: 64 }),
+  );
   io.stdout.write(`\n${rows.length} lookups over ${window.start} → ${window.end}\n`);
 }
 
@@ -313,5 +331,7 @@ async function progressOf(
   if (checkpoint.inProgress) return `resume at page ${checkpoint.inProgress.pages + 1}`;
   const missing = missingWindows(window, checkpoint.covered);
   if (missing.length === 0) return 'done';
-  return checkpoint.covered.length === 0 ? 'new' : `${missing.length} gap${missing.length === 1 ? '' : 's'} to fetch`;
+  return checkpoint.covered.length === 0
+    ? 'new'
+    : `${missing.length} gap${missing.length === 1 ? '' : 's'} to fetch`;
 }

@@ -2,6 +2,7 @@
  * `iamwatch <command>`: dispatches to a command and turns errors into exit codes. Never calls
  * process.exit; the bin file wires it to the process.
  */
+import { backfillCommand } from './backfill';
 import { historyCommand } from './history';
 import { type CliIo, EXIT, UsageError } from './io';
 import { replayCommand } from './replay';
@@ -14,6 +15,10 @@ const COMMANDS: Record<string, { summary: string; run: (argv: string[], io: CliI
   },
   history: { summary: 'query the ledger: who did what, to whom, from where', run: historyCommand },
   rules: { summary: 'list the detection catalog or the derived EventBridge patterns', run: rulesCommand },
+  backfill: {
+    summary: 'read the last 90 days from CloudTrail event history into the ledger (resumable)',
+    run: backfillCommand,
+  },
 };
 
 export const USAGE = `Usage: iamwatch <command> [options]

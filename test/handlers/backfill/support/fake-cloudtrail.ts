@@ -3,7 +3,8 @@
  * SDK clients use: CloudTrail is awsJson1_1 (POST /, `X-Amz-Target: CloudTrail_20131101.<Operation>`,
  * JSON body, timestamps as epoch seconds, errors as `{"__type": …}`), STS is awsQuery (form body,
  * XML answer). LookupEvents filters canned events by the lookup attribute, time range and the region
- * the request was signed for, newest first, in pages with opaque NextTokens, as AWS does.
+ * the request was signed for, newest first, in pages with opaque NextTokens, as AWS does. Requests
+ * signed with an assumed role's key (see `assumedKeyIdFor`) see only that account's events.
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -59,7 +60,11 @@ export function errorReply(type: string, message: string, status = 400): Reply {
 }
 
 export function jsonReply(value: unknown): Reply {
-  return { status: 200, body: JSON.stringify(value), headers: { 'content-type': 'application/x-amz-json-1.1' } };
+  return {
+    status: 200,
+    body: JSON.stringify(value),
+    headers: { 'content-type': 'application/x-amz-json-1.1' },
+  };
 }
 
 export async function startFakeCloudTrail(options: FakeCloudTrailOptions = {}): Promise<FakeCloudTrail> {
@@ -144,22 +149,23 @@ function lookupEvents(call: Call, events: readonly CloudTrailRecord[]): Reply {
   const fingerprint = JSON.stringify([attribute, call.body.StartTime, call.body.EndTime, call.region]);
   let offset = 0;
   if (typeof call.body.NextToken === 'string') {
-    const decoded = JSON.parse(Buffer.from(call.body.NextToken, 'base64url').toString('utf8')) as {
-      fingerprint: string;
-      offset: number;
-    };
-    if (decoded.fingerprint !== fingerprint) {
+    const decoded = decodeToken(call.body.NextToken);
+    if (decoded?.fingerprint !== fingerprint) {
       return errorReply('InvalidNextTokenException', 'the token was issued for other parameters');
     }
     offset = decoded.offset;
   }
+  const account = /^ASIA(\d{12})$/.exec(call.accessKeyId)?.[1];
   const matching = events
     .filter((record) => (record.awsRegion ?? 'us-east-1') === call.region)
+    .filter((record) => !account || record.recipientAccountId === account)
     .filter((record) => {
       const time = Date.parse(record.eventTime);
       return time >= start && time <= end;
     })
-    .filter((record) => !attribute || attributeMatches(record, attribute.AttributeKey, attribute.AttributeValue))
+    .filter(
+      (record) => !attribute || attributeMatches(record, attribute.AttributeKey, attribute.AttributeValue),
+    )
     .sort((a, b) => Date.parse(b.eventTime) - Date.parse(a.eventTime) || compare(a.eventID, b.eventID));
   const page = matching.slice(offset, offset + pageSize);
   const response: Record<string, unknown> = { Events: page.map(asLookupEvent) };
@@ -169,6 +175,17 @@ function lookupEvents(call: Call, events: readonly CloudTrailRecord[]): Reply {
     );
   }
   return jsonReply(response);
+}
+
+function decodeToken(token: string): { fingerprint: string; offset: number } | undefined {
+  try {
+    return JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as {
+      fingerprint: string;
+      offset: number;
+    };
+  } catch {
+    return undefined;
+  }
 }
 
 function attributeMatches(record: CloudTrailRecord, key: string, value: string): boolean {
