@@ -54,6 +54,8 @@ export interface BackfillCounts {
   read: number;
   delivered: number;
   notDelivered: number;
+  /** Delivered events another lookup of the same lane had already returned in this run. */
+  foundTwice: number;
   inserted: number;
   duplicates: number;
   invalid: number;
@@ -71,6 +73,7 @@ export function emptyBackfillCounts(): BackfillCounts {
     read: 0,
     delivered: 0,
     notDelivered: 0,
+    foundTwice: 0,
     inserted: 0,
     duplicates: 0,
     invalid: 0,
@@ -98,7 +101,7 @@ async function backfillLane(
 ): Promise<void> {
   const client = deps.clientFor(lane);
   const queries = plan.queries.filter((query) => queryAppliesTo(query, lane.region));
-  const state: LaneState = { anyPage: false, warnedAccount: false };
+  const state: LaneState = { anyPage: false, warnedAccount: false, delivered: new Set() };
   const before = { pages: counts.pages, read: counts.read, failed: counts.failed };
   const done = () =>
     deps.report(
@@ -130,6 +133,8 @@ interface LaneState {
   /** Some page was fetched in this lane: credentials and permissions work. */
   anyPage: boolean;
   warnedAccount: boolean;
+  /** EventIDs of the delivered events seen in this lane during this run. */
+  delivered: Set<string>;
 }
 
 interface Lookup {
@@ -249,6 +254,12 @@ async function recordEvent(
     counts.notDelivered++;
     return;
   }
+  // Two lookups of a lane can return the same event (a root ConsoleLogin: by name and by user).
+  if (lookup.state.delivered.has(item.record.eventID)) {
+    counts.foundTwice++;
+    return;
+  }
+  lookup.state.delivered.add(item.record.eventID);
   counts.delivered++;
   const result = await recordEnvelope(item.envelope, 'backfill', deps.record);
   for (const failure of result.detectionErrors) {

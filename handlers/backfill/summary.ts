@@ -27,6 +27,9 @@ export function renderBackfillSummary(counts: BackfillCounts, extras: SummaryExt
     `  events read           ${counts.read}`,
     `  delivered by patterns ${counts.delivered}`,
     `  not delivered         ${counts.notDelivered}  (read-only or not IAM-relevant: EventBridge would not deliver them)`,
+    ...(counts.foundTwice > 0
+      ? [`  found twice           ${counts.foundTwice}  (returned by two lookups, recorded once)`]
+      : []),
     `  recorded (new)        ${counts.inserted}`,
     `  already in ledger     ${counts.duplicates}`,
     `  invalid               ${counts.invalid}`,

@@ -3,7 +3,9 @@
  * process.exit; the bin file wires it to the process.
  */
 import { backfillCommand } from './backfill';
+import { doctorCommand } from './doctor';
 import { historyCommand } from './history';
+import { inventoryCommand } from './inventory';
 import { type CliIo, EXIT, UsageError } from './io';
 import { replayCommand } from './replay';
 import { rulesCommand } from './rules';
@@ -19,6 +21,8 @@ const COMMANDS: Record<string, { summary: string; run: (argv: string[], io: CliI
     summary: 'read the last 90 days from CloudTrail event history into the ledger (resumable)',
     run: backfillCommand,
   },
+  doctor: { summary: 'check that the pipeline still sees every account (ledger, trail)', run: doctorCommand },
+  inventory: { summary: 'IAM users across the organization, with who created them', run: inventoryCommand },
 };
 
 export const USAGE = `Usage: iamwatch <command> [options]

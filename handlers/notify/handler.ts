@@ -128,7 +128,14 @@ export function createNotifyHandler(deps: NotifyDeps): (event: StreamEvent) => P
     for (const record of event.Records) {
       const sequenceNumber = record.dynamodb?.SequenceNumber ?? '';
       if (record.eventName !== 'INSERT' || !record.dynamodb?.NewImage) continue;
-      const eventId = eventIdOfItem(unmarshall(record.dynamodb.NewImage as never));
+      let eventId: string | undefined;
+      try {
+        eventId = eventIdOfItem(unmarshall(record.dynamodb.NewImage as never));
+      } catch (error) {
+        // An image that cannot be read will not read better on a retry: log it and move on.
+        deps.logger.error('unreadable stream image skipped', { sequenceNumber, error });
+        continue;
+      }
       if (!eventId) continue;
       try {
         const entry = await deps.store.get(eventId);

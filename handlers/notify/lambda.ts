@@ -26,10 +26,17 @@ if (config.snsTopicArn) {
   );
 }
 
+const logger = jsonLogger('iamwatch-notify');
+if (notifiers.length === 0) {
+  logger.warn('no alert channel configured: entries are recorded but nobody is told', {
+    hint: 'set IAMWATCH_SLACK_ROUTES and/or IAMWATCH_SNS_TOPIC_ARN',
+  });
+}
+
 export const handler: (event: StreamEvent) => Promise<BatchResponse> = createNotifyHandler({
   store: new DynamoLedgerStore({ client: createDocumentClient(), tableName: config.tableName }),
   notifiers,
   clock: { now: () => new Date() },
-  logger: jsonLogger('iamwatch-notify'),
+  logger,
   alertOnReplay: config.alertOnReplay,
 });

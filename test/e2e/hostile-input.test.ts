@@ -100,7 +100,7 @@ describe('a user name written to mention the channel', () => {
     expect(texts).toContain('*Target*\n`&lt;!channel&gt; *pwn* &lt;https://evil.example|click&gt;` user');
     expect(texts.join('\n')).toContain('&lt;!here&gt;');
     // No terminal escapes or bidi overrides survive, and the agent's newline cannot fake a new line.
-    expect(texts.join('')).not.toMatch(/[\u001b\u202e]/);
+    expect(texts.filter((text) => text.includes('\u001b') || text.includes('\u202e'))).toEqual([]);
     expect(texts.join('\n')).toContain('User agent: `aws-cli/2.15.30 &lt;!here&gt;');
     expect(texts.every((text) => !text.includes('evil\n'))).toBe(true);
 

@@ -130,7 +130,9 @@ describe('iamwatch backfill', () => {
 
     expect(run.stdout).toMatch(/events read\s+114\n/);
     expect(run.stdout).toMatch(/not delivered\s+40 /);
+    expect(run.stdout).toMatch(/found twice\s+1 /);
     expect(run.stdout).toMatch(/recorded \(new\)\s+73\n/);
+    expect(run.stdout).toMatch(/already in ledger\s+0\n/);
     expect(run.stdout).toMatch(
       new RegExp(`API requests\\s+${calls.length}  \\(${calls.length - 2} pages, 2 retried\\)`),
     );
@@ -321,9 +323,9 @@ describe('iamwatch backfill', () => {
     expect(entries.map((e) => `${e.accountId} ${e.region} ${e.eventName}`).sort()).toEqual([
       '222233334444 us-east-1 CreateUser',
       '333344445555 eu-north-1 ConsoleLogin',
-      '333344445555 eu-north-1 ConsoleLogin',
       '333344445555 us-east-1 CreateUser',
     ]);
+    expect(run.stderr).toMatch(/found twice\s+1 /);
     expect(existsSync(join(home, 'backfill', '333344445555-eu-north-1-event-ConsoleLogin.json'))).toBe(true);
   });
 
