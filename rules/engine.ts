@@ -145,21 +145,18 @@ function failure(
 }
 
 /** Exactly the contract fields, optional ones only when present. */
+/** The ledger entry, keys in the contract's order (JSON readers see the design's shape). */
 function toEntry(event: NormalisedEvent, detections: DetectionHit[]): LedgerEntry {
-  const entry: LedgerEntry = {
+  const entry: Partial<LedgerEntry> = {
     eventId: event.eventId,
     eventTime: event.eventTime,
     eventSource: event.eventSource,
     eventName: event.eventName,
     accountId: event.accountId,
-    region: event.region,
-    actor: event.actor,
-    result: event.result,
-    automation: event.automation,
-    detections,
-    severity: detections[0]?.severity ?? 'info',
   };
   if (event.accountName !== undefined) entry.accountName = event.accountName;
+  entry.region = event.region;
+  entry.actor = event.actor;
   if (event.target !== undefined) entry.target = event.target;
   if (event.policyArn !== undefined) entry.policyArn = event.policyArn;
   if (event.sourceIp !== undefined) entry.sourceIp = event.sourceIp;
@@ -167,8 +164,12 @@ function toEntry(event: NormalisedEvent, detections: DetectionHit[]): LedgerEntr
   if (event.vpcEndpointId !== undefined) entry.vpcEndpointId = event.vpcEndpointId;
   if (event.userAgent !== undefined) entry.userAgent = event.userAgent;
   if (event.via !== undefined) entry.via = event.via;
+  entry.result = event.result;
   if (event.errorCode !== undefined) entry.errorCode = event.errorCode;
-  return entry;
+  entry.automation = event.automation;
+  entry.detections = detections;
+  entry.severity = detections[0]?.severity ?? 'info';
+  return entry as LedgerEntry;
 }
 
 interface IndexedDetection {

@@ -211,7 +211,16 @@ describe('iamwatch doctor --trail', () => {
     const fake = await fakeTrail({ logging: true, deliveredAt: '2025-03-15T23:59:00Z' });
     const run = await runCommand(
       doctor('2025-03-16T00:00:00Z'),
-      ['--accounts', `${OWN},${OTHER}`, '--trail', 'nope', '--region', 'us-east-2', '--endpoint-url', fake.endpoint],
+      [
+        '--accounts',
+        `${OWN},${OTHER}`,
+        '--trail',
+        'nope',
+        '--region',
+        'us-east-2',
+        '--endpoint-url',
+        fake.endpoint,
+      ],
       { env },
     );
     expect(run.code).toBe(1);

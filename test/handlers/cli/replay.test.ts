@@ -47,6 +47,48 @@ describe('iamwatch replay --store memory', () => {
     expect(stderr).toContain('not delivered         2');
   });
 
+  it('prints entries with the keys in the contract order', async () => {
+    const order = [
+      'eventId',
+      'eventTime',
+      'eventSource',
+      'eventName',
+      'accountId',
+      'accountName',
+      'region',
+      'actor',
+      'target',
+      'policyArn',
+      'sourceIp',
+      'sourceIpKind',
+      'vpcEndpointId',
+      'userAgent',
+      'via',
+      'result',
+      'errorCode',
+      'automation',
+      'detections',
+      'severity',
+    ];
+    const { stdout } = await cli([
+      'replay',
+      '--store',
+      'memory',
+      '--format',
+      'jsonl',
+      '--no-alerts',
+      FIXTURES,
+    ]);
+    for (const entry of jsonl(stdout)) {
+      const keys = Object.keys(entry);
+      expect(
+        keys.every((key) => order.includes(key)),
+        keys.join(),
+      ).toBe(true);
+      expect(keys).toEqual(order.filter((key) => keys.includes(key)));
+    }
+  });
+
   it('fires no false detection on a near miss: a user creating their own access key', async () => {
     const { stdout } = await cli([
       'replay',
