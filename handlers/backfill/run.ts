@@ -8,7 +8,7 @@
 import type { CloudTrailClient, Event } from '@aws-sdk/client-cloudtrail';
 import type { EventBridgeEnvelope, Severity } from '../../rules/types';
 import { type RecordDeps, type RecordResult, recordEnvelope } from '../record/record';
-import type { Checkpoint, CheckpointStore } from './checkpoint';
+import { type Checkpoint, CheckpointError, type CheckpointStore } from './checkpoint';
 import { DEFAULT_ACCOUNT, type Lane } from './lanes';
 import { type LookupPage, lookupPage, readLookedUpEvent } from './lookup';
 import { type LookupQuery, queryAppliesTo } from './plan';
@@ -101,11 +101,11 @@ async function backfillLane(
 ): Promise<void> {
   const client = deps.clientFor(lane);
   const queries = plan.queries.filter((query) => queryAppliesTo(query, lane.region));
-  const state: LaneState = { anyPage: false, warnedAccount: false, delivered: new Set() };
-  const before = { pages: counts.pages, read: counts.read, failed: counts.failed };
+  const state: LaneState = { anyPage: false, warnedAccount: false, delivered: new Set(), pages: 0, read: 0 };
+  let failed = 0;
   const done = () =>
     deps.report(
-      `${counts.failed > before.failed ? '✖' : '✔'} ${lane.account} ${lane.region}: ${plural(queries.length, 'lookup')}, ${plural(counts.pages - before.pages, 'page')}, ${plural(counts.read - before.read, 'event')}${counts.failed > before.failed ? `, ${counts.failed - before.failed} failed` : ''}`,
+      `${failed > 0 ? '✖' : '✔'} ${lane.account} ${lane.region}: ${plural(queries.length, 'lookup')}, ${plural(state.pages, 'page')}, ${plural(state.read, 'event')}${failed > 0 ? `, ${failed} failed` : ''}`,
     );
   for (const [index, query] of queries.entries()) {
     counts.lookups++;
@@ -114,11 +114,17 @@ async function backfillLane(
       await backfillLookup({ lane, query, label, client, state }, plan, deps, counts);
     } catch (error) {
       counts.failed++;
+      failed++;
+      if (error instanceof CheckpointError) {
+        deps.report(`✖ ${label}: ${describe(error)}`);
+        continue;
+      }
       deps.report(`✖ ${label}: ${describe(error)} (progress is saved: run again to resume)`);
       if (!state.anyPage) {
         const skipped = queries.length - index - 1;
         counts.lookups += skipped;
         counts.failed += skipped;
+        failed += skipped;
         if (skipped > 0)
           deps.report(`  skipping the other ${plural(skipped, 'lookup')} of ${lane.account} ${lane.region}`);
         done();
@@ -135,6 +141,9 @@ interface LaneState {
   warnedAccount: boolean;
   /** EventIDs of the delivered events seen in this lane during this run. */
   delivered: Set<string>;
+  /** Pages and events of this lane (the run's counts add up all lanes, read in parallel). */
+  pages: number;
+  read: number;
 }
 
 interface Lookup {
@@ -154,7 +163,7 @@ async function backfillLookup(
   const { lane, query } = lookup;
   if (plan.restart) await deps.checkpoints.remove(lane.account, lane.region, query);
   const checkpoint = await deps.checkpoints.load(lane.account, lane.region, query);
-  const before = { pages: counts.pages, read: counts.read };
+  const before = { pages: lookup.state.pages, read: lookup.state.read };
   const saved = checkpoint.inProgress;
   if (saved && overlaps(saved, plan.window)) {
     counts.resumed++;
@@ -170,11 +179,11 @@ async function backfillLookup(
   }
   // Newest first: the recent past is what a responder usually needs soonest.
   for (const gap of gaps.reverse()) await fetchWindow(lookup, checkpoint, gap, undefined, deps, counts);
-  const read = counts.read - before.read;
+  const read = lookup.state.read - before.read;
   // Most lookups find nothing; only those that did (or resumed) get a line of their own.
   if (read > 0 || saved)
     deps.report(
-      `✔ ${lookup.label}: ${plural(counts.pages - before.pages, 'page')}, ${plural(read, 'event')}`,
+      `✔ ${lookup.label}: ${plural(lookup.state.pages - before.pages, 'page')}, ${plural(read, 'event')}`,
     );
 }
 
@@ -208,6 +217,7 @@ async function fetchWindow(
     }
     lookup.state.anyPage = true;
     counts.pages++;
+    lookup.state.pages++;
     pages++;
     for (const event of page.events) await recordEvent(lookup, event, deps, counts);
     if (pages % PROGRESS_EVERY_PAGES === 0)
@@ -231,6 +241,7 @@ async function recordEvent(
   counts: BackfillCounts,
 ): Promise<void> {
   counts.read++;
+  lookup.state.read++;
   const item = readLookedUpEvent(event);
   if (!item.ok) {
     counts.invalid++;
@@ -289,7 +300,10 @@ function isExpiredToken(error: unknown): boolean {
 
 function describe(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
-  const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
+  const cause =
+    error.cause instanceof Error && !error.message.includes(error.cause.message)
+      ? ` (${error.cause.message})`
+      : '';
   return `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}${cause}`;
 }
 

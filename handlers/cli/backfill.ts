@@ -20,7 +20,7 @@ import {
   queryAppliesTo,
 } from '../backfill/plan';
 import { type LimiterClock, REAL_CLOCK, TokenBucket } from '../backfill/rate-limiter';
-import { runBackfill } from '../backfill/run';
+import { type BackfillCounts, runBackfill } from '../backfill/run';
 import { renderBackfillSummary } from '../backfill/summary';
 import { LOOKUP_RETENTION_DAYS, lookupWindow, missingWindows, type TimeWindow } from '../backfill/window';
 import { parseTimeBound } from '../ledger/time';
@@ -170,7 +170,7 @@ async function backfill(argv: string[], io: CliIo, deps: BackfillCommandDeps): P
   const printedMin = SEVERITIES.indexOf(minSeverity ?? 'info');
   const tableRows: string[][] = [];
   const alerts = { sent: 0, failed: 0 };
-  let counts: Awaited<ReturnType<typeof runBackfill>>;
+  let counts: BackfillCounts;
   io.stderr.write(
     `backfilling ${window.start} → ${window.end}: ${lanes.length} account/region pair${lanes.length === 1 ? '' : 's'}, ${queries.length} lookups each, ≤ ${rate} requests/s per pair\n`,
   );

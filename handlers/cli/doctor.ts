@@ -34,6 +34,7 @@ Trail checks (CloudTrail GetTrailStatus, DescribeTrails, GetEventSelectors; stan
   --trail NAME|ARN         the trail to check (iamwatch's organization trail)
   --region REGION          the trail's home region (default: the ARN's region, else us-east-1)
   --max-delivery-age DURATION   the newest log file may be at most this old (default 1h)
+                           (an organization trail is required when more than one account is expected)
   --endpoint-url URL       CloudTrail endpoint (LocalStack, a test server)
 
   --format text|json       a checklist (default) or JSON {ok, checkedAt, checks: [{group, id, title, status, detail}]}

@@ -3,7 +3,7 @@
  * 127.0.0.1, the real record path and ledger, a virtual clock for the rate limiter, and the SDK's
  * standard retry strategy without backoff delays.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
@@ -261,6 +261,21 @@ describe('iamwatch backfill', () => {
     expect(run.stdout).toMatch(/recorded \(new\)\s+60\n/);
   });
 
+  it('keeps going past a damaged checkpoint, and --restart discards it', async () => {
+    const fake = await start([iamCall('CreateUser', 1), fixture('stop-logging.json')]);
+    const argv = [...WINDOW, '--store', 'memory', '--home', home, '--endpoint-url', fake.endpoint];
+    mkdirSync(join(home, 'backfill'), { recursive: true });
+    writeFileSync(join(home, 'backfill', 'default-us-east-1-source-iam.amazonaws.com.json'), '{"version": 1');
+    const damaged = await runCommand(command(), argv);
+    expect(damaged.code).toBe(1);
+    expect(damaged.stderr).toMatch(/✖ default us-east-1 EventSource=iam\.amazonaws\.com: .*--restart/);
+    expect(damaged.stdout).toMatch(/recorded \(new\)\s+1\n/);
+    expect(damaged.stdout).toMatch(/cloudtrail-logging-stopped/);
+    const restarted = await runCommand(command(), [...argv, '--restart']);
+    expect(restarted.code, restarted.stderr).toBe(0);
+    expect(restarted.stdout).toMatch(/recorded \(new\)\s+2\n/);
+  });
+
   it('reports invalid events by EventId, records the rest and exits 3', async () => {
     const bad = { ...iamCall('CreateUser', 7), sourceIPAddress: 42 } as unknown as CloudTrailRecord;
     const fake = await start([iamCall('CreateUser', 1), bad]);
@@ -326,6 +341,10 @@ describe('iamwatch backfill', () => {
       '333344445555 us-east-1 CreateUser',
     ]);
     expect(run.stderr).toMatch(/found twice\s+1 /);
+    // Lanes run in parallel; each reports its own pages and events.
+    expect(run.stderr).toContain('✔ 222233334444 eu-north-1: 34 lookups, 34 pages, 0 events');
+    expect(run.stderr).toContain('✔ 333344445555 eu-north-1: 34 lookups, 34 pages, 2 events');
+    expect(run.stderr).toContain('✔ 222233334444 us-east-1: 36 lookups, 36 pages, 1 event');
     expect(existsSync(join(home, 'backfill', '333344445555-eu-north-1-event-ConsoleLogin.json'))).toBe(true);
   });
 
