@@ -4,7 +4,7 @@
  * LookupEvents, a token bucket every HTTP attempt (retries included) waits on.
  */
 import { CloudTrailClient, type CloudTrailClientConfig } from '@aws-sdk/client-cloudtrail';
-import { AssumeRoleCommand, type AssumeRoleCommandOutput, STSClient } from '@aws-sdk/nested-clients/sts';
+import { AssumeRoleCommand, type AssumeRoleCommandOutput, STSClient } from '@aws-sdk/client-sts';
 import type { TokenBucket } from './rate-limiter';
 
 /** SDK settings shared by every client of a run; absent ones come from the standard AWS configuration. */

@@ -6,7 +6,7 @@
  * history: backfill first to reach 90 days back.
  */
 import type { Actor, LedgerEntry } from '../../rules/types';
-import { historyPages } from '../doctor/history-pages';
+import { historyPages } from '../ledger/pages';
 import type { LedgerStore, StoredEntry } from '../ports';
 import { oneOf, parse } from './args';
 import { loadDetectionContext } from './context';

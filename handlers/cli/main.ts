@@ -29,7 +29,7 @@ export const USAGE = `Usage: iamwatch <command> [options]
 
 Commands:
 ${Object.entries(COMMANDS)
-  .map(([name, command]) => `  ${name.padEnd(9)} ${command.summary}`)
+  .map(([name, command]) => `  ${name.padEnd(10)} ${command.summary}`)
   .join('\n')}
 
 Run "iamwatch <command> --help" for a command's options.

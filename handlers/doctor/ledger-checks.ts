@@ -3,9 +3,10 @@
  * each expected account (one indexed query per account), and the accounts that appear in recent
  * entries without being expected (a stale configuration: trust to them counts as external).
  */
+
+import { historyPages } from '../ledger/pages';
 import type { LedgerStore } from '../ports';
 import { type Check, check, formatAge } from './check';
-import { historyPages } from './history-pages';
 
 export interface LedgerCheckOptions {
   /** Accounts that should be heard from (the organization's); empty: the accounts seen in the ledger. */

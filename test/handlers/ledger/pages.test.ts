@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { historyPages } from '../../../handlers/doctor/history-pages';
 import { MemoryLedgerStore } from '../../../handlers/ledger/memory-store';
+import { historyPages } from '../../../handlers/ledger/pages';
 import { entry, rawOf } from '../ledger/support/entries';
 
 describe('historyPages', () => {
