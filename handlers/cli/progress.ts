@@ -7,7 +7,7 @@ export class Progress {
   constructor(private readonly stream: { write(chunk: string): unknown; isTTY?: boolean }) {}
 
   tick(records: number): void {
-    if (!this.stream.isTTY || (records & 1023) !== 0) return;
+    if (!this.stream.isTTY) return;
     const now = Date.now();
     if (now - this.lastDraw < 250 || now - this.started < 1000) return;
     this.lastDraw = now;

@@ -3,13 +3,14 @@
  * match (derived patterns) → normalise → detect → record (conditional put) → notify.
  */
 import { fileURLToPath } from 'node:url';
-import { deliveredBy, derivePatterns } from '../../rules/eventbridge/derive';
+import type { ParsedItem } from '../../rules/cloudtrail/parse';
+import { derivePatterns } from '../../rules/eventbridge/derive';
 import { CATALOG } from '../../rules/registry';
 import { SEVERITIES, type Severity } from '../../rules/types';
-import { readInputs } from '../input/read';
+import { deliveredBatches } from '../input/delivered';
 import { deliverEntry } from '../notify/handler';
 import type { Notifier, StoredEntry } from '../ports';
-import { originOf, recordEnvelope } from '../record/record';
+import { originOf, recordValidated } from '../record/record';
 import { silentLogger } from '../shared/logger';
 import { oneOf, parse, severityOption } from './args';
 import { loadDetectionContext } from './context';
@@ -88,60 +89,62 @@ export async function replayCommand(argv: string[], io: CliIo): Promise<number> 
         io,
       );
   const paths = positionals.length > 0 ? positionals : [DEMO_DIR];
-  const isDelivered = deliveredBy(derivePatterns(CATALOG));
+  const patterns = derivePatterns(CATALOG);
   const store = await openStore(storeKind, values, io);
   const clock = { now: () => new Date() };
   const counts = emptyCounts();
   const progress = new Progress(io.stderr);
   const printedMin = SEVERITIES.indexOf(minSeverity ?? 'info');
   const tableRows: string[][] = [];
+  const handle = async (item: Extract<ParsedItem, { ok: true }>): Promise<void> => {
+    const result = await recordValidated(item.record, originOf(item.envelope, 'replay'), {
+      store,
+      context,
+      clock,
+      logger: silentLogger,
+    });
+    for (const failure of result.detectionErrors) {
+      io.stderr.write(
+        `detection ${failure.detectionId} failed on ${formatLocation(item.location)}: ${failure.error.message}\n`,
+      );
+    }
+    tally(counts, result.entry, result.outcome);
+    if (SEVERITIES.indexOf(result.entry.severity) >= printedMin) {
+      if (format === 'jsonl') io.stdout.write(`${JSON.stringify(toContract(result.entry))}\n`);
+      else if (format === 'table') tableRows.push(entryRow(result.entry));
+    }
+    if (result.outcome === 'inserted' && notifiers.length > 0) {
+      progress.clear();
+      const report = await deliverEntry(result.entry, {
+        store,
+        notifiers,
+        clock,
+        logger: silentLogger,
+        alertOnReplay: true,
+      });
+      counts.alerts += report.delivered.length;
+      for (const failure of [...report.permanentFailures, ...report.transientFailures]) {
+        counts.deliveryFailures++;
+        io.stderr.write(
+          `alert for ${result.entry.eventId} not delivered to ${failure.channel}: ${failure.error.message}\n`,
+        );
+      }
+    }
+  };
   try {
-    for await (const item of readInputs(paths, { stdin: io.stdin })) {
-      counts.read++;
+    for await (const batch of deliveredBatches(paths, { patterns, stdin: io.stdin })) {
+      counts.read += batch.read;
+      counts.notDelivered += batch.notDelivered;
       progress.tick(counts.read);
-      if (!item.ok) {
+      for (const item of batch.items) {
+        if (item.ok) {
+          counts.delivered++;
+          await handle(item);
+          continue;
+        }
         counts.invalid++;
         progress.clear();
         io.stderr.write(`invalid input ${formatLocation(item.location)}: ${item.error.message}\n`);
-        continue;
-      }
-      if (!isDelivered(item.envelope)) {
-        counts.notDelivered++;
-        continue;
-      }
-      counts.delivered++;
-      const result = await recordEnvelope(item.envelope, originOf(item.envelope, 'replay'), {
-        store,
-        context,
-        clock,
-        logger: silentLogger,
-      });
-      for (const failure of result.detectionErrors) {
-        io.stderr.write(
-          `detection ${failure.detectionId} failed on ${formatLocation(item.location)}: ${failure.error.message}\n`,
-        );
-      }
-      tally(counts, result.entry, result.outcome);
-      if (SEVERITIES.indexOf(result.entry.severity) >= printedMin) {
-        if (format === 'jsonl') io.stdout.write(`${JSON.stringify(toContract(result.entry))}\n`);
-        else if (format === 'table') tableRows.push(entryRow(result.entry));
-      }
-      if (result.outcome === 'inserted' && notifiers.length > 0) {
-        progress.clear();
-        const report = await deliverEntry(result.entry, {
-          store,
-          notifiers,
-          clock,
-          logger: silentLogger,
-          alertOnReplay: true,
-        });
-        counts.alerts += report.delivered.length;
-        for (const failure of [...report.permanentFailures, ...report.transientFailures]) {
-          counts.deliveryFailures++;
-          io.stderr.write(
-            `alert for ${result.entry.eventId} not delivered to ${failure.channel}: ${failure.error.message}\n`,
-          );
-        }
       }
     }
   } finally {

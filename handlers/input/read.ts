@@ -6,11 +6,8 @@
 import type { Dirent } from 'node:fs';
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { gunzip } from 'node:zlib';
+import { gunzipSync } from 'node:zlib';
 import { InvalidRecordError, type ParsedItem, parseInputText } from '../../rules/cloudtrail/parse';
-
-const gunzipAsync = promisify(gunzip);
 
 /** The path that means "read standard input". */
 export const STDIN_PATH = '-';
@@ -23,29 +20,60 @@ const INPUT_NAME = /\.(json|jsonl|ndjson)(\.gz)?$|\.gz$/i;
 export interface ReadInputsOptions {
   /** Stream read for `-` (the CLI passes its own stdin; tests pass a fake). */
   stdin?: NodeJS.ReadableStream;
+  /**
+   * Read only every `count`-th input, starting at `index` (0-based), for readers working side by side;
+   * each still yields one batch per input it owns, so their batches interleave back into input order.
+   */
+  shard?: { index: number; count: number };
 }
 
 /**
  * Yields every record (or per-record error) from `paths`, in order: files as given, directories
  * recursively in sorted order, `-` from stdin. A file that cannot be read or decoded yields one error
- * item naming it; the other inputs still follow. While one file is parsed, the next is already being
- * read and gunzipped (I/O and zlib run off the main thread), so at most two files are in memory.
+ * item naming it; the other inputs still follow.
  */
 export async function* readInputs(
   paths: readonly string[],
   opts: ReadInputsOptions = {},
 ): AsyncGenerator<ParsedItem> {
-  const sources = sourcesOf(paths, opts);
-  let current = await startNext(sources);
-  while (current) {
-    const upcoming = startNext(sources);
-    if ('item' in current) yield current.item;
-    else {
-      const loaded = await current.text;
-      if (loaded.ok) yield* parseInputText(loaded.text, current.source);
-      else yield unreadable(current.source, loaded.error);
+  for await (const batch of readInputBatches(paths, opts)) yield* batch;
+}
+
+/** Files being read ahead of the one being parsed (file I/O runs off the JavaScript thread). */
+const READ_AHEAD = 4;
+
+/**
+ * The same items as {@link readInputs}, one array per input file: replay iterates hundreds of
+ * thousands of records, and one async step per file instead of per record keeps it near the cost of
+ * parsing. While one file is parsed, the next few are already being read.
+ */
+export async function* readInputBatches(
+  paths: readonly string[],
+  opts: ReadInputsOptions = {},
+): AsyncGenerator<ParsedItem[]> {
+  const sources = opts.shard ? shardOf(sourcesOf(paths, opts), opts.shard) : sourcesOf(paths, opts);
+  const queue: Promise<Loading | { item: ParsedItem } | undefined>[] = [];
+  let exhausted = false;
+  const refill = () => {
+    // An async generator queues concurrent next() calls and answers them in order.
+    while (!exhausted && queue.length < READ_AHEAD) queue.push(startNext(sources));
+  };
+  refill();
+  while (queue.length > 0) {
+    const current = await queue.shift();
+    if (!current) {
+      exhausted = true;
+      continue;
     }
-    current = await upcoming;
+    refill();
+    if ('item' in current) {
+      yield [current.item];
+      continue;
+    }
+    const loaded = await current.text;
+    yield loaded.ok
+      ? [...parseInputText(loaded.text, current.source)]
+      : [unreadable(current.source, loaded.error)];
   }
 }
 
@@ -61,10 +89,20 @@ async function startNext(
   const source = next.value;
   if ('item' in source) return source;
   const text = source.load().then(
-    async (content) => ({ ok: true as const, text: await decode(content) }),
+    (content) => ({ ok: true as const, text: decode(content) }),
     (error: unknown) => ({ ok: false as const, error }),
   );
   return { source: source.source, text: text.catch((error: unknown) => ({ ok: false as const, error })) };
+}
+
+async function* shardOf(
+  sources: AsyncGenerator<Source>,
+  shard: { index: number; count: number },
+): AsyncGenerator<Source> {
+  let position = 0;
+  for await (const source of sources) {
+    if (position++ % shard.count === shard.index) yield source;
+  }
 }
 
 async function* sourcesOf(paths: readonly string[], opts: ReadInputsOptions): AsyncGenerator<Source> {
@@ -91,12 +129,16 @@ async function* sourcesOf(paths: readonly string[], opts: ReadInputsOptions): As
   }
 }
 
-/** Gunzips when the content starts with the gzip magic bytes, whatever the file is called. */
-async function decode(content: Buffer): Promise<string> {
+/**
+ * Gunzips when the content starts with the gzip magic bytes, whatever the file is called. Synchronous
+ * on purpose: zlib's async API costs more in per-chunk callbacks than it saves, and large replays
+ * already decode in a worker thread (see delivered.ts).
+ */
+function decode(content: Buffer): string {
   if (content.length >= 2 && content[0] === 0x1f && content[1] === 0x8b) {
     let inflated: Buffer;
     try {
-      inflated = await gunzipAsync(content);
+      inflated = gunzipSync(content);
     } catch (error) {
       throw new InvalidRecordError(`not valid gzip: ${messageOf(error)}`, { cause: error });
     }

@@ -133,3 +133,91 @@ export const rawRecordSchema = z.looseObject({
   eventName: z.string(),
   eventSource: z.string(),
 });
+
+const SEVERITY_SET: ReadonlySet<unknown> = new Set(SEVERITIES);
+const ENTRY_STRINGS = ['eventSource', 'accountId', 'region'] as const;
+const ENTRY_OPTIONAL_STRINGS = [
+  'accountName',
+  'policyArn',
+  'sourceIp',
+  'vpcEndpointId',
+  'userAgent',
+  'errorCode',
+] as const;
+const ACTOR_OPTIONAL_STRINGS = [
+  'arn',
+  'principalId',
+  'name',
+  'accountId',
+  'sessionIssuerArn',
+  'sourceIdentity',
+  'accessKeyId',
+  'invokedBy',
+] as const;
+
+/**
+ * The fast path of {@link storedEntrySchema}: a copy of `value` when it certainly passes the schema,
+ * `undefined` when it might not (the caller then runs the schema, which decides and explains). Every
+ * insert goes through here, and the schema parse costs more than normalising and judging the event;
+ * a test keeps the two in agreement.
+ */
+export function copyIfValidEntry(value: unknown): z.infer<typeof storedEntrySchema> | undefined {
+  if (!isRecord(value)) return undefined;
+  const e = value;
+  if (!nonEmptyString(e.eventId) || !nonEmptyString(e.eventName) || !isIsoTime(e.eventTime)) return undefined;
+  if (!isIsoTime(e.recordedAt) || !ENTRY_STRINGS.every((key) => typeof e[key] === 'string')) return undefined;
+  if (!ENTRY_OPTIONAL_STRINGS.every((key) => e[key] === undefined || typeof e[key] === 'string'))
+    return undefined;
+  if (e.result !== 'success' && e.result !== 'failure') return undefined;
+  if (typeof e.automation !== 'boolean' || !SEVERITY_SET.has(e.severity)) return undefined;
+  if (!memberOrAbsent(SOURCE_IP_KINDS, e.sourceIpKind) || !memberOrAbsent(VIAS, e.via)) return undefined;
+  if (typeof e.origin !== 'string' || !Object.hasOwn(ORIGINS, e.origin)) return undefined;
+  const actor = e.actor;
+  if (!isRecord(actor) || typeof actor.type !== 'string') return undefined;
+  if (!ACTOR_OPTIONAL_STRINGS.every((key) => actor[key] === undefined || typeof actor[key] === 'string')) {
+    return undefined;
+  }
+  if (actor.mfa !== undefined && typeof actor.mfa !== 'boolean') return undefined;
+  const target = e.target;
+  if (target !== undefined) {
+    if (!isRecord(target) || typeof target.type !== 'string' || !isTargetType(target.type)) return undefined;
+    if (![target.name, target.arn, target.accountId].every((v) => v === undefined || typeof v === 'string')) {
+      return undefined;
+    }
+  }
+  if (!Array.isArray(e.detections)) return undefined;
+  for (const hit of e.detections) {
+    if (
+      !isRecord(hit) ||
+      !nonEmptyString(hit.id) ||
+      typeof hit.title !== 'string' ||
+      !SEVERITY_SET.has(hit.severity)
+    ) {
+      return undefined;
+    }
+  }
+  if (e.delivery !== undefined) return undefined;
+  const copy: Record<string, unknown> = {
+    ...e,
+    actor: { ...actor },
+    detections: e.detections.map((hit) => ({ ...hit })),
+  };
+  if (target !== undefined) copy.target = { ...target };
+  return copy as z.infer<typeof storedEntrySchema>;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function nonEmptyString(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0;
+}
+
+function isIsoTime(value: unknown): value is string {
+  return typeof value === 'string' && !Number.isNaN(Date.parse(value));
+}
+
+function memberOrAbsent(members: Record<string, true>, value: unknown): boolean {
+  return value === undefined || (typeof value === 'string' && Object.hasOwn(members, value));
+}

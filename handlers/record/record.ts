@@ -5,7 +5,7 @@
 import { parseRecord } from '../../rules/cloudtrail/parse';
 import { judge } from '../../rules/engine';
 import { normalise } from '../../rules/normalise';
-import type { DetectionContext, EventBridgeEnvelope } from '../../rules/types';
+import type { CloudTrailRecord, DetectionContext, EventBridgeEnvelope } from '../../rules/types';
 import type { Clock, EntryOrigin, LedgerStore, Logger, StoredEntry } from '../ports';
 
 export interface RecordDeps {
@@ -37,7 +37,18 @@ export async function recordEnvelope(
   origin: EntryOrigin,
   deps: RecordDeps,
 ): Promise<RecordResult> {
-  const record = parseRecord(envelope.detail);
+  return recordValidated(parseRecord(envelope.detail), origin, deps);
+}
+
+/**
+ * Records a CloudTrail record that `parseRecord` has already validated (replay validates every record
+ * while reading, before the patterns decide; validating it again would cost on every delivered event).
+ */
+export async function recordValidated(
+  record: CloudTrailRecord,
+  origin: EntryOrigin,
+  deps: RecordDeps,
+): Promise<RecordResult> {
   const event = normalise(record, deps.context);
   const verdict = judge(event, deps.context);
   for (const failure of verdict.errors) {

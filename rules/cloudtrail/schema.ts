@@ -91,17 +91,13 @@ export function parseRecord(value: unknown): CloudTrailRecord {
   }
   for (const field of REQUIRED) requireString(value, field);
   let patch: Record<string, unknown> | undefined;
-  const repair = (field: string, repaired: unknown): void => {
-    patch ??= {};
-    patch[field] = repaired;
-  };
 
   const eventTime = parseEventTime(value.eventTime);
-  if (eventTime !== value.eventTime) repair('eventTime', eventTime);
+  if (eventTime !== value.eventTime) patch = withRepair(patch, 'eventTime', eventTime);
   for (const field of INTERPRETED_STRINGS) {
     const fieldValue = value[field];
     if (fieldValue === undefined || typeof fieldValue === 'string') continue;
-    if (fieldValue === null) repair(field, undefined);
+    if (fieldValue === null) patch = withRepair(patch, field, undefined);
     else throw new InvalidRecordError(`"${field}" must be a string, got ${describe(fieldValue)}`, { field });
   }
   checkLength(value, 'eventType');
@@ -110,31 +106,42 @@ export function parseRecord(value: unknown): CloudTrailRecord {
   for (const field of CARRIED_STRINGS) {
     const fieldValue = value[field];
     if (fieldValue === undefined || typeof fieldValue === 'string') continue;
-    if (fieldValue === null) repair(field, undefined);
+    if (fieldValue === null) patch = withRepair(patch, field, undefined);
     else if (typeof fieldValue === 'boolean' || typeof fieldValue === 'number')
-      repair(field, String(fieldValue));
+      patch = withRepair(patch, field, String(fieldValue));
     else throw new InvalidRecordError(`"${field}" must be a string, got ${describe(fieldValue)}`, { field });
   }
   for (const field of OPTIONAL_BOOLEANS) {
     const fieldValue = value[field];
     if (fieldValue === undefined || typeof fieldValue === 'boolean') continue;
-    if (fieldValue === null) repair(field, undefined);
-    else if (fieldValue === 'true' || fieldValue === 'false') repair(field, fieldValue === 'true');
+    if (fieldValue === null) patch = withRepair(patch, field, undefined);
+    else if (fieldValue === 'true' || fieldValue === 'false') patch = withRepair(patch, field, fieldValue === 'true');
     else throw new InvalidRecordError(`"${field}" must be a boolean, got ${describe(fieldValue)}`, { field });
   }
   for (const field of NULLABLE_OBJECTS) {
     const fieldValue = value[field];
     if (fieldValue === undefined || fieldValue === null || isPlainObject(fieldValue)) continue;
-    repair(field, objectFromText(field, fieldValue));
+    patch = withRepair(patch, field, objectFromText(field, fieldValue));
   }
-  if (value.tlsDetails === null) repair('tlsDetails', undefined);
+  if (value.tlsDetails === null) patch = withRepair(patch, 'tlsDetails', undefined);
   else if (value.tlsDetails !== undefined && !isPlainObject(value.tlsDetails)) {
-    repair('tlsDetails', objectFromText('tlsDetails', value.tlsDetails));
+    patch = withRepair(patch, 'tlsDetails', objectFromText('tlsDetails', value.tlsDetails));
   }
   checkIdentity(value.userIdentity);
 
   const record = value as CloudTrailRecord;
   return patch ? { ...record, ...patch } : record;
+}
+
+/** Records one repaired field (a plain function: a closure per record would cost on every replayed record). */
+function withRepair(
+  patch: Record<string, unknown> | undefined,
+  field: string,
+  repaired: unknown,
+): Record<string, unknown> {
+  const next = patch ?? {};
+  next[field] = repaired;
+  return next;
 }
 
 /** Accepts an object serialised as JSON text (how some pipelines store nested maps). */

@@ -1,0 +1,173 @@
+/**
+ * The records EventBridge would deliver, read from files, directories or stdin: what replay records.
+ * Items come in per-file batches with the counts of what was read and not delivered; invalid items are
+ * kept so they can be reported.
+ *
+ * Large inputs are read, gunzipped, parsed, validated and matched in a worker thread while the main
+ * thread records what the worker delivered: on a typical trail most records are read-only or not
+ * IAM-related, so the worker sends only a fraction back, and replay costs little more than parsing.
+ */
+import type { Dirent } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { InvalidRecordError, type ParsedItem } from '../../rules/cloudtrail/parse';
+import { type DerivedPattern, deliveredBy } from '../../rules/eventbridge/derive';
+import { readInputBatches, STDIN_PATH } from './read';
+
+export interface DeliveredBatch {
+  /** Items read from this input, valid or not. */
+  read: number;
+  /** Valid items the patterns would not deliver (counted, not kept). */
+  notDelivered: number;
+  /** Invalid items and delivered ones, in input order. */
+  items: ParsedItem[];
+}
+
+export interface DeliveredOptions {
+  patterns: readonly DerivedPattern[];
+  stdin?: NodeJS.ReadableStream;
+  /** Read in a worker thread: `true`, `false`, or by input size (default). */
+  worker?: boolean;
+}
+
+/** Inputs at least this large are read in a worker; below it, starting one costs more than it saves. */
+export const WORKER_THRESHOLD_BYTES = 8 * 1024 * 1024;
+
+/** Batches a worker may have sent ahead of the records the main thread has finished with. */
+const IN_FLIGHT_BATCHES = 16;
+
+export async function* deliveredBatches(
+  paths: readonly string[],
+  options: DeliveredOptions,
+): AsyncGenerator<DeliveredBatch> {
+  const useWorker =
+    options.worker ??
+    (!paths.includes(STDIN_PATH) && (await inputBytesAtLeast(paths, WORKER_THRESHOLD_BYTES)));
+  if (useWorker) yield* inWorker(paths, options.patterns);
+  else yield* inProcess(paths, options);
+}
+
+async function* inProcess(
+  paths: readonly string[],
+  options: DeliveredOptions,
+): AsyncGenerator<DeliveredBatch> {
+  const isDelivered = deliveredBy([...options.patterns]);
+  for await (const batch of readInputBatches(paths, options.stdin ? { stdin: options.stdin } : {})) {
+    yield filterBatch(batch, isDelivered);
+  }
+}
+
+/** Keeps invalid and delivered items; counts the rest. Runs in the worker too. */
+export function filterBatch(
+  batch: readonly ParsedItem[],
+  isDelivered: (envelope: unknown) => boolean,
+): DeliveredBatch {
+  const items: ParsedItem[] = [];
+  let notDelivered = 0;
+  for (const item of batch) {
+    if (item.ok && !isDelivered(item.envelope)) notDelivered++;
+    else items.push(item);
+  }
+  return { read: batch.length, notDelivered, items };
+}
+
+/** Messages from the worker (see reader-worker.ts). */
+export type WorkerMessage =
+  | { kind: 'batch'; batch: DeliveredBatch }
+  | { kind: 'done' }
+  | { kind: 'failed'; message: string };
+
+/**
+ * Readers side by side, each owning every n-th input; their batches are taken in turn, which is input
+ * order. One reader per core: the main thread's recording keeps up on typical traffic.
+ */
+async function* inWorker(
+  paths: readonly string[],
+  patterns: readonly DerivedPattern[],
+): AsyncGenerator<DeliveredBatch> {
+  const count = Math.max(1, Math.min(READERS, availableParallelism()));
+  const readers = Array.from({ length: count }, (_, index) => startReader(paths, patterns, { index, count }));
+  try {
+    for (let turn = 0; ; turn++) {
+      const reader = readers[turn % count] as Reader;
+      const message = await reader.next();
+      if (message.kind === 'done') return;
+      if (message.kind === 'failed') throw new Error(`reading input failed: ${message.message}`);
+      reader.ack();
+      yield { ...message.batch, items: message.batch.items.map(reviveError) };
+    }
+  } finally {
+    await Promise.all(readers.map((reader) => reader.stop()));
+  }
+}
+
+/** Reader threads at most (more would only compete with the main thread for cores). */
+const READERS = 2;
+
+interface Reader {
+  next(): Promise<WorkerMessage>;
+  ack(): void;
+  stop(): Promise<unknown>;
+}
+
+function startReader(
+  paths: readonly string[],
+  patterns: readonly DerivedPattern[],
+  shard: { index: number; count: number },
+): Reader {
+  const worker = new Worker(new URL('./reader-worker.mjs', import.meta.url), {
+    workerData: { paths: [...paths], patterns, inFlight: IN_FLIGHT_BATCHES, shard },
+  });
+  const queue: WorkerMessage[] = [];
+  let wake: (() => void) | undefined;
+  const push = (message: WorkerMessage) => {
+    queue.push(message);
+    wake?.();
+  };
+  worker.on('message', push);
+  worker.on('error', (error) => push({ kind: 'failed', message: error.message }));
+  worker.on('exit', (code) => {
+    if (code !== 0) push({ kind: 'failed', message: `input reader stopped with exit code ${code}` });
+  });
+  return {
+    async next() {
+      while (queue.length === 0) {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+        wake = undefined;
+      }
+      return queue.shift() as WorkerMessage;
+    },
+    ack: () => worker.postMessage('ack'),
+    stop: () => worker.terminate(),
+  };
+}
+
+/** Errors cross threads as plain `Error`s; replay reports InvalidRecordError, so give it one back. */
+function reviveError(item: ParsedItem): ParsedItem {
+  if (item.ok || item.error instanceof InvalidRecordError) return item;
+  return { ...item, error: new InvalidRecordError((item.error as Error).message) };
+}
+
+/** Whether the files under `paths` add up to at least `limit` bytes (stops counting once they do). */
+export async function inputBytesAtLeast(paths: readonly string[], limit: number): Promise<boolean> {
+  let total = 0;
+  const pending = [...paths];
+  while (pending.length > 0 && total < limit) {
+    const path = pending.pop() as string;
+    try {
+      const info = await stat(path);
+      if (info.isFile()) total += info.size;
+      else if (info.isDirectory()) {
+        const entries: Dirent[] = await readdir(path, { withFileTypes: true });
+        for (const entry of entries) if (!entry.name.startsWith('.')) pending.push(join(path, entry.name));
+      }
+    } catch {
+      // Unreadable inputs are reported by the reader itself.
+    }
+  }
+  return total >= limit;
+}
