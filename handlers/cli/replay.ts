@@ -41,6 +41,9 @@ replays the bundled demo events.
   --no-alerts                    record only; send and print no alerts
   --config FILE                  detection context JSON (organization/trusted accounts, automation principals,
                                  account names); default $IAMWATCH_CONFIG or ./iamwatch.config.json when present
+
+Inputs of 8 MB or more are read and matched by two reader threads; IAMWATCH_READER_THREADS=0 keeps
+everything on one thread, =1 forces the threads for any input.
 `;
 
 export interface ReplayCounts {
@@ -132,7 +135,13 @@ export async function replayCommand(argv: string[], io: CliIo): Promise<number> 
     }
   };
   try {
-    for await (const batch of deliveredBatches(paths, { patterns, stdin: io.stdin })) {
+    const threads = io.env.IAMWATCH_READER_THREADS;
+    const reading = {
+      patterns,
+      stdin: io.stdin,
+      ...(threads === undefined ? {} : { worker: threads !== '0' }),
+    };
+    for await (const batch of deliveredBatches(paths, reading)) {
       counts.read += batch.read;
       counts.notDelivered += batch.notDelivered;
       progress.tick(counts.read);
