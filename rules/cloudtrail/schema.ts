@@ -115,7 +115,8 @@ export function parseRecord(value: unknown): CloudTrailRecord {
     const fieldValue = value[field];
     if (fieldValue === undefined || typeof fieldValue === 'boolean') continue;
     if (fieldValue === null) patch = withRepair(patch, field, undefined);
-    else if (fieldValue === 'true' || fieldValue === 'false') patch = withRepair(patch, field, fieldValue === 'true');
+    else if (fieldValue === 'true' || fieldValue === 'false')
+      patch = withRepair(patch, field, fieldValue === 'true');
     else throw new InvalidRecordError(`"${field}" must be a boolean, got ${describe(fieldValue)}`, { field });
   }
   for (const field of NULLABLE_OBJECTS) {
