@@ -5,9 +5,11 @@
  * entry of origin `backfill`. The checkpoint moves on only after a page is recorded, so an
  * interrupted run re-reads at most one page (whose events the conditional put then drops).
  */
+
 import type { CloudTrailClient, Event } from '@aws-sdk/client-cloudtrail';
-import type { EventBridgeEnvelope, Severity } from '../../rules/types';
+import type { EventBridgeEnvelope } from '../../rules/types';
 import { type RecordDeps, type RecordResult, recordEnvelope } from '../record/record';
+import { countVerdict, emptyVerdictCounts, type VerdictCounts } from '../shared/verdicts';
 import { type Checkpoint, CheckpointError, type CheckpointStore } from './checkpoint';
 import { DEFAULT_ACCOUNT, type Lane } from './lanes';
 import { type LookupPage, lookupPage, readLookedUpEvent } from './lookup';
@@ -42,7 +44,7 @@ export interface BackfillDeps {
   now(): Date;
 }
 
-export interface BackfillCounts {
+export interface BackfillCounts extends VerdictCounts {
   /** Lookups (lane × query) the run went through. */
   lookups: number;
   /** Lookups whose window was already fetched by an earlier run. */
@@ -59,8 +61,6 @@ export interface BackfillCounts {
   inserted: number;
   duplicates: number;
   invalid: number;
-  bySeverity: Record<Severity, number>;
-  byDetection: Map<string, number>;
 }
 
 export function emptyBackfillCounts(): BackfillCounts {
@@ -77,8 +77,7 @@ export function emptyBackfillCounts(): BackfillCounts {
     inserted: 0,
     duplicates: 0,
     invalid: 0,
-    bySeverity: { info: 0, low: 0, medium: 0, high: 0, critical: 0 },
-    byDetection: new Map(),
+    ...emptyVerdictCounts(),
   };
 }
 
@@ -282,10 +281,7 @@ async function recordEvent(
     counts.duplicates++;
   } else {
     counts.inserted++;
-    counts.bySeverity[result.entry.severity]++;
-    for (const hit of result.entry.detections) {
-      counts.byDetection.set(hit.id, (counts.byDetection.get(hit.id) ?? 0) + 1);
-    }
+    countVerdict(counts, result.entry);
   }
   await deps.onRecorded?.(result);
 }

@@ -1,5 +1,5 @@
 /** The summary a backfill prints at the end, shaped like replay's. */
-import { SEVERITIES } from '../../rules/types';
+import { verdictLines } from '../shared/verdicts';
 import type { BackfillCounts } from './run';
 import type { TimeWindow } from './window';
 
@@ -36,17 +36,7 @@ export function renderBackfillSummary(counts: BackfillCounts, extras: SummaryExt
     extras.alerts
       ? `  alerts sent           ${extras.alerts.sent}${extras.alerts.failed ? `  (${extras.alerts.failed} failed)` : ''}`
       : '  alerts sent           0  (backfilled entries do not alert; --alert to send them)',
-    `  by severity           ${[...SEVERITIES]
-      .reverse()
-      .map((s) => `${s} ${counts.bySeverity[s]}`)
-      .join(', ')}`,
+    ...verdictLines(counts),
   ];
-  const detections = [...counts.byDetection.entries()].sort(
-    (a, b) => b[1] - a[1] || a[0].localeCompare(b[0]),
-  );
-  if (detections.length > 0) {
-    lines.push('  detections');
-    for (const [id, n] of detections) lines.push(`    ${String(n).padStart(5)}  ${id}`);
-  }
   return `${lines.join('\n')}\n`;
 }

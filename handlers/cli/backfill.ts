@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { deliveredBy, derivePatterns } from '../../rules/eventbridge/derive';
 import { CATALOG } from '../../rules/registry';
-import { SEVERITIES } from '../../rules/types';
 import { CheckpointStore } from '../backfill/checkpoint';
 import { createCloudTrailClient, type SdkSettings } from '../backfill/client';
 import { type Lane, LaneOptionsError, resolveLanes } from '../backfill/lanes';
@@ -24,14 +23,12 @@ import { type BackfillCounts, runBackfill } from '../backfill/run';
 import { renderBackfillSummary } from '../backfill/summary';
 import { LOOKUP_RETENTION_DAYS, lookupWindow, missingWindows, type TimeWindow } from '../backfill/window';
 import { parseTimeBound } from '../ledger/time';
-import { deliverEntry } from '../notify/handler';
-import type { Notifier } from '../ports';
 import { silentLogger } from '../shared/logger';
 import { oneOf, parse, positiveInteger, severityOption } from './args';
 import { loadDetectionContext } from './context';
-import { ENTRY_HEADERS, entryRow, toContract } from './entries';
 import { type CliIo, EXIT, UsageError } from './io';
-import { buildNotifiers } from './notifiers';
+import { alertOptions, notifiersFromOptions } from './notifiers';
+import { EntryOutput } from './output';
 import { openStore, STORE_KINDS, storeOptions } from './store';
 import { renderTable } from './table';
 
@@ -109,9 +106,7 @@ async function backfill(argv: string[], io: CliIo, deps: BackfillCommandDeps): P
     alert: { type: 'boolean' },
     format: { type: 'string' },
     'min-severity': { type: 'string' },
-    'slack-webhook': { type: 'string' },
-    'sns-topic': { type: 'string' },
-    'sns-min-severity': { type: 'string' },
+    ...alertOptions,
     config: { type: 'string' },
     'endpoint-url': { type: 'string' },
     ...storeOptions,
@@ -151,25 +146,19 @@ async function backfill(argv: string[], io: CliIo, deps: BackfillCommandDeps): P
     await printPlan(lanes, queries, window, checkpoints, values.restart === true, io);
     return EXIT.ok;
   }
-  const notifiers: Notifier[] = values.alert
-    ? buildNotifiers(
-        {
-          slackWebhook: values['slack-webhook'] ?? io.env.IAMWATCH_SLACK_WEBHOOK,
-          snsTopic: values['sns-topic'] ?? io.env.IAMWATCH_SNS_TOPIC,
-          snsMinSeverity: severityOption(values['sns-min-severity'], '--sns-min-severity'),
-          minSeverity,
-          console: format === 'summary' ? io.stdout : undefined,
-        },
-        io,
-      )
-    : [];
+  const notifiers = values.alert ? notifiersFromOptions(values, { format, minSeverity }, io) : [];
   const store = await openStore(storeKind, values, io);
   const limiters: TokenBucket[] = [];
   const clients: CloudTrailClient[] = [];
   const clock = { now: deps.now };
-  const printedMin = SEVERITIES.indexOf(minSeverity ?? 'info');
-  const tableRows: string[][] = [];
-  const alerts = { sent: 0, failed: 0 };
+  const output = new EntryOutput({
+    format,
+    io,
+    notifiers,
+    store,
+    clock,
+    ...(minSeverity ? { minSeverity } : {}),
+  });
   let counts: BackfillCounts;
   io.stderr.write(
     `backfilling ${window.start} → ${window.end}: ${lanes.length} account/region pair${lanes.length === 1 ? '' : 's'}, ${queries.length} lookups each, ≤ ${rate} requests/s per pair\n`,
@@ -196,39 +185,19 @@ async function backfill(argv: string[], io: CliIo, deps: BackfillCommandDeps): P
         record: { store, context, clock, logger: silentLogger },
         report: (line) => io.stderr.write(`${line}\n`),
         now: deps.now,
-        onRecorded: async ({ entry, outcome }) => {
-          if (SEVERITIES.indexOf(entry.severity) >= printedMin) {
-            if (format === 'jsonl') io.stdout.write(`${JSON.stringify(toContract(entry))}\n`);
-            else if (format === 'table') tableRows.push(entryRow(entry));
-          }
-          if (outcome !== 'inserted' || notifiers.length === 0) return;
-          const report = await deliverEntry(entry, {
-            store,
-            notifiers,
-            clock,
-            logger: silentLogger,
-            alertOnReplay: true,
-          });
-          alerts.sent += report.delivered.length;
-          for (const failure of [...report.permanentFailures, ...report.transientFailures]) {
-            alerts.failed++;
-            io.stderr.write(
-              `alert for ${entry.eventId} not delivered to ${failure.channel}: ${failure.error.message}\n`,
-            );
-          }
-        },
+        onRecorded: ({ entry, outcome }) => output.accept(entry, outcome),
       },
     );
   } finally {
     for (const client of clients) client.destroy();
     await store.close();
   }
-  if (format === 'table') io.stdout.write(renderTable(ENTRY_HEADERS, tableRows, { maxWidth: 48 }));
+  output.finish();
   const summary = renderBackfillSummary(counts, {
     storeKind,
     window,
     requests: limiters.reduce((sum, limiter) => sum + limiter.acquired, 0),
-    ...(values.alert ? { alerts } : {}),
+    ...(values.alert ? { alerts: output.alerts } : {}),
   });
   if (format === 'summary') io.stdout.write(summary);
   else io.stderr.write(summary);

@@ -9,6 +9,7 @@ import { defaultSlackRoute } from '../notify/routing';
 import { createSlackNotifier } from '../notify/slack';
 import { createSnsNotifier } from '../notify/sns';
 import type { Notifier } from '../ports';
+import { severityOption } from './args';
 import { type CliIo, UsageError } from './io';
 
 export interface NotifierSettings {
@@ -52,4 +53,29 @@ export function buildNotifiers(settings: NotifierSettings, io: CliIo): Notifier[
     );
   }
   return notifiers;
+}
+
+/** The alert options replay and backfill share. */
+export const alertOptions = {
+  'slack-webhook': { type: 'string' },
+  'sns-topic': { type: 'string' },
+  'sns-min-severity': { type: 'string' },
+} as const;
+
+/** Notifiers from `alertOptions` values and their environment fallbacks; console alerts with `summary`. */
+export function notifiersFromOptions(
+  values: { 'slack-webhook'?: string; 'sns-topic'?: string; 'sns-min-severity'?: string },
+  output: { format: string; minSeverity?: Severity | undefined },
+  io: CliIo,
+): Notifier[] {
+  return buildNotifiers(
+    {
+      slackWebhook: values['slack-webhook'] ?? io.env.IAMWATCH_SLACK_WEBHOOK,
+      snsTopic: values['sns-topic'] ?? io.env.IAMWATCH_SNS_TOPIC,
+      snsMinSeverity: severityOption(values['sns-min-severity'], '--sns-min-severity'),
+      minSeverity: output.minSeverity,
+      console: output.format === 'summary' ? io.stdout : undefined,
+    },
+    io,
+  );
 }

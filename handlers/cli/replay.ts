@@ -6,20 +6,17 @@ import { fileURLToPath } from 'node:url';
 import type { ParsedItem } from '../../rules/cloudtrail/parse';
 import { derivePatterns } from '../../rules/eventbridge/derive';
 import { CATALOG } from '../../rules/registry';
-import { SEVERITIES, type Severity } from '../../rules/types';
 import { deliveredBatches } from '../input/delivered';
-import { deliverEntry } from '../notify/handler';
-import type { Notifier, StoredEntry } from '../ports';
 import { originOf, recordValidated } from '../record/record';
 import { silentLogger } from '../shared/logger';
+import { countVerdict, emptyVerdictCounts, type VerdictCounts, verdictLines } from '../shared/verdicts';
 import { oneOf, parse, severityOption } from './args';
 import { loadDetectionContext } from './context';
-import { ENTRY_HEADERS, entryRow, toContract } from './entries';
 import { type CliIo, EXIT } from './io';
-import { buildNotifiers } from './notifiers';
+import { alertOptions, notifiersFromOptions } from './notifiers';
+import { EntryOutput } from './output';
 import { Progress } from './progress';
 import { openStore, STORE_KINDS, storeOptions } from './store';
-import { renderTable } from './table';
 
 export const DEMO_DIR = fileURLToPath(new URL('../../demo/cloudtrail', import.meta.url));
 
@@ -46,27 +43,21 @@ Inputs of 8 MB or more are read and matched by two reader threads; IAMWATCH_READ
 everything on one thread, =1 forces the threads for any input.
 `;
 
-export interface ReplayCounts {
+export interface ReplayCounts extends VerdictCounts {
   read: number;
   delivered: number;
   inserted: number;
   duplicates: number;
   notDelivered: number;
   invalid: number;
-  alerts: number;
-  deliveryFailures: number;
-  bySeverity: Record<Severity, number>;
-  byDetection: Map<string, number>;
 }
 
 export async function replayCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(argv, {
     format: { type: 'string' },
     ...storeOptions,
+    ...alertOptions,
     'min-severity': { type: 'string' },
-    'slack-webhook': { type: 'string' },
-    'sns-topic': { type: 'string' },
-    'sns-min-severity': { type: 'string' },
     'no-alerts': { type: 'boolean' },
     config: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
@@ -79,27 +70,31 @@ export async function replayCommand(argv: string[], io: CliIo): Promise<number> 
   const minSeverity = severityOption(values['min-severity']);
   const storeKind = oneOf(values.store, STORE_KINDS, '--store') ?? 'local';
   const context = await loadDetectionContext(values.config, io);
-  const notifiers: Notifier[] = values['no-alerts']
-    ? []
-    : buildNotifiers(
-        {
-          slackWebhook: values['slack-webhook'] ?? io.env.IAMWATCH_SLACK_WEBHOOK,
-          snsTopic: values['sns-topic'] ?? io.env.IAMWATCH_SNS_TOPIC,
-          snsMinSeverity: severityOption(values['sns-min-severity'], '--sns-min-severity'),
-          minSeverity,
-          console: format === 'summary' ? io.stdout : undefined,
-        },
-        io,
-      );
+  const notifiers = values['no-alerts'] ? [] : notifiersFromOptions(values, { format, minSeverity }, io);
   const paths = positionals.length > 0 ? positionals : [DEMO_DIR];
   const patterns = derivePatterns(CATALOG);
   const store = await openStore(storeKind, values, io);
   const clock = { now: () => new Date() };
-  const counts = emptyCounts();
+  const counts: ReplayCounts = {
+    read: 0,
+    delivered: 0,
+    inserted: 0,
+    duplicates: 0,
+    notDelivered: 0,
+    invalid: 0,
+    ...emptyVerdictCounts(),
+  };
   const progress = new Progress(io.stderr);
-  const printedMin = SEVERITIES.indexOf(minSeverity ?? 'info');
-  const tableRows: string[][] = [];
-  const handle = async (item: Extract<ParsedItem, { ok: true }>): Promise<void> => {
+  const output = new EntryOutput({
+    format,
+    io,
+    notifiers,
+    store,
+    clock,
+    beforeAlert: () => progress.clear(),
+    ...(minSeverity ? { minSeverity } : {}),
+  });
+  const record = async (item: Extract<ParsedItem, { ok: true }>): Promise<void> => {
     const result = await recordValidated(item.record, originOf(item.envelope, 'replay'), {
       store,
       context,
@@ -111,28 +106,11 @@ export async function replayCommand(argv: string[], io: CliIo): Promise<number> 
         `detection ${failure.detectionId} failed on ${formatLocation(item.location)}: ${failure.error.message}\n`,
       );
     }
-    tally(counts, result.entry, result.outcome);
-    if (SEVERITIES.indexOf(result.entry.severity) >= printedMin) {
-      if (format === 'jsonl') io.stdout.write(`${JSON.stringify(toContract(result.entry))}\n`);
-      else if (format === 'table') tableRows.push(entryRow(result.entry));
-    }
-    if (result.outcome === 'inserted' && notifiers.length > 0) {
-      progress.clear();
-      const report = await deliverEntry(result.entry, {
-        store,
-        notifiers,
-        clock,
-        logger: silentLogger,
-        alertOnReplay: true,
-      });
-      counts.alerts += report.delivered.length;
-      for (const failure of [...report.permanentFailures, ...report.transientFailures]) {
-        counts.deliveryFailures++;
-        io.stderr.write(
-          `alert for ${result.entry.eventId} not delivered to ${failure.channel}: ${failure.error.message}\n`,
-        );
-      }
-    }
+    if (result.outcome === 'inserted') {
+      counts.inserted++;
+      countVerdict(counts, result.entry);
+    } else counts.duplicates++;
+    await output.accept(result.entry, result.outcome);
   };
   try {
     const threads = io.env.IAMWATCH_READER_THREADS;
@@ -148,7 +126,7 @@ export async function replayCommand(argv: string[], io: CliIo): Promise<number> 
       for (const item of batch.items) {
         if (item.ok) {
           counts.delivered++;
-          await handle(item);
+          await record(item);
           continue;
         }
         counts.invalid++;
@@ -160,42 +138,18 @@ export async function replayCommand(argv: string[], io: CliIo): Promise<number> 
     progress.clear();
     await store.close();
   }
-  if (format === 'table') {
-    io.stdout.write(renderTable(ENTRY_HEADERS, tableRows, { maxWidth: 48 }));
-  }
-  const summary = renderSummary(counts, storeKind);
+  output.finish();
+  const summary = renderSummary(counts, output.alerts, storeKind);
   if (format === 'summary') io.stdout.write(summary);
   else io.stderr.write(summary);
   return counts.invalid > 0 ? EXIT.invalidInput : EXIT.ok;
 }
 
-function emptyCounts(): ReplayCounts {
-  return {
-    read: 0,
-    delivered: 0,
-    inserted: 0,
-    duplicates: 0,
-    notDelivered: 0,
-    invalid: 0,
-    alerts: 0,
-    deliveryFailures: 0,
-    bySeverity: { info: 0, low: 0, medium: 0, high: 0, critical: 0 },
-    byDetection: new Map(),
-  };
-}
-
-function tally(counts: ReplayCounts, entry: StoredEntry, outcome: 'inserted' | 'duplicate'): void {
-  if (outcome === 'duplicate') {
-    counts.duplicates++;
-    return;
-  }
-  counts.inserted++;
-  counts.bySeverity[entry.severity]++;
-  for (const hit of entry.detections)
-    counts.byDetection.set(hit.id, (counts.byDetection.get(hit.id) ?? 0) + 1);
-}
-
-export function renderSummary(counts: ReplayCounts, storeKind: string): string {
+export function renderSummary(
+  counts: ReplayCounts,
+  alerts: { sent: number; failed: number },
+  storeKind: string,
+): string {
   const lines = [
     '',
     `Replay summary (${storeKind} store)`,
@@ -205,19 +159,9 @@ export function renderSummary(counts: ReplayCounts, storeKind: string): string {
     `  recorded (new)        ${counts.inserted}`,
     `  already in ledger     ${counts.duplicates}`,
     `  invalid               ${counts.invalid}`,
-    `  alerts sent           ${counts.alerts}${counts.deliveryFailures ? `  (${counts.deliveryFailures} failed)` : ''}`,
-    `  by severity           ${[...SEVERITIES]
-      .reverse()
-      .map((s) => `${s} ${counts.bySeverity[s]}`)
-      .join(', ')}`,
+    `  alerts sent           ${alerts.sent}${alerts.failed ? `  (${alerts.failed} failed)` : ''}`,
+    ...verdictLines(counts),
   ];
-  const detections = [...counts.byDetection.entries()].sort(
-    (a, b) => b[1] - a[1] || a[0].localeCompare(b[0]),
-  );
-  if (detections.length > 0) {
-    lines.push('  detections');
-    for (const [id, n] of detections) lines.push(`    ${String(n).padStart(5)}  ${id}`);
-  }
   return `${lines.join('\n')}\n`;
 }
 

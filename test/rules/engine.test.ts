@@ -3,7 +3,8 @@ import { makeContext } from '../../rules/context';
 import { DetectionError, eventBridgeSource, judge, lowerSeverity, triggerCovers } from '../../rules/engine';
 import { actors, iamCall, orgCall, signinEvent } from '../../rules/examples';
 import { normalise } from '../../rules/normalise';
-import type { Detection, LedgerEntry, NormalisedEvent, Severity, Trigger } from '../../rules/types';
+import type { Detection, NormalisedEvent, Severity, Trigger } from '../../rules/types';
+import { LEDGER_ENTRY_FIELDS } from '../support/contract';
 
 const ctx = makeContext();
 
@@ -181,28 +182,7 @@ describe('judge', () => {
     });
     const withName = makeContext({ accountNames: { '111122223333': 'prod-payments' } });
     const { entry } = judge(normalise(record, withName), withName, [fake('x')]);
-    const allowed: (keyof LedgerEntry)[] = [
-      'eventId',
-      'eventTime',
-      'eventSource',
-      'eventName',
-      'accountId',
-      'accountName',
-      'region',
-      'actor',
-      'target',
-      'policyArn',
-      'sourceIp',
-      'sourceIpKind',
-      'vpcEndpointId',
-      'userAgent',
-      'via',
-      'result',
-      'errorCode',
-      'automation',
-      'detections',
-      'severity',
-    ];
+    const allowed: readonly string[] = LEDGER_ENTRY_FIELDS;
     for (const key of Object.keys(entry)) expect(allowed).toContain(key);
     for (const dropped of ['request', 'response', 'additionalEventData', 'readOnly', 'eventType', 'record']) {
       expect(entry).not.toHaveProperty(dropped);

@@ -14,47 +14,9 @@ import { iamCall } from '../../rules/examples';
 import { normalise } from '../../rules/normalise';
 import { CATALOG, findDetection } from '../../rules/registry';
 import { SEVERITIES } from '../../rules/types';
+import { REQUIRED_DETECTION_IDS } from '../support/contract';
 
-/** The public contract of design.md: these ids exist, are never renamed. */
-const REQUIRED_IDS = [
-  'iam-user-created',
-  'iam-user-deleted',
-  'iam-group-membership-added',
-  'iam-role-created',
-  'iam-access-key-created',
-  'iam-access-key-created-for-another-user',
-  'root-access-key-created',
-  'iam-login-profile-created',
-  'iam-login-profile-changed-for-another-user',
-  'iam-mfa-device-removed',
-  'iam-long-term-credential-created',
-  'iam-admin-policy-attached',
-  'iam-policy-attached',
-  'iam-inline-policy-added',
-  'iam-inline-admin-policy-added',
-  'iam-policy-version-set-as-default',
-  'iam-permissions-boundary-removed',
-  'iam-role-trust-policy-changed',
-  'iam-role-trust-allows-external',
-  'iam-identity-provider-changed',
-  'iam-role-session-duration-changed',
-  'iam-password-policy-changed',
-  'iam-password-policy-deleted',
-  'root-console-login',
-  'root-activity',
-  'console-login-without-mfa',
-  'console-login-failed',
-  'org-account-removed',
-  'org-policy-changed',
-  'org-account-created-or-invited',
-  'sso-permission-set-changed',
-  'sso-account-assignment-changed',
-  'identity-center-user-created',
-  'cloudtrail-logging-stopped',
-  'monitor-tampered',
-  'iam-write-denied',
-  'iam-change',
-];
+const REQUIRED_IDS = REQUIRED_DETECTION_IDS;
 
 /** Severities the design table fixes per id (the usual one first). */
 const DESIGN_SEVERITIES: Record<string, string[]> = {

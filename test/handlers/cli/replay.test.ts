@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { LedgerEntry } from '../../../rules/types';
+import { LEDGER_ENTRY_FIELDS } from '../../support/contract';
 import { cli, FIXTURES } from './support';
 
 const fixture = (name: string) => join(FIXTURES, name);
@@ -48,28 +49,7 @@ describe('iamwatch replay --store memory', () => {
   });
 
   it('prints entries with the keys in the contract order', async () => {
-    const order = [
-      'eventId',
-      'eventTime',
-      'eventSource',
-      'eventName',
-      'accountId',
-      'accountName',
-      'region',
-      'actor',
-      'target',
-      'policyArn',
-      'sourceIp',
-      'sourceIpKind',
-      'vpcEndpointId',
-      'userAgent',
-      'via',
-      'result',
-      'errorCode',
-      'automation',
-      'detections',
-      'severity',
-    ];
+    const order: readonly string[] = LEDGER_ENTRY_FIELDS;
     const { stdout } = await cli([
       'replay',
       '--store',

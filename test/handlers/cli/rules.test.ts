@@ -1,45 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { REQUIRED_DETECTION_IDS } from '../../support/contract';
 import { cli } from './support';
-
-const REQUIRED_IDS = [
-  'iam-user-created',
-  'iam-user-deleted',
-  'iam-group-membership-added',
-  'iam-role-created',
-  'iam-access-key-created',
-  'iam-access-key-created-for-another-user',
-  'root-access-key-created',
-  'iam-login-profile-created',
-  'iam-login-profile-changed-for-another-user',
-  'iam-mfa-device-removed',
-  'iam-long-term-credential-created',
-  'iam-admin-policy-attached',
-  'iam-policy-attached',
-  'iam-inline-policy-added',
-  'iam-inline-admin-policy-added',
-  'iam-policy-version-set-as-default',
-  'iam-permissions-boundary-removed',
-  'iam-role-trust-policy-changed',
-  'iam-role-trust-allows-external',
-  'iam-identity-provider-changed',
-  'iam-role-session-duration-changed',
-  'iam-password-policy-changed',
-  'iam-password-policy-deleted',
-  'root-console-login',
-  'root-activity',
-  'console-login-without-mfa',
-  'console-login-failed',
-  'org-account-removed',
-  'org-policy-changed',
-  'org-account-created-or-invited',
-  'sso-permission-set-changed',
-  'sso-account-assignment-changed',
-  'identity-center-user-created',
-  'cloudtrail-logging-stopped',
-  'monitor-tampered',
-  'iam-write-denied',
-  'iam-change',
-];
 
 describe('iamwatch rules', () => {
   it('--format json lists every required id with severity, title, description and trigger', async () => {
@@ -52,7 +13,7 @@ describe('iamwatch rules', () => {
       description: string;
       trigger: unknown;
     }[];
-    expect(catalog.map((d) => d.id)).toEqual(expect.arrayContaining(REQUIRED_IDS));
+    expect(catalog.map((d) => d.id)).toEqual(expect.arrayContaining(REQUIRED_DETECTION_IDS));
     for (const detection of catalog) {
       expect(['info', 'low', 'medium', 'high', 'critical']).toContain(detection.severity);
       expect(detection.description.length).toBeGreaterThan(20);

@@ -1,0 +1,70 @@
+/**
+ * The design's public contracts, written out once for the tests that hold the code to them
+ * (docs/design.md: the required detection ids and the ledger-entry fields, in order).
+ */
+import type { LedgerEntry } from '../../rules/types';
+
+/** The public contract of design.md: these ids exist, are never renamed. */
+export const REQUIRED_DETECTION_IDS = [
+  'iam-user-created',
+  'iam-user-deleted',
+  'iam-group-membership-added',
+  'iam-role-created',
+  'iam-access-key-created',
+  'iam-access-key-created-for-another-user',
+  'root-access-key-created',
+  'iam-login-profile-created',
+  'iam-login-profile-changed-for-another-user',
+  'iam-mfa-device-removed',
+  'iam-long-term-credential-created',
+  'iam-admin-policy-attached',
+  'iam-policy-attached',
+  'iam-inline-policy-added',
+  'iam-inline-admin-policy-added',
+  'iam-policy-version-set-as-default',
+  'iam-permissions-boundary-removed',
+  'iam-role-trust-policy-changed',
+  'iam-role-trust-allows-external',
+  'iam-identity-provider-changed',
+  'iam-role-session-duration-changed',
+  'iam-password-policy-changed',
+  'iam-password-policy-deleted',
+  'root-console-login',
+  'root-activity',
+  'console-login-without-mfa',
+  'console-login-failed',
+  'org-account-removed',
+  'org-policy-changed',
+  'org-account-created-or-invited',
+  'sso-permission-set-changed',
+  'sso-account-assignment-changed',
+  'identity-center-user-created',
+  'cloudtrail-logging-stopped',
+  'monitor-tampered',
+  'iam-write-denied',
+  'iam-change',
+];
+
+/** The ledger entry's fields in the contract's order. */
+export const LEDGER_ENTRY_FIELDS: readonly (keyof LedgerEntry)[] = [
+  'eventId',
+  'eventTime',
+  'eventSource',
+  'eventName',
+  'accountId',
+  'accountName',
+  'region',
+  'actor',
+  'target',
+  'policyArn',
+  'sourceIp',
+  'sourceIpKind',
+  'vpcEndpointId',
+  'userAgent',
+  'via',
+  'result',
+  'errorCode',
+  'automation',
+  'detections',
+  'severity',
+];
