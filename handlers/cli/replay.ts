@@ -162,6 +162,13 @@ export function renderSummary(
     `  alerts sent           ${alerts.sent}${alerts.failed ? `  (${alerts.failed} failed)` : ''}`,
     ...verdictLines(counts),
   ];
+  if (counts.inserted === 0 && counts.duplicates > 0 && storeKind === 'local') {
+    lines.push(
+      '',
+      'Every event was already in the ledger, so nothing was alerted again. To start over, remove the',
+      'local ledger ($IAMWATCH_HOME, default ./.iamwatch) or replay with --store memory.',
+    );
+  }
   return `${lines.join('\n')}\n`;
 }
 

@@ -160,6 +160,7 @@ describe('iamwatch replay + history on the local store', () => {
     expect(inserted).toBeGreaterThan(10);
     const second = await cli(['replay', '--format', 'summary', '--no-alerts'], { env });
     expect(second.stdout).toMatch(/recorded \(new\)\s+0\n/);
+    expect(second.stdout).toContain('Every event was already in the ledger');
     expect(Number(/already in ledger\s+(\d+)/.exec(second.stdout)?.[1])).toBe(inserted);
 
     const all = await cli(['history', '--format', 'json', '--limit', '1000'], { env });
