@@ -10,10 +10,13 @@ import { z } from 'zod';
 import type { DetectionContext } from './types';
 
 /**
- * Far above IAM's own limits (10,240 characters for the largest inline policy, tripled by
- * URL-encoding), low enough that a hostile record cannot make the parser do unbounded work.
+ * The longest policy document text a successful call can carry, as CloudTrail may render it: IAM
+ * accepts a PolicyDocument parameter of up to 131,072 characters (its 2,048/5,120/10,240 quotas do
+ * not count whitespace, so padding is free), and a URL-encoded rendering at most triples that.
+ * Longer text is not parsed, which keeps a hostile record from making the parser do unbounded work;
+ * {@link isOversizedPolicyDocument} lets detections treat it as uninspectable rather than harmless.
  */
-export const MAX_POLICY_DOCUMENT_CHARS = 65_536;
+export const MAX_POLICY_DOCUMENT_CHARS = 131_072 * 3;
 
 const stringOrList = z.union([z.string(), z.array(z.string())]);
 
@@ -56,6 +59,14 @@ export function parsePolicyDocument(value: unknown): PolicyDocument | undefined 
   const document: PolicyDocument = { Statement: Array.isArray(Statement) ? Statement : [Statement] };
   if (Version !== undefined) document.Version = Version;
   return document;
+}
+
+/**
+ * Whether a policy document is too long to inspect. No successful IAM call carries one (see
+ * {@link MAX_POLICY_DOCUMENT_CHARS}), so detections must fail closed on it, never read it as harmless.
+ */
+export function isOversizedPolicyDocument(value: unknown): boolean {
+  return typeof value === 'string' && value.length > MAX_POLICY_DOCUMENT_CHARS;
 }
 
 function parseJsonText(text: string): unknown {
@@ -101,7 +112,7 @@ export function isAdminManagedPolicyArn(arn: string | undefined): boolean {
 }
 
 /**
- * Stand-ins for "all of IAM": a statement granting every one of these can create principals,
+ * Stand-ins for "all of IAM": a document granting every one of these can create principals,
  * attach any policy and pass any role, which is administrator in all but name.
  */
 const IAM_PROBE_ACTIONS = [
@@ -113,48 +124,109 @@ const IAM_PROBE_ACTIONS = [
   'iam:PassRole',
 ];
 
-/**
- * Whether a document grants admin: some Allow statement covers every IAM action (`*`, `*:*`,
- * `iam:*`, or a NotAction list that leaves IAM in) on every resource (`*` or a NotResource
- * exclusion). Conditions do not make a grant smaller here: a conditioned admin is still admin.
- * An unconditioned Deny of all of IAM on every resource cancels it.
- */
-export function allowsAdmin(document: PolicyDocument | undefined): boolean {
-  if (!document) return false;
-  const grants = document.Statement.some((s) => s.Effect === 'Allow' && broadResource(s) && coversAllIam(s));
-  if (!grants) return false;
-  const denied = document.Statement.some(
-    (s) => s.Effect === 'Deny' && !s.Condition && broadResource(s) && coversAllIam(s),
+/** An account id no real policy names: resources pinned to some other account do not cover it. */
+const PROBE_ACCOUNT = '000000000000';
+const PARTITIONS = ['aws', 'aws-cn', 'aws-us-gov'];
+
+/** The IAM resources the probe actions act on (users, roles, policies), in one partition and account. */
+function probeResources(partition: string, accountId: string): string[] {
+  return ['user/iamwatch-probe', 'role/iamwatch-probe', 'policy/iamwatch-probe'].map(
+    (resource) => `arn:${partition}:iam::${accountId}:${resource}`,
   );
-  return !denied;
 }
 
-function broadResource(statement: PolicyStatement): boolean {
-  if (statement.NotResource !== undefined) return true;
-  return listOf(statement.Resource).includes('*');
+/**
+ * Whether a document grants admin: every IAM probe action is allowed on every IAM probe resource
+ * by some Allow statement (`*`, `*:*`, `iam:*`, or a NotAction list that leaves IAM in; Resource
+ * `*`, an ARN wildcard such as `arn:aws:iam::*:*`, or a NotResource that leaves IAM in), possibly
+ * spread over several statements, and no unconditioned Deny takes any of them back. Conditions do
+ * not make a grant smaller here: a conditioned admin is still admin.
+ *
+ * `accountId` is the account the policy takes effect in: resources pinned to it count as covered.
+ */
+export function allowsAdmin(document: PolicyDocument | undefined, accountId?: string): boolean {
+  if (!document) return false;
+  const accounts = accountId && /^\d{12}$/.test(accountId) ? [PROBE_ACCOUNT, accountId] : [PROBE_ACCOUNT];
+  const allows = document.Statement.filter((s) => s.Effect === 'Allow');
+  const denies = document.Statement.filter((s) => s.Effect === 'Deny' && !s.Condition);
+  return accounts.some((account) =>
+    PARTITIONS.some((partition) => {
+      const resources = probeResources(partition, account);
+      return IAM_PROBE_ACTIONS.every(
+        (action) =>
+          allows.some((s) => coversAction(s, action) && coversResources(s, resources)) &&
+          !denies.some((s) => coversAction(s, action) && coversResources(s, resources)),
+      );
+    }),
+  );
 }
 
-function coversAllIam(statement: PolicyStatement): boolean {
+/**
+ * Whether the request field holds a document that grants admin, or one too large to inspect (which
+ * no successful call carries: fail closed rather than let padding hide a grant).
+ */
+export function requestGrantsAdmin(
+  request: Record<string, unknown>,
+  key: string,
+  accountId?: string,
+): boolean {
+  return isOversizedPolicyDocument(request[key]) || allowsAdmin(policyDocumentOf(request, key), accountId);
+}
+
+function coversAction(statement: PolicyStatement, action: string): boolean {
   if (statement.Action !== undefined) {
-    const patterns = listOf(statement.Action);
-    return IAM_PROBE_ACTIONS.every((action) => patterns.some((pattern) => actionMatches(pattern, action)));
+    return listOf(statement.Action).some((pattern) => actionMatches(pattern, action));
   }
   if (statement.NotAction !== undefined) {
-    const excluded = listOf(statement.NotAction);
-    return IAM_PROBE_ACTIONS.every((action) => !excluded.some((pattern) => actionMatches(pattern, action)));
+    return !listOf(statement.NotAction).some((pattern) => actionMatches(pattern, action));
+  }
+  return false;
+}
+
+/** Every resource is named by Resource, or left out of NotResource (resource ARNs are case-sensitive). */
+function coversResources(statement: PolicyStatement, resources: readonly string[]): boolean {
+  if (statement.Resource !== undefined) {
+    const patterns = listOf(statement.Resource);
+    return resources.every((resource) => patterns.some((pattern) => wildcardMatches(pattern, resource)));
+  }
+  if (statement.NotResource !== undefined) {
+    const excluded = listOf(statement.NotResource);
+    return resources.every((resource) => !excluded.some((pattern) => wildcardMatches(pattern, resource)));
   }
   return false;
 }
 
 /** IAM action names are case-insensitive; `*` and `?` are the only wildcards. */
 export function actionMatches(pattern: string, action: string): boolean {
-  if (pattern === '*') return true;
-  const source = pattern
-    .toLowerCase()
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
-  return new RegExp(`^${source}$`).test(action.toLowerCase());
+  return pattern === '*' || wildcardMatches(pattern.toLowerCase(), action.toLowerCase());
+}
+
+/**
+ * `*` (any run, across `:` and `/` too) and `?` (one character) matching in linear time: policy
+ * text is attacker-controlled, and a backtracking regular expression over `*a*a*a…` is not.
+ */
+export function wildcardMatches(pattern: string, value: string): boolean {
+  let p = 0;
+  let v = 0;
+  let star = -1;
+  let resume = 0;
+  while (v < value.length) {
+    const c = pattern[p];
+    if (c === '*') {
+      star = p++;
+      resume = v;
+    } else if (c !== undefined && (c === '?' || c === value[v])) {
+      p++;
+      v++;
+    } else if (star >= 0) {
+      p = star + 1;
+      v = ++resume;
+    } else {
+      return false;
+    }
+  }
+  while (pattern[p] === '*') p++;
+  return p === pattern.length;
 }
 
 /** Why a trust policy lets someone outside in. */

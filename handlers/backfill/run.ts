@@ -14,7 +14,7 @@ import { type Checkpoint, CheckpointError, type CheckpointStore } from './checkp
 import { DEFAULT_ACCOUNT, type Lane } from './lanes';
 import { type LookupPage, lookupPage, readLookedUpEvent } from './lookup';
 import { type LookupQuery, queryAppliesTo } from './plan';
-import { missingWindows, overlaps, type TimeWindow } from './window';
+import { missingWindows, overlaps, settledPart, type TimeWindow } from './window';
 
 /** A long lookup reports its progress every this many pages. */
 const PROGRESS_EVERY_PAGES = 100;
@@ -226,7 +226,9 @@ async function fetchWindow(
       nextToken = page.nextToken;
     } else {
       checkpoint.inProgress = undefined;
-      checkpoint.covered.push({ start: window.start, end: window.end });
+      // Events of the last minutes may not be in LookupEvents yet: leave them for the next run.
+      const settled = settledPart(window, deps.now());
+      if (settled) checkpoint.covered.push(settled);
     }
     await deps.checkpoints.save(checkpoint, query, deps.now());
     if (!page.nextToken) return;

@@ -32,6 +32,20 @@ export function lookupWindow(since: string, until: string, now: Date): TimeWindo
   return toMillis(window.start) <= toMillis(window.end) ? window : undefined;
 }
 
+/**
+ * How long after an API call its event may still be missing from LookupEvents. CloudTrail documents
+ * delivery within about 5 minutes on average and does not guarantee it; a window reaching into this
+ * span is fetched, but only its settled part is marked as fetched, so the next run looks again.
+ */
+export const LOOKUP_SETTLE_MS = 15 * 60_000;
+
+/** The part of a fetched window that can be marked as covered at `now`; undefined when none is. */
+export function settledPart(window: TimeWindow, now: Date): TimeWindow | undefined {
+  const end = Math.min(toMillis(window.end), now.getTime() - LOOKUP_SETTLE_MS);
+  if (end < toMillis(window.start)) return undefined;
+  return windowOf(window.start, new Date(end));
+}
+
 /** Windows sorted and joined where they overlap or meet (`a.end + 1s >= b.start`). */
 export function mergeWindows(windows: readonly TimeWindow[]): TimeWindow[] {
   const sorted = [...windows].sort((a, b) => toMillis(a.start) - toMillis(b.start));

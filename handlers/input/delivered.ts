@@ -28,7 +28,7 @@ export interface DeliveredBatch {
 export interface DeliveredOptions {
   patterns: readonly DerivedPattern[];
   stdin?: NodeJS.ReadableStream;
-  /** Read in a worker thread: `true`, `false`, or by input size (default). */
+  /** Read in a worker thread: `true`, `false`, or by input size (default). Never when reading stdin. */
   worker?: boolean;
 }
 
@@ -42,9 +42,11 @@ export async function* deliveredBatches(
   paths: readonly string[],
   options: DeliveredOptions,
 ): AsyncGenerator<DeliveredBatch> {
+  // Standard input belongs to the main thread: a worker's `process.stdin` is empty, and the stream the
+  // caller passed cannot be handed over, so a read of `-` in a worker would deliver nothing.
   const useWorker =
-    options.worker ??
-    (!paths.includes(STDIN_PATH) && (await inputBytesAtLeast(paths, WORKER_THRESHOLD_BYTES)));
+    !paths.includes(STDIN_PATH) &&
+    (options.worker ?? (await inputBytesAtLeast(paths, WORKER_THRESHOLD_BYTES)));
   if (useWorker) yield* inWorker(paths, options.patterns);
   else yield* inProcess(paths, options);
 }

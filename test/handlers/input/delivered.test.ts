@@ -1,6 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { deliveredBatches, inputBytesAtLeast } from '../../../handlers/input/delivered';
 import { InvalidRecordError } from '../../../rules/cloudtrail/parse';
@@ -49,6 +50,16 @@ describe('deliveredBatches', () => {
       expect(item.error.message).toContain('eventID');
       expect(item.location).toEqual({ source: join(dir, 'bad.json'), record: 1 });
     }
+  });
+
+  it('reads stdin in the main thread even when worker threads are asked for', async () => {
+    const record = readFileSync(join(FIXTURES, 'create-user.json'), 'utf8');
+    const stdin = Readable.from([record]);
+    const batches = [];
+    for await (const batch of deliveredBatches(['-'], { patterns, worker: true, stdin })) batches.push(batch);
+    const items = batches.flatMap((b) => b.items);
+    expect(items).toHaveLength(1);
+    expect(items[0]?.ok && items[0].record.eventName).toBe('CreateUser');
   });
 
   it('picks the worker by input size', async () => {
