@@ -5,6 +5,7 @@
 import { normaliseActor } from './cloudtrail/actor';
 import { classifySourceIp, classifyVia } from './cloudtrail/classify';
 import { isReadOnlyEventName } from './cloudtrail/verbs';
+import { wildcardMatches } from './policy';
 import { extractTarget } from './target';
 import type { Actor, CloudTrailRecord, DetectionContext, NormalisedEvent } from './types';
 
@@ -72,24 +73,7 @@ function failureCode(record: CloudTrailRecord): string {
 function isAutomation(actor: Actor, ctx: DetectionContext): boolean {
   if (actor.invokedBy === 'cloudformation.amazonaws.com') return true;
   const candidates = [actor.arn, actor.sessionIssuerArn].filter((v): v is string => !!v);
-  return ctx.automationPrincipals.some((pattern) => candidates.some((arn) => wildcardMatch(pattern, arn)));
-}
-
-/** Case-sensitive match where `*` stands for any run of characters. */
-export function wildcardMatch(pattern: string, value: string): boolean {
-  if (!pattern.includes('*')) return pattern === value;
-  const parts = pattern.split('*');
-  const first = parts[0] ?? '';
-  const last = parts[parts.length - 1] ?? '';
-  if (!value.startsWith(first) || value.length < first.length + last.length) return false;
-  let position = first.length;
-  for (let i = 1; i < parts.length - 1; i++) {
-    const part = parts[i] ?? '';
-    const found = value.indexOf(part, position);
-    if (found < 0) return false;
-    position = found + part.length;
-  }
-  return value.length - last.length >= position && value.endsWith(last);
+  return ctx.automationPrincipals.some((pattern) => candidates.some((arn) => wildcardMatches(pattern, arn)));
 }
 
 function asObject(value: unknown): Record<string, unknown> {

@@ -124,40 +124,48 @@ const IAM_PROBE_ACTIONS = [
   'iam:PassRole',
 ];
 
-/** An account id no real policy names: resources pinned to some other account do not cover it. */
+/** Stands for an unknown account: only resources with a wildcard account cover it. */
 const PROBE_ACCOUNT = '000000000000';
-const PARTITIONS = ['aws', 'aws-cn', 'aws-us-gov'];
 
-/** The IAM resources the probe actions act on (users, roles, policies), in one partition and account. */
-function probeResources(partition: string, accountId: string): string[] {
+/** The IAM resources the probe actions act on (users, roles, policies) in one account. */
+function probeResources(accountId: string): string[] {
   return ['user/iamwatch-probe', 'role/iamwatch-probe', 'policy/iamwatch-probe'].map(
-    (resource) => `arn:${partition}:iam::${accountId}:${resource}`,
+    (resource) => `arn:aws:iam::${accountId}:${resource}`,
   );
 }
 
 /**
- * Whether a document grants admin: every IAM probe action is allowed on every IAM probe resource
- * by some Allow statement (`*`, `*:*`, `iam:*`, or a NotAction list that leaves IAM in; Resource
- * `*`, an ARN wildcard such as `arn:aws:iam::*:*`, or a NotResource that leaves IAM in), possibly
- * spread over several statements, and no unconditioned Deny takes any of them back. Conditions do
- * not make a grant smaller here: a conditioned admin is still admin.
+ * A policy only names ARNs of its own partition (`aws`, `aws-cn`, `aws-us-gov` …), so resource
+ * patterns are compared with the probes as if every partition were `aws`.
+ */
+function inProbePartition(pattern: string): string {
+  return pattern.replace(/^arn:aws-[a-z-]+:/, 'arn:aws:');
+}
+
+/**
+ * Whether a document grants admin: each IAM probe action is allowed on each IAM probe resource by
+ * some Allow statement, however the grants are spread over statements, and no unconditioned Deny
+ * takes any of them back. Actions count through `*`, `*:*`, `iam:*` or a NotAction that leaves IAM
+ * in; resources through `*`, an ARN wildcard such as `arn:aws:iam::*:*`, or a NotResource that
+ * leaves IAM in. Conditions do not make a grant smaller here: a conditioned admin is still admin.
  *
- * `accountId` is the account the policy takes effect in: resources pinned to it count as covered.
+ * `accountId` is the account the policy takes effect in: resources pinned to it count as covered;
+ * without it only a wildcard account does.
  */
 export function allowsAdmin(document: PolicyDocument | undefined, accountId?: string): boolean {
   if (!document) return false;
-  const accounts = accountId && /^\d{12}$/.test(accountId) ? [PROBE_ACCOUNT, accountId] : [PROBE_ACCOUNT];
+  // IAM actions only ever act on the caller's own account, so that is the account to probe.
+  const account = accountId && /^\d{12}$/.test(accountId) ? accountId : PROBE_ACCOUNT;
   const allows = document.Statement.filter((s) => s.Effect === 'Allow');
   const denies = document.Statement.filter((s) => s.Effect === 'Deny' && !s.Condition);
-  return accounts.some((account) =>
-    PARTITIONS.some((partition) => {
-      const resources = probeResources(partition, account);
-      return IAM_PROBE_ACTIONS.every(
-        (action) =>
-          allows.some((s) => coversAction(s, action) && coversResources(s, resources)) &&
-          !denies.some((s) => coversAction(s, action) && coversResources(s, resources)),
-      );
-    }),
+  const resources = probeResources(account);
+  const covers = (s: PolicyStatement, action: string, resource: string) =>
+    coversAction(s, action) && coversResource(s, resource);
+  return IAM_PROBE_ACTIONS.every((action) =>
+    resources.every(
+      (resource) =>
+        allows.some((s) => covers(s, action, resource)) && !denies.some((s) => covers(s, action, resource)),
+    ),
   );
 }
 
@@ -183,15 +191,15 @@ function coversAction(statement: PolicyStatement, action: string): boolean {
   return false;
 }
 
-/** Every resource is named by Resource, or left out of NotResource (resource ARNs are case-sensitive). */
-function coversResources(statement: PolicyStatement, resources: readonly string[]): boolean {
+/** The resource is named by Resource, or left out of NotResource (resource ARNs are case-sensitive). */
+function coversResource(statement: PolicyStatement, resource: string): boolean {
   if (statement.Resource !== undefined) {
-    const patterns = listOf(statement.Resource);
-    return resources.every((resource) => patterns.some((pattern) => wildcardMatches(pattern, resource)));
+    return listOf(statement.Resource).some((pattern) => wildcardMatches(inProbePartition(pattern), resource));
   }
   if (statement.NotResource !== undefined) {
-    const excluded = listOf(statement.NotResource);
-    return resources.every((resource) => !excluded.some((pattern) => wildcardMatches(pattern, resource)));
+    return !listOf(statement.NotResource).some((pattern) =>
+      wildcardMatches(inProbePartition(pattern), resource),
+    );
   }
   return false;
 }
@@ -202,8 +210,9 @@ export function actionMatches(pattern: string, action: string): boolean {
 }
 
 /**
- * `*` (any run, across `:` and `/` too) and `?` (one character) matching in linear time: policy
- * text is attacker-controlled, and a backtracking regular expression over `*a*a*a…` is not.
+ * `*` (any run, across `:` and `/` too) and `?` (one character), matched in O(pattern × value)
+ * steps: policy text is attacker-controlled, and a backtracking regular expression over `*a*a*a…`
+ * takes exponential time.
  */
 export function wildcardMatches(pattern: string, value: string): boolean {
   let p = 0;
@@ -230,7 +239,7 @@ export function wildcardMatches(pattern: string, value: string): boolean {
 }
 
 /** Why a trust policy lets someone outside in. */
-export type TrustFindingKind = 'public' | 'public-with-condition' | 'external-account';
+export type TrustFindingKind = 'public' | 'public-with-condition' | 'external-account' | 'uninspectable';
 
 export interface TrustFinding {
   kind: TrustFindingKind;
@@ -299,6 +308,31 @@ export function analyseTrust(
   return severity ? { findings, severity } : { findings };
 }
 
+/**
+ * The trust policy in `request[key]`, analysed. A document too large to inspect is a finding of its
+ * own (high): no successful call carries one, and padding must not hide who is trusted.
+ */
+export function analyseTrustInRequest(
+  request: Record<string, unknown>,
+  key: string,
+  ctx: Pick<DetectionContext, 'organizationAccountIds' | 'trustedAccountIds'>,
+  homeAccountId?: string,
+): TrustAnalysis {
+  if (isOversizedPolicyDocument(request[key])) {
+    return {
+      findings: [
+        {
+          kind: 'uninspectable',
+          principal: 'unknown principals (trust policy too large to inspect)',
+          severity: 'high',
+        },
+      ],
+      severity: 'high',
+    };
+  }
+  return analyseTrust(policyDocumentOf(request, key), ctx, homeAccountId);
+}
+
 function wildcardFindings(
   condition: Record<string, unknown> | undefined,
   trusted: ReadonlySet<string>,
@@ -306,24 +340,36 @@ function wildcardFindings(
   if (!condition || Object.keys(condition).length === 0) {
     return [{ kind: 'public', principal: '*', severity: 'critical' }];
   }
-  const scoped = conditionValues(condition);
-  if (ORG_SCOPING_KEYS.some((key) => scoped.has(key))) return [];
-  const pinnedAccounts = [
+  const scoped = scopingValues(condition);
+  if (ORG_SCOPING_KEYS.some((key) => (scoped.get(key) ?? []).some(namesOneOrganization))) return [];
+  const pinned = [
     ...ACCOUNT_SCOPING_KEYS.flatMap((key) => scoped.get(key) ?? []),
-    ...ARN_SCOPING_KEYS.flatMap((key) => scoped.get(key) ?? []).map(accountOfPrincipal),
-  ].filter((value): value is string => !!value);
-  if (pinnedAccounts.length > 0) {
+    ...ARN_SCOPING_KEYS.flatMap((key) => scoped.get(key) ?? []),
+  ];
+  const pinnedAccounts = pinned.map(accountOfPrincipal);
+  // A pin that names no concrete account (`*`, `arn:aws:iam::*:role/x`) lets any account in.
+  if (pinned.length > 0 && pinnedAccounts.every((accountId) => accountId !== undefined)) {
     return pinnedAccounts
-      .filter((accountId) => !trusted.has(accountId))
+      .filter((accountId): accountId is string => !!accountId && !trusted.has(accountId))
       .map((accountId) => ({ kind: 'external-account', principal: '*', accountId, severity: 'high' }));
   }
   return [{ kind: 'public-with-condition', principal: '*', severity: 'high' }];
 }
 
-/** Condition key (lower case) → the string values it is compared with, across all operators. */
-function conditionValues(condition: Record<string, unknown>): Map<string, string[]> {
+/**
+ * Operators under which a condition key limits who gets in to the listed values. Negated
+ * operators (`StringNotEquals`: everyone *but* them), `…IfExists` (passes when the key is absent,
+ * as aws:PrincipalOrgID is for accounts in no organization), `Null` and `ForAllValues:` (true
+ * for an absent key) do not.
+ */
+const SCOPING_OPERATOR =
+  /^(?:ForAnyValue:)?(?:StringEquals|StringEqualsIgnoreCase|StringLike|ArnEquals|ArnLike)$/i;
+
+/** Condition key (lower case) → the values a scoping operator compares it with. */
+function scopingValues(condition: Record<string, unknown>): Map<string, string[]> {
   const values = new Map<string, string[]>();
-  for (const block of Object.values(condition)) {
+  for (const [operator, block] of Object.entries(condition)) {
+    if (!SCOPING_OPERATOR.test(operator)) continue;
     if (block === null || typeof block !== 'object' || Array.isArray(block)) continue;
     for (const [key, value] of Object.entries(block)) {
       const list = values.get(key.toLowerCase()) ?? [];
@@ -334,6 +380,15 @@ function conditionValues(condition: Record<string, unknown>): Map<string, string
     }
   }
   return values;
+}
+
+/**
+ * An organization id (`o-abc123`) or path (`o-abc123/r-ab12/ou-…/*`) that pins one organization:
+ * no wildcard in the organization id itself (`o-*` would be every organization).
+ */
+function namesOneOrganization(value: string): boolean {
+  const organization = value.split('/')[0] ?? '';
+  return /^o-[a-z0-9]+$/i.test(organization);
 }
 
 /** The `AWS` principals of a statement; a bare `"*"` principal means everyone. */

@@ -112,6 +112,20 @@ export class OrgTrailStack extends Stack {
       ],
     });
 
+    // The Trail construct allows CloudTrail to read the ACL and to write under AWSLogs/<account>/
+    // without naming the trail, so any account's trail (with a key prefix of that path) could write
+    // into this bucket. Only this trail may, as CloudTrail's bucket policy guidance asks.
+    this.bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'OnlyThisTrailDelivers',
+        effect: iam.Effect.DENY,
+        principals: [cloudtrailPrincipal],
+        actions: ['s3:GetBucketAcl', 's3:PutObject'],
+        resources: [this.bucket.bucketArn, this.bucket.arnForObjects('*')],
+        conditions: { StringNotEquals: { 'aws:SourceArn': trailArn } },
+      }),
+    );
+
     if (owner !== this.account) {
       // The Trail construct writes its bucket statements for this stack's account; a delegated
       // administrator's trail writes as the management account's trail.

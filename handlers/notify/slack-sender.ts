@@ -23,6 +23,7 @@ import {
 import { PermanentDeliveryError, TransientDeliveryError } from '../ports';
 import { redactWebhookUrl } from './redact';
 import type { SlackMessage } from './slack-message';
+import { SLACK_RETRY_DEFAULTS } from './slack-retry';
 
 export interface SlackRetryOptions {
   /** Total tries per message, first one included. Default 4. */
@@ -60,14 +61,7 @@ export interface UrlSourceFailure extends Error {
   retryable: boolean;
 }
 
-const DEFAULTS = {
-  maxAttempts: 4,
-  timeoutMs: 5000,
-  maxRetryAfterMs: 15_000,
-  maxTotalWaitMs: 20_000,
-  baseDelayMs: 500,
-  maxDelayMs: 8000,
-} as const;
+const DEFAULTS = SLACK_RETRY_DEFAULTS;
 
 /** Slack's documented permanent webhook errors, with what they mean for the operator. */
 const PERMANENT_REASONS: Readonly<Record<string, string>> = {

@@ -1,5 +1,5 @@
 import { iamCall, policyJson } from '../examples';
-import { allowsAdmin, policyDocumentOf } from '../policy';
+import { requestGrantsAdmin } from '../policy';
 import {
   ATTACK,
   actorLabel,
@@ -22,8 +22,10 @@ export const iamInlineAdminPolicyAdded = defineDetection({
   severity: 'critical',
   description:
     'An inline policy granting administrator access (Action `*`, `*:*` or `iam:*`, or a NotAction that ' +
-    'leaves IAM in, on Resource `*`) was put on a user, group or role. It is admin without any managed ' +
-    'policy showing it.',
+    'leaves IAM in, on Resource `*`, an ARN wildcard covering IAM or a NotResource that leaves IAM in, ' +
+    'even when spread over several statements) was put on a user, group or role. It is admin without ' +
+    'any managed policy showing it. A document too large to inspect counts as admin: no successful ' +
+    'call carries one.',
   runbook: [
     '1. Treat as privilege escalation until confirmed: who is the principal, who can use it?',
     '2. Delete the inline policy (Delete*Policy) unless the change is approved.',
@@ -38,7 +40,7 @@ export const iamInlineAdminPolicyAdded = defineDetection({
   mitre: [ATTACK.additionalCloudRoles, ATTACK.validCloudAccounts],
   falsePositives: ['Break-glass roles defined in code with inline admin policies (labelled automation).'],
   trigger: { sources: ['aws.iam'], eventNames: PUT_INLINE_POLICY_CALLS },
-  match: (e) => succeeded(e) && allowsAdmin(policyDocumentOf(e.request, 'policyDocument')),
+  match: (e) => succeeded(e) && requestGrantsAdmin(e.request, 'policyDocument', e.accountId),
   examples: [
     {
       name: 'Allow * on * put on a user',
@@ -73,6 +75,38 @@ export const iamInlineAdminPolicyAdded = defineDetection({
           groupName: 'devs',
           policyName: 'everything-but-billing',
           policyDocument: policyJson([{ Effect: 'Allow', NotAction: 'aws-portal:*', Resource: '*' }]),
+        },
+      }),
+    },
+    {
+      name: 'IAM admin split over statements, on an ARN wildcard instead of *',
+      expect: true,
+      event: iamCall('PutUserPolicy', {
+        request: {
+          userName: 'bob',
+          policyName: 'looks-narrow',
+          policyDocument: policyJson([
+            { Effect: 'Allow', Action: ['iam:Create*', 'iam:Attach*'], Resource: 'arn:aws:iam::*:*' },
+            {
+              Effect: 'Allow',
+              Action: ['iam:Put*', 'iam:Update*', 'iam:PassRole'],
+              Resource: 'arn:aws:iam::*:*',
+            },
+          ]),
+        },
+      }),
+    },
+    {
+      name: 'a Deny that spares IAM leaves the admin grant standing',
+      expect: true,
+      event: iamCall('PutRolePolicy', {
+        request: {
+          roleName: 'ci',
+          policyName: 'deny-all-but-iam',
+          policyDocument: policyJson([
+            { Effect: 'Allow', Action: '*', Resource: '*' },
+            { Effect: 'Deny', Action: '*', NotResource: 'arn:aws:iam::*:*' },
+          ]),
         },
       }),
     },

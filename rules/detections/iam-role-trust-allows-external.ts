@@ -1,5 +1,5 @@
 import { EXAMPLE_EXTERNAL_ACCOUNT, EXAMPLE_ORG_ACCOUNT, iamCall, trustPolicy } from '../examples';
-import { analyseTrust, policyDocumentOf, type TrustAnalysis } from '../policy';
+import { analyseTrustInRequest, type TrustAnalysis } from '../policy';
 import type { DetectionContext, NormalisedEvent } from '../types';
 import {
   ATTACK,
@@ -14,7 +14,7 @@ import {
 /** CreateRole carries the trust policy as `assumeRolePolicyDocument`, UpdateAssumeRolePolicy as `policyDocument`. */
 function trustOf(e: NormalisedEvent, ctx: DetectionContext): TrustAnalysis {
   const key = e.eventName === 'CreateRole' ? 'assumeRolePolicyDocument' : 'policyDocument';
-  return analyseTrust(policyDocumentOf(e.request, key), ctx, e.accountId);
+  return analyseTrustInRequest(e.request, key, ctx, e.accountId);
 }
 
 /**
@@ -116,6 +116,20 @@ export const iamRoleTrustAllowsExternal = defineDetection({
         request: {
           roleName: 'lambda',
           assumeRolePolicyDocument: trustPolicy({ Service: 'lambda.amazonaws.com' }),
+        },
+      }),
+    },
+    {
+      name: '* with a negated organization condition lets every outsider in',
+      expect: true,
+      severity: 'high',
+      event: iamCall('UpdateAssumeRolePolicy', {
+        request: {
+          roleName: 'app',
+          policyDocument: trustPolicy(
+            { AWS: '*' },
+            { StringNotEquals: { 'aws:PrincipalOrgID': 'o-abc123' } },
+          ),
         },
       }),
     },

@@ -1,12 +1,14 @@
-import { actors, iamCall, orgCall, rootUser } from '../examples';
+import { actors, iamCall, orgCall, rootUser, signinEvent } from '../examples';
 import { ATTACK, attackReference, defineDetection } from './define';
 
 /**
- * Steps of a console sign-in whose outcome ConsoleLogin reports (and root-console-login judges);
- * alerting on each step too would repeat the same sign-in.
+ * Steps of a console sign-in whose outcome ConsoleLogin reports (and root-console-login judges),
+ * and its end; alerting on each would repeat the same sign-in. Other root sign-in events (a
+ * password change, PasswordUpdated) are activity.
  */
 const SIGN_IN_STEPS = new Set([
   'ConsoleLogin',
+  'ConsoleLogout',
   'CredentialChallenge',
   'CredentialVerification',
   'UserAuthentication',
@@ -65,6 +67,16 @@ export const rootActivity = defineDetection({
           serialNumber: 'arn:aws:iam::111122223333:mfa/root-account-mfa-device',
         },
       }),
+    },
+    {
+      name: 'root changes its password in the console (a sign-in event, not an API call)',
+      expect: true,
+      event: signinEvent('PasswordUpdated', { actor: rootUser(), mfaUsed: undefined }),
+    },
+    {
+      name: 'root signing out is the end of a sign-in, not activity',
+      expect: false,
+      event: signinEvent('ConsoleLogout', { actor: rootUser(), mfaUsed: undefined }),
     },
     {
       name: 'root reading (ListUsers) is not activity worth an alert (near miss)',

@@ -1,5 +1,5 @@
 import { actors, policyJson, ssoCall } from '../examples';
-import { allowsAdmin, isAdminManagedPolicyArn, policyDocumentOf } from '../policy';
+import { isAdminManagedPolicyArn, requestGrantsAdmin } from '../policy';
 import type { NormalisedEvent } from '../types';
 import {
   ATTACK,
@@ -28,8 +28,8 @@ const PERMISSION_SET_CALLS = [
 /** The change grants admin: an AWS admin policy attached, or an inline policy that allows admin. */
 function grantsAdmin(e: NormalisedEvent): boolean {
   if (e.eventName === 'AttachManagedPolicyToPermissionSet') return isAdminManagedPolicyArn(e.policyArn);
-  if (e.eventName === 'PutInlinePolicyToPermissionSet')
-    return allowsAdmin(policyDocumentOf(e.request, 'inlinePolicy'));
+  // A permission set applies in every account it is assigned to: no account to pin resources to.
+  if (e.eventName === 'PutInlinePolicyToPermissionSet') return requestGrantsAdmin(e.request, 'inlinePolicy');
   return false;
 }
 

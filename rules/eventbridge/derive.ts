@@ -244,8 +244,12 @@ function pack(source: string, parts: readonly Part[]): EventPattern[] {
 function buildPattern(source: string, parts: readonly Part[]): EventPattern {
   const pattern: EventPattern = {};
   if (source !== ANY_SOURCE) pattern.source = [source];
+  // Sign-in events (ConsoleLogin, and for root PasswordUpdated …) come under their own detail-types;
+  // a pattern for any source must take them too, or root-activity never sees a root sign-in event.
   pattern['detail-type'] =
-    source === SIGN_IN_SOURCE ? [API_CALL_DETAIL_TYPE, ...SIGN_IN_DETAIL_TYPES] : [API_CALL_DETAIL_TYPE];
+    source === SIGN_IN_SOURCE || source === ANY_SOURCE
+      ? [API_CALL_DETAIL_TYPE, ...SIGN_IN_DETAIL_TYPES]
+      : [API_CALL_DETAIL_TYPE];
   // When every part is for the same principals, say so once instead of in each $or branch.
   const shared = parts[0]?.identityTypes;
   const hoisted = parts.every((p) => sameTypes(p.identityTypes, shared));

@@ -223,6 +223,29 @@ export const configSchema = z
       });
     }
     if (
+      stackSets?.callAs === 'DELEGATED_ADMIN' &&
+      stackSets.adminAccountId === config.organization?.managementAccountId
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['organization', 'stackSets', 'adminAccountId'],
+        message:
+          'must not be the management account, which cannot be a delegated administrator (use callAs SELF there)',
+      });
+    }
+    if (
+      config.mode === 'single-account' &&
+      config.trail.accountId !== undefined &&
+      config.trail.accountId !== config.securityAccountId
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['trail', 'accountId'],
+        message:
+          'must be securityAccountId in single-account mode: EventBridge sees CloudTrail events only of an account whose own trail logs them',
+      });
+    }
+    if (
       stackSets?.callAs === 'SELF' &&
       stackSets.adminAccountId &&
       stackSets.adminAccountId !== config.organization?.managementAccountId

@@ -5,10 +5,14 @@ import {
   actionMatches,
   allowsAdmin,
   analyseTrust,
+  analyseTrustInRequest,
   isAdminManagedPolicyArn,
+  isOversizedPolicyDocument,
   MAX_POLICY_DOCUMENT_CHARS,
   parsePolicyDocument,
   policyDocumentOf,
+  requestGrantsAdmin,
+  wildcardMatches,
 } from '../../rules/policy';
 
 const doc = (...Statement: Record<string, unknown>[]) => ({ Version: '2012-10-17', Statement });
@@ -61,6 +65,18 @@ describe('parsePolicyDocument', () => {
   it('refuses documents beyond the size bound instead of parsing them', () => {
     const padded = text({ ...adminStatement, Sid: 'x'.repeat(MAX_POLICY_DOCUMENT_CHARS) });
     expect(parsePolicyDocument(padded)).toBeUndefined();
+  });
+
+  it('parses every document a successful call can carry, whitespace padding included', () => {
+    // IAM does not count whitespace against its 10,240-character quota; the API takes 131,072.
+    const padded = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ ...adminStatement, Sid: 'padded' }],
+    }).replace('"Statement"', `${' '.repeat(120_000)}"Statement"`);
+    expect(padded.length).toBeLessThanOrEqual(131_072);
+    expect(isOversizedPolicyDocument(padded)).toBe(false);
+    expect(allowsAdmin(parsePolicyDocument(padded))).toBe(true);
+    expect(allowsAdmin(parsePolicyDocument(encodeURIComponent(padded)))).toBe(true);
   });
 
   it('policyDocumentOf parses once per request object', () => {
@@ -129,6 +145,93 @@ describe('allowsAdmin', () => {
     expect(allowsAdmin(undefined)).toBe(false);
   });
 
+  it('sees admin spread over several statements', () => {
+    expect(
+      admin(
+        { Effect: 'Allow', Action: ['iam:Create*', 'iam:Attach*'], Resource: '*' },
+        { Effect: 'Allow', Action: ['iam:Put*', 'iam:Update*', 'iam:PassRole'], Resource: '*' },
+      ),
+    ).toBe(true);
+    expect(
+      admin(
+        { Effect: 'Allow', Action: 'iam:*', Resource: 'arn:aws:iam::*:user/*' },
+        { Effect: 'Allow', Action: 'iam:*', Resource: 'arn:aws:iam::*:role/*' },
+        { Effect: 'Allow', Action: 'iam:*', Resource: 'arn:aws:iam::*:policy/*' },
+      ),
+    ).toBe(true);
+    expect(
+      admin(
+        { Effect: 'Allow', Action: ['iam:Create*', 'iam:Attach*'], Resource: '*' },
+        { Effect: 'Allow', Action: ['iam:Put*', 'iam:Update*'], Resource: '*' },
+      ),
+    ).toBe(false);
+  });
+
+  it.each([
+    ['arn:aws:iam::*:*'],
+    ['arn:aws:iam::*'],
+    ['arn:*'],
+    ['arn:aws:*:*:*:*'],
+    ['arn:aws-cn:iam::*:*'],
+  ])('an ARN wildcard covering all of IAM (%s) is as broad as *', (resource) => {
+    expect(admin({ Effect: 'Allow', Action: 'iam:*', Resource: resource })).toBe(true);
+  });
+
+  it("resources pinned to the policy's own account cover it, another account's do not", () => {
+    const own = parsePolicyDocument(
+      text({ Effect: 'Allow', Action: 'iam:*', Resource: 'arn:aws:iam::111122223333:*' }),
+    );
+    expect(allowsAdmin(own, '111122223333')).toBe(true);
+    expect(allowsAdmin(own, '444455556666')).toBe(false);
+    expect(allowsAdmin(own)).toBe(false);
+  });
+
+  it('NotResource counts only when it leaves IAM in', () => {
+    expect(admin({ Effect: 'Allow', Action: '*', NotResource: '*' })).toBe(false);
+    expect(admin({ Effect: 'Allow', Action: '*', NotResource: 'arn:aws:iam::*:*' })).toBe(false);
+    expect(admin({ Effect: 'Allow', Action: '*', NotResource: 'arn:aws:iam::*:user/breakglass' })).toBe(true);
+  });
+
+  it('a Deny that spares IAM (NotResource) does not cancel the grant', () => {
+    expect(admin(adminStatement, { Effect: 'Deny', Action: '*', NotResource: 'arn:aws:iam::*:*' })).toBe(
+      true,
+    );
+    expect(admin(adminStatement, { Effect: 'Deny', Action: '*', NotResource: 'arn:aws:s3:::audit/*' })).toBe(
+      false,
+    );
+    expect(admin(adminStatement, { Effect: 'Deny', Action: 'iam:PassRole', Resource: '*' })).toBe(false);
+    expect(admin(adminStatement, { Effect: 'Deny', Action: 's3:*', Resource: '*' })).toBe(true);
+  });
+
+  it('requestGrantsAdmin fails closed on a document too large to inspect', () => {
+    const oversized = text({ ...adminStatement, Sid: 'x'.repeat(MAX_POLICY_DOCUMENT_CHARS) });
+    const harmless = text({ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' });
+    expect(requestGrantsAdmin({ policyDocument: oversized }, 'policyDocument')).toBe(true);
+    expect(requestGrantsAdmin({ policyDocument: harmless }, 'policyDocument')).toBe(false);
+    expect(requestGrantsAdmin({ policyDocument: text(adminStatement) }, 'policyDocument')).toBe(true);
+    expect(requestGrantsAdmin({}, 'policyDocument')).toBe(false);
+  });
+
+  // A backtracking matcher would not finish these within the test timeout (40 stars: 2^40 paths).
+  it('matches hostile wildcard patterns without exponential backtracking', () => {
+    const hostile = `iam:${'*a'.repeat(40)}*z`;
+    expect(actionMatches(hostile, 'iam:UpdateAssumeRolePolicy')).toBe(false);
+    expect(
+      allowsAdmin(
+        parsePolicyDocument(text({ Effect: 'Allow', Action: hostile, Resource: `arn:${'*a'.repeat(40)}*z` })),
+      ),
+    ).toBe(false);
+  });
+
+  it('wildcardMatches: * spans any run (colons and slashes too), ? one character', () => {
+    expect(wildcardMatches('arn:aws:iam::*', 'arn:aws:iam::111122223333:role/a/b')).toBe(true);
+    expect(wildcardMatches('arn:aws:iam::?:*', 'arn:aws:iam::111122223333:role/x')).toBe(false);
+    expect(wildcardMatches('a?c', 'abc')).toBe(true);
+    expect(wildcardMatches('a*b*c', 'a-b-b-c')).toBe(true);
+    expect(wildcardMatches('a*b*c', 'a-b-b-d')).toBe(false);
+    expect(wildcardMatches('User/Bob', 'user/bob')).toBe(false);
+  });
+
   it('matches IAM action wildcards case-insensitively', () => {
     expect(actionMatches('iam:Put*Policy', 'iam:PutRolePolicy')).toBe(true);
     expect(actionMatches('iam:?ut*', 'iam:PutRolePolicy')).toBe(true);
@@ -190,6 +293,63 @@ describe('analyseTrust', () => {
     expect(
       analyseTrust(trust({ AWS: '*' }, { StringEquals: { 'aws:PrincipalOrgID': 'o-abc' } }), ctx).findings,
     ).toEqual([]);
+  });
+
+  it.each([
+    [
+      'a negated organization condition (everyone outside it)',
+      { StringNotEquals: { 'aws:PrincipalOrgID': 'o-abc' } },
+    ],
+    [
+      'an …IfExists organization condition (passes for accounts in no organization)',
+      { StringEqualsIfExists: { 'aws:PrincipalOrgID': 'o-abc' } },
+    ],
+    ['a Null check (any organization at all)', { Null: { 'aws:PrincipalOrgID': 'false' } }],
+    ['a wildcard organization', { StringLike: { 'aws:PrincipalOrgID': 'o-*' } }],
+    [
+      'a ForAllValues organization condition',
+      { 'ForAllValues:StringEquals': { 'aws:PrincipalOrgID': 'o-abc' } },
+    ],
+    ['a wildcard account', { StringLike: { 'aws:PrincipalAccount': '*' } }],
+    ['a wildcard-account ARN', { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/ci' } }],
+    ['a negated account condition', { StringNotEquals: { 'aws:PrincipalAccount': '444455556666' } }],
+  ])('"*" with %s is not pinned: public-with-condition', (_name, condition) => {
+    expect(analyseTrust(trust({ AWS: '*' }, condition), ctx).findings).toEqual([
+      { kind: 'public-with-condition', principal: '*', severity: 'high' },
+    ]);
+  });
+
+  it('"*" pinned to organization paths or case-variant operators still counts as pinned', () => {
+    expect(
+      analyseTrust(
+        trust(
+          { AWS: '*' },
+          { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': 'o-abc/r-ab12/ou-ab12-1/*' } },
+        ),
+        ctx,
+      ).findings,
+    ).toEqual([]);
+    expect(
+      analyseTrust(trust({ AWS: '*' }, { stringEquals: { 'aws:principalorgid': 'o-abc' } }), ctx).findings,
+    ).toEqual([]);
+  });
+
+  it('analyseTrustInRequest reports a trust policy too large to inspect', () => {
+    const oversized = text({
+      Effect: 'Allow',
+      Principal: { AWS: '*' },
+      Sid: 'x'.repeat(MAX_POLICY_DOCUMENT_CHARS),
+    });
+    const analysis = analyseTrustInRequest({ policyDocument: oversized }, 'policyDocument', ctx);
+    expect(analysis.severity).toBe('high');
+    expect(analysis.findings[0]?.kind).toBe('uninspectable');
+    expect(
+      analyseTrustInRequest(
+        { policyDocument: text({ Effect: 'Allow', Principal: '*' }) },
+        'policyDocument',
+        ctx,
+      ).severity,
+    ).toBe('critical');
   });
 
   it('"*" pinned to accounts is judged by those accounts', () => {

@@ -98,6 +98,28 @@ describe('configuration schema', () => {
     );
   });
 
+  it('refuses the management account as StackSets delegated administrator', () => {
+    const delegated = {
+      ...minimal.organization,
+      stackSets: { callAs: 'DELEGATED_ADMIN', adminAccountId: '111111111111' },
+    };
+    expect(errorOf({ ...minimal, organization: delegated })).toContain(
+      'organization.stackSets.adminAccountId: must not be the management account',
+    );
+  });
+
+  it('keeps the trail in the monitored account in single-account mode', () => {
+    const single = { mode: 'single-account', securityAccountId: '222222222222' };
+    expect(errorOf({ ...single, trail: { accountId: '333333333333' } })).toContain(
+      'trail.accountId: must be securityAccountId in single-account mode',
+    );
+    expect(
+      parseConfig({ name: 'ok', value: { ...single, trail: { accountId: '222222222222' } } }).trail,
+    ).toMatchObject({
+      accountId: '222222222222',
+    });
+  });
+
   it('rejects unknown keys, so a typo is not silently ignored', () => {
     expect(errorOf({ ...minimal, retentionDayz: 5 })).toContain('Unrecognized key: "retentionDayz"');
   });

@@ -185,4 +185,32 @@ describe('least privilege across every template', () => {
       }
     }
   });
+
+  it('lets neither function delete, scan or reach the indexes of the ledger, only what each one calls', () => {
+    const expected: Record<string, string[]> = {
+      'iamwatch-record': [
+        'dynamodb:BatchWriteItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+      ],
+      'iamwatch-notify': ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+    };
+    for (const label of ['org', 'single']) {
+      const resources = templates.get(`${label}:iamwatch-monitor`)!;
+      const [table] = Object.keys(resources).filter(
+        (id) => resources[id]!.Type === 'AWS::DynamoDB::GlobalTable',
+      );
+      for (const fn of Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function')) {
+        const [roleId] = referencedIds(fn.Properties!.Role);
+        const onTable = identityStatements(resources)
+          .filter(({ owner }) => referencedIds(resources[owner]!.Properties?.Roles).has(roleId!))
+          .map(({ statement }) => statement)
+          .filter((statement) => referencedIds(statement.Resource).has(table!))
+          .filter((statement) => JSON.stringify(statement.Resource).includes('"Arn"'));
+        expect(onTable.map((statement) => statement.Resource)).toEqual([{ 'Fn::GetAtt': [table, 'Arn'] }]);
+        expect(onTable.flatMap(actionsOf).sort()).toEqual(expected[fn.Properties!.FunctionName as string]);
+      }
+    }
+  });
 });

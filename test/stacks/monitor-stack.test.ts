@@ -4,9 +4,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ENTRY_INSERT_STREAM_FILTER, FACET_INDEX_NAME, LEDGER_TABLE } from '../../handlers/ledger/table';
 import { derivePatterns } from '../../rules/eventbridge/derive';
 import { CATALOG } from '../../rules/registry';
+import { ConfigError } from '../../stacks/config/load';
 import { ALERT_MESSAGE_ATTRIBUTES } from '../../stacks/constructs/alerts-topic';
 import { EnvironmentTooLargeError } from '../../stacks/constructs/environment-size';
-import { MonitorStack } from '../../stacks/monitor-stack';
+import { MonitorStack, notifyBudget } from '../../stacks/monitor-stack';
 import { OrgTrailStack } from '../../stacks/org-trail-stack';
 import { RegionGuardError } from '../../stacks/region-guard';
 import { buildTestApp, exampleConfig } from './support';
@@ -244,7 +245,6 @@ describe('notify function and stream mapping', () => {
     expect(props).toMatchObject({
       FunctionName: { Ref: notifyId },
       EventSourceArn: { 'Fn::GetAtt': [logicalIdOf('AWS::DynamoDB::GlobalTable', {}), 'StreamArn'] },
-      BatchSize: 10,
       MaximumBatchingWindowInSeconds: 1,
       BisectBatchOnFunctionError: true,
       MaximumRetryAttempts: 10,
@@ -256,6 +256,34 @@ describe('notify function and stream mapping', () => {
     const filters = props.FilterCriteria.Filters.map((f: { Pattern: string }) => JSON.parse(f.Pattern));
     expect(filters).toEqual([ENTRY_INSERT_STREAM_FILTER]);
     expect(filters[0].eventName).toEqual(['INSERT']);
+  });
+
+  it('has a timeout covering a whole batch when Slack is at its slowest', () => {
+    const fn = Object.values(
+      template.findResources('AWS::Lambda::Function', { Properties: { FunctionName: 'iamwatch-notify' } }),
+    )[0]!;
+    const mapping = Object.values(template.findResources('AWS::Lambda::EventSourceMapping'))[0]!;
+    const batchSize = mapping.Properties.BatchSize as number;
+    // handlers/notify/slack-sender.ts: one post may take 4 tries of 5 s plus 20 s of waits; entries
+    // of a batch are delivered one after another, each to every route, then to the topic.
+    const slackWorstCaseSeconds = 4 * 5 + 20;
+    const perEntrySeconds = config.slack.routes.length * slackWorstCaseSeconds;
+    expect(config.slack.routes.length).toBeGreaterThan(1);
+    expect(batchSize).toBeGreaterThanOrEqual(1);
+    expect(fn.Properties.Timeout).toBeGreaterThan(batchSize * perEntrySeconds);
+    expect(fn.Properties.Timeout).toBeLessThanOrEqual(900);
+  });
+
+  it('sizes batches to the Slack routes and refuses more routes than one invocation can serve', () => {
+    expect(notifyBudget(0)).toMatchObject({ batchSize: 10 });
+    expect(notifyBudget(0).timeout.toSeconds()).toBeGreaterThanOrEqual(120);
+    for (const routes of [1, 3, 8, 20]) {
+      const { batchSize, timeout } = notifyBudget(routes);
+      expect(batchSize).toBeGreaterThanOrEqual(1);
+      expect(timeout.toSeconds()).toBeGreaterThan(batchSize * routes * 40);
+      expect(timeout.toSeconds()).toBeLessThanOrEqual(900);
+    }
+    expect(() => notifyBudget(23)).toThrow(ConfigError);
   });
 
   it('gets the routing contract in its environment and never a webhook URL', () => {

@@ -95,6 +95,48 @@ describe('OrgTrailStack', () => {
     });
   });
 
+  it('lets no other trail read the ACL of or write into the bucket', () => {
+    const bucket = idOf('AWS::S3::Bucket', {
+      LifecycleConfiguration: Match.objectLike({ Rules: [Match.objectLike({ Id: 'archive-then-expire' })] }),
+    });
+    const policies = Object.values(
+      template.findResources('AWS::S3::BucketPolicy', { Properties: { Bucket: { Ref: bucket } } }),
+    );
+    expect(policies).toHaveLength(1);
+    const statements = policies[0]!.Properties.PolicyDocument.Statement as {
+      Effect: string;
+      Principal?: { Service?: string };
+      Action: string | string[];
+      Condition?: Record<string, Record<string, unknown>>;
+      Resource?: unknown;
+    }[];
+    const trailArn = 'arn:aws:cloudtrail:us-east-1:111111111111:trail/iamwatch-org-trail';
+    // Every CloudTrail grant is either conditioned on this trail itself or overridden by a deny for any other.
+    const guard = statements.find(
+      (s) =>
+        s.Effect === 'Deny' &&
+        s.Principal?.Service === 'cloudtrail.amazonaws.com' &&
+        s.Condition?.StringNotEquals?.['aws:SourceArn'] === trailArn,
+    );
+    expect(guard).toBeDefined();
+    for (const allowed of statements.filter(
+      (s) => s.Effect === 'Allow' && s.Principal?.Service === 'cloudtrail.amazonaws.com',
+    )) {
+      const actions = [allowed.Action].flat();
+      const pinned = allowed.Condition?.StringEquals?.['aws:SourceArn'] === trailArn;
+      for (const action of actions) {
+        expect({ action, covered: pinned || [guard!.Action].flat().includes(action) }).toEqual({
+          action,
+          covered: true,
+        });
+      }
+    }
+    expect(guard!.Resource).toEqual([
+      { 'Fn::GetAtt': [bucket, 'Arn'] },
+      { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucket, 'Arn'] }, '/*']] },
+    ]);
+  });
+
   it('lets CloudTrail, for this trail only, encrypt with the key', () => {
     template.hasResourceProperties('AWS::KMS::Key', {
       EnableKeyRotation: true,

@@ -109,10 +109,10 @@ describe('derivePatterns on every trigger shape', () => {
     });
   });
 
-  it('listens to root across services for non-read-only calls only', () => {
+  it('listens to root across services for non-read-only calls and sign-in events', () => {
     const root = byName(patterns, 'root-activity');
     expect(root?.source).toBeUndefined();
-    expect(root?.['detail-type']).toEqual([API_CALL_DETAIL_TYPE]);
+    expect(root?.['detail-type']).toEqual([API_CALL_DETAIL_TYPE, ...SIGN_IN_DETAIL_TYPES]);
   });
 
   it('leaves deprecated detections out', () => {
@@ -163,6 +163,19 @@ describe('derivePatterns on every trigger shape', () => {
     ],
     ['root console sign-in', { source: 'aws.signin', eventName: 'ConsoleLogin', identityType: 'Root' }],
     ['other sign-in event', { source: 'aws.signin', eventName: 'ConsoleLogout' }],
+    [
+      'root sign-in event other than ConsoleLogin (root password changed)',
+      { source: 'aws.signin', eventName: 'PasswordUpdated', identityType: 'Root' },
+    ],
+    [
+      'root sign-in step logged as a service event',
+      {
+        source: 'aws.signin',
+        eventName: 'CredentialVerification',
+        identityType: 'Root',
+        eventType: 'AwsServiceEvent',
+      },
+    ],
     ['service event', { source: 'aws.iam', eventName: 'CreateUser', eventType: 'AwsServiceEvent' }],
     [
       'identity-restricted name, right identity',

@@ -58,7 +58,8 @@ export function envelopeOf(call: CallShape): EventBridgeEnvelope {
 /**
  * Whether a trigger asks for this event: its sources (or any), its identity types (or any), the
  * named calls or verbs, or, naming none, every call that is not read-only (by CloudTrail's flag, else
- * by verb, as the normaliser decides). API calls only, plus both sign-in spellings for aws.signin.
+ * by verb, as the normaliser decides). API calls only, plus both sign-in spellings for aws.signin
+ * when the trigger names aws.signin or no source at all.
  */
 export function triggerCovers(trigger: Trigger, envelope: EventBridgeEnvelope): boolean {
   const record = envelope.detail;
@@ -67,8 +68,9 @@ export function triggerCovers(trigger: Trigger, envelope: EventBridgeEnvelope): 
   const identity = record.userIdentity?.type;
   if (trigger.userIdentityTypes?.length && !(identity && trigger.userIdentityTypes.includes(identity)))
     return false;
+  // A trigger for any source (root-activity) wants root's sign-in events too (PasswordUpdated …).
   const detailTypes =
-    source === 'aws.signin' && trigger.sources?.includes('aws.signin')
+    source === 'aws.signin' && (!trigger.sources?.length || trigger.sources.includes('aws.signin'))
       ? [API_CALL_DETAIL_TYPE, ...SIGN_IN_DETAIL_TYPES]
       : [API_CALL_DETAIL_TYPE];
   if (!detailTypes.includes(envelope['detail-type'])) return false;
