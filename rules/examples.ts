@@ -175,6 +175,11 @@ export function identityStoreCall(eventName: string, options: CallOptions = {}):
   return apiCall('identitystore.amazonaws.com', eventName, options);
 }
 
+/** An STS call (`sts.amazonaws.com`); AssumeRoot is served by Regional endpoints only. */
+export function stsCall(eventName: string, options: CallOptions = {}): CloudTrailRecord {
+  return apiCall('sts.amazonaws.com', eventName, options);
+}
+
 /** A CloudTrail management call. */
 export function cloudTrailCall(eventName: string, options: CallOptions = {}): CloudTrailRecord {
   return apiCall('cloudtrail.amazonaws.com', eventName, options);

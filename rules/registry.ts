@@ -37,6 +37,7 @@ import { orgPolicyChanged } from './detections/org-policy-changed';
 import { rootAccessKeyCreated } from './detections/root-access-key-created';
 import { rootActivity } from './detections/root-activity';
 import { rootConsoleLogin } from './detections/root-console-login';
+import { rootSessionAssumed } from './detections/root-session-assumed';
 import { ssoAccountAssignmentChanged } from './detections/sso-account-assignment-changed';
 import { ssoPermissionSetChanged } from './detections/sso-permission-set-changed';
 import type { Detection } from './types';
@@ -68,6 +69,7 @@ export const CATALOG: readonly Detection[] = Object.freeze([
   iamPasswordPolicyDeleted,
   rootConsoleLogin,
   rootActivity,
+  rootSessionAssumed,
   consoleLoginWithoutMfa,
   consoleLoginFailed,
   orgAccountRemoved,

@@ -24,6 +24,7 @@ const DESIGN_SEVERITIES: Record<string, string[]> = {
   'iam-role-trust-allows-external': ['high', 'critical'],
   'iam-password-policy-changed': ['medium', 'high'],
   'root-console-login': ['high', 'critical'],
+  'root-session-assumed': ['high', 'critical'],
   'console-login-failed': ['low', 'medium'],
   'cloudtrail-logging-stopped': ['critical', 'high'],
   'sso-permission-set-changed': ['medium', 'high'],

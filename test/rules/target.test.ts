@@ -9,6 +9,7 @@ const ACCOUNT = '111122223333';
 const PS_ARN = 'arn:aws:sso:::permissionSet/ssoins-72233af8ea2d1f14/ps-ae5d1fa1f80b684e';
 const OIDC_ARN = 'arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com';
 const SAML_ARN = 'arn:aws:iam::111122223333:saml-provider/okta';
+const ROOT_TASK_ARN = 'arn:aws:iam::aws:policy/root-task/IAMDeleteRootUserCredentials';
 
 interface TargetCase {
   options?: CallOptions;
@@ -29,6 +30,7 @@ const SERVICE_HOST: Record<string, string> = {
   'aws.dynamodb': 'dynamodb.amazonaws.com',
   'aws.sns': 'sns.amazonaws.com',
   'aws.signin': 'signin.amazonaws.com',
+  'aws.sts': 'sts.amazonaws.com',
 };
 
 const user = (name: string, arn?: string): Target =>
@@ -426,6 +428,19 @@ const CASES: Record<string, TargetCase> = {
   'aws.sns RemovePermission': topicCase(),
   'aws.sns Unsubscribe': subscriptionCase(),
   'aws.sns SetSubscriptionAttributes': subscriptionCase(),
+  // STS: the member account of a centralized root session; the task policy is the policy
+  'aws.sts AssumeRoot': {
+    options: {
+      request: {
+        targetPrincipal: '444455556666',
+        taskPolicyArn: { arn: ROOT_TASK_ARN },
+        durationSeconds: 900,
+      },
+      response: { credentials: { accessKeyId: 'ASIAROOTSESSION', expiration: 'Jan 15, 2026, 10:15:00 AM' } },
+    },
+    target: { type: 'account', name: '444455556666', accountId: '444455556666' },
+    policyArn: ROOT_TASK_ARN,
+  },
 };
 
 function psCase(extra: Record<string, unknown> = {}): TargetCase {
@@ -479,6 +494,45 @@ describe('extractTarget', () => {
     const extracted = extractTarget(record);
     expect(extracted.target).toEqual(c.target);
     expect(extracted.policyArn).toEqual(c.policyArn);
+  });
+
+  describe('AssumeRoot', () => {
+    const assumeRoot = (request: Record<string, unknown>) =>
+      extractTarget(apiCall('sts.amazonaws.com', 'AssumeRoot', { request }));
+
+    it('takes the member account from a root principal ARN', () => {
+      expect(
+        assumeRoot({
+          targetPrincipal: 'arn:aws:iam::444455556666:root',
+          taskPolicyArn: { arn: ROOT_TASK_ARN },
+        }),
+      ).toEqual({
+        target: {
+          type: 'account',
+          name: '444455556666',
+          arn: 'arn:aws:iam::444455556666:root',
+          accountId: '444455556666',
+        },
+        policyArn: ROOT_TASK_ARN,
+      });
+    });
+
+    it('reads a task policy ARN rendered as a plain string', () => {
+      expect(assumeRoot({ targetPrincipal: '444455556666', taskPolicyArn: ROOT_TASK_ARN }).policyArn).toBe(
+        ROOT_TASK_ARN,
+      );
+    });
+
+    it('names no target when the request was not logged', () => {
+      expect(assumeRoot({})).toEqual({});
+    });
+
+    it('other STS calls (AssumeRole) name no target', () => {
+      const record = apiCall('sts.amazonaws.com', 'AssumeRole', {
+        request: { roleArn: 'arn:aws:iam::444455556666:role/admin', roleSessionName: 'alice' },
+      });
+      expect(extractTarget(record)).toEqual({});
+    });
   });
 
   describe('self-targeting calls', () => {

@@ -230,7 +230,7 @@ describe('iamwatch backfill', () => {
     const third = await runCommand(command(), argv);
     expect(third.code).toBe(0);
     expect(lookups(fake).length).toBe(callsDone);
-    expect(third.stderr).toMatch(/lookups\s+36 {2}\(36 already backfilled/);
+    expect(third.stderr).toMatch(/lookups\s+37 {2}\(37 already backfilled/);
 
     // A later end fetches only the seconds after the saved window.
     const later = await runCommand(command(), [...argv, '--until', '2025-03-19T06:00:00Z']);
@@ -342,9 +342,9 @@ describe('iamwatch backfill', () => {
     ]);
     expect(run.stderr).toMatch(/found twice\s+1 /);
     // Lanes run in parallel; each reports its own pages and events.
-    expect(run.stderr).toContain('✔ 222233334444 eu-north-1: 34 lookups, 34 pages, 0 events');
-    expect(run.stderr).toContain('✔ 333344445555 eu-north-1: 34 lookups, 34 pages, 2 events');
-    expect(run.stderr).toContain('✔ 222233334444 us-east-1: 36 lookups, 36 pages, 1 event');
+    expect(run.stderr).toContain('✔ 222233334444 eu-north-1: 35 lookups, 35 pages, 0 events');
+    expect(run.stderr).toContain('✔ 333344445555 eu-north-1: 35 lookups, 35 pages, 2 events');
+    expect(run.stderr).toContain('✔ 222233334444 us-east-1: 37 lookups, 37 pages, 1 event');
     expect(existsSync(join(home, 'backfill', '333344445555-eu-north-1-event-ConsoleLogin.json'))).toBe(true);
   });
 
