@@ -1,0 +1,24 @@
+import { CreateOrganizationCommand, ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MOTO_AVAILABLE, MOTO_DEFAULT_ACCOUNT, type MotoServer, startMoto } from './moto';
+
+describe.skipIf(!MOTO_AVAILABLE)('moto_server test support', () => {
+  let moto: MotoServer;
+  beforeAll(async () => {
+    moto = await startMoto();
+  });
+  afterAll(async () => {
+    await moto?.close();
+  });
+
+  it('serves Organizations to the real SDK client, and reset forgets it', async () => {
+    const client = new OrganizationsClient(moto.clientConfig());
+    await client.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
+    const { Accounts } = await client.send(new ListAccountsCommand({}));
+    expect(Accounts?.map((account) => account.Id)).toEqual([MOTO_DEFAULT_ACCOUNT]);
+    await moto.reset();
+    const after = await client.send(new ListAccountsCommand({}));
+    expect(after.Accounts ?? []).toEqual([]);
+    client.destroy();
+  });
+});

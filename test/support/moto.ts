@@ -1,0 +1,118 @@
+/**
+ * A real `moto_server` (moto 5, Python) on 127.0.0.1 for tests of the AWS APIs it serves:
+ * Organizations, IAM, STS, CloudFormation StackSets, EventBridge, CloudWatch, SNS, SQS, S3, Secrets
+ * Manager, Step Functions and DynamoDB. A user's machine may not have it: suites gate themselves with
+ * `describe.skipIf(!MOTO_AVAILABLE)` and skip cleanly; `.ci/run` fails when it is missing in CI, so
+ * those suites can never skip silently there.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
+
+/** True when `moto_server` is on PATH and answers `--help`. */
+export const MOTO_AVAILABLE = spawnSync('moto_server', ['--help'], { stdio: 'ignore' }).status === 0;
+
+/** Why a moto suite skipped, for the suite's title. */
+export const MOTO_SKIP_REASON = 'moto_server is not installed (pip install "moto[server]"); skipped';
+
+/** Credentials moto accepts (any); its default account is 123456789012. */
+export const MOTO_CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' } as const;
+export const MOTO_DEFAULT_ACCOUNT = '123456789012';
+
+export interface MotoServer {
+  /** `http://127.0.0.1:PORT`, for `endpoint` or `AWS_ENDPOINT_URL`. */
+  endpoint: string;
+  /** Client settings every SDK v3 client takes: endpoint, region, static credentials. */
+  clientConfig(region?: string): {
+    endpoint: string;
+    region: string;
+    credentials: typeof MOTO_CREDENTIALS;
+    forcePathStyle: true;
+  };
+  /** Environment for a child process or a code path that builds its own clients from the chain. */
+  env(region?: string): Record<string, string>;
+  /** Drops every resource in every backend (moto's reset API). */
+  reset(): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitUntilServing(endpoint: string, child: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`moto_server exited with ${child.exitCode}: ${output()}`);
+    try {
+      const response = await fetch(`${endpoint}/moto-api/`);
+      if (response.status < 500) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`moto_server did not answer within 30 s: ${output()}`);
+}
+
+/**
+ * Starts a fresh moto_server. `env` is passed to it (e.g. `MOTO_IAM_LOAD_MANAGED_POLICIES=true` for
+ * AWS managed policies). Close it in `afterAll`.
+ */
+export async function startMoto(env: Record<string, string> = {}): Promise<MotoServer> {
+  if (!MOTO_AVAILABLE) throw new Error(MOTO_SKIP_REASON);
+  const port = await freePort();
+  const endpoint = `http://127.0.0.1:${port}`;
+  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  const keep = (chunk: Buffer) => {
+    log = (log + chunk.toString('utf8')).slice(-4000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  try {
+    await waitUntilServing(endpoint, child, () => log);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
+  return {
+    endpoint,
+    clientConfig: (region = 'us-east-1') => ({
+      endpoint,
+      region,
+      credentials: MOTO_CREDENTIALS,
+      forcePathStyle: true,
+    }),
+    env: (region = 'us-east-1') => ({
+      AWS_ENDPOINT_URL: endpoint,
+      AWS_REGION: region,
+      AWS_DEFAULT_REGION: region,
+      AWS_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey,
+    }),
+    reset: async () => {
+      const response = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
+      if (!response.ok) throw new Error(`moto reset failed: HTTP ${response.status}`);
+    },
+    close: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
