@@ -1,28 +1,46 @@
 /**
  * `iamwatch <command>`: dispatches to a command and turns errors into exit codes. Never calls
  * process.exit; the bin file wires it to the process.
+ *
+ * Commands load lazily: this module imports nothing but `io`, so `iamwatch --help` (and a mistyped
+ * command) start without the AWS SDK, the ledger or the catalog, and a command loads only its own
+ * modules. Adding a command is one line in COMMANDS.
  */
-import { backfillCommand } from './backfill';
-import { doctorCommand } from './doctor';
-import { historyCommand } from './history';
-import { inventoryCommand } from './inventory';
 import { type CliIo, EXIT, UsageError } from './io';
-import { replayCommand } from './replay';
-import { rulesCommand } from './rules';
 
-const COMMANDS: Record<string, { summary: string; run: (argv: string[], io: CliIo) => Promise<number> }> = {
+/** A command's entry point: `run(argv, io)` returning an exit code. */
+export type CommandRun = (argv: string[], io: CliIo) => Promise<number>;
+
+interface CommandEntry {
+  summary: string;
+  load: () => Promise<CommandRun>;
+}
+
+const COMMANDS: Record<string, CommandEntry> = {
   replay: {
     summary: 'replay CloudTrail files through the pipeline (no path: bundled demo)',
-    run: replayCommand,
+    load: async () => (await import('./replay')).replayCommand,
   },
-  history: { summary: 'query the ledger: who did what, to whom, from where', run: historyCommand },
-  rules: { summary: 'list the detection catalog or the derived EventBridge patterns', run: rulesCommand },
+  history: {
+    summary: 'query the ledger: who did what, to whom, from where',
+    load: async () => (await import('./history')).historyCommand,
+  },
+  rules: {
+    summary: 'list the detection catalog or the derived EventBridge patterns',
+    load: async () => (await import('./rules')).rulesCommand,
+  },
   backfill: {
     summary: 'read the last 90 days from CloudTrail event history into the ledger (resumable)',
-    run: backfillCommand,
+    load: async () => (await import('./backfill')).backfillCommand,
   },
-  doctor: { summary: 'check that the pipeline still sees every account (ledger, trail)', run: doctorCommand },
-  inventory: { summary: 'IAM users across the organization, with who created them', run: inventoryCommand },
+  doctor: {
+    summary: 'check that the pipeline still sees every account (ledger, trail)',
+    load: async () => (await import('./doctor')).doctorCommand,
+  },
+  inventory: {
+    summary: 'IAM users across the organization, with who created them',
+    load: async () => (await import('./inventory')).inventoryCommand,
+  },
 };
 
 export const USAGE = `Usage: iamwatch <command> [options]
@@ -42,13 +60,14 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     io.stdout.write(USAGE);
     return name ? EXIT.ok : EXIT.usage;
   }
-  const command = COMMANDS[name];
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command) {
     io.stderr.write(`iamwatch: unknown command "${name}"\n\n${USAGE}`);
     return EXIT.usage;
   }
   try {
-    return await command.run(rest, io);
+    const runCommand = await command.load();
+    return await runCommand(rest, io);
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr.write(`iamwatch ${name}: ${error.message}\nRun "iamwatch ${name} --help" for usage.\n`);
