@@ -7,7 +7,7 @@ import type { ParsedItem } from '../../rules/cloudtrail/parse';
 import { derivePatterns } from '../../rules/eventbridge/derive';
 import { CATALOG } from '../../rules/registry';
 import { deliveredBatches } from '../input/delivered';
-import { originOf, recordValidated } from '../record/record';
+import { originOf, type RecordResult, recordValidated } from '../record/record';
 import { silentLogger } from '../shared/logger';
 import { countVerdict, emptyVerdictCounts, type VerdictCounts, verdictLines } from '../shared/verdicts';
 import { oneOf, parse, severityOption } from './args';
@@ -17,6 +17,10 @@ import { alertOptions, notifiersFromOptions } from './notifiers';
 import { EntryOutput } from './output';
 import { Progress } from './progress';
 import { openStore, STORE_KINDS, storeOptions } from './store';
+import { OrderedWindow } from './window';
+
+/** Ledger writes in flight at once for stores behind I/O (local, DynamoDB). */
+const LEDGER_WRITES_IN_FLIGHT = 16;
 
 export const DEMO_DIR = fileURLToPath(new URL('../../demo/cloudtrail', import.meta.url));
 
@@ -94,13 +98,7 @@ export async function replayCommand(argv: string[], io: CliIo): Promise<number> 
     beforeAlert: () => progress.clear(),
     ...(minSeverity ? { minSeverity } : {}),
   });
-  const record = async (item: Extract<ParsedItem, { ok: true }>): Promise<void> => {
-    const result = await recordValidated(item.record, originOf(item.envelope, 'replay'), {
-      store,
-      context,
-      clock,
-      logger: silentLogger,
-    });
+  const taken = (item: Extract<ParsedItem, { ok: true }>, result: RecordResult) => {
     for (const failure of result.detectionErrors) {
       io.stderr.write(
         `detection ${failure.detectionId} failed on ${formatLocation(item.location)}: ${failure.error.message}\n`,
@@ -110,8 +108,23 @@ export async function replayCommand(argv: string[], io: CliIo): Promise<number> 
       counts.inserted++;
       countVerdict(counts, result.entry);
     } else counts.duplicates++;
-    await output.accept(result.entry, result.outcome);
+    return output.accept(result.entry, result.outcome);
   };
+  // Ledgers behind I/O take several writes at once; results are still taken in input order.
+  const window = new OrderedWindow<{ item: Extract<ParsedItem, { ok: true }>; result: RecordResult }>(
+    storeKind === 'memory' ? 1 : LEDGER_WRITES_IN_FLIGHT,
+    ({ item, result }) => taken(item, result),
+  );
+  const record = (item: Extract<ParsedItem, { ok: true }>) =>
+    window.push(item.record.eventID, async () => ({
+      item,
+      result: await recordValidated(item.record, originOf(item.envelope, 'replay'), {
+        store,
+        context,
+        clock,
+        logger: silentLogger,
+      }),
+    }));
   try {
     const threads = io.env.IAMWATCH_READER_THREADS;
     const reading = {
@@ -134,7 +147,9 @@ export async function replayCommand(argv: string[], io: CliIo): Promise<number> 
         io.stderr.write(`invalid input ${formatLocation(item.location)}: ${item.error.message}\n`);
       }
     }
+    await window.drain();
   } finally {
+    await window.settle();
     progress.clear();
     await store.close();
   }

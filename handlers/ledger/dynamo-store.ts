@@ -75,8 +75,11 @@ export class DynamoLedgerStore implements LedgerStore {
   private readonly tableName: string;
   private readonly retentionDays: number;
   private readonly pageSize: number;
-  /** Days already listed in the directory by this process: one directory write per day, not per entry. */
-  private readonly registeredDays = new Set<string>();
+  /**
+   * Days listed in the directory by this process (or being listed): one directory write per day, not
+   * per entry, and concurrent puts of a new day share that write instead of racing it.
+   */
+  private readonly registeredDays = new Map<string, Promise<void>>();
 
   constructor(private readonly options: DynamoLedgerStoreOptions) {
     this.client = options.client;
@@ -88,10 +91,7 @@ export class DynamoLedgerStore implements LedgerStore {
   async putIfAbsent(entry: StoredEntry, raw: CloudTrailRecord): Promise<PutResult> {
     const encoded = encodeEntry(entry, raw, this.retentionDays);
     // Listed before the entry exists, so a committed entry is always reachable by time.
-    if (!this.registeredDays.has(encoded.day)) {
-      await this.client.send(new PutCommand({ TableName: this.tableName, Item: encoded.dayItem }));
-      this.registeredDays.add(encoded.day);
-    }
+    await this.registerDay(encoded.day, encoded.dayItem);
     try {
       await this.client.send(
         new PutCommand({
@@ -108,6 +108,19 @@ export class DynamoLedgerStore implements LedgerStore {
     }
     await this.writeItems(encoded.eventId, [encoded.rawItem, ...encoded.indexItems]);
     return { outcome: 'inserted' };
+  }
+
+  private registerDay(day: string, dayItem: LedgerItem): Promise<void> {
+    let registered = this.registeredDays.get(day);
+    if (!registered) {
+      registered = this.client
+        .send(new PutCommand({ TableName: this.tableName, Item: dayItem }))
+        .then(() => undefined);
+      this.registeredDays.set(day, registered);
+      // A failed write is forgotten, so the next entry of that day tries again.
+      registered.catch(() => this.registeredDays.delete(day));
+    }
+    return registered;
   }
 
   async get(eventId: string): Promise<StoredEntry | undefined> {
