@@ -7,6 +7,7 @@
  */
 import type { CloudTrailRecord } from '../../rules/types';
 import type { StoredEntry } from '../ports';
+import { describeIssue } from '../shared/issues';
 import { LedgerDecodingError, LedgerEncodingError } from './errors';
 import { indexFacetKeys } from './facets';
 import { dayKey, dayOf, entryKey, eventIdOfPartitionKey, facetKey, indexKey, rawKey, sortTime } from './keys';
@@ -148,7 +149,7 @@ export function canonicalEntry(entry: StoredEntry): StoredEntry {
   const result = fast ? { success: true as const, data: fast } : storedEntrySchema.safeParse(entry);
   if (!result.success) {
     const issue = result.error.issues[0];
-    const where = issue ? `${issue.path.join('.') || 'entry'}: ${issue.message}` : 'invalid entry';
+    const where = issue ? `${issue.path.join('.') || 'entry'}: ${describeIssue(issue)}` : 'invalid entry';
     throw new LedgerEncodingError(`entry ${entry.eventId} cannot be stored (${where})`, entry.eventId, {
       cause: result.error,
     });

@@ -3,7 +3,7 @@
  * entry is refused at the edge and a corrupt item is reported instead of flowing on as a lie. Objects
  * are loose: a field added to the contract later survives a round trip through an older reader.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { SEVERITIES, type SourceIpKind, type TargetType, type Via } from '../../rules/types';
 import type { ChannelDelivery, EntryOrigin } from '../ports';
 
@@ -68,70 +68,74 @@ function oneOf<T extends string>(members: Record<T, true>) {
   });
 }
 
-const isoTime = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'expected an ISO-8601 time');
+const isoTime = z
+  .string()
+  .check(z.refine((value) => !Number.isNaN(Date.parse(value)), 'expected an ISO-8601 time'));
+const text = z.string();
+const nonEmpty = z.string().check(z.minLength(1));
+const optionalText = z.optional(text);
+const severity = z.enum(SEVERITIES);
 
 const actorSchema = z.looseObject({
-  type: z.string(),
-  arn: z.string().optional(),
-  principalId: z.string().optional(),
-  name: z.string().optional(),
-  accountId: z.string().optional(),
-  sessionIssuerArn: z.string().optional(),
-  sourceIdentity: z.string().optional(),
-  accessKeyId: z.string().optional(),
-  mfa: z.boolean().optional(),
-  invokedBy: z.string().optional(),
+  type: text,
+  arn: optionalText,
+  principalId: optionalText,
+  name: optionalText,
+  accountId: optionalText,
+  sessionIssuerArn: optionalText,
+  sourceIdentity: optionalText,
+  accessKeyId: optionalText,
+  mfa: z.optional(z.boolean()),
+  invokedBy: optionalText,
 });
 
 const targetSchema = z.looseObject({
   type: oneOf(TARGET_TYPES),
-  name: z.string().optional(),
-  arn: z.string().optional(),
-  accountId: z.string().optional(),
+  name: optionalText,
+  arn: optionalText,
+  accountId: optionalText,
 });
 
 const channelDeliverySchema = z.looseObject({
   status: oneOf(DELIVERY_STATUSES),
-  at: z.string(),
-  attempts: z.number().int().nonnegative(),
-  error: z.string().optional(),
+  at: text,
+  attempts: z.int().check(z.nonnegative()),
+  error: optionalText,
 });
 
 /** A `StoredEntry` as JSON data. */
 export const storedEntrySchema = z.looseObject({
-  eventId: z.string().min(1),
+  eventId: nonEmpty,
   eventTime: isoTime,
-  eventSource: z.string(),
-  eventName: z.string().min(1),
-  accountId: z.string(),
-  accountName: z.string().optional(),
-  region: z.string(),
+  eventSource: text,
+  eventName: nonEmpty,
+  accountId: text,
+  accountName: optionalText,
+  region: text,
   actor: actorSchema,
-  target: targetSchema.optional(),
-  policyArn: z.string().optional(),
-  sourceIp: z.string().optional(),
-  sourceIpKind: oneOf(SOURCE_IP_KINDS).optional(),
-  vpcEndpointId: z.string().optional(),
-  userAgent: z.string().optional(),
-  via: oneOf(VIAS).optional(),
+  target: z.optional(targetSchema),
+  policyArn: optionalText,
+  sourceIp: optionalText,
+  sourceIpKind: z.optional(oneOf(SOURCE_IP_KINDS)),
+  vpcEndpointId: optionalText,
+  userAgent: optionalText,
+  via: z.optional(oneOf(VIAS)),
   result: z.enum(['success', 'failure']),
-  errorCode: z.string().optional(),
+  errorCode: optionalText,
   automation: z.boolean(),
-  detections: z.array(
-    z.looseObject({ id: z.string().min(1), severity: z.enum(SEVERITIES), title: z.string() }),
-  ),
-  severity: z.enum(SEVERITIES),
+  detections: z.array(z.looseObject({ id: nonEmpty, severity, title: text })),
+  severity,
   origin: oneOf(ORIGINS),
   recordedAt: isoTime,
-  delivery: z.record(z.string(), channelDeliverySchema).optional(),
+  delivery: z.optional(z.record(z.string(), channelDeliverySchema)),
 });
 
 /** The fields every raw CloudTrail record must keep, even truncated. */
 export const rawRecordSchema = z.looseObject({
-  eventID: z.string().min(1),
-  eventTime: z.string(),
-  eventName: z.string(),
-  eventSource: z.string(),
+  eventID: nonEmpty,
+  eventTime: text,
+  eventName: text,
+  eventSource: text,
 });
 
 const SEVERITY_SET: ReadonlySet<unknown> = new Set(SEVERITIES);

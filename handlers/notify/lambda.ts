@@ -6,7 +6,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { createDocumentClient, DynamoLedgerStore } from '../ledger/dynamo-store';
 import type { Notifier } from '../ports';
-import { jsonLogger } from '../shared/logger';
+import { jsonLogger, levelFromEnv } from '../shared/logger';
 import { readNotifyConfig } from './config';
 import { type BatchResponse, createNotifyHandler, type StreamEvent } from './handler';
 import { createSlackNotifiers } from './slack';
@@ -26,17 +26,25 @@ if (config.snsTopicArn) {
   );
 }
 
-const logger = jsonLogger('iamwatch-notify');
+const logger = jsonLogger('iamwatch-notify', { level: levelFromEnv(process.env) });
 if (notifiers.length === 0) {
   logger.warn('no alert channel configured: entries are recorded but nobody is told', {
     hint: 'set IAMWATCH_SLACK_ROUTES and/or IAMWATCH_SNS_TOPIC_ARN',
   });
 }
 
-export const handler: (event: StreamEvent) => Promise<BatchResponse> = createNotifyHandler({
+const notify = createNotifyHandler({
   store: new DynamoLedgerStore({ client: createDocumentClient(), tableName: config.tableName }),
   notifiers,
   clock: { now: () => new Date() },
   logger,
   alertOnReplay: config.alertOnReplay,
 });
+
+export const handler = async (
+  event: StreamEvent,
+  context?: { awsRequestId?: string },
+): Promise<BatchResponse> => {
+  logger.withRequestId(context?.awsRequestId);
+  return notify(event);
+};

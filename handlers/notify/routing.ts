@@ -6,8 +6,9 @@
  * Routes are configuration (`IAMWATCH_SLACK_ROUTES`, a JSON array), parsed once at start-up with
  * errors that say which route and which field is wrong.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { type LedgerEntry, SEVERITIES, type Severity } from '../../rules/types';
+import { describeIssue } from '../shared/issues';
 import { severityAtLeast } from './describe';
 
 export interface SlackRoute {
@@ -55,55 +56,59 @@ export class SlackRoutesError extends Error {
   override readonly name = 'SlackRoutesError';
 }
 
-const severity = z.enum(SEVERITIES);
+const severity = z.enum(SEVERITIES, `must be one of ${SEVERITIES.join(', ')}`);
 
 const routeSchema = z
-  .object({
+  .strictObject({
     name: z
       .string()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be 1-64 letters, digits, ".", "_" or "-"'),
-    webhookUrl: z
-      .string()
-      .regex(/^https?:\/\/\S+$/, 'must be an http(s) URL')
-      .optional(),
-    secretArn: z
-      .string()
-      .regex(
-        /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:\S+$/,
-        'must be a Secrets Manager secret ARN',
-      )
-      .optional(),
-    minSeverity: severity.default(DEFAULT_SLACK_MIN_SEVERITY),
-    accounts: z
-      .array(z.string().regex(/^\d{12}$/, 'must be a 12-digit account id'))
-      .min(1, 'must list at least one account (omit it for all)')
-      .optional(),
-    detections: z
-      .array(z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a detection id'))
-      .min(1, 'must list at least one detection (omit it for all)')
-      .optional(),
+      .check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be 1-64 letters, digits, ".", "_" or "-"')),
+    webhookUrl: z.optional(z.string().check(z.regex(/^https?:\/\/\S+$/, 'must be an http(s) URL'))),
+    secretArn: z.optional(
+      z
+        .string()
+        .check(
+          z.regex(
+            /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:\S+$/,
+            'must be a Secrets Manager secret ARN',
+          ),
+        ),
+    ),
+    minSeverity: z._default(severity, DEFAULT_SLACK_MIN_SEVERITY),
+    accounts: z.optional(
+      z
+        .array(z.string().check(z.regex(/^\d{12}$/, 'must be a 12-digit account id')))
+        .check(z.minLength(1, 'must list at least one account (omit it for all)')),
+    ),
+    detections: z.optional(
+      z
+        .array(z.string().check(z.regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a detection id')))
+        .check(z.minLength(1, 'must list at least one detection (omit it for all)')),
+    ),
   })
-  .strict()
-  .refine((route) => (route.webhookUrl === undefined) !== (route.secretArn === undefined), {
-    message: 'needs exactly one of "webhookUrl" or "secretArn"',
-  });
+  .check(
+    z.refine((route) => (route.webhookUrl === undefined) !== (route.secretArn === undefined), {
+      message: 'needs exactly one of "webhookUrl" or "secretArn"',
+    }),
+  );
 
-const routesSchema = z
-  .array(routeSchema)
-  .min(1, 'must hold at least one route')
-  .superRefine((routes, ctx) => {
+const routesSchema = z.array(routeSchema).check(
+  z.minLength(1, 'must hold at least one route'),
+  z.superRefine((routes, ctx) => {
     const seen = new Set<string>();
     for (const [index, route] of routes.entries()) {
       if (seen.has(route.name)) {
         ctx.addIssue({
           code: 'custom',
+          input: route.name,
           path: [index, 'name'],
           message: `duplicate route name "${route.name}"`,
         });
       }
       seen.add(route.name);
     }
-  });
+  }),
+);
 
 /**
  * Parses `IAMWATCH_SLACK_ROUTES`: a JSON array of routes, e.g.
@@ -120,7 +125,7 @@ export function parseSlackRoutes(json: string): SlackRoute[] {
   }
   const parsed = routesSchema.safeParse(data);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issuePath(issue.path)}: ${issueMessage(issue)}`);
+    const problems = parsed.error.issues.map((issue) => `${issuePath(issue.path)}: ${describeIssue(issue)}`);
     throw new SlackRoutesError(`Invalid Slack routes: ${problems.join('; ')}`);
   }
   return parsed.data.map((route) => {
@@ -137,13 +142,4 @@ function issuePath(path: readonly PropertyKey[]): string {
   let out = 'routes';
   for (const key of path) out += typeof key === 'number' ? `[${key}]` : `.${String(key)}`;
   return out;
-}
-
-/** zod's default messages can quote the received value; for a webhook URL that is a secret. */
-function issueMessage(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'invalid_value' && issue.path.at(-1) === 'minSeverity') {
-    return `must be one of ${SEVERITIES.join(', ')}`;
-  }
-  if (issue.code === 'unrecognized_keys') return `unknown field(s) ${issue.keys.join(', ')}`;
-  return issue.message;
 }

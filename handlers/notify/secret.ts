@@ -5,7 +5,7 @@
  * deployment and a burst of alerts costs one GetSecretValue call.
  */
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /** The secret could not be read or used. `retryable` tells the sender whether a later try can help. */
 export class SecretUnavailableError extends Error {
@@ -108,8 +108,8 @@ export class CachedSecret<T> {
 }
 
 const WebhookSecretJson = z.union([
-  z.object({ webhookUrl: z.string().min(1) }),
-  z.object({ url: z.string().min(1) }),
+  z.object({ webhookUrl: z.string().check(z.minLength(1)) }),
+  z.object({ url: z.string().check(z.minLength(1)) }),
 ]);
 
 /**

@@ -1,9 +1,10 @@
 /** The record Lambda's configuration, read once from its environment. */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { makeContext } from '../../rules/context';
 import type { DetectionContext } from '../../rules/types';
 import { DEFAULT_RETENTION_DAYS } from '../ledger/table';
 import { ConfigurationError, integerEnv, jsonEnv, requiredEnv } from '../shared/env';
+import { describeIssue, dottedPath } from '../shared/issues';
 
 export interface RecordConfig {
   tableName: string;
@@ -11,16 +12,14 @@ export interface RecordConfig {
   context: DetectionContext;
 }
 
-const accountId = z.string().regex(/^\d{12}$/);
-const contextSchema = z
-  .object({
-    organizationAccountIds: z.array(accountId).default([]),
-    trustedAccountIds: z.array(accountId).default([]),
-    automationPrincipals: z.array(z.string()).default([]),
-    monitorResourcePrefix: z.string().min(1).default('iamwatch'),
-    accountNames: z.record(z.string(), z.string()).default({}),
-  })
-  .strict();
+const accountId = z.string().check(z.regex(/^\d{12}$/, 'must be a 12-digit account id'));
+const contextSchema = z.strictObject({
+  organizationAccountIds: z._default(z.array(accountId), []),
+  trustedAccountIds: z._default(z.array(accountId), []),
+  automationPrincipals: z._default(z.array(z.string()), []),
+  monitorResourcePrefix: z._default(z.string().check(z.minLength(1)), 'iamwatch'),
+  accountNames: z._default(z.record(z.string(), z.string()), {}),
+});
 
 /**
  * Reads the record configuration.
@@ -32,7 +31,7 @@ export function readRecordConfig(env: Readonly<Record<string, string | undefined
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new ConfigurationError(
-      `Environment variable IAMWATCH_DETECTION_CONTEXT: ${issue?.path.join('.') || '(root)'} ${issue?.message ?? 'is invalid'}`,
+      `Environment variable IAMWATCH_DETECTION_CONTEXT: ${issue ? `${dottedPath(issue.path)} ${describeIssue(issue)}` : '(root) is invalid'}`,
     );
   }
   return {

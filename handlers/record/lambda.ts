@@ -3,7 +3,7 @@
  * container; everything else lives in the handler factory.
  */
 import { createDocumentClient, DynamoLedgerStore } from '../ledger/dynamo-store';
-import { jsonLogger } from '../shared/logger';
+import { jsonLogger, levelFromEnv } from '../shared/logger';
 import { readRecordConfig } from './config';
 import { createRecordHandler } from './handler';
 
@@ -14,13 +14,15 @@ const store = new DynamoLedgerStore({
   retentionDays: config.retentionDays,
 });
 
+const logger = jsonLogger('iamwatch-record', { level: levelFromEnv(process.env) });
 const recordEvent = createRecordHandler({
   store,
   context: config.context,
   clock: { now: () => new Date() },
-  logger: jsonLogger('iamwatch-record'),
+  logger,
 });
 
-export const handler = async (event: unknown): Promise<void> => {
+export const handler = async (event: unknown, context?: { awsRequestId?: string }): Promise<void> => {
+  logger.withRequestId(context?.awsRequestId);
   await recordEvent(event);
 };

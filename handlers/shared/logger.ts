@@ -1,25 +1,63 @@
 /**
  * Structured JSON logs, one line per message. Never log whole events: callers pass the fields that
  * identify the event (eventId, eventName, accountId), not the record.
+ *
+ * The Lambdas use this logger rather than Powertools Logger: it is the port the handlers already take,
+ * adds nothing to the bundles, and the two things Powertools would bring are small here — the request
+ * id of the current invocation (`withRequestId`) and the application log level the stack sets, which
+ * Lambda passes as `AWS_LAMBDA_LOG_LEVEL` (`levelFromEnv`). Lambda's JSON log format reads the `level`
+ * and `timestamp` keys of each line.
  */
 import type { Logger } from '../ports';
 
 type Level = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
-export function jsonLogger(
-  service: string,
-  options: { level?: Level; write?: (line: string) => void } = {},
-): Logger {
+/** Lambda's application log levels (TRACE … FATAL) on this logger's four. */
+const LAMBDA_LEVELS: Record<string, Level> = {
+  TRACE: 'debug',
+  DEBUG: 'debug',
+  INFO: 'info',
+  WARN: 'warn',
+  ERROR: 'error',
+  FATAL: 'error',
+};
+
+export interface JsonLoggerOptions {
+  level?: Level;
+  write?: (line: string) => void;
+}
+
+/** A logger whose lines carry the request id of the invocation being handled. */
+export interface RequestLogger extends Logger {
+  /** Sets the request id added to every following line (undefined: none). */
+  withRequestId(requestId: string | undefined): void;
+}
+
+export function jsonLogger(service: string, options: JsonLoggerOptions = {}): RequestLogger {
   const threshold = ORDER[options.level ?? 'info'];
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
+  let requestId: string | undefined;
   const log = (level: Level) => (message: string, fields?: Record<string, unknown>) => {
     if (ORDER[level] < threshold) return;
-    write(
-      JSON.stringify({ level, service, message, timestamp: new Date().toISOString(), ...serialise(fields) }),
-    );
+    const line: Record<string, unknown> = { level, service, message, timestamp: new Date().toISOString() };
+    if (requestId !== undefined) line.requestId = requestId;
+    write(JSON.stringify({ ...line, ...serialise(fields) }));
   };
-  return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+  return {
+    debug: log('debug'),
+    info: log('info'),
+    warn: log('warn'),
+    error: log('error'),
+    withRequestId: (id) => {
+      requestId = id;
+    },
+  };
+}
+
+/** The level Lambda's advanced logging controls set (`AWS_LAMBDA_LOG_LEVEL`), or `info`. */
+export function levelFromEnv(env: Readonly<Record<string, string | undefined>>): Level {
+  return LAMBDA_LEVELS[env.AWS_LAMBDA_LOG_LEVEL?.toUpperCase() ?? ''] ?? 'info';
 }
 
 /** A logger that records nothing; for tests and quiet CLI runs. */

@@ -68,8 +68,8 @@ describe('the deployed entry points', () => {
     const envelope = adminAttachEnvelope();
     const eventId = envelope.detail.eventID;
 
-    await record(envelope);
-    await record(envelope);
+    await record(envelope, { awsRequestId: 'request-1' });
+    await record(envelope, { awsRequestId: 'request-2' });
 
     const reader = new DynamoDBClient({
       endpoint: local.endpoint,
@@ -114,6 +114,7 @@ describe('the deployed entry points', () => {
     ]);
     expect(logs[0]).toMatchObject({
       level: 'info',
+      requestId: 'request-1',
       eventId,
       eventName: 'AttachUserPolicy',
       severity: 'critical',
