@@ -12,16 +12,13 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { ESM_REQUIRE_BANNER, LAMBDA_MAIN_FIELDS } from './lambda-bundle';
 
 /** Repository root: entries, lock file and tsconfig are resolved from here. */
 export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** The Lambda runtime of every iamwatch function (the newest Node.js this aws-cdk-lib knows). */
 export const FUNCTION_RUNTIME = lambda.Runtime.NODEJS_24_X;
-
-/** ESM bundles still meet CommonJS dependencies that call `require`; give them one. */
-const ESM_REQUIRE_BANNER =
-  "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
 
 /** esbuild is not installed locally, so CDK would silently switch to Docker bundling. */
 export class LocalBundlingError extends Error {
@@ -77,9 +74,11 @@ export class IamwatchFunction extends NodejsFunction {
       bundling: {
         format: OutputFormat.ESM,
         banner: ESM_REQUIRE_BANNER,
-        mainFields: ['module', 'main'],
+        mainFields: LAMBDA_MAIN_FIELDS,
         minify: true,
         sourceMap: true,
+        // Mappings and names only: stack traces stay readable, the deployment package stays small.
+        esbuildArgs: { '--sources-content': false },
         bundleAwsSDK: true,
         externalModules: [],
         forceDockerBundling: false,

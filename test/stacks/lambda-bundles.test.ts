@@ -1,0 +1,73 @@
+/**
+ * What the deployed functions load, from esbuild's metafile of the bundles built as IamwatchFunction
+ * builds them. Sizes and import times are measured by `npm run bench`, not here.
+ */
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  bundleLambda,
+  LAMBDA_ENTRIES,
+  type LambdaBundle,
+  packageOf,
+} from '../../stacks/constructs/lambda-bundle';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** zod classic and its 60-odd locale files; zod/mini shares only the core. */
+const ZOD_CLASSIC = /node_modules\/zod\/v4\/(classic|locales)\//;
+/** An import of zod other than zod/mini (or the core both share): `zod` itself is the classic API. */
+const ZOD_CLASSIC_IMPORT = /node_modules\/zod\/(?!mini\/|v4\/mini\/|v4\/core\/)/;
+
+describe('Lambda bundles', () => {
+  const bundles = new Map<string, LambdaBundle>();
+  beforeAll(async () => {
+    for (const [name, entry] of Object.entries(LAMBDA_ENTRIES))
+      bundles.set(name, await bundleLambda(ROOT, entry));
+  }, 120_000);
+
+  it('load no zod classic from handler code', () => {
+    for (const [name, bundle] of bundles) {
+      const handlerInputs = bundle.inputs.filter((input) => input.startsWith('handlers/'));
+      expect(handlerInputs.length, name).toBeGreaterThan(5);
+      expect(
+        bundle.handlerImports.filter((edge) => ZOD_CLASSIC.test(edge.to)),
+        name,
+      ).toEqual([]);
+    }
+  });
+
+  it('leave zod classic out of the notify function entirely', () => {
+    const notify = bundles.get('notify');
+    expect(notify?.inputs.some((input) => input.includes('node_modules/zod/v4/core/'))).toBe(true);
+    expect(notify?.inputs.filter((input) => ZOD_CLASSIC.test(input))).toEqual([]);
+  });
+
+  it('carry the CLI-only packages in neither function', () => {
+    for (const [name, bundle] of bundles) {
+      const names = new Set(bundle.packages.map((entry) => entry.name));
+      for (const cliOnly of [
+        'dynalite',
+        '@aws-sdk/client-cloudtrail',
+        '@aws-sdk/client-organizations',
+        'tsx',
+      ]) {
+        expect(names.has(cliOnly), `${name} bundles ${cliOnly}`).toBe(false);
+      }
+    }
+  });
+
+  it('keep source maps without embedded sources', () => {
+    for (const bundle of bundles.values()) {
+      expect(bundle.sourceMapBytes).toBeGreaterThan(0);
+      expect(bundle.sourceMapBytes).toBeLessThan(bundle.bytes * 3);
+    }
+  });
+});
+
+describe('packageOf', () => {
+  it('names scoped and plain packages, and the repository itself', () => {
+    expect(packageOf('node_modules/@aws-sdk/client-sns/dist-es/index.js')).toBe('@aws-sdk/client-sns');
+    expect(packageOf('node_modules/zod/v4/mini/schemas.js')).toBe('zod');
+    expect(packageOf('node_modules/a/node_modules/b/index.js')).toBe('b');
+    expect(packageOf('handlers/record/lambda.ts')).toBe('(iamwatch)');
+  });
+});
