@@ -29,7 +29,7 @@ describe('Lambda bundles', () => {
       const handlerInputs = bundle.inputs.filter((input) => input.startsWith('handlers/'));
       expect(handlerInputs.length, name).toBeGreaterThan(5);
       expect(
-        bundle.handlerImports.filter((edge) => ZOD_CLASSIC.test(edge.to)),
+        bundle.handlerImports.filter((edge) => ZOD_CLASSIC_IMPORT.test(edge.to)),
         name,
       ).toEqual([]);
     }
