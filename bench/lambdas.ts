@@ -24,7 +24,7 @@ const LAMBDA_ENV = {
 
 const IMPORT_PROBE = `const started = performance.now();
 await import(process.argv[1]);
-process.stdout.write(String(performance.now() - started));`;
+process.stdout.write(\`\\nimport-ms=\${performance.now() - started}\\n\`);`;
 
 export async function measureLambdas(root: string, runs: number): Promise<LambdaFigures[]> {
   const dir = mkdtempSync(join(tmpdir(), 'iamwatch-lambdas-'));
@@ -41,7 +41,10 @@ export async function measureLambdas(root: string, runs: number): Promise<Lambda
           env: LAMBDA_ENV,
         });
         if (run.status !== 0) throw new Error(`importing the ${name} bundle failed`);
-        imports.push(Number(run.stdout));
+        // The wiring block may log to stdout too (notify warns when no channel is configured).
+        const measured = /import-ms=([\d.]+)/.exec(run.stdout)?.[1];
+        if (measured === undefined) throw new Error(`the ${name} import probe printed no time`);
+        imports.push(Number(measured));
       }
       figures.push({
         name,

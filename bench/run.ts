@@ -306,17 +306,22 @@ ${figures.map((f) => `- ${f.name}: ${top(f)}`).join('\n')}
 async function costSection(): Promise<string> {
   log('cost model');
   const corpus = await ensureCorpus(RECORDS, 0.2);
-  const sample = JSON.parse(
-    gunzipSync(await readFile(join(corpus, '000000_CloudTrail_us-east-1.json.gz'))).toString(),
-  ) as { Records: CloudTrailRecord[] };
   const isDelivered = deliveredBy(derivePatterns(CATALOG));
-  const delivered = sample.Records.filter((record) => isDelivered(toEnvelope(record)));
+  const delivered: CloudTrailRecord[] = [];
+  const files = (await readdir(corpus)).filter((name) => name.endsWith('.json.gz')).sort();
+  for (const name of files.slice(0, 20)) {
+    const { Records } = JSON.parse(gunzipSync(await readFile(join(corpus, name))).toString()) as {
+      Records: CloudTrailRecord[];
+    };
+    delivered.push(...Records.filter((record) => isDelivered(toEnvelope(record))));
+  }
   const cost = await costPerMillion(delivered);
   const usd = (n: number) => `$${n.toFixed(2)}`;
+  const unit = (n: number) => `$${Number(n.toPrecision(4))}`;
   return `## Cost per million IAM events
 
 From the items the codec writes for ${cost.sample} delivered events of the stress corpus, at us-east-1 list prices of
-${PRICES_DATE} (on-demand DynamoDB ${usd(PRICES.dynamoWriteRequestUnit * 1e6)}/M WRU and ${usd(PRICES.dynamoReadRequestUnit * 1e6)}/M RRU, ${usd(PRICES.dynamoStorageGbMonth)}/GB-month;
+${PRICES_DATE} (on-demand DynamoDB ${unit(PRICES.dynamoWriteRequestUnit * 1e6)}/M WRU and ${unit(PRICES.dynamoReadRequestUnit * 1e6)}/M RRU, ${usd(PRICES.dynamoStorageGbMonth)}/GB-month;
 Lambda arm64 $${PRICES.lambdaArmGbSecond}/GB-s and ${usd(PRICES.lambdaRequest * 1e6)}/M requests; EventBridge cross-account
 ${usd(PRICES.eventBridgeCrossAccountEvent * 1e6)}/M; SNS ${usd(PRICES.snsPublish * 1e6)}/M; CloudWatch Logs ${usd(PRICES.logsIngestGb)}/GB). Free tiers left out.
 
