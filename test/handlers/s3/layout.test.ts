@@ -39,7 +39,10 @@ describe('the trail bucket layout', () => {
     expect(positionOf('logs/AWSLogs/')).toMatchObject({ level: 'org-or-account' });
     expect(positionOf(ORG)).toMatchObject({ level: 'account' });
     expect(positionOf(`${ORG}111122223333/`)).toMatchObject({ level: 'service', account: '111122223333' });
-    expect(positionOf('AWSLogs/111122223333/CloudTrail/')).toMatchObject({ level: 'region', account: '111122223333' });
+    expect(positionOf('AWSLogs/111122223333/CloudTrail/')).toMatchObject({
+      level: 'region',
+      account: '111122223333',
+    });
     expect(positionOf(`${ORG}111122223333/CloudTrail/eu-west-1/2025/03/`)).toMatchObject({
       level: 'day',
       region: 'eu-west-1',
