@@ -9,6 +9,7 @@ import { CATALOG } from '../../rules/registry';
 import { type DeliveredBatch, deliveredBatches } from '../input/delivered';
 import { originOf, recordValidated } from '../record/record';
 import { isS3Url } from '../s3/layout';
+import type { EntryOrigin } from '../ports';
 import { silentLogger } from '../shared/logger';
 import { countVerdict, emptyVerdictCounts, type VerdictCounts, verdictLines } from '../shared/verdicts';
 import { oneOf, parse, severityOption } from './args';
@@ -55,7 +56,19 @@ export interface ReplayCounts extends VerdictCounts {
   invalid: number;
 }
 
-export async function replayCommand(argv: string[], io: CliIo): Promise<number> {
+export function replayCommand(argv: string[], io: CliIo): Promise<number> {
+  return runReplay(argv, io, { origin: 'replay' });
+}
+
+/**
+ * Replay with the origin its new entries get: `replay` (announced) or `backfill` (silent in the notify
+ * Lambda unless asked), for `iamwatch backfill --from-s3` which replays the trail bucket here.
+ */
+export async function runReplay(
+  argv: string[],
+  io: CliIo,
+  options: { origin: Extract<EntryOrigin, 'replay' | 'backfill'> },
+): Promise<number> {
   const { values, positionals } = parse(argv, {
     format: { type: 'string' },
     ...storeOptions,
@@ -100,7 +113,7 @@ export async function replayCommand(argv: string[], io: CliIo): Promise<number> 
     ...(minSeverity ? { minSeverity } : {}),
   });
   const record = async (item: Extract<ParsedItem, { ok: true }>): Promise<void> => {
-    const result = await recordValidated(item.record, originOf(item.envelope, 'replay'), {
+    const result = await recordValidated(item.record, originOf(item.envelope, options.origin), {
       store,
       context,
       clock,

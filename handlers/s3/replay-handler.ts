@@ -138,7 +138,7 @@ function parseBatchEvent(event: unknown): ReplayBatchEvent {
 function filterOf(input: ReplayBatchEvent['BatchInput']): TrailFilter {
   const filter: TrailFilter = {};
   const time = (text: string | undefined, name: string) => {
-    if (text === undefined) return undefined;
+    if (text === undefined || text === '') return undefined;
     const at = new Date(text);
     if (Number.isNaN(at.getTime()))
       throw new InvalidBatchError(`BatchInput.${name} is not an ISO time: ${JSON.stringify(text)}`);
