@@ -178,6 +178,7 @@ export function renderOutcome(outcome: DistributedOutcome): string {
     `  recorded (new)        ${outcome.totals.inserted}`,
     `  already in ledger     ${outcome.totals.duplicates}`,
     `  invalid               ${outcome.totals.invalid}`,
+    `  older than retention  ${outcome.totals.expired}  (not written: the ledger's TTL would delete them at once)`,
   ];
   if (outcome.error) lines.push(`  error                 ${outcome.error}`);
   if (outcome.failed.length > 0) {

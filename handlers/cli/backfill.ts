@@ -25,8 +25,8 @@ import { LOOKUP_RETENTION_DAYS, lookupWindow, missingWindows, type TimeWindow } 
 import { parseTimeBound } from '../ledger/time';
 import { silentLogger } from '../shared/logger';
 import { oneOf, parse, positiveInteger, severityOption } from './args';
-import { loadDetectionContext } from './context';
 import { backfillFromS3, FROM_S3_HELP, wantsFromS3 } from './backfill-s3';
+import { loadDetectionContext } from './context';
 import { type CliIo, EXIT, UsageError } from './io';
 import { alertOptions, notifiersFromOptions } from './notifiers';
 import { EntryOutput } from './output';
@@ -99,7 +99,11 @@ export const backfillCommand = createBackfillCommand();
 
 async function backfill(argv: string[], io: CliIo, deps: BackfillCommandDeps): Promise<number> {
   if (wantsFromS3(argv) && !argv.includes('--help') && !argv.includes('-h')) {
-    return backfillFromS3(argv, io, { now: deps.now, sleep: deps.sleepS3 ?? sleep, pollSeconds: deps.pollSeconds ?? 10 });
+    return backfillFromS3(argv, io, {
+      now: deps.now,
+      sleep: deps.sleepS3 ?? sleep,
+      pollSeconds: deps.pollSeconds ?? 10,
+    });
   }
   const { values, positionals } = parse(argv, {
     since: { type: 'string' },

@@ -197,7 +197,9 @@ export async function runDistributed(
         status: execution.status ?? 'UNKNOWN',
         ...(counts ? { counts } : {}),
         ...results,
-        ...(execution.error ? { error: `${execution.error}${execution.cause ? `: ${execution.cause}` : ''}` } : {}),
+        ...(execution.error
+          ? { error: `${execution.error}${execution.cause ? `: ${execution.cause}` : ''}` }
+          : {}),
       };
     }
     await deps.sleep(deps.pollMs);
@@ -213,6 +215,7 @@ const ZERO_TOTALS: DistributedOutcome['totals'] = {
   inserted: 0,
   duplicates: 0,
   invalid: 0,
+  expired: 0,
 };
 
 /** One child execution in a result file written by the Map Run's result writer. */
@@ -238,7 +241,9 @@ function manifestOf(
   machine: BackfillStateMachine,
   mapRunArn: string | undefined,
 ): { Bucket: string; Key: string } | undefined {
-  const details = parseJson<{ ResultWriterDetails?: { Bucket?: string; Key?: string } }>(output)?.ResultWriterDetails;
+  const details = parseJson<{ ResultWriterDetails?: { Bucket?: string; Key?: string } }>(
+    output,
+  )?.ResultWriterDetails;
   if (details?.Bucket && details.Key) return { Bucket: details.Bucket, Key: details.Key };
   if (!machine.results || !mapRunArn) return undefined;
   const runId = mapRunArn.slice(mapRunArn.lastIndexOf(':') + 1);
@@ -253,7 +258,11 @@ async function readResults(
   const totals = { ...ZERO_TOTALS };
   const failed: DistributedOutcome['failed'] = [];
   if (!details) return { totals, failed };
-  const manifest = await readJson<{ ResultFiles?: Record<string, { Key: string }[]> }>(s3, details.Bucket, details.Key);
+  const manifest = await readJson<{ ResultFiles?: Record<string, { Key: string }[]> }>(
+    s3,
+    details.Bucket,
+    details.Key,
+  );
   const files = manifest?.ResultFiles ?? {};
   for (const file of files.SUCCEEDED ?? []) {
     for (const child of (await readJson<ChildResult[]>(s3, details.Bucket, file.Key)) ?? []) {

@@ -20,6 +20,7 @@ const replayBatch = createReplayBatchHandler({
   clock: { now: () => new Date() },
   logger: jsonLogger('iamwatch-s3-backfill'),
   s3: new S3Client({}),
+  retentionDays: config.retentionDays,
   concurrency: integerEnv(process.env, 'IAMWATCH_S3_CONCURRENCY', 8),
 });
 

@@ -38,6 +38,11 @@ export interface ReplayBatchResult {
   inserted: number;
   duplicates: number;
   invalid: number;
+  /**
+   * Delivered events older than the ledger's retention: their entries would expire (DynamoDB TTL)
+   * as soon as they were written, so they are counted and not written.
+   */
+  expired: number;
   /** Objects that could not be read; the batch fails after the others are recorded. */
   failedObjects: string[];
 }
@@ -54,6 +59,8 @@ export class ObjectsUnreadableError extends Error {
 
 export interface ReplayHandlerDeps extends RecordDeps {
   s3: S3Client;
+  /** The ledger's retention (`IAMWATCH_RETENTION_DAYS`): older events are not written. */
+  retentionDays: number;
   concurrency: number;
   fetch?: FetchOptions;
 }
@@ -76,8 +83,10 @@ export function createReplayBatchHandler(
       inserted: 0,
       duplicates: 0,
       invalid: 0,
+      expired: 0,
       failedObjects: [],
     };
+    const oldest = deps.clock.now().getTime() - deps.retentionDays * 86_400_000;
     const wanted = batch.Items.filter((item) => objectWanted(item.Key, filter));
     result.skipped = batch.Items.length - wanted.length;
     const objects = s3Batches(`s3://${batch.BatchInput.bucket}`, {
@@ -102,6 +111,10 @@ export function createReplayBatchHandler(
           continue;
         }
         result.delivered++;
+        if (Date.parse(item.record.eventTime) < oldest) {
+          result.expired++;
+          continue;
+        }
         const recorded = await recordValidated(item.record, originOf(item.envelope, origin), deps);
         if (recorded.outcome === 'inserted') result.inserted++;
         else result.duplicates++;

@@ -53,6 +53,7 @@ describe.skipIf(!MOTO_AVAILABLE)('backfill --from-s3 (moto S3; Step Functions em
       clock: { now: () => new Date() },
       logger: silentLogger,
       s3: proxied,
+      retentionDays: 36500,
       concurrency: 4,
       fetch: { retries: 0 },
     });
@@ -81,7 +82,11 @@ describe.skipIf(!MOTO_AVAILABLE)('backfill --from-s3 (moto S3; Step Functions em
     proxy.fault = () => undefined;
   });
 
-  const env = () => ({ AWS_ENDPOINT_URL_S3: moto.endpoint, AWS_ENDPOINT_URL_SFN: sfn.endpoint, AWS_REGION: 'us-east-1' });
+  const env = () => ({
+    AWS_ENDPOINT_URL_S3: moto.endpoint,
+    AWS_ENDPOINT_URL_SFN: sfn.endpoint,
+    AWS_REGION: 'us-east-1',
+  });
 
   it('replays the bucket on this machine as silent backfill entries, alerting only with --alert', async () => {
     const url = `s3://${BUCKET}/AWSLogs/${ORG_ID}/111122223333/`;
@@ -119,7 +124,9 @@ describe.skipIf(!MOTO_AVAILABLE)('backfill --from-s3 (moto S3; Step Functions em
     expect(first.stdout).toMatch(/records read\s+32\n/);
     const inserted = Number(/recorded \(new\)\s+(\d+)/.exec(first.stdout)?.[1]);
     expect(inserted).toBeGreaterThan(0);
-    expect(sfn.calls).toEqual(expect.arrayContaining(['ListStateMachines', 'DescribeStateMachine', 'DescribeMapRun']));
+    expect(sfn.calls).toEqual(
+      expect.arrayContaining(['ListStateMachines', 'DescribeStateMachine', 'DescribeMapRun']),
+    );
 
     const again = await runBackfill(argv, env());
     expect(again.code).toBe(0);
@@ -128,8 +135,11 @@ describe.skipIf(!MOTO_AVAILABLE)('backfill --from-s3 (moto S3; Step Functions em
   });
 
   it('--distributed exits 1 naming the objects of failed batches', async () => {
-    const victim = OBJECTS.find((o) => o.log && o.key.includes('/444455556666/CloudTrail/eu-west-1/2025/03/14/'))?.key;
-    proxy.fault = (request) => (getObjectKey(request, BUCKET) === victim ? { status: 403, code: 'AccessDenied' } : undefined);
+    const victim = OBJECTS.find(
+      (o) => o.log && o.key.includes('/444455556666/CloudTrail/eu-west-1/2025/03/14/'),
+    )?.key;
+    proxy.fault = (request) =>
+      getObjectKey(request, BUCKET) === victim ? { status: 403, code: 'AccessDenied' } : undefined;
     const run = await runBackfill(
       ['--from-s3', `s3://${BUCKET}/AWSLogs/${ORG_ID}/444455556666/`, '--distributed'],
       env(),
@@ -146,9 +156,12 @@ describe.skipIf(!MOTO_AVAILABLE)('backfill --from-s3 (moto S3; Step Functions em
     const other = await runBackfill(['--from-s3', 's3://another-bucket/', '--distributed'], env());
     expect(other.code).toBe(1);
     expect(other.stderr).toContain(`replays s3://${BUCKET}, not s3://another-bucket`);
-    const mixed = await cli(['backfill', '--from-s3', `s3://${BUCKET}/`, '--distributed', '--store', 'memory'], {
-      env: env(),
-    });
+    const mixed = await cli(
+      ['backfill', '--from-s3', `s3://${BUCKET}/`, '--distributed', '--store', 'memory'],
+      {
+        env: env(),
+      },
+    );
     expect(mixed.code).toBe(2);
     expect(mixed.stderr).toContain('--store applies to a backfill on this machine');
   });

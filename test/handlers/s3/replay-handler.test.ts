@@ -36,6 +36,7 @@ describe.skipIf(!MOTO_AVAILABLE)(
         clock: { now: () => new Date('2026-12-01T00:00:00Z') },
         logger: silentLogger,
         s3,
+        retentionDays: 36500,
         concurrency: 4,
         fetch: { retries: 0 },
       });
@@ -88,6 +89,24 @@ describe.skipIf(!MOTO_AVAILABLE)(
       });
       await expect(run).rejects.toBeInstanceOf(ObjectsUnreadableError);
       await expect(run).rejects.toThrow(missing);
+    });
+
+    it('writes nothing that the ledger TTL would delete at once: events older than the retention', async () => {
+      const short = createReplayBatchHandler({
+        store: ledger.store,
+        context: makeContext({}),
+        clock: { now: () => new Date('2026-12-01T00:00:00Z') },
+        logger: silentLogger,
+        s3,
+        retentionDays: 400,
+        concurrency: 4,
+      });
+      const result = await short({
+        Items: items(firstAccountLogs.slice(0, 1)),
+        BatchInput: { bucket: BUCKET },
+      });
+      expect(result.delivered).toBeGreaterThan(0);
+      expect(result).toMatchObject({ inserted: 0, duplicates: 0, expired: result.delivered });
     });
 
     it('rejects an event that is not a Distributed Map batch', async () => {

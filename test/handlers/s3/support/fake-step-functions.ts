@@ -26,7 +26,10 @@ export interface FakeMachine {
   objectsPerBatch: number;
   s3: S3Client;
   /** The child workflow: the replay handler. */
-  runBatch(event: { Items: { Key: string; Size: number }[]; BatchInput: Record<string, unknown> }): Promise<unknown>;
+  runBatch(event: {
+    Items: { Key: string; Size: number }[];
+    BatchInput: Record<string, unknown>;
+  }): Promise<unknown>;
   /** Percent of failed items above which the execution fails. */
   toleratedFailurePercentage: number;
 }
@@ -44,17 +47,33 @@ export async function startFakeStepFunctions(machine: FakeMachine): Promise<Fake
   const inputs: Record<string, unknown>[] = [];
   const calls: string[] = [];
   interface Counts {
-    total: number; pending: number; running: number; succeeded: number; failed: number; timedOut: number; aborted: number; resultsWritten: number;
+    total: number;
+    pending: number;
+    running: number;
+    succeeded: number;
+    failed: number;
+    timedOut: number;
+    aborted: number;
+    resultsWritten: number;
   }
-  const executions = new Map<string, { describeCalls: number; result?: Promise<Record<string, unknown>>; counts: Counts }>();
+  const executions = new Map<
+    string,
+    { describeCalls: number; result?: Promise<Record<string, unknown>>; counts: Counts }
+  >();
 
   const definition = JSON.stringify({
     StartAt: 'ReplayObjects',
     States: {
       ReplayObjects: {
         Type: 'Map',
-        ItemReader: { Resource: 'arn:aws:states:::s3:listObjectsV2', Parameters: { Bucket: machine.bucket, 'Prefix.$': '$.prefix' } },
-        ResultWriter: { Resource: 'arn:aws:states:::s3:putObject', Parameters: { Bucket: machine.resultsBucket, Prefix: 'map-runs' } },
+        ItemReader: {
+          Resource: 'arn:aws:states:::s3:listObjectsV2',
+          Parameters: { Bucket: machine.bucket, 'Prefix.$': '$.prefix' },
+        },
+        ResultWriter: {
+          Resource: 'arn:aws:states:::s3:putObject',
+          Parameters: { Bucket: machine.resultsBucket, Prefix: 'map-runs' },
+        },
         End: true,
       },
     },
@@ -66,9 +85,14 @@ export async function startFakeStepFunctions(machine: FakeMachine): Promise<Fake
     let token: string | undefined;
     do {
       const page = await machine.s3.send(
-        new ListObjectsV2Command({ Bucket: machine.bucket, Prefix: input.prefix as string, ...(token ? { ContinuationToken: token } : {}) }),
+        new ListObjectsV2Command({
+          Bucket: machine.bucket,
+          Prefix: input.prefix as string,
+          ...(token ? { ContinuationToken: token } : {}),
+        }),
       );
-      for (const object of page.Contents ?? []) keys.push({ Key: object.Key as string, Size: object.Size ?? 0 });
+      for (const object of page.Contents ?? [])
+        keys.push({ Key: object.Key as string, Size: object.Size ?? 0 });
       token = page.NextContinuationToken;
     } while (token);
     execution.counts.total = keys.length;
@@ -93,7 +117,9 @@ export async function startFakeStepFunctions(machine: FakeMachine): Promise<Fake
     const runId = mapRunArnOf(executionArn).split(':').pop() as string;
     const base = `map-runs/${runId}`;
     const put = (key: string, body: unknown) =>
-      machine.s3.send(new PutObjectCommand({ Bucket: machine.resultsBucket, Key: key, Body: JSON.stringify(body) }));
+      machine.s3.send(
+        new PutObjectCommand({ Bucket: machine.resultsBucket, Key: key, Body: JSON.stringify(body) }),
+      );
     await put(`${base}/SUCCEEDED_0.json`, succeeded);
     if (failed.length) await put(`${base}/FAILED_0.json`, failed);
     await put(`${base}/manifest.json`, {
@@ -106,9 +132,16 @@ export async function startFakeStepFunctions(machine: FakeMachine): Promise<Fake
       },
     });
     const failedPercent = keys.length ? (100 * execution.counts.failed) / keys.length : 0;
-    const output = JSON.stringify({ MapRunArn: mapRunArnOf(executionArn), ResultWriterDetails: { Bucket: machine.resultsBucket, Key: `${base}/manifest.json` } });
+    const output = JSON.stringify({
+      MapRunArn: mapRunArnOf(executionArn),
+      ResultWriterDetails: { Bucket: machine.resultsBucket, Key: `${base}/manifest.json` },
+    });
     return failedPercent > machine.toleratedFailurePercentage
-      ? { status: 'FAILED', error: 'States.ExceedToleratedFailureThreshold', cause: 'The specified tolerated failure threshold was exceeded' }
+      ? {
+          status: 'FAILED',
+          error: 'States.ExceedToleratedFailureThreshold',
+          cause: 'The specified tolerated failure threshold was exceeded',
+        }
       : { status: 'SUCCEEDED', output };
   };
 
@@ -116,29 +149,82 @@ export async function startFakeStepFunctions(machine: FakeMachine): Promise<Fake
     const now = Date.now() / 1000;
     switch (target) {
       case 'ListStateMachines':
-        return [200, { stateMachines: [{ stateMachineArn: machineArn, name: machine.name, type: 'STANDARD', creationDate: now }] }];
+        return [
+          200,
+          {
+            stateMachines: [
+              { stateMachineArn: machineArn, name: machine.name, type: 'STANDARD', creationDate: now },
+            ],
+          },
+        ];
       case 'DescribeStateMachine':
-        if (body.stateMachineArn !== machineArn) return [400, { __type: 'StateMachineDoesNotExist', message: 'no such state machine' }];
-        return [200, { stateMachineArn: machineArn, name: machine.name, definition, roleArn: `arn:aws:iam::${ACCOUNT}:role/x`, type: 'STANDARD', creationDate: now }];
+        if (body.stateMachineArn !== machineArn)
+          return [400, { __type: 'StateMachineDoesNotExist', message: 'no such state machine' }];
+        return [
+          200,
+          {
+            stateMachineArn: machineArn,
+            name: machine.name,
+            definition,
+            roleArn: `arn:aws:iam::${ACCOUNT}:role/x`,
+            type: 'STANDARD',
+            creationDate: now,
+          },
+        ];
       case 'StartExecution': {
         const executionArn = `arn:aws:states:us-east-1:${ACCOUNT}:execution:${machine.name}:${body.name as string}`;
         const input = JSON.parse(body.input as string) as Record<string, unknown>;
         inputs.push(input);
-        const execution = { describeCalls: 0, counts: { total: 0, pending: 0, running: 0, succeeded: 0, failed: 0, timedOut: 0, aborted: 0, resultsWritten: 0 } };
+        const execution = {
+          describeCalls: 0,
+          counts: {
+            total: 0,
+            pending: 0,
+            running: 0,
+            succeeded: 0,
+            failed: 0,
+            timedOut: 0,
+            aborted: 0,
+            resultsWritten: 0,
+          },
+        };
         executions.set(executionArn, execution);
         (execution as { result?: Promise<Record<string, unknown>> }).result = run(executionArn, input);
         return [200, { executionArn, startDate: now }];
       }
       case 'ListMapRuns':
-        return [200, { mapRuns: [{ executionArn: body.executionArn, mapRunArn: mapRunArnOf(body.executionArn as string), stateMachineArn: machineArn, startDate: now }] }];
+        return [
+          200,
+          {
+            mapRuns: [
+              {
+                executionArn: body.executionArn,
+                mapRunArn: mapRunArnOf(body.executionArn as string),
+                stateMachineArn: machineArn,
+                startDate: now,
+              },
+            ],
+          },
+        ];
       case 'DescribeMapRun': {
-        const executionArn = [...executions.keys()].find((arn) => mapRunArnOf(arn) === body.mapRunArn) as string;
+        const executionArn = [...executions.keys()].find(
+          (arn) => mapRunArnOf(arn) === body.mapRunArn,
+        ) as string;
         const execution = executions.get(executionArn);
-        return [200, {
-          mapRunArn: body.mapRunArn, executionArn, status: 'RUNNING', startDate: now, maxConcurrency: 40,
-          toleratedFailurePercentage: machine.toleratedFailurePercentage, toleratedFailureCount: 0,
-          itemCounts: execution?.counts, executionCounts: execution?.counts,
-        }];
+        return [
+          200,
+          {
+            mapRunArn: body.mapRunArn,
+            executionArn,
+            status: 'RUNNING',
+            startDate: now,
+            maxConcurrency: 40,
+            toleratedFailurePercentage: machine.toleratedFailurePercentage,
+            toleratedFailureCount: 0,
+            itemCounts: execution?.counts,
+            executionCounts: execution?.counts,
+          },
+        ];
       }
       default:
         return [400, { __type: 'UnknownOperationException', message: target }];
@@ -160,12 +246,17 @@ export async function startFakeStepFunctions(machine: FakeMachine): Promise<Fake
           execution.describeCalls++;
           // The first reading finds it running, as a real execution would be.
           const result = execution.describeCalls > 1 ? await execution.result : undefined;
-          answer = [200, {
-            executionArn: body.executionArn, stateMachineArn: machineArn, startDate: Date.now() / 1000,
-            status: result?.status ?? 'RUNNING',
-            ...(result?.output ? { output: result.output } : {}),
-            ...(result?.error ? { error: result.error, cause: result.cause } : {}),
-          }];
+          answer = [
+            200,
+            {
+              executionArn: body.executionArn,
+              stateMachineArn: machineArn,
+              startDate: Date.now() / 1000,
+              status: result?.status ?? 'RUNNING',
+              ...(result?.output ? { output: result.output } : {}),
+              ...(result?.error ? { error: result.error, cause: result.cause } : {}),
+            },
+          ];
         }
       } else answer = handle(target, body);
       res.writeHead(answer[0], { 'content-type': 'application/x-amz-json-1.0' });
@@ -177,6 +268,10 @@ export async function startFakeStepFunctions(machine: FakeMachine): Promise<Fake
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     inputs,
     calls,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
