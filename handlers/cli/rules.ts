@@ -1,5 +1,6 @@
 /** `iamwatch rules`: the detection catalog, or the EventBridge patterns derived from it. */
 import { derivePatterns } from '../../rules/eventbridge/derive';
+import { RequestPolicies } from '../../rules/policy/document';
 import { CATALOG } from '../../rules/registry';
 import type { Detection, NormalisedEvent, Trigger } from '../../rules/types';
 import { oneOf, parse } from './args';
@@ -80,6 +81,7 @@ function titleTemplate(d: Detection): string {
       eventTime: '',
       eventSource: '',
       record: example?.event ?? { eventID: '', eventName: '', eventTime: '', eventSource: '' },
+      policies: new RequestPolicies({}),
     } as unknown as NormalisedEvent;
     return d.title(placeholder, {
       organizationAccountIds: [],

@@ -3,7 +3,7 @@ import { makeContext } from '../../rules/context';
 import { judge, lowerSeverity } from '../../rules/engine';
 import { iamCall, policyJson, ssoCall, trustPolicy } from '../../rules/examples';
 import { normalise } from '../../rules/normalise';
-import { MAX_POLICY_DOCUMENT_CHARS } from '../../rules/policy';
+import { MAX_POLICY_DOCUMENT_CHARS } from '../../rules/policy/document';
 import { CATALOG } from '../../rules/registry';
 
 /**
