@@ -25,7 +25,8 @@ describe('import boundaries', () => {
       importsOf(file)
         .filter(
           (spec) =>
-            /^(aws-cdk-lib|@aws-sdk\/|constructs|cdk-nag|zod)/.test(spec) || /\/(handlers|stacks)\//.test(spec),
+            /^(aws-cdk-lib|@aws-sdk\/|constructs|cdk-nag|zod)/.test(spec) ||
+            /\/(handlers|stacks)\//.test(spec),
         )
         .map((spec) => `${relative(root, file)} imports ${spec}`),
     );
