@@ -7,15 +7,14 @@
  */
 import { sourceFromEventSource } from './cloudtrail/envelope';
 import { CATALOG } from './registry';
-import {
-  type Detection,
-  type DetectionContext,
-  type DetectionHit,
-  type LedgerEntry,
-  type NormalisedEvent,
-  SEVERITIES,
-  type Severity,
-  type Trigger,
+import { bySeverityDescending, lowerSeverity } from './severity';
+import type {
+  Detection,
+  DetectionContext,
+  DetectionHit,
+  LedgerEntry,
+  NormalisedEvent,
+  Trigger,
 } from './types';
 
 /** The judged event: its ledger entry, and the detections that failed while judging it. */
@@ -62,20 +61,6 @@ export function triggerCovers(trigger: Trigger | readonly Trigger[], event: Trig
   );
 }
 
-/** Lowers a severity one step, never below `info`. */
-export function lowerSeverity(severity: Severity): Severity {
-  return SEVERITIES[Math.max(0, SEVERITY_RANK[severity] - 1)] ?? 'info';
-}
-
-/** Numeric order of severities: info 0 … critical 4. */
-export const SEVERITY_RANK: Readonly<Record<Severity, number>> = Object.freeze({
-  info: 0,
-  low: 1,
-  medium: 2,
-  high: 3,
-  critical: 4,
-});
-
 /**
  * Judges an event: evaluates every detection whose trigger covers it, then the `fallback` ones only
  * when nothing else fired; lowers every hit one step for automation; orders hits by severity.
@@ -91,7 +76,7 @@ export function judge(
   evaluate(candidates.primary, event, ctx, hits, errors);
   if (hits.length === 0) evaluate(candidates.fallback, event, ctx, hits, errors);
   // Array.prototype.sort is stable: equal severities keep catalog order.
-  if (hits.length > 1) hits.sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]);
+  if (hits.length > 1) hits.sort((a, b) => bySeverityDescending(a.severity, b.severity));
   return { entry: toEntry(event, hits), errors };
 }
 

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { makeContext } from '../../rules/context';
-import { DetectionError, eventBridgeSource, judge, lowerSeverity, triggerCovers } from '../../rules/engine';
+import { DetectionError, eventBridgeSource, judge, triggerCovers } from '../../rules/engine';
 import { actors, iamCall, orgCall, signinEvent } from '../../rules/examples';
 import { normalise } from '../../rules/normalise';
+import { lowerSeverity } from '../../rules/severity';
 import type { Detection, NormalisedEvent, Severity, Trigger } from '../../rules/types';
 import { LEDGER_ENTRY_FIELDS } from '../support/contract';
 
