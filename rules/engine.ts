@@ -54,9 +54,9 @@ export type TriggerSubject = Pick<NormalisedEvent, 'eventSource' | 'eventName'> 
 export const eventBridgeSource: (eventSource: string) => string = sourceFromEventSource;
 
 /** Whether a trigger (or any trigger of a list) covers the event's source, name and identity type. */
-export function triggerCovers(trigger: Trigger | readonly Trigger[], event: TriggerSubject): boolean {
+export function triggerCovers(triggers: readonly Trigger[], event: TriggerSubject): boolean {
   const source = eventBridgeSource(event.eventSource);
-  return triggersOf(trigger).some(
+  return triggers.some(
     (one) => coversSourceAndName(one, source, event.eventName) && coversIdentity(one, event.actor.type),
   );
 }
@@ -192,8 +192,8 @@ function indexOf(catalog: readonly Detection[]): CatalogIndex {
 function buildIndex(catalog: readonly Detection[]): CatalogIndex {
   const entries = catalog.map((detection) => ({
     detection,
-    triggers: triggersOf(detection.trigger),
-    checkIdentity: triggersOf(detection.trigger).some((t) => t.userIdentityTypes !== undefined),
+    triggers: detection.trigger,
+    checkIdentity: detection.trigger.some((t) => t.userIdentityTypes !== undefined),
   }));
   const memo = new Map<string, Candidates>();
   return {
@@ -214,14 +214,6 @@ function buildIndex(catalog: readonly Detection[]): CatalogIndex {
       return found;
     },
   };
-}
-
-function triggersOf(trigger: Trigger | readonly Trigger[]): readonly Trigger[] {
-  return isTriggerList(trigger) ? trigger : [trigger];
-}
-
-function isTriggerList(trigger: Trigger | readonly Trigger[]): trigger is readonly Trigger[] {
-  return Array.isArray(trigger);
 }
 
 function coversSourceAndName(trigger: Trigger, source: string, eventName: string): boolean {

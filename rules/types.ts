@@ -239,7 +239,8 @@ export interface Detection {
   references: readonly string[];
   mitre: readonly { id: string; name: string }[];
   falsePositives: readonly string[];
-  trigger: Trigger | readonly Trigger[];
+  /** What it listens to, always a list (`defineDetection` turns a single trigger into one). */
+  trigger: readonly Trigger[];
   /** Only evaluated when no other detection fired (the `iam-change` catch-all). */
   fallback?: boolean;
   match: (e: NormalisedEvent, ctx: DetectionContext) => boolean;

@@ -56,7 +56,8 @@ export function describeDetection(d: Detection) {
     references: d.references,
     mitre: d.mitre,
     falsePositives: d.falsePositives,
-    trigger: d.trigger,
+    // A single trigger is published as written, not as a one-item list.
+    trigger: d.trigger.length === 1 ? d.trigger[0] : d.trigger,
     fallback: d.fallback ?? false,
   };
 }
@@ -95,8 +96,7 @@ function titleTemplate(d: Detection): string {
   }
 }
 
-function triggerSummary(trigger: Trigger | readonly Trigger[]): string {
-  const triggers: readonly Trigger[] = Array.isArray(trigger) ? trigger : [trigger as Trigger];
+function triggerSummary(triggers: readonly Trigger[]): string {
   return triggers
     .map((t) => {
       const source = t.sources?.join(',') ?? 'any source';

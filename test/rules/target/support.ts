@@ -63,7 +63,7 @@ export function itExtractsTargets(sources: readonly string[], cases: Record<stri
 export function triggeredEventNames(): string[] {
   const keys = new Set<string>();
   for (const detection of CATALOG) {
-    for (const trigger of [detection.trigger].flat()) {
+    for (const trigger of detection.trigger) {
       for (const source of trigger.sources ?? []) {
         for (const name of trigger.eventNames ?? []) keys.add(`${source} ${name}`);
       }
