@@ -1,3 +1,4 @@
+import { lastArnSegment } from '../arn';
 import { actors, iamCall } from '../examples';
 import { isAdminManagedPolicyArn } from '../policy/admin';
 import {
@@ -106,5 +107,5 @@ export const iamAdminPolicyAttached = defineDetection({
 });
 
 function policyName(arn: string | undefined): string {
-  return arn?.slice(arn.lastIndexOf('/') + 1) || 'Admin policy';
+  return lastArnSegment(arn) ?? 'Admin policy';
 }
