@@ -7,10 +7,10 @@ import { encodeEntry } from '../handlers/ledger/codec';
 import { MemoryLedgerStore } from '../handlers/ledger/memory-store';
 import { itemSize } from '../handlers/ledger/size';
 import { DEFAULT_RETENTION_DAYS, LEDGER_ATTRIBUTES } from '../handlers/ledger/table';
-import { severityAtLeast } from '../handlers/notify/describe';
 import { recordValidated } from '../handlers/record/record';
 import { silentLogger } from '../handlers/shared/logger';
 import { makeContext } from '../rules/context';
+import { severityAtLeast } from '../rules/severity';
 import type { CloudTrailRecord } from '../rules/types';
 
 /** us-east-1 list prices, as published on the AWS pricing pages on PRICES_DATE. */

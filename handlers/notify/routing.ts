@@ -7,9 +7,9 @@
  * errors that say which route and which field is wrong.
  */
 import * as z from 'zod/mini';
+import { severityAtLeast } from '../../rules/severity';
 import { type LedgerEntry, SEVERITIES, type Severity } from '../../rules/types';
 import { describeIssue } from '../shared/issues';
-import { severityAtLeast } from './describe';
 
 export interface SlackRoute {
   /** Unique; the delivery channel is `slack:<name>`. */
