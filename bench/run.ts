@@ -312,9 +312,9 @@ ${table(
 
 ${figures.map((f) => `- ${f.name}: ${top(f)}`).join('\n')}
 
-Why they miss: the handler code no longer loads zod classic (a test reads the metafile), but the record function
-still carries it through \`rules/policy.ts\` (rules/ loses zod in its own change), and the AWS SDK v3 bundled inside each
-function is about 300 KB on its own (@smithy/core, the default credential chain's nested clients, the clients).
+Why they miss: no code the functions load uses zod classic any more (a test reads the metafile; rules/ lost it in
+its own change), but the AWS SDK v3 bundled inside each function is about 300 KB on its own (@smithy/core, the
+default credential chain's nested clients, the clients), and the record function carries the whole catalog.
 Import times here are on a shared, loaded machine; a Lambda cold start also reads the bundle from disk once.
 `;
 }
