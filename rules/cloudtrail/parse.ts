@@ -121,8 +121,12 @@ function itemOf(value: unknown, location: InputLocation): ParsedItem {
     if (warnings.length > 0) item.warnings = warnings;
     return item;
   } catch (error) {
-    if (error instanceof InvalidRecordError) return failure(error, location);
-    throw error;
+    // Whatever one record does to the checks costs that record only, never the rest of the input.
+    const invalid =
+      error instanceof InvalidRecordError
+        ? error
+        : new InvalidRecordError(`record could not be read: ${messageOf(error)}`, { cause: error });
+    return failure(invalid, location);
   }
 }
 
