@@ -2,6 +2,7 @@
  * `iamwatch <command>`: dispatches to a command and turns errors into exit codes. Never calls
  * process.exit; the bin file wires it to the process.
  */
+import { printable } from '../shared/printable';
 import { backfillCommand } from './backfill';
 import { doctorCommand } from './doctor';
 import { historyCommand } from './history';
@@ -44,19 +45,22 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   }
   const command = COMMANDS[name];
   if (!command) {
-    io.stderr.write(`iamwatch: unknown command "${name}"\n\n${USAGE}`);
+    io.stderr.write(`iamwatch: unknown command "${printable(name)}"\n\n${USAGE}`);
     return EXIT.usage;
   }
   try {
     return await command.run(rest, io);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr.write(`iamwatch ${name}: ${error.message}\nRun "iamwatch ${name} --help" for usage.\n`);
+      io.stderr.write(
+        `iamwatch ${name}: ${printable(error.message)}\nRun "iamwatch ${name} --help" for usage.\n`,
+      );
       return EXIT.usage;
     }
     const message = error instanceof Error ? error.message : String(error);
     const cause = error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message})` : '';
-    io.stderr.write(`iamwatch ${name}: ${message}${cause}\n`);
+    // Messages can quote input (a file name, a field): printed escaped, never raw.
+    io.stderr.write(`iamwatch ${printable(name)}: ${printable(message + cause)}\n`);
     return EXIT.failure;
   }
 }

@@ -7,8 +7,10 @@ import type { ParsedItem } from '../../rules/cloudtrail/parse';
 import { derivePatterns } from '../../rules/eventbridge/derive';
 import { CATALOG } from '../../rules/registry';
 import { deliveredBatches } from '../input/delivered';
-import { originOf, recordValidated } from '../record/record';
+import { LedgerEncodingError } from '../ledger/errors';
+import { originOf, type RecordResult, recordValidated } from '../record/record';
 import { silentLogger } from '../shared/logger';
+import { printable } from '../shared/printable';
 import { countVerdict, emptyVerdictCounts, type VerdictCounts, verdictLines } from '../shared/verdicts';
 import { oneOf, parse, severityOption } from './args';
 import { loadDetectionContext } from './context';
@@ -50,6 +52,10 @@ export interface ReplayCounts extends VerdictCounts {
   duplicates: number;
   notDelivered: number;
   invalid: number;
+  /** Delivered records the ledger could not hold (reported like invalid ones). */
+  unrecordable: number;
+  /** Records kept with a malformed optional field treated as absent. */
+  warned: number;
 }
 
 export async function replayCommand(argv: string[], io: CliIo): Promise<number> {
@@ -82,6 +88,8 @@ export async function replayCommand(argv: string[], io: CliIo): Promise<number> 
     duplicates: 0,
     notDelivered: 0,
     invalid: 0,
+    unrecordable: 0,
+    warned: 0,
     ...emptyVerdictCounts(),
   };
   const progress = new Progress(io.stderr);
@@ -94,18 +102,35 @@ export async function replayCommand(argv: string[], io: CliIo): Promise<number> 
     beforeAlert: () => progress.clear(),
     ...(minSeverity ? { minSeverity } : {}),
   });
+  const report = (line: string) => {
+    progress.clear();
+    io.stderr.write(`${printable(line)}\n`);
+  };
   const record = async (item: Extract<ParsedItem, { ok: true }>): Promise<void> => {
-    const result = await recordValidated(item.record, originOf(item.envelope, 'replay'), {
-      store,
-      context,
-      clock,
-      logger: silentLogger,
-    });
-    for (const failure of result.detectionErrors) {
-      io.stderr.write(
-        `detection ${failure.detectionId} failed on ${formatLocation(item.location)}: ${failure.error.message}\n`,
-      );
+    const where = formatLocation(item.location);
+    if (item.warnings) {
+      counts.warned++;
+      for (const warning of item.warnings) report(`warning: ${where}: ${warning.message}`);
     }
+    let result: RecordResult;
+    try {
+      result = await recordValidated(item.record, originOf(item.envelope, 'replay'), {
+        store,
+        context,
+        clock,
+        logger: silentLogger,
+      });
+    } catch (error) {
+      // A record the ledger cannot hold costs that record, not the replay; store I/O errors still end it.
+      if (!(error instanceof LedgerEncodingError)) throw error;
+      counts.unrecordable++;
+      report(`cannot record ${where}: ${error.message}`);
+      return;
+    }
+    for (const failure of result.detectionErrors) {
+      report(`detection ${failure.detectionId} failed on ${where}: ${failure.error.message}`);
+    }
+    if (result.truncated) report(`warning: ${where}: long text cut to fit the ledger item limit (marked)`);
     if (result.outcome === 'inserted') {
       counts.inserted++;
       countVerdict(counts, result.entry);
@@ -130,8 +155,7 @@ export async function replayCommand(argv: string[], io: CliIo): Promise<number> 
           continue;
         }
         counts.invalid++;
-        progress.clear();
-        io.stderr.write(`invalid input ${formatLocation(item.location)}: ${item.error.message}\n`);
+        report(`invalid input ${formatLocation(item.location)}: ${item.error.message}`);
       }
     }
   } finally {
@@ -142,14 +166,40 @@ export async function replayCommand(argv: string[], io: CliIo): Promise<number> 
   const summary = renderSummary(counts, output.alerts, storeKind);
   if (format === 'summary') io.stdout.write(summary);
   else io.stderr.write(summary);
-  return counts.invalid > 0 ? EXIT.invalidInput : EXIT.ok;
+  const mismatch = reconcile(counts);
+  if (mismatch) {
+    io.stderr.write(`iamwatch replay: ${mismatch}\n`);
+    return EXIT.failure;
+  }
+  return counts.invalid + counts.unrecordable > 0 ? EXIT.invalidInput : EXIT.ok;
+}
+
+/**
+ * Every record read is accounted for exactly once: delivered, not delivered or invalid; and every
+ * delivered one recorded, found already recorded, or reported as unrecordable. A difference means a
+ * record went missing between reading and recording, which must never pass as a clean run.
+ */
+export function reconcile(counts: ReplayCounts): string | undefined {
+  const accounted = counts.delivered + counts.notDelivered + counts.invalid;
+  if (counts.read !== accounted) {
+    return `records unaccounted for: ${counts.read} read, but ${counts.delivered} delivered + ${counts.notDelivered} not delivered + ${counts.invalid} invalid = ${accounted}`;
+  }
+  const recorded = counts.inserted + counts.duplicates + counts.unrecordable;
+  if (counts.delivered !== recorded) {
+    return `records unaccounted for: ${counts.delivered} delivered, but ${counts.inserted} recorded + ${counts.duplicates} already in ledger + ${counts.unrecordable} unrecordable = ${recorded}`;
+  }
+  return undefined;
 }
 
 export function renderSummary(
   counts: ReplayCounts,
-  alerts: { sent: number; failed: number },
+  alerts: { sent: number; failed: number; resumed?: number },
   storeKind: string,
 ): string {
+  const sent = [
+    alerts.resumed ? `${alerts.resumed} resumed from an earlier run` : '',
+    alerts.failed ? `${alerts.failed} failed` : '',
+  ].filter(Boolean);
   const lines = [
     '',
     `Replay summary (${storeKind} store)`,
@@ -159,14 +209,17 @@ export function renderSummary(
     `  recorded (new)        ${counts.inserted}`,
     `  already in ledger     ${counts.duplicates}`,
     `  invalid               ${counts.invalid}`,
-    `  alerts sent           ${alerts.sent}${alerts.failed ? `  (${alerts.failed} failed)` : ''}`,
+    ...(counts.unrecordable ? [`  not recordable        ${counts.unrecordable}`] : []),
+    ...(counts.warned ? [`  recorded with warnings ${counts.warned}`] : []),
+    `  alerts sent           ${alerts.sent}${sent.length > 0 ? `  (${sent.join(', ')})` : ''}`,
     ...verdictLines(counts),
   ];
   if (counts.inserted === 0 && counts.duplicates > 0 && storeKind === 'local') {
     lines.push(
       '',
-      'Every event was already in the ledger, so nothing was alerted again. To start over, remove the',
-      'local ledger ($IAMWATCH_HOME, default ./.iamwatch) or replay with --store memory.',
+      'Every event was already in the ledger, so only alerts an earlier run had not delivered were sent.',
+      'To start over, remove the local ledger ($IAMWATCH_HOME, default ./.iamwatch) or replay with',
+      '--store memory.',
     );
   }
   return `${lines.join('\n')}\n`;

@@ -3,6 +3,7 @@
  * identify the event (eventId, eventName, accountId), not the record.
  */
 import type { Logger } from '../ports';
+import { printableJson } from './printable';
 
 type Level = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -15,8 +16,17 @@ export function jsonLogger(
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
   const log = (level: Level) => (message: string, fields?: Record<string, unknown>) => {
     if (ORDER[level] < threshold) return;
+    // JSON escapes C0 controls but leaves bidirectional overrides and line separators raw.
     write(
-      JSON.stringify({ level, service, message, timestamp: new Date().toISOString(), ...serialise(fields) }),
+      printableJson(
+        JSON.stringify({
+          level,
+          service,
+          message,
+          timestamp: new Date().toISOString(),
+          ...serialise(fields),
+        }),
+      ),
     );
   };
   return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
