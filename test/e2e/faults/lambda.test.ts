@@ -8,11 +8,12 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { eventIdOfItem } from '../../../handlers/ledger/codec';
 import { DYNAMODB_MAX_ITEM_BYTES, itemSize } from '../../../handlers/ledger/size';
+import { REDELIVERY_GRACE_MS } from '../../../handlers/record/handler';
 import { RECORD_LIMITS } from '../../../rules/cloudtrail/bounds';
 import { InvalidRecordError } from '../../../rules/cloudtrail/parse';
 import { adminAttachEnvelope, createUserEnvelope } from '../support/events';
-import { type Pipeline, startPipeline } from '../support/pipeline';
-import { filterEntryInserts, type StreamRecord } from '../support/stream';
+import { NOW, type Pipeline, startPipeline } from '../support/pipeline';
+import { filterEntryInserts, filterNotifyRecords, kindOf, type StreamRecord } from '../support/stream';
 
 let pipeline: Pipeline;
 beforeAll(async () => {
@@ -74,6 +75,42 @@ describe('notify: partial batch failures retry only the failed items', () => {
     expect(
       ids.map((id) => pipeline.slack.accepted().filter((request) => request.body.includes(id)).length),
     ).toEqual([1, 1, 1]);
+  });
+});
+
+describe('delivery resumed on a duplicate (record → redelivery request → notify)', () => {
+  it('a notify that died between commit and post: the next duplicate delivers, nothing twice', async () => {
+    const envelope = adminAttachEnvelope();
+    const delivered = createUserEnvelope();
+    await pipeline.record(envelope);
+    await pipeline.record(delivered);
+    const inserts = filterEntryInserts(pipeline.stream.take());
+    // The entry of `delivered` went out; the notify handling `envelope` died before posting anything.
+    expect(await pipeline.notify()({ Records: inserts.slice(1) })).toEqual({ batchItemFailures: [] });
+    const id = envelope.detail.eventID;
+    expect(pipeline.slack.mentioning(id)).toHaveLength(0);
+
+    // A duplicate within the grace period leaves the entry to its own stream record.
+    await pipeline.recordInNewContainer()(envelope);
+    expect(filterNotifyRecords(pipeline.stream.take())).toEqual([]);
+
+    const later = { now: () => new Date(NOW.getTime() + REDELIVERY_GRACE_MS + 1000) };
+    await pipeline.recordInNewContainer(later)(envelope);
+    await pipeline.recordInNewContainer(later)(delivered);
+    const requests = filterNotifyRecords(pipeline.stream.take());
+    expect(requests.map((record) => [record.eventName, kindOf(record)])).toEqual([['INSERT', 'redelivery']]);
+    expect(await pipeline.notify()({ Records: requests })).toEqual({ batchItemFailures: [] });
+    expect(pipeline.slack.accepted().filter((request) => request.body.includes(id))).toHaveLength(1);
+    expect(pipeline.sns.published.filter((publication) => publication.rawMessage.includes(id))).toHaveLength(
+      1,
+    );
+    expect(pipeline.slack.mentioning(delivered.detail.eventID)).toHaveLength(1);
+
+    // Every channel has delivered now: a further late duplicate asks for nothing.
+    await pipeline.recordInNewContainer({ now: () => new Date(later.now().getTime() + 1000) })(envelope);
+    const again = filterNotifyRecords(pipeline.stream.take());
+    expect(again).toEqual([]);
+    expect(pipeline.slack.accepted()).toHaveLength(2);
   });
 });
 
