@@ -77,16 +77,8 @@ describe('a replay that dies or loses a dependency midway, then runs again', () 
       expect(acceptedPer(requests, eventIds)).toEqual([1, 1, 0, 0, 0]);
 
       slackUp = true;
-      const second = await cli([
-        'replay',
-        path,
-        '--store',
-        'local',
-        '--home',
-        home,
-        '--slack-webhook',
-        webhook,
-      ]);
+      const args = ['replay', path, '--store', 'local', '--home', home, '--slack-webhook', webhook];
+      const second = await cli(args);
       expect(second.code, second.stderr).toBe(0);
       expect(second.stdout).toMatch(/recorded \(new\)\s+2\n/);
       expect(second.stdout).toMatch(/already in ledger\s+3\n/);
@@ -95,16 +87,7 @@ describe('a replay that dies or loses a dependency midway, then runs again', () 
       expect(acceptedPer(requests, eventIds)).toEqual([1, 1, 1, 1, 1]);
       expect(requests.filter((request) => request.body.includes(eventIds[2] as string))).toHaveLength(2);
 
-      const third = await cli([
-        'replay',
-        path,
-        '--store',
-        'local',
-        '--home',
-        home,
-        '--slack-webhook',
-        webhook,
-      ]);
+      const third = await cli(args);
       expect(third.stdout).toMatch(/alerts sent\s+0\n/);
       expect(requests).toHaveLength(6);
     } finally {

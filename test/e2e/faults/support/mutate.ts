@@ -142,7 +142,7 @@ export function fuzzLines(seed: number, count: number, bases: readonly CloudTrai
     ],
     [
       'deep nesting',
-      (record) => {
+      () => {
         const levels = 3_000 + Math.floor(random() * 20_000);
         const open = pick(['[', '{"a":']);
         const close = open === '[' ? ']' : '}';
