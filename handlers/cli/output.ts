@@ -2,7 +2,8 @@
  * What replay and backfill do with each recorded entry: print it in the chosen format and alert on
  * new ones.
  */
-import { SEVERITIES, type Severity } from '../../rules/types';
+import { severityAtLeast } from '../../rules/severity';
+import type { Severity } from '../../rules/types';
 import { deliverEntry } from '../notify/handler';
 import type { Clock, LedgerStore, Notifier, StoredEntry } from '../ports';
 import { silentLogger } from '../shared/logger';
@@ -29,11 +30,8 @@ export class EntryOutput {
   /** Channel deliveries: sent (of which `resumed` on an entry already in the ledger) and failed. */
   readonly alerts = { sent: 0, failed: 0, resumed: 0 };
   private readonly rows: string[][] = [];
-  private readonly printedMin: number;
 
-  constructor(private readonly options: EntryOutputOptions) {
-    this.printedMin = SEVERITIES.indexOf(options.minSeverity ?? 'info');
-  }
+  constructor(private readonly options: EntryOutputOptions) {}
 
   /**
    * Prints the entry (jsonl now, table rows at the end) and alerts. A new entry alerts every channel
@@ -43,7 +41,7 @@ export class EntryOutput {
    */
   async accept(entry: StoredEntry, outcome: 'inserted' | 'duplicate'): Promise<void> {
     const { format, io, notifiers } = this.options;
-    if (SEVERITIES.indexOf(entry.severity) >= this.printedMin) {
+    if (severityAtLeast(entry.severity, this.options.minSeverity ?? 'info')) {
       if (format === 'jsonl') io.stdout.write(`${printableJson(JSON.stringify(toContract(entry)))}\n`);
       else if (format === 'table') this.rows.push(entryRow(entry));
     }

@@ -4,7 +4,7 @@
  * policy documents must not recurse on what they find; the record is recorded and judged as usual.
  */
 import { describe, expect, it } from 'vitest';
-import { MAX_POLICY_DOCUMENT_CHARS } from '../../../rules/policy';
+import { MAX_POLICY_DOCUMENT_CHARS } from '../../../rules/policy/document';
 import { cli } from '../../handlers/cli/support';
 import { fixtureRecord } from '../support/events';
 
