@@ -50,6 +50,11 @@ export interface LedgerStore {
   getRaw(eventId: string): Promise<CloudTrailRecord | undefined>;
   /** Records one channel's delivery state on the entry without touching the other channels. */
   markDelivery(eventId: string, channel: string, state: ChannelDelivery): Promise<void>;
+  /**
+   * Asks the notify function to deliver the entry again, to every channel that has not delivered it
+   * (a write its stream carries). Only stores read by a stream have it; the CLI delivers directly.
+   */
+  requestRedelivery?(eventId: string, requestedAt: string): Promise<void>;
   /** Newest first. Served by Query on an index, never Scan. */
   history(filter: HistoryFilter): Promise<StoredEntry[]>;
   close(): Promise<void>;

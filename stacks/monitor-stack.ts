@@ -16,7 +16,7 @@ import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { ENTRY_INSERT_STREAM_FILTER } from '../handlers/ledger/table';
+import { NOTIFY_STREAM_FILTERS } from '../handlers/ledger/table';
 import { slackPostWorstCaseMs } from '../handlers/notify/slack-retry';
 import type { DerivedPattern } from '../rules/eventbridge/derive';
 import type { DetectionContext } from '../rules/types';
@@ -292,7 +292,7 @@ export class MonitorStack extends Stack {
         maxRecordAge: Duration.hours(12),
         reportBatchItemFailures: true,
         onFailure: new sources.SqsDlq(failures),
-        filters: [lambda.FilterCriteria.filter(structuredClone(ENTRY_INSERT_STREAM_FILTER))],
+        filters: NOTIFY_STREAM_FILTERS.map((filter) => lambda.FilterCriteria.filter(structuredClone(filter))),
       }),
     );
     this.grantLedger(fn, NOTIFY_LEDGER_ACTIONS);

@@ -5,7 +5,7 @@
  */
 import { type CloudTrailClient, type Event, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { toEnvelope } from '../../rules/cloudtrail/envelope';
-import { InvalidRecordError, parseRecord } from '../../rules/cloudtrail/parse';
+import { InvalidRecordError, parseRecord, type RecordWarning } from '../../rules/cloudtrail/parse';
 import type { CloudTrailRecord, EventBridgeEnvelope } from '../../rules/types';
 import type { LookupQuery } from './plan';
 import type { TimeWindow } from './window';
@@ -41,7 +41,7 @@ export async function lookupPage(
 
 /** A LookupEvents event as a record, or why it cannot be one. */
 export type LookedUpEvent =
-  | { ok: true; record: CloudTrailRecord; envelope: EventBridgeEnvelope }
+  | { ok: true; record: CloudTrailRecord; envelope: EventBridgeEnvelope; warnings: RecordWarning[] }
   | { ok: false; eventId: string; error: InvalidRecordError };
 
 /** `CloudTrailEvent` is the record as a JSON string; it is parsed and validated like any input. */
@@ -65,8 +65,9 @@ export function readLookedUpEvent(event: Event): LookedUpEvent {
     };
   }
   try {
-    const record = parseRecord(json);
-    return { ok: true, record, envelope: toEnvelope(record) };
+    const warnings: RecordWarning[] = [];
+    const record = parseRecord(json, warnings);
+    return { ok: true, record, envelope: toEnvelope(record), warnings };
   } catch (error) {
     if (error instanceof InvalidRecordError) return { ok: false, eventId, error };
     throw error;

@@ -249,6 +249,9 @@ async function recordEvent(
     deps.report(`invalid event ${item.eventId} (${lookup.label}): ${item.error.message}`);
     return;
   }
+  for (const warning of item.warnings) {
+    deps.report(`warning: event ${item.record.eventID} (${lookup.label}): ${warning.message}`);
+  }
   const { lane } = lookup;
   const recipient = item.record.recipientAccountId;
   if (

@@ -4,6 +4,7 @@
  * entries of origin `backfill` that do not alert unless asked to. Rate-limited per account and
  * region, resumable from checkpoints under `$IAMWATCH_HOME/backfill/`.
  */
+
 import { join } from 'node:path';
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { deliveredBy, derivePatterns } from '../../rules/eventbridge/derive';
@@ -24,6 +25,7 @@ import { renderBackfillSummary } from '../backfill/summary';
 import { LOOKUP_RETENTION_DAYS, lookupWindow, missingWindows, type TimeWindow } from '../backfill/window';
 import { parseTimeBound } from '../ledger/time';
 import { silentLogger } from '../shared/logger';
+import { printable } from '../shared/printable';
 import { oneOf, parse, positiveInteger, severityOption } from './args';
 import { backfillFromS3, FROM_S3_HELP, wantsFromS3 } from './backfill-s3';
 import { loadDetectionContext } from './context';
@@ -196,7 +198,7 @@ async function backfill(argv: string[], io: CliIo, deps: BackfillCommandDeps): P
         checkpoints,
         isDelivered: deliveredBy(derivePatterns(CATALOG)),
         record: { store, context, clock, logger: silentLogger },
-        report: (line) => io.stderr.write(`${line}\n`),
+        report: (line) => io.stderr.write(`${printable(line)}\n`),
         now: deps.now,
         onRecorded: ({ entry, outcome }) => output.accept(entry, outcome),
       },

@@ -6,6 +6,7 @@
  * command) start without the AWS SDK, the ledger or the catalog, and a command loads only its own
  * modules. Adding a command is one line in COMMANDS.
  */
+import { printable } from '../shared/printable';
 import { type CliIo, EXIT, UsageError } from './io';
 
 /** A command's entry point: `run(argv, io)` returning an exit code. */
@@ -62,7 +63,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   }
   const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command) {
-    io.stderr.write(`iamwatch: unknown command "${name}"\n\n${USAGE}`);
+    io.stderr.write(`iamwatch: unknown command "${printable(name)}"\n\n${USAGE}`);
     return EXIT.usage;
   }
   try {
@@ -70,12 +71,15 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     return await runCommand(rest, io);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr.write(`iamwatch ${name}: ${error.message}\nRun "iamwatch ${name} --help" for usage.\n`);
+      io.stderr.write(
+        `iamwatch ${name}: ${printable(error.message)}\nRun "iamwatch ${name} --help" for usage.\n`,
+      );
       return EXIT.usage;
     }
     const message = error instanceof Error ? error.message : String(error);
     const cause = error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message})` : '';
-    io.stderr.write(`iamwatch ${name}: ${message}${cause}\n`);
+    // Messages can quote input (a file name, a field): printed escaped, never raw.
+    io.stderr.write(`iamwatch ${printable(name)}: ${printable(message + cause)}\n`);
     return EXIT.failure;
   }
 }

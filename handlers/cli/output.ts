@@ -7,6 +7,7 @@ import type { Severity } from '../../rules/types';
 import { deliverEntry } from '../notify/handler';
 import type { Clock, LedgerStore, Notifier, StoredEntry } from '../ports';
 import { silentLogger } from '../shared/logger';
+import { printable, printableJson } from '../shared/printable';
 import { ENTRY_HEADERS, entryRow, toContract } from './entries';
 import type { CliIo } from './io';
 import { renderTable } from './table';
@@ -26,21 +27,29 @@ export interface EntryOutputOptions {
 }
 
 export class EntryOutput {
-  readonly alerts = { sent: 0, failed: 0 };
+  /** Channel deliveries: sent (of which `resumed` on an entry already in the ledger) and failed. */
+  readonly alerts = { sent: 0, failed: 0, resumed: 0 };
   private readonly rows: string[][] = [];
 
   constructor(private readonly options: EntryOutputOptions) {}
 
-  /** Prints the entry (jsonl now, table rows at the end) and alerts when it was newly recorded. */
+  /**
+   * Prints the entry (jsonl now, table rows at the end) and alerts. A new entry alerts every channel
+   * that wants it; an entry already in the ledger alerts the channels its stored delivery state does
+   * not show as delivered (nor permanently failed), so a run that died between commit and post is
+   * resumed by the next one instead of forgotten.
+   */
   async accept(entry: StoredEntry, outcome: 'inserted' | 'duplicate'): Promise<void> {
     const { format, io, notifiers } = this.options;
     if (severityAtLeast(entry.severity, this.options.minSeverity ?? 'info')) {
-      if (format === 'jsonl') io.stdout.write(`${JSON.stringify(toContract(entry))}\n`);
+      if (format === 'jsonl') io.stdout.write(`${printableJson(JSON.stringify(toContract(entry)))}\n`);
       else if (format === 'table') this.rows.push(entryRow(entry));
     }
-    if (outcome !== 'inserted' || notifiers.length === 0) return;
+    if (notifiers.length === 0) return;
+    const stored = outcome === 'inserted' ? entry : await this.options.store.get(entry.eventId);
+    if (!stored || (outcome === 'duplicate' && !hasPendingChannel(stored, notifiers))) return;
     this.options.beforeAlert?.();
-    const report = await deliverEntry(entry, {
+    const report = await deliverEntry(stored, {
       store: this.options.store,
       notifiers,
       clock: this.options.clock,
@@ -48,10 +57,13 @@ export class EntryOutput {
       alertOnReplay: true,
     });
     this.alerts.sent += report.delivered.length;
+    if (outcome === 'duplicate') this.alerts.resumed += report.delivered.length;
     for (const failure of [...report.permanentFailures, ...report.transientFailures]) {
       this.alerts.failed++;
       io.stderr.write(
-        `alert for ${entry.eventId} not delivered to ${failure.channel}: ${failure.error.message}\n`,
+        printable(
+          `alert for ${entry.eventId} not delivered to ${failure.channel}: ${failure.error.message}`,
+        ) + '\n',
       );
     }
   }
@@ -62,4 +74,16 @@ export class EntryOutput {
       this.options.io.stdout.write(renderTable(ENTRY_HEADERS, this.rows, { maxWidth: 48 }));
     }
   }
+}
+
+/**
+ * Whether a channel that wants the entry has not delivered it yet. The entry is printed before, but
+ * `deliverEntry` makes the final decision; this only saves calling it (and clearing the progress line)
+ * for the common duplicate whose every alert went out.
+ */
+function hasPendingChannel(entry: StoredEntry, notifiers: readonly Notifier[]): boolean {
+  return notifiers.some((notifier) => {
+    const state = entry.delivery?.[notifier.channel];
+    return state?.status !== 'delivered' && notifier.wants(entry);
+  });
 }

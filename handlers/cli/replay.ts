@@ -7,10 +7,12 @@ import type { ParsedItem } from '../../rules/cloudtrail/parse';
 import { deliveredBy, derivePatterns } from '../../rules/eventbridge/derive';
 import { CATALOG } from '../../rules/registry';
 import { type DeliveredBatch, deliveredBatches } from '../input/delivered';
+import { LedgerEncodingError } from '../ledger/errors';
 import type { EntryOrigin } from '../ports';
 import { originOf, type RecordResult, recordValidated } from '../record/record';
 import { isS3Url } from '../s3/layout';
 import { silentLogger } from '../shared/logger';
+import { printable } from '../shared/printable';
 import { countVerdict, emptyVerdictCounts, type VerdictCounts, verdictLines } from '../shared/verdicts';
 import { oneOf, parse, severityOption } from './args';
 import { loadDetectionContext } from './context';
@@ -22,7 +24,7 @@ import { S3_HELP, s3InputBatches, s3InputFrom, s3Options } from './s3-input';
 import { openStore, STORE_KINDS, storeOptions } from './store';
 import { OrderedWindow } from './window';
 
-/** Ledger writes in flight at once for stores behind I/O (local, DynamoDB). */
+/** Ledger writes in flight for stores behind I/O (local dynalite, DynamoDB). */
 const LEDGER_WRITES_IN_FLIGHT = 16;
 
 export const DEMO_DIR = fileURLToPath(new URL('../../demo/cloudtrail', import.meta.url));
@@ -58,6 +60,10 @@ export interface ReplayCounts extends VerdictCounts {
   duplicates: number;
   notDelivered: number;
   invalid: number;
+  /** Delivered records the ledger could not hold (reported like invalid ones). */
+  unrecordable: number;
+  /** Records kept with a malformed optional field treated as absent. */
+  warned: number;
 }
 
 export function replayCommand(argv: string[], io: CliIo): Promise<number> {
@@ -104,6 +110,8 @@ export async function runReplay(
     duplicates: 0,
     notDelivered: 0,
     invalid: 0,
+    unrecordable: 0,
+    warned: 0,
     ...emptyVerdictCounts(),
   };
   const progress = new Progress(io.stderr);
@@ -116,12 +124,26 @@ export async function runReplay(
     beforeAlert: () => progress.clear(),
     ...(minSeverity ? { minSeverity } : {}),
   });
-  const taken = (item: Extract<ParsedItem, { ok: true }>, result: RecordResult) => {
-    for (const failure of result.detectionErrors) {
-      io.stderr.write(
-        `detection ${failure.detectionId} failed on ${formatLocation(item.location)}: ${failure.error.message}\n`,
-      );
+  const report = (line: string) => {
+    progress.clear();
+    io.stderr.write(`${printable(line)}\n`);
+  };
+  type Recorded = {
+    where: string;
+    result?: RecordResult;
+    /** A record the ledger cannot hold costs that record, not the replay. */
+    unrecordable?: LedgerEncodingError;
+  };
+  const taken = ({ where, result, unrecordable }: Recorded) => {
+    if (!result) {
+      counts.unrecordable++;
+      report(`cannot record ${where}: ${unrecordable?.message ?? 'unknown error'}`);
+      return;
     }
+    for (const failure of result.detectionErrors) {
+      report(`detection ${failure.detectionId} failed on ${where}: ${failure.error.message}`);
+    }
+    if (result.truncated) report(`warning: ${where}: long text cut to fit the ledger item limit (marked)`);
     if (result.outcome === 'inserted') {
       counts.inserted++;
       countVerdict(counts, result.entry);
@@ -129,20 +151,29 @@ export async function runReplay(
     return output.accept(result.entry, result.outcome);
   };
   // Ledgers behind I/O take several writes at once; results are still taken in input order.
-  const window = new OrderedWindow<{ item: Extract<ParsedItem, { ok: true }>; result: RecordResult }>(
-    storeKind === 'memory' ? 1 : LEDGER_WRITES_IN_FLIGHT,
-    ({ item, result }) => taken(item, result),
-  );
-  const record = (item: Extract<ParsedItem, { ok: true }>) =>
-    window.push(item.record.eventID, async () => ({
-      item,
-      result: await recordValidated(item.record, originOf(item.envelope, options.origin), {
-        store,
-        context,
-        clock,
-        logger: silentLogger,
-      }),
-    }));
+  const window = new OrderedWindow<Recorded>(storeKind === 'memory' ? 1 : LEDGER_WRITES_IN_FLIGHT, taken);
+  const record = (item: Extract<ParsedItem, { ok: true }>): Promise<void> => {
+    const where = formatLocation(item.location);
+    if (item.warnings) {
+      counts.warned++;
+      for (const warning of item.warnings) report(`warning: ${where}: ${warning.message}`);
+    }
+    return window.push(item.record.eventID, async () => {
+      try {
+        const result = await recordValidated(item.record, originOf(item.envelope, options.origin), {
+          store,
+          context,
+          clock,
+          logger: silentLogger,
+        });
+        return { where, result };
+      } catch (error) {
+        // Store I/O errors still end the replay.
+        if (!(error instanceof LedgerEncodingError)) throw error;
+        return { where, unrecordable: error };
+      }
+    });
+  };
   try {
     const threads = io.env.IAMWATCH_READER_THREADS;
     const reading = {
@@ -161,8 +192,7 @@ export async function runReplay(
           continue;
         }
         counts.invalid++;
-        progress.clear();
-        io.stderr.write(`invalid input ${formatLocation(item.location)}: ${item.error.message}\n`);
+        report(`invalid input ${formatLocation(item.location)}: ${item.error.message}`);
       }
     };
     const localPaths = paths.filter((path) => !isS3Url(path));
@@ -196,14 +226,40 @@ export async function runReplay(
   const summary = renderSummary(counts, output.alerts, storeKind);
   if (format === 'summary') io.stdout.write(summary);
   else io.stderr.write(summary);
-  return counts.invalid > 0 ? EXIT.invalidInput : EXIT.ok;
+  const mismatch = reconcile(counts);
+  if (mismatch) {
+    io.stderr.write(`iamwatch replay: ${mismatch}\n`);
+    return EXIT.failure;
+  }
+  return counts.invalid + counts.unrecordable > 0 ? EXIT.invalidInput : EXIT.ok;
+}
+
+/**
+ * Every record read is accounted for exactly once: delivered, not delivered or invalid; and every
+ * delivered one recorded, found already recorded, or reported as unrecordable. A difference means a
+ * record went missing between reading and recording, which must never pass as a clean run.
+ */
+export function reconcile(counts: ReplayCounts): string | undefined {
+  const accounted = counts.delivered + counts.notDelivered + counts.invalid;
+  if (counts.read !== accounted) {
+    return `records unaccounted for: ${counts.read} read, but ${counts.delivered} delivered + ${counts.notDelivered} not delivered + ${counts.invalid} invalid = ${accounted}`;
+  }
+  const recorded = counts.inserted + counts.duplicates + counts.unrecordable;
+  if (counts.delivered !== recorded) {
+    return `records unaccounted for: ${counts.delivered} delivered, but ${counts.inserted} recorded + ${counts.duplicates} already in ledger + ${counts.unrecordable} unrecordable = ${recorded}`;
+  }
+  return undefined;
 }
 
 export function renderSummary(
   counts: ReplayCounts,
-  alerts: { sent: number; failed: number },
+  alerts: { sent: number; failed: number; resumed?: number },
   storeKind: string,
 ): string {
+  const sent = [
+    alerts.resumed ? `${alerts.resumed} resumed from an earlier run` : '',
+    alerts.failed ? `${alerts.failed} failed` : '',
+  ].filter(Boolean);
   const lines = [
     '',
     `Replay summary (${storeKind} store)`,
@@ -213,14 +269,17 @@ export function renderSummary(
     `  recorded (new)        ${counts.inserted}`,
     `  already in ledger     ${counts.duplicates}`,
     `  invalid               ${counts.invalid}`,
-    `  alerts sent           ${alerts.sent}${alerts.failed ? `  (${alerts.failed} failed)` : ''}`,
+    ...(counts.unrecordable ? [`  not recordable        ${counts.unrecordable}`] : []),
+    ...(counts.warned ? [`  recorded with warnings ${counts.warned}`] : []),
+    `  alerts sent           ${alerts.sent}${sent.length > 0 ? `  (${sent.join(', ')})` : ''}`,
     ...verdictLines(counts),
   ];
   if (counts.inserted === 0 && counts.duplicates > 0 && storeKind === 'local') {
     lines.push(
       '',
-      'Every event was already in the ledger, so nothing was alerted again. To start over, remove the',
-      'local ledger ($IAMWATCH_HOME, default ./.iamwatch) or replay with --store memory.',
+      'Every event was already in the ledger, so only alerts an earlier run had not delivered were sent.',
+      'To start over, remove the local ledger ($IAMWATCH_HOME, default ./.iamwatch) or replay with',
+      '--store memory.',
     );
   }
   return `${lines.join('\n')}\n`;

@@ -78,7 +78,8 @@ export function filterBatch(
 /** Messages from the worker (see reader-worker.ts). */
 export type WorkerMessage =
   | { kind: 'batch'; batch: DeliveredBatch }
-  | { kind: 'done' }
+  /** The reader's totals, so the main thread can tell that every batch arrived. */
+  | { kind: 'done'; read: number; batches: number }
   | { kind: 'failed'; message: string };
 
 /**
@@ -91,18 +92,49 @@ async function* inWorker(
 ): AsyncGenerator<DeliveredBatch> {
   const count = Math.max(1, Math.min(READERS, availableParallelism()));
   const readers = Array.from({ length: count }, (_, index) => startReader(paths, patterns, { index, count }));
+  const received = readers.map(() => ({ read: 0, batches: 0, done: false }));
   try {
-    for (let turn = 0; ; turn++) {
-      const reader = readers[turn % count] as Reader;
+    for (let turn = 0; received.some((tally) => !tally.done); turn++) {
+      const index = turn % count;
+      const tally = received[index] as { read: number; batches: number; done: boolean };
+      if (tally.done) continue;
+      const reader = readers[index] as Reader;
       const message = await reader.next();
-      if (message.kind === 'done') return;
-      if (message.kind === 'failed') throw new Error(`reading input failed: ${message.message}`);
+      if (message.kind === 'done') {
+        checkReceived(index, message, tally);
+        tally.done = true;
+        continue;
+      }
+      if (message.kind === 'failed') throw new ReaderThreadError(`reading input failed: ${message.message}`);
       reader.ack();
+      tally.read += message.batch.read;
+      tally.batches++;
       yield { ...message.batch, items: message.batch.items.map(reviveError) };
     }
   } finally {
     await Promise.all(readers.map((reader) => reader.stop()));
   }
+}
+
+/** A reader thread failed, or the main thread did not receive everything a reader sent. */
+export class ReaderThreadError extends Error {
+  override readonly name = 'ReaderThreadError';
+}
+
+/**
+ * Each reader ends by saying how much it sent. A batch lost between threads shows up here as a
+ * difference, and ends the replay as an error rather than a summary that silently counts less.
+ */
+function checkReceived(
+  index: number,
+  done: { read: number; batches: number },
+  received: { read: number; batches: number },
+): void {
+  if (done.read === received.read && done.batches === received.batches) return;
+  throw new ReaderThreadError(
+    `reader thread ${index + 1} sent ${done.batches} batches of ${done.read} records, but ` +
+      `${received.batches} batches of ${received.read} records arrived`,
+  );
 }
 
 /** Reader threads at most (more would only compete with the main thread for cores). */
@@ -130,6 +162,13 @@ function startReader(
   };
   worker.on('message', push);
   worker.on('error', (error) => push({ kind: 'failed', message: error.message }));
+  // A message that cannot be deserialised here would otherwise vanish without an event anyone hears.
+  worker.on('messageerror', (error) =>
+    push({
+      kind: 'failed',
+      message: `a batch from reader thread ${shard.index + 1} could not be received: ${error.message}`,
+    }),
+  );
   worker.on('exit', (code) => {
     if (code !== 0) push({ kind: 'failed', message: `input reader stopped with exit code ${code}` });
   });

@@ -212,6 +212,18 @@ export function eventIdOfItem(item: LedgerItem): string | undefined {
   return eventIdOfPartitionKey(pk);
 }
 
+/**
+ * The eventId a stream image asks notify to deliver: an entry item's, or a redelivery request's;
+ * undefined for the other items that share the table.
+ */
+export function eventIdToNotify(item: LedgerItem): string | undefined {
+  const pk = item[LEDGER_ATTRIBUTES.partitionKey];
+  if (item[LEDGER_ATTRIBUTES.kind] === LEDGER_ITEM_KINDS.redelivery && typeof pk === 'string') {
+    return eventIdOfPartitionKey(pk);
+  }
+  return eventIdOfItem(item);
+}
+
 function isEmptyObject(value: unknown): boolean {
   return (
     typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 0

@@ -38,8 +38,11 @@ import {
   runHistory,
   type SortRange,
 } from './history';
-import { DAYS_PARTITION_KEY, entryKey, eventIdOfPartitionKey, rawKey } from './keys';
-import { DEFAULT_RETENTION_DAYS, FACET_INDEX_NAME, LEDGER_ATTRIBUTES } from './table';
+import { DAYS_PARTITION_KEY, entryKey, eventIdOfPartitionKey, rawKey, redeliveryKey } from './keys';
+import { DEFAULT_RETENTION_DAYS, FACET_INDEX_NAME, LEDGER_ATTRIBUTES, LEDGER_ITEM_KINDS } from './table';
+
+/** A redelivery request is read by notify within seconds; TTL removes it after a day. */
+const REDELIVERY_TTL_SECONDS = 86_400;
 
 export interface DynamoLedgerStoreOptions {
   client: DynamoDBDocumentClient;
@@ -160,6 +163,22 @@ export class DynamoLedgerStore implements LedgerStore {
     }
     // Either another writer created the map meanwhile (then this succeeds) or there is no such entry.
     if (!(await this.setChannel(eventId, channel, state))) throw new LedgerEntryNotFoundError(eventId);
+  }
+
+  async requestRedelivery(eventId: string, requestedAt: string): Promise<void> {
+    // A new `requestedAt` makes every request a change, so the stream carries each one (an identical
+    // put would write no stream record).
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...redeliveryKey(eventId),
+          [LEDGER_ATTRIBUTES.kind]: LEDGER_ITEM_KINDS.redelivery,
+          requestedAt,
+          [LEDGER_ATTRIBUTES.expiresAt]: Math.floor(Date.parse(requestedAt) / 1000) + REDELIVERY_TTL_SECONDS,
+        },
+      }),
+    );
   }
 
   async history(filter: HistoryFilter): Promise<StoredEntry[]> {

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 const ENTRY_PREFIX = 'E#';
 const ENTRY_SORT_KEY = 'ENTRY';
 const RAW_SORT_KEY = 'RAW';
+const REDELIVERY_SORT_KEY = 'REDELIVER';
 const INDEX_SORT_PREFIX = 'F#';
 const DAYS_PARTITION = 'DAYS';
 
@@ -36,6 +37,11 @@ export function entryKey(eventId: string): ItemKey {
 
 export function rawKey(eventId: string): ItemKey {
   return { pk: `${ENTRY_PREFIX}${eventId}`, sk: RAW_SORT_KEY };
+}
+
+/** The redelivery request of an entry: one item per entry, rewritten on each request. */
+export function redeliveryKey(eventId: string): ItemKey {
+  return { pk: `${ENTRY_PREFIX}${eventId}`, sk: REDELIVERY_SORT_KEY };
 }
 
 export function indexKey(eventId: string, facetKey: string): ItemKey {

@@ -15,8 +15,8 @@ export const COMPRESS_ABOVE_BYTES = 8 * 1024;
 /** Top-level key added to a shortened record. */
 export const TRUNCATION_MARKER = 'iamwatch:truncated';
 
-/** Lengths long strings are cut to, tried in order until the record fits. */
-const STRING_LIMITS = [16_384, 4_096, 1_024, 256];
+/** Lengths long strings are cut to, tried in order until the record (or an entry) fits. */
+export const STRING_LIMITS = [16_384, 4_096, 1_024, 256];
 
 /** Identity and event fields are never removed: without them the record is useless as evidence. */
 const KEPT_FIELDS = new Set(['userIdentity', 'eventID', 'eventTime', 'eventName', 'eventSource']);
@@ -129,7 +129,11 @@ function* shortenedVersions(record: CloudTrailRecord, originalBytes: number): Ge
   }
 }
 
-function shortenStrings(value: unknown, limit: number): unknown {
+/**
+ * `value` with every string longer than `limit` cut and marked with {@link TRUNCATION_MARKER}. Recursive:
+ * only for values whose depth is already bounded (records past the edge check, ledger entries).
+ */
+export function shortenStrings(value: unknown, limit: number): unknown {
   if (typeof value === 'string') {
     return value.length > limit
       ? `${value.slice(0, limit)}…[${TRUNCATION_MARKER} ${value.length - limit} chars]`

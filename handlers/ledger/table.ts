@@ -57,6 +57,8 @@ export const LEDGER_ITEM_KINDS = {
   raw: 'raw',
   index: 'index',
   day: 'day',
+  /** A request to notify to deliver an entry again (see `REDELIVERY_STREAM_FILTER`). */
+  redelivery: 'redelivery',
 } as const;
 
 /** The one secondary index: every facet (actor, target, account, ip, detection, …) and the day partitions. */
@@ -91,6 +93,19 @@ export const ENTRY_INSERT_STREAM_FILTER = {
   eventName: ['INSERT'],
   dynamodb: { NewImage: { [LEDGER_ATTRIBUTES.kind]: { S: [LEDGER_ITEM_KINDS.entry] } } },
 } as const;
+
+/**
+ * Lambda event-source filter for the notify function's other trigger: a redelivery request written
+ * (INSERT) or written again (MODIFY) by the record function when a duplicate delivery finds the entry
+ * already in the ledger.
+ */
+export const REDELIVERY_STREAM_FILTER = {
+  eventName: ['INSERT', 'MODIFY'],
+  dynamodb: { NewImage: { [LEDGER_ATTRIBUTES.kind]: { S: [LEDGER_ITEM_KINDS.redelivery] } } },
+} as const;
+
+/** Every filter of the notify function's stream source; Lambda passes a record matching any of them. */
+export const NOTIFY_STREAM_FILTERS = [ENTRY_INSERT_STREAM_FILTER, REDELIVERY_STREAM_FILTER] as const;
 
 /**
  * The CreateTable request for this table (dynalite, tests, or an account without the CDK stack).

@@ -6,7 +6,7 @@
  */
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { LedgerEntry } from '../../rules/types';
-import { eventIdOfItem } from '../ledger/codec';
+import { eventIdOfItem, eventIdToNotify } from '../ledger/codec';
 import {
   type Clock,
   type LedgerStore,
@@ -127,10 +127,12 @@ export function createNotifyHandler(deps: NotifyDeps): (event: StreamEvent) => P
   return async (event) => {
     for (const record of event.Records) {
       const sequenceNumber = record.dynamodb?.SequenceNumber ?? '';
-      if (record.eventName !== 'INSERT' || !record.dynamodb?.NewImage) continue;
+      // INSERT of an entry, or a redelivery request (INSERT or MODIFY): see NOTIFY_STREAM_FILTERS.
+      if (record.eventName === 'REMOVE' || !record.dynamodb?.NewImage) continue;
       let eventId: string | undefined;
       try {
-        eventId = eventIdOfItem(unmarshall(record.dynamodb.NewImage as never));
+        const image = unmarshall(record.dynamodb.NewImage as never);
+        eventId = record.eventName === 'INSERT' ? eventIdToNotify(image) : redeliveryEventId(image);
       } catch (error) {
         // An image that cannot be read will not read better on a retry: log it and move on.
         deps.logger.error('unreadable stream image skipped', { sequenceNumber, error });
@@ -153,4 +155,9 @@ export function createNotifyHandler(deps: NotifyDeps): (event: StreamEvent) => P
     }
     return { batchItemFailures: [] };
   };
+}
+
+/** A MODIFY reaches notify only for a redelivery request; delivery-state updates of entries do not count. */
+function redeliveryEventId(image: Record<string, unknown>): string | undefined {
+  return eventIdOfItem(image) === undefined ? eventIdToNotify(image) : undefined;
 }

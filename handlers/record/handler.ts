@@ -4,7 +4,7 @@
  * destination), transient ledger errors propagate so Lambda retries.
  */
 import { InvalidRecordError } from '../../rules/cloudtrail/parse';
-import type { Logger } from '../ports';
+import type { ChannelDelivery, Logger } from '../ports';
 import {
   asEnvelope,
   InvalidEventError,
@@ -25,6 +25,7 @@ export function createRecordHandler(deps: RecordDeps): RecordHandler {
     } catch (error) {
       throw rejection(error, event, deps.logger);
     }
+    if (result.outcome === 'duplicate') await resumeDelivery(result.entry.eventId, deps);
     deps.logger.info(result.outcome === 'inserted' ? 'recorded' : 'duplicate delivery ignored', {
       eventId: result.entry.eventId,
       eventName: result.entry.eventName,
@@ -34,6 +35,35 @@ export function createRecordHandler(deps: RecordDeps): RecordHandler {
     });
     return result;
   };
+}
+
+/**
+ * How long after an entry was recorded a duplicate delivery may ask notify to deliver it again. Until
+ * then the entry's own stream record is still being delivered (or retried) and a request would only
+ * race it into a repeated post.
+ */
+export const REDELIVERY_GRACE_MS = 15 * 60 * 1000;
+
+/**
+ * A duplicate delivery of an event resumes its alerts: when a channel may not have delivered the entry
+ * (a notify that crashed between post and bookkeeping, a stream record that expired), notify is asked
+ * to deliver it again, and skips every channel already delivered. Entries whose recorded channels all
+ * delivered or failed for good are left alone.
+ */
+async function resumeDelivery(eventId: string, deps: RecordDeps): Promise<void> {
+  if (!deps.store.requestRedelivery) return;
+  const stored = await deps.store.get(eventId);
+  if (!stored) return;
+  const now = deps.clock.now();
+  if (now.getTime() - Date.parse(stored.recordedAt) < REDELIVERY_GRACE_MS) return;
+  const states = Object.values(stored.delivery ?? {});
+  const settled = (state: ChannelDelivery) =>
+    state.status === 'delivered' ||
+    (state.status as string) === 'permanent' ||
+    (state.status === 'failed' && state.error?.startsWith('permanent:') === true);
+  if (states.length > 0 && states.every(settled)) return;
+  await deps.store.requestRedelivery(eventId, now.toISOString());
+  deps.logger.info('duplicate delivery: redelivery requested', { eventId });
 }
 
 /**

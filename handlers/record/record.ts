@@ -2,10 +2,11 @@
  * The record path shared by the Lambda and the CLI: validate → normalise → judge → conditional put.
  * Pure decisions come from rules/; the only I/O is the ledger put.
  */
-import { parseRecord } from '../../rules/cloudtrail/parse';
+import { parseRecord, type RecordWarning } from '../../rules/cloudtrail/parse';
 import { judge } from '../../rules/engine';
 import { normalise } from '../../rules/normalise';
 import type { CloudTrailRecord, DetectionContext, EventBridgeEnvelope } from '../../rules/types';
+import { fitEntry } from '../ledger/fit';
 import type { Clock, EntryOrigin, LedgerStore, Logger, StoredEntry } from '../ports';
 
 export interface RecordDeps {
@@ -20,6 +21,8 @@ export interface RecordResult {
   entry: StoredEntry;
   /** Detections that threw on this event (reported, never fatal). */
   detectionErrors: { detectionId: string; error: Error }[];
+  /** Long text in the entry was cut and marked so the entry fits the ledger's item limit. */
+  truncated: boolean;
 }
 
 /** An EventBridge envelope that is not a CloudTrail event iamwatch can record. */
@@ -37,7 +40,17 @@ export async function recordEnvelope(
   origin: EntryOrigin,
   deps: RecordDeps,
 ): Promise<RecordResult> {
-  return recordValidated(parseRecord(envelope.detail), origin, deps);
+  const warnings: RecordWarning[] = [];
+  const record = parseRecord(envelope.detail, warnings);
+  for (const warning of warnings) {
+    deps.logger.warn('malformed field recorded as absent', {
+      eventId: record.eventID,
+      eventName: record.eventName,
+      field: `detail.${warning.field}`,
+      reason: warning.message,
+    });
+  }
+  return recordValidated(record, origin, deps);
 }
 
 /**
@@ -59,9 +72,19 @@ export async function recordValidated(
       error: failure.error,
     });
   }
-  const entry: StoredEntry = { ...verdict.entry, origin, recordedAt: deps.clock.now().toISOString() };
+  const { entry, truncated } = fitEntry<StoredEntry>({
+    ...verdict.entry,
+    origin,
+    recordedAt: deps.clock.now().toISOString(),
+  });
+  if (truncated) {
+    deps.logger.warn('long text in the entry truncated to fit the ledger item limit', {
+      eventId: record.eventID,
+      eventName: record.eventName,
+    });
+  }
   const { outcome } = await deps.store.putIfAbsent(entry, record);
-  return { outcome, entry, detectionErrors: verdict.errors };
+  return { outcome, entry, detectionErrors: verdict.errors, truncated };
 }
 
 /** Where an envelope came from: EventBridge archive replays carry `replay-name`. */

@@ -9,6 +9,7 @@
  * and `timestamp` keys of each line.
  */
 import type { Logger } from '../ports';
+import { printableJson } from './printable';
 
 type Level = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -42,7 +43,8 @@ export function jsonLogger(service: string, options: JsonLoggerOptions = {}): Re
     if (ORDER[level] < threshold) return;
     const line: Record<string, unknown> = { level, service, message, timestamp: new Date().toISOString() };
     if (requestId !== undefined) line.requestId = requestId;
-    write(JSON.stringify({ ...line, ...serialise(fields) }));
+    // JSON escapes C0 controls but leaves bidirectional overrides and line separators raw.
+    write(printableJson(JSON.stringify({ ...line, ...serialise(fields) })));
   };
   return {
     debug: log('debug'),

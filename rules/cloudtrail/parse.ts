@@ -7,10 +7,11 @@
  * or response (`{"Events": […]}`), and JSON lines of any of those.
  */
 import type { CloudTrailRecord, EventBridgeEnvelope } from '../types';
+import { checkRecordBounds } from './bounds';
 import { adoptEnvelope, isEnvelopeLike, toEnvelope } from './envelope';
-import { InvalidRecordError, isPlainObject, parseRecord } from './schema';
+import { InvalidRecordError, isPlainObject, parseRecord, type RecordWarning } from './schema';
 
-export { InvalidRecordError, parseRecord } from './schema';
+export { InvalidRecordError, parseRecord, type RecordWarning } from './schema';
 
 /** Where an item came from. `record` and `line` are 1-based. */
 export interface InputLocation {
@@ -23,7 +24,14 @@ export interface InputLocation {
 
 /** One record read from input, or the reason one could not be read. */
 export type ParsedItem =
-  | { ok: true; record: CloudTrailRecord; envelope: EventBridgeEnvelope; location: InputLocation }
+  | {
+      ok: true;
+      record: CloudTrailRecord;
+      envelope: EventBridgeEnvelope;
+      location: InputLocation;
+      /** Malformed fields iamwatch can do without, recorded as absent (only when there are some). */
+      warnings?: RecordWarning[];
+    }
   | { ok: false; error: InvalidRecordError; location: InputLocation };
 
 /**
@@ -96,31 +104,42 @@ function containerOf(value: unknown): unknown[] | undefined {
 }
 
 function itemOf(value: unknown, location: InputLocation): ParsedItem {
+  const warnings: RecordWarning[] = [];
   try {
-    if (isPlainObject(value)) {
-      if (isEnvelopeLike(value)) {
-        return { ok: true, ...fromEnvelope(value), location };
-      }
-      if (typeof value.CloudTrailEvent === 'string') {
-        const record = parseRecord(parseEmbedded(value.CloudTrailEvent));
-        return { ok: true, record, envelope: toEnvelope(record), location };
-      }
+    let item: ParsedItem;
+    if (isPlainObject(value) && isEnvelopeLike(value)) {
+      // The envelope's own fields travel on with the record (between threads, into the matcher).
+      checkRecordBounds(value);
+      item = { ok: true, ...fromEnvelope(value, warnings), location };
+    } else if (isPlainObject(value) && typeof value.CloudTrailEvent === 'string') {
+      const record = parseRecord(parseEmbedded(value.CloudTrailEvent), warnings);
+      item = { ok: true, record, envelope: toEnvelope(record), location };
+    } else {
+      const record = parseRecord(value, warnings);
+      item = { ok: true, record, envelope: toEnvelope(record), location };
     }
-    const record = parseRecord(value);
-    return { ok: true, record, envelope: toEnvelope(record), location };
+    if (warnings.length > 0) item.warnings = warnings;
+    return item;
   } catch (error) {
-    if (error instanceof InvalidRecordError) return failure(error, location);
-    throw error;
+    // Whatever one record does to the checks costs that record only, never the rest of the input.
+    const invalid =
+      error instanceof InvalidRecordError
+        ? error
+        : new InvalidRecordError(`record could not be read: ${messageOf(error)}`, { cause: error });
+    return failure(invalid, location);
   }
 }
 
-function fromEnvelope(value: Record<string, unknown>): {
+function fromEnvelope(
+  value: Record<string, unknown>,
+  warnings: RecordWarning[],
+): {
   record: CloudTrailRecord;
   envelope: EventBridgeEnvelope;
 } {
   let record: CloudTrailRecord;
   try {
-    record = parseRecord(value.detail);
+    record = parseRecord(value.detail, warnings);
   } catch (error) {
     if (error instanceof InvalidRecordError) {
       const field = error.field ? `detail.${error.field}` : 'detail';

@@ -4,17 +4,10 @@
  * `JSON.parse`; the record is validated in place and returned as is (never deep-copied).
  */
 import type { CloudTrailRecord } from '../types';
+import { checkRecordBounds } from './bounds';
+import { InvalidRecordError } from './errors';
 
-/** A value that is not a CloudTrail record iamwatch can record. Location is added by the caller. */
-export class InvalidRecordError extends Error {
-  override readonly name = 'InvalidRecordError';
-  /** The offending field (`eventID`, `userIdentity.type` …), when one field is to blame. */
-  readonly field?: string;
-  constructor(message: string, options?: { field?: string; cause?: unknown }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    if (options?.field) this.field = options.field;
-  }
-}
+export { InvalidRecordError } from './errors';
 
 /**
  * Upper bounds for fields AWS itself fills (attackers do not choose them). A longer value means the
@@ -75,41 +68,61 @@ const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{
  */
 const SPACED_TIME = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(?:\.\d{1,9})?Z?$/;
 
+/** A malformed field iamwatch can do without: the record is kept as if the field were absent. */
+export interface RecordWarning {
+  field: string;
+  message: string;
+}
+
 /**
  * Validates a single CloudTrail record and returns it typed, without copying it.
+ *
+ * Only the fields iamwatch cannot do without make a record invalid: `eventID`, `eventName`,
+ * `eventTime`, `eventSource` and `userIdentity` (when present). Any other field of the wrong type is
+ * treated as absent and reported in `warnings` (when given), so one pipeline writing
+ * `"requestParameters": "null"` does not cost the record.
  *
  * CloudTrail's own output passes untouched. Records re-rendered by log pipelines (Panther, Athena and
  * SIEM exports) are repaired on a shallow copy, never by mutating the input: a space-separated UTC
  * `eventTime` becomes ISO 8601, `null` optional fields become absent, nested objects serialised as
  * JSON text are parsed back, and scalars in pass-through text fields become text.
  *
- * @throws InvalidRecordError naming the missing or malformed field.
+ * @throws InvalidRecordError naming the missing or malformed field, or the bound (depth, size) the
+ *   value exceeds.
  */
-export function parseRecord(value: unknown): CloudTrailRecord {
+export function parseRecord(value: unknown, warnings?: RecordWarning[]): CloudTrailRecord {
   if (!isPlainObject(value)) {
     throw new InvalidRecordError(`expected a CloudTrail record object, got ${describe(value)}`);
   }
+  checkRecordBounds(value);
   for (const field of REQUIRED) requireString(value, field);
+  checkIdentity(value.userIdentity);
   let patch: Record<string, unknown> | undefined;
+  const drop = (field: string, message: string) => {
+    warnings?.push({ field, message: `${message}; recorded without it` });
+    patch = withRepair(patch, field, undefined);
+  };
 
   const eventTime = parseEventTime(value.eventTime);
   if (eventTime !== value.eventTime) patch = withRepair(patch, 'eventTime', eventTime);
   for (const field of INTERPRETED_STRINGS) {
     const fieldValue = value[field];
-    if (fieldValue === undefined || typeof fieldValue === 'string') continue;
+    if (fieldValue === undefined) continue;
     if (fieldValue === null) patch = withRepair(patch, field, undefined);
-    else throw new InvalidRecordError(`"${field}" must be a string, got ${describe(fieldValue)}`, { field });
+    else if (typeof fieldValue !== 'string')
+      drop(field, `"${field}" must be a string, got ${describe(fieldValue)}`);
+    else if (field in FIELD_LIMITS && fieldValue.length > FIELD_LIMITS[field as keyof typeof FIELD_LIMITS]) {
+      const limit = FIELD_LIMITS[field as keyof typeof FIELD_LIMITS];
+      drop(field, `"${field}" is ${fieldValue.length} characters long (limit ${limit})`);
+    }
   }
-  checkLength(value, 'eventType');
-  checkLength(value, 'awsRegion');
-  checkLength(value, 'recipientAccountId');
   for (const field of CARRIED_STRINGS) {
     const fieldValue = value[field];
     if (fieldValue === undefined || typeof fieldValue === 'string') continue;
     if (fieldValue === null) patch = withRepair(patch, field, undefined);
     else if (typeof fieldValue === 'boolean' || typeof fieldValue === 'number')
       patch = withRepair(patch, field, String(fieldValue));
-    else throw new InvalidRecordError(`"${field}" must be a string, got ${describe(fieldValue)}`, { field });
+    else drop(field, `"${field}" must be a string, got ${describe(fieldValue)}`);
   }
   for (const field of OPTIONAL_BOOLEANS) {
     const fieldValue = value[field];
@@ -117,18 +130,20 @@ export function parseRecord(value: unknown): CloudTrailRecord {
     if (fieldValue === null) patch = withRepair(patch, field, undefined);
     else if (fieldValue === 'true' || fieldValue === 'false')
       patch = withRepair(patch, field, fieldValue === 'true');
-    else throw new InvalidRecordError(`"${field}" must be a boolean, got ${describe(fieldValue)}`, { field });
+    else drop(field, `"${field}" must be a boolean, got ${describe(fieldValue)}`);
   }
-  for (const field of NULLABLE_OBJECTS) {
+  for (const field of [...NULLABLE_OBJECTS, 'tlsDetails'] as const) {
     const fieldValue = value[field];
-    if (fieldValue === undefined || fieldValue === null || isPlainObject(fieldValue)) continue;
-    patch = withRepair(patch, field, objectFromText(field, fieldValue));
+    if (fieldValue === undefined || isPlainObject(fieldValue)) continue;
+    if (fieldValue === null) {
+      // CloudTrail writes `null` request parameters itself; only tlsDetails was never null there.
+      if (field === 'tlsDetails') patch = withRepair(patch, field, undefined);
+      continue;
+    }
+    const parsed = objectFromText(fieldValue);
+    if (parsed.ok) patch = withRepair(patch, field, parsed.value);
+    else drop(field, `"${field}" must be an object, got ${parsed.got}`);
   }
-  if (value.tlsDetails === null) patch = withRepair(patch, 'tlsDetails', undefined);
-  else if (value.tlsDetails !== undefined && !isPlainObject(value.tlsDetails)) {
-    patch = withRepair(patch, 'tlsDetails', objectFromText('tlsDetails', value.tlsDetails));
-  }
-  checkIdentity(value.userIdentity);
 
   const record = value as CloudTrailRecord;
   return patch ? { ...record, ...patch } : record;
@@ -146,20 +161,20 @@ function withRepair(
 }
 
 /** Accepts an object serialised as JSON text (how some pipelines store nested maps). */
-function objectFromText(field: string, value: unknown): Record<string, unknown> {
-  if (typeof value === 'string') {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(value);
-    } catch (error) {
-      throw new InvalidRecordError(`"${field}" must be an object, got text that is not JSON`, {
-        field,
-        cause: error,
-      });
-    }
-    if (isPlainObject(parsed)) return parsed;
+function objectFromText(
+  value: unknown,
+): { ok: true; value: Record<string, unknown> } | { ok: false; got: string } {
+  if (typeof value !== 'string') return { ok: false, got: describe(value) };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    return { ok: false, got: 'text that is not JSON' };
   }
-  throw new InvalidRecordError(`"${field}" must be an object, got ${describe(value)}`, { field });
+  if (!isPlainObject(parsed)) return { ok: false, got: `text holding ${describe(parsed)}` };
+  // Text is parsed here, after the edge check of the record: bound what it held too.
+  checkRecordBounds(parsed);
+  return { ok: true, value: parsed };
 }
 
 function requireString(value: Record<string, unknown>, field: (typeof REQUIRED)[number]): void {

@@ -1,7 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ENTRY_INSERT_STREAM_FILTER, FACET_INDEX_NAME, LEDGER_TABLE } from '../../handlers/ledger/table';
+import { FACET_INDEX_NAME, LEDGER_TABLE, NOTIFY_STREAM_FILTERS } from '../../handlers/ledger/table';
 import { derivePatterns } from '../../rules/eventbridge/derive';
 import { CATALOG } from '../../rules/registry';
 import { ConfigError } from '../../stacks/config/load';
@@ -254,7 +254,7 @@ describe('notify function and stream mapping', () => {
       DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [failuresId, 'Arn'] } } },
     });
     const filters = props.FilterCriteria.Filters.map((f: { Pattern: string }) => JSON.parse(f.Pattern));
-    expect(filters).toEqual([ENTRY_INSERT_STREAM_FILTER]);
+    expect(filters).toEqual([...NOTIFY_STREAM_FILTERS]);
     expect(filters[0].eventName).toEqual(['INSERT']);
   });
 

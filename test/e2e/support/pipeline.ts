@@ -48,8 +48,8 @@ export type NotifyHandler = (event: { Records: StreamRecord[] }) => Promise<Batc
 export interface Pipeline {
   /** The record Lambda (one container). */
   record: RecordHandler;
-  /** A record Lambda in another container: its own client and store on the same table. */
-  recordInNewContainer(): RecordHandler;
+  /** A record Lambda in another container: its own client and store on the same table (and clock, if given). */
+  recordInNewContainer(clock?: Clock): RecordHandler;
   /** The record path as a CloudTrail backfill runs it (origin `backfill`), on a tapped store. */
   backfill(envelope: EventBridgeEnvelope): Promise<RecordResult>;
   /** A notify Lambda wired to the local Slack and SNS. */
@@ -112,7 +112,8 @@ export async function startPipeline(): Promise<Pipeline> {
 
   return {
     record: createRecordHandler({ store: recordStore, context, clock, logger }),
-    recordInNewContainer: () => createRecordHandler({ store: newStore(), context, clock, logger }),
+    recordInNewContainer: (later = clock) =>
+      createRecordHandler({ store: newStore(), context, clock: later, logger }),
     backfill: (envelope) =>
       recordEnvelope(envelope, 'backfill', { store: recordStore, context, clock, logger }),
     notify: (options = {}) => {

@@ -13,7 +13,11 @@ import {
   GetItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ENTRY_INSERT_STREAM_FILTER, LEDGER_ATTRIBUTES } from '../../../handlers/ledger/table';
+import {
+  ENTRY_INSERT_STREAM_FILTER,
+  LEDGER_ATTRIBUTES,
+  NOTIFY_STREAM_FILTERS,
+} from '../../../handlers/ledger/table';
 import { compilePattern } from '../../../rules/eventbridge';
 
 export type AttributeMap = Record<string, AttributeValue>;
@@ -57,6 +61,7 @@ const WRITE_COMMANDS = new Set([
 /** DynamoDB sequence numbers are decimal strings of 21 or more digits that only grow. */
 const SEQUENCE_BASE = 100_000_000_000_000_000_000n;
 const entryInsertFilter = compilePattern(ENTRY_INSERT_STREAM_FILTER);
+const notifyFilters = NOTIFY_STREAM_FILTERS.map((filter) => compilePattern(filter));
 
 /**
  * Starts recording the stream of `tableName` as written through `client`. `readerConfig` must reach
@@ -142,6 +147,11 @@ export function tapStream(
 /** What Lambda's event-source filter (`ENTRY_INSERT_STREAM_FILTER`) lets through to the notify function. */
 export function filterEntryInserts(records: readonly StreamRecord[]): StreamRecord[] {
   return records.filter((record) => entryInsertFilter.matches(record));
+}
+
+/** What every filter of the notify function's event source lets through: entry INSERTs and redelivery requests. */
+export function filterNotifyRecords(records: readonly StreamRecord[]): StreamRecord[] {
+  return records.filter((record) => notifyFilters.some((filter) => filter.matches(record)));
 }
 
 /** The `kind` attribute of a record's new image (`entry`, `raw`, `index`, `day`), if any. */

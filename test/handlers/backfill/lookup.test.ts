@@ -24,8 +24,17 @@ describe('readLookedUpEvent', () => {
     expect(missing.ok ? '' : missing.error.message).toMatch(/CloudTrailEvent/);
     const invalid = readLookedUpEvent({
       EventId: 'e-3',
+      CloudTrailEvent: JSON.stringify({ ...fixture('create-user.json'), userIdentity: 42 }),
+    });
+    expect(invalid.ok ? '' : invalid.error.message).toMatch(/userIdentity/);
+  });
+
+  it('reads an event whose unneeded field is mistyped, with a warning naming the field', () => {
+    const warned = readLookedUpEvent({
+      EventId: 'e-4',
       CloudTrailEvent: JSON.stringify({ ...fixture('create-user.json'), sourceIPAddress: 42 }),
     });
-    expect(invalid.ok ? '' : invalid.error.message).toMatch(/sourceIPAddress/);
+    expect(warned.ok && warned.record.sourceIPAddress).toBe(undefined);
+    expect(warned.ok ? warned.warnings.map((warning) => warning.field) : []).toEqual(['sourceIPAddress']);
   });
 });

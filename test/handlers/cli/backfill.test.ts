@@ -277,7 +277,7 @@ describe('iamwatch backfill', () => {
   });
 
   it('reports invalid events by EventId, records the rest and exits 3', async () => {
-    const bad = { ...iamCall('CreateUser', 7), sourceIPAddress: 42 } as unknown as CloudTrailRecord;
+    const bad = { ...iamCall('CreateUser', 7), userIdentity: 'alice' } as unknown as CloudTrailRecord;
     const fake = await start([iamCall('CreateUser', 1), bad]);
     const run = await runCommand(command(), [
       ...WINDOW,
@@ -290,7 +290,7 @@ describe('iamwatch backfill', () => {
     ]);
     expect(run.code).toBe(3);
     expect(run.stderr).toContain(`invalid event ${bad.eventID}`);
-    expect(run.stderr).toContain('sourceIPAddress');
+    expect(run.stderr).toContain('userIdentity');
     expect(run.stdout).toMatch(/recorded \(new\)\s+1\n/);
     expect(run.stdout).toMatch(/invalid\s+1\n/);
   });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { FIELD_LIMITS, InvalidRecordError, parseRecord } from '../../../rules/cloudtrail/schema';
+import { RECORD_LIMITS } from '../../../rules/cloudtrail/bounds';
+import {
+  FIELD_LIMITS,
+  InvalidRecordError,
+  parseRecord,
+  type RecordWarning,
+} from '../../../rules/cloudtrail/schema';
 
 function record(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
@@ -111,11 +117,40 @@ describe('parseRecord', () => {
     expect(parseRecord(withoutIdentity)).toBe(withoutIdentity);
   });
 
-  it('requires request and response to be objects or null', () => {
+  it('records a request or response that is not an object as absent, with a warning naming it', () => {
     expect(parseRecord(record({ requestParameters: null })).requestParameters).toBeNull();
-    expect(rejection(record({ requestParameters: ['bob'] })).field).toBe('requestParameters');
-    expect(rejection(record({ responseElements: 5 })).field).toBe('responseElements');
-    expect(rejection(record({ additionalEventData: 'not json' })).message).toContain('not JSON');
+    const warnings: RecordWarning[] = [];
+    const parsed = parseRecord(
+      record({
+        requestParameters: 'null',
+        responseElements: 5,
+        additionalEventData: 'not json',
+        serviceEventDetails: ['bob'],
+      }),
+      warnings,
+    );
+    expect(parsed.requestParameters).toBeUndefined();
+    expect(parsed.responseElements).toBeUndefined();
+    expect(parsed.additionalEventData).toBeUndefined();
+    expect(parsed.serviceEventDetails).toBeUndefined();
+    expect(warnings).toEqual([
+      {
+        field: 'requestParameters',
+        message: '"requestParameters" must be an object, got text holding null; recorded without it',
+      },
+      {
+        field: 'responseElements',
+        message: '"responseElements" must be an object, got a number; recorded without it',
+      },
+      {
+        field: 'additionalEventData',
+        message: '"additionalEventData" must be an object, got text that is not JSON; recorded without it',
+      },
+      {
+        field: 'serviceEventDetails',
+        message: '"serviceEventDetails" must be an object, got an array; recorded without it',
+      },
+    ]);
   });
 
   it('parses nested objects a pipeline stored as JSON text', () => {
@@ -125,10 +160,39 @@ describe('parseRecord', () => {
     expect(parsed.serviceEventDetails).toEqual({ createAccountStatus: { state: 'SUCCEEDED' } });
   });
 
-  it('rejects wrongly typed fields iamwatch interprets', () => {
-    expect(rejection(record({ errorCode: 403 })).message).toBe('"errorCode" must be a string, got a number');
-    expect(rejection(record({ sourceIPAddress: { ip: '192.0.2.1' } })).field).toBe('sourceIPAddress');
-    expect(rejection(record({ readOnly: 'yes' })).field).toBe('readOnly');
+  it('records a wrongly typed optional field as absent and warns, never mutating the input', () => {
+    const input = record({ errorCode: 403, sourceIPAddress: { ip: '192.0.2.1' }, readOnly: 'yes' });
+    const warnings: RecordWarning[] = [];
+    const parsed = parseRecord(input, warnings);
+    expect(parsed.errorCode).toBeUndefined();
+    expect(parsed.sourceIPAddress).toBeUndefined();
+    expect(parsed.readOnly).toBeUndefined();
+    expect(input.errorCode).toBe(403);
+    expect(warnings.map((warning) => warning.field)).toEqual(['sourceIPAddress', 'errorCode', 'readOnly']);
+    expect(warnings[1]?.message).toBe('"errorCode" must be a string, got a number; recorded without it');
+    const longRegion = 'r'.repeat(FIELD_LIMITS.awsRegion + 1);
+    expect(parseRecord(record({ awsRegion: longRegion }), warnings).awsRegion).toBeUndefined();
+    expect(warnings.at(-1)?.field).toBe('awsRegion');
+  });
+
+  it('rejects a record nested deeper than the edge bound and accepts one at the bound', () => {
+    const nest = (levels: number) => {
+      let value: unknown = 'leaf';
+      for (let i = 0; i < levels; i++) value = { inner: value };
+      return value;
+    };
+    // The record is level 1 and requestParameters level 2.
+    expect(() => parseRecord(record({ requestParameters: nest(RECORD_LIMITS.depth - 1) }))).not.toThrow();
+    expect(rejection(record({ requestParameters: nest(RECORD_LIMITS.depth) })).message).toBe(
+      `record is nested more than ${RECORD_LIMITS.depth} levels deep`,
+    );
+    expect(rejection(record({ requestParameters: nest(100_000) })).message).toContain('nested more than');
+    expect(
+      rejection(record({ requestParameters: `{"a":${'['.repeat(5000)}${']'.repeat(5000)}}` })).message,
+    ).toContain('nested more than');
+    expect(rejection(record({ userAgent: 'x'.repeat(RECORD_LIMITS.chars) })).message).toContain(
+      'larger than',
+    );
   });
 
   it('repairs what pipelines do to fields: null as absent, scalars as text, "true" as a boolean', () => {
