@@ -54,6 +54,9 @@ const ORIGINS: Record<EntryOrigin, true> = {
 const DELIVERY_STATUSES: Record<ChannelDelivery['status'], true> = {
   delivered: true,
   failed: true,
+  permanent: true,
+  suppressed: true,
+  folded: true,
   skipped: true,
 };
 
@@ -95,6 +98,8 @@ const channelDeliverySchema = z.looseObject({
   at: z.string(),
   attempts: z.number().int().nonnegative(),
   error: z.string().optional(),
+  suppressionId: z.string().optional(),
+  burst: z.string().optional(),
 });
 
 /** A `StoredEntry` as JSON data. */

@@ -14,13 +14,14 @@ import {
   accountLabel,
   actorDisplayName,
   actorNameLabel,
+  headerSentence,
   headline,
   mfaLabel,
   sessionIssuer,
   severityLabel,
   yesNo,
 } from './describe';
-import { mrkdwnCode, mrkdwnText, plainText } from './escape';
+import { escapeMrkdwn, mrkdwnCode, mrkdwnText, plainText, singleLine } from './escape';
 import { cloudTrailEventUrl } from './links';
 
 /**
@@ -87,10 +88,7 @@ export function buildSlackMessage(entry: LedgerEntry): SlackMessage {
       type: 'header',
       text: {
         type: 'plain_text',
-        text: plainText(
-          `${SEVERITY_EMOJI[entry.severity]} ${severityLabel(entry.severity)}: ${headline(entry)}`,
-          SLACK_LIMITS.headerText,
-        ),
+        text: plainText(`${SEVERITY_EMOJI[entry.severity]} ${headerOf(entry)}`, SLACK_LIMITS.headerText),
         emoji: true,
       },
     },
@@ -122,6 +120,12 @@ export function buildSlackMessage(entry: LedgerEntry): SlackMessage {
     unfurl_links: false,
     unfurl_media: false,
   };
+}
+
+/** The header sentence, measured as Slack will count it once escaped, so it is never cut with a marker. */
+function headerOf(entry: LedgerEntry): string {
+  const room = SLACK_LIMITS.headerText - SEVERITY_EMOJI[entry.severity].length - 1;
+  return headerSentence(entry, room, (text) => escapeMrkdwn(singleLine(text)).length);
 }
 
 function mrkdwn(text: string): MrkdwnObject {
