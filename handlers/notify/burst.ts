@@ -11,7 +11,7 @@
  * every stream batch and on a one-minute schedule, so a follow-up leaves at most about a minute after
  * its window closes even when nothing else happens; replay and backfill flush all at the end of a run.
  */
-import type { LedgerEntry } from '../../rules/types';
+import { type LedgerEntry, SEVERITIES, type Severity } from '../../rules/types';
 import type { FoldedAlert, FoldedBurst } from '../ports';
 import { actorDisplayName, headline } from './describe';
 
@@ -84,4 +84,17 @@ export function burstSummary(burst: FoldedBurst): string {
 export function foldedLine(alert: FoldedAlert): string {
   const target = alert.target ? ` → ${alert.target}` : '';
   return `${alert.severity.toUpperCase()} ${alert.eventName}${target} (${alert.eventId})`;
+}
+
+/** The severity a follow-up is filed under: the highest it lists. */
+export function burstSeverity(burst: FoldedBurst): Severity {
+  return burst.alerts.reduce<Severity>(
+    (top, a) => (SEVERITIES.indexOf(a.severity) > SEVERITIES.indexOf(top) ? a.severity : top),
+    'info',
+  );
+}
+
+/** The command that lists every entry of the burst from the ledger. */
+export function burstHistoryCommand(burst: FoldedBurst): string {
+  return `iamwatch history --actor ${burst.actor} --account ${burst.accountId} --since ${burst.opensAt} --until ${burst.closesAt}`;
 }

@@ -9,11 +9,10 @@
  * `permanent` or `failed` (retried). Delivery state is written per channel, so a retry never repeats
  * a channel that already succeeded.
  */
-import { type LedgerEntry, SEVERITIES, type Severity } from '../../rules/types';
+import type { LedgerEntry } from '../../rules/types';
 import {
   type ChannelDelivery,
   type Clock,
-  type FoldedBurst,
   type LedgerStore,
   type Logger,
   type Notifier,
@@ -233,14 +232,6 @@ export async function flushBursts(deps: NotifyDeps, now: string): Promise<FlushR
     }
   }
   return report;
-}
-
-/** The severity the follow-up is filed under: the highest it lists. */
-export function burstSeverity(burst: FoldedBurst): Severity {
-  return burst.alerts.reduce<Severity>(
-    (top, a) => (SEVERITIES.indexOf(a.severity) > SEVERITIES.indexOf(top) ? a.severity : top),
-    'info',
-  );
 }
 
 /**

@@ -8,7 +8,8 @@ import { createDocumentClient, DynamoLedgerStore } from '../ledger/dynamo-store'
 import type { Notifier } from '../ports';
 import { jsonLogger } from '../shared/logger';
 import { readNotifyConfig } from './config';
-import { type BatchResponse, createNotifyHandler, type StreamEvent } from './handler';
+import { cachedSuppressions } from '../suppress/suppression';
+import { type BatchResponse, createNotifyHandler, type ScheduledEvent, type StreamEvent } from './stream';
 import { createSlackNotifiers } from './slack';
 import { createSnsNotifier } from './sns';
 
@@ -33,10 +34,15 @@ if (notifiers.length === 0) {
   });
 }
 
-export const handler: (event: StreamEvent) => Promise<BatchResponse> = createNotifyHandler({
-  store: new DynamoLedgerStore({ client: createDocumentClient(), tableName: config.tableName }),
+const store = new DynamoLedgerStore({ client: createDocumentClient(), tableName: config.tableName });
+const clock = { now: () => new Date() };
+
+export const handler: (event: StreamEvent | ScheduledEvent) => Promise<BatchResponse> = createNotifyHandler({
+  store,
   notifiers,
-  clock: { now: () => new Date() },
+  clock,
   logger,
   alertOnReplay: config.alertOnReplay,
+  suppressions: cachedSuppressions(store, clock, logger, config.suppressionCacheMs),
+  ...(config.bursts ? { bursts: config.bursts } : {}),
 });
