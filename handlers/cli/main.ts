@@ -9,6 +9,8 @@ import { inventoryCommand } from './inventory';
 import { type CliIo, EXIT, UsageError } from './io';
 import { replayCommand } from './replay';
 import { rulesCommand } from './rules';
+import { showCommand } from './show';
+import { suppressCommand } from './suppress';
 
 const COMMANDS: Record<string, { summary: string; run: (argv: string[], io: CliIo) => Promise<number> }> = {
   replay: {
@@ -23,6 +25,8 @@ const COMMANDS: Record<string, { summary: string; run: (argv: string[], io: CliI
   },
   doctor: { summary: 'check that the pipeline still sees every account (ledger, trail)', run: doctorCommand },
   inventory: { summary: 'IAM users across the organization, with who created them', run: inventoryCommand },
+  suppress: { summary: 'silence known alerts for a while: add, list, remove (recorded)', run: suppressCommand },
+  show: { summary: 'one ledger entry with its delivery state and raw CloudTrail record', run: showCommand },
 };
 
 export const USAGE = `Usage: iamwatch <command> [options]

@@ -3,12 +3,17 @@
  * new ones.
  */
 import { SEVERITIES, type Severity } from '../../rules/types';
-import { deliverEntry } from '../notify/handler';
+import { DEFAULT_BURST_SETTINGS } from '../notify/burst';
+import { deliverEntry, flushBursts, type NotifyDeps } from '../notify/delivery';
+import { cachedSuppressions } from '../suppress/suppression';
 import type { Clock, LedgerStore, Notifier, StoredEntry } from '../ports';
 import { silentLogger } from '../shared/logger';
 import { ENTRY_HEADERS, entryRow, toContract } from './entries';
 import type { CliIo } from './io';
 import { renderTable } from './table';
+
+/** Later than any window can close. */
+const END_OF_TIME = '9999-12-31T23:59:59.999Z';
 
 export type EntryFormat = 'summary' | 'table' | 'jsonl';
 
@@ -22,15 +27,28 @@ export interface EntryOutputOptions {
   clock: Clock;
   /** Called before an alert is printed or sent (e.g. to clear a progress line). */
   beforeAlert?: () => void;
+  /** Fold bursts as the notify Lambda does (default on); the follow-ups are sent by `flush()`. */
+  foldBursts?: boolean;
 }
 
 export class EntryOutput {
-  readonly alerts = { sent: 0, failed: 0 };
+  readonly alerts = { sent: 0, failed: 0, suppressed: 0, folded: 0, followUps: 0 };
   private readonly rows: string[][] = [];
   private readonly printedMin: number;
+  private readonly deps: NotifyDeps;
 
   constructor(private readonly options: EntryOutputOptions) {
     this.printedMin = SEVERITIES.indexOf(options.minSeverity ?? 'info');
+    this.deps = {
+      store: options.store,
+      notifiers: options.notifiers,
+      clock: options.clock,
+      logger: silentLogger,
+      alertOnReplay: true,
+      // One read per run: suppressions created during a replay are not expected to apply to it.
+      suppressions: cachedSuppressions(options.store, options.clock, silentLogger, Number.POSITIVE_INFINITY),
+      ...(options.foldBursts === false ? {} : { bursts: DEFAULT_BURST_SETTINGS }),
+    };
   }
 
   /** Prints the entry (jsonl now, table rows at the end) and alerts when it was newly recorded. */
@@ -42,18 +60,28 @@ export class EntryOutput {
     }
     if (outcome !== 'inserted' || notifiers.length === 0) return;
     this.options.beforeAlert?.();
-    const report = await deliverEntry(entry, {
-      store: this.options.store,
-      notifiers,
-      clock: this.options.clock,
-      logger: silentLogger,
-      alertOnReplay: true,
-    });
+    const report = await deliverEntry(entry, this.deps);
     this.alerts.sent += report.delivered.length;
+    this.alerts.suppressed += report.suppressed.length;
+    this.alerts.folded += report.folded.length;
     for (const failure of [...report.permanentFailures, ...report.transientFailures]) {
       this.alerts.failed++;
       io.stderr.write(
         `alert for ${entry.eventId} not delivered to ${failure.channel}: ${failure.error.message}\n`,
+      );
+    }
+  }
+
+  /** Sends every pending burst follow-up: the end of a run closes every window. */
+  async flush(): Promise<void> {
+    if (this.options.notifiers.length === 0) return;
+    this.options.beforeAlert?.();
+    const report = await flushBursts(this.deps, END_OF_TIME);
+    this.alerts.followUps += report.sent.length;
+    for (const failure of report.failed) {
+      this.alerts.failed++;
+      this.options.io.stderr.write(
+        `burst follow-up not delivered to ${failure.channel}: ${failure.error.message}\n`,
       );
     }
   }

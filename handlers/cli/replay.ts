@@ -134,6 +134,7 @@ export async function replayCommand(argv: string[], io: CliIo): Promise<number> 
         io.stderr.write(`invalid input ${formatLocation(item.location)}: ${item.error.message}\n`);
       }
     }
+    await output.flush();
   } finally {
     progress.clear();
     await store.close();
@@ -147,7 +148,7 @@ export async function replayCommand(argv: string[], io: CliIo): Promise<number> 
 
 export function renderSummary(
   counts: ReplayCounts,
-  alerts: { sent: number; failed: number },
+  alerts: { sent: number; failed: number; suppressed?: number; folded?: number; followUps?: number },
   storeKind: string,
 ): string {
   const lines = [
@@ -160,6 +161,10 @@ export function renderSummary(
     `  already in ledger     ${counts.duplicates}`,
     `  invalid               ${counts.invalid}`,
     `  alerts sent           ${alerts.sent}${alerts.failed ? `  (${alerts.failed} failed)` : ''}`,
+    ...(alerts.suppressed ? [`  alerts suppressed     ${alerts.suppressed}`] : []),
+    ...(alerts.folded
+      ? [`  alerts folded         ${alerts.folded}  (into ${alerts.followUps} burst follow-up(s))`]
+      : []),
     ...verdictLines(counts),
   ];
   if (counts.inserted === 0 && counts.duplicates > 0 && storeKind === 'local') {

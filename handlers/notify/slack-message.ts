@@ -263,6 +263,7 @@ function footer(entry: LedgerEntry, url: string | undefined): string {
     `account ${mrkdwnText(accountLabel(entry), MAX.name)}`,
   ];
   if (entry.automation) parts.push(':robot_face: automation');
+  parts.push(`full record: ${mrkdwnCode(`iamwatch show ${entry.eventId}`, 160)}`);
   // The URL is built by links.ts from a validated region and an encoded id: it cannot hold `|` or `>`.
   if (url) parts.push(`<${url}|CloudTrail event history>`);
   return parts.join(' · ');
