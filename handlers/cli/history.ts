@@ -58,8 +58,7 @@ export async function historyCommand(argv: string[], io: CliIo): Promise<number>
     if (format === 'json') {
       const shown = entries.map((entry, index) => withSuppressedBy(entry, stored[index]!));
       io.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
-    }
-    else if (format === 'csv')
+    } else if (format === 'csv')
       io.stdout.write(`${[CSV_HEADERS.join(','), ...entries.map(csvRow)].join('\n')}\n`);
     else {
       io.stdout.write(renderTable(ENTRY_HEADERS, entries.map(entryRow), { maxWidth: 48 }));

@@ -25,7 +25,10 @@ const COMMANDS: Record<string, { summary: string; run: (argv: string[], io: CliI
   },
   doctor: { summary: 'check that the pipeline still sees every account (ledger, trail)', run: doctorCommand },
   inventory: { summary: 'IAM users across the organization, with who created them', run: inventoryCommand },
-  suppress: { summary: 'silence known alerts for a while: add, list, remove (recorded)', run: suppressCommand },
+  suppress: {
+    summary: 'silence known alerts for a while: add, list, remove (recorded)',
+    run: suppressCommand,
+  },
   show: { summary: 'one ledger entry with its delivery state and raw CloudTrail record', run: showCommand },
 };
 

@@ -5,9 +5,9 @@
 import { SEVERITIES, type Severity } from '../../rules/types';
 import { DEFAULT_BURST_SETTINGS } from '../notify/burst';
 import { deliverEntry, flushBursts, type NotifyDeps } from '../notify/delivery';
-import { cachedSuppressions } from '../suppress/suppression';
 import type { Clock, LedgerStore, Notifier, StoredEntry } from '../ports';
 import { silentLogger } from '../shared/logger';
+import { cachedSuppressions } from '../suppress/suppression';
 import { ENTRY_HEADERS, entryRow, toContract } from './entries';
 import type { CliIo } from './io';
 import { renderTable } from './table';

@@ -57,7 +57,9 @@ export async function suppressCommand(argv: string[], io: CliIo): Promise<number
   }
   const [action, ...rest] = positionals;
   if (action !== 'add' && action !== 'list' && action !== 'remove') {
-    throw new UsageError(action ? `unknown action "${action}" (add, list or remove)` : 'add, list or remove?');
+    throw new UsageError(
+      action ? `unknown action "${action}" (add, list or remove)` : 'add, list or remove?',
+    );
   }
   const kind = oneOf(values.store, STORE_KINDS, '--store') ?? (values.table ? 'dynamodb' : 'local');
   const who = io.env.IAMWATCH_USER ?? io.env.USER ?? safeUserName();
@@ -141,7 +143,14 @@ export async function suppressCommand(argv: string[], io: CliIo): Promise<number
       const events = await store.suppressionEvents();
       if (format === 'json') io.stdout.write(`${JSON.stringify(events, null, 2)}\n`);
       else {
-        const rows = events.map((e) => [e.at, e.action, e.suppression.id, e.by, e.reason ?? '', describe(e.suppression)]);
+        const rows = events.map((e) => [
+          e.at,
+          e.action,
+          e.suppression.id,
+          e.by,
+          e.reason ?? '',
+          describe(e.suppression),
+        ]);
         io.stdout.write(renderTable(['AT', 'ACTION', 'ID', 'BY', 'WHY', 'WHAT'], rows, { maxWidth: 48 }));
       }
       return EXIT.ok;

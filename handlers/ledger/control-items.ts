@@ -175,7 +175,12 @@ export class DynamoControlItems implements SuppressionStore, BurstStore {
           UpdateExpression: `SET ${header}, #alerts = list_append(if_not_exists(#alerts, :empty), :alert) ADD #total :one`,
           ConditionExpression: 'attribute_not_exists(#alerts) OR size(#alerts) < :max',
           ExpressionAttributeNames: names,
-          ExpressionAttributeValues: { ...common, ':empty': [], ':alert': [alert], ':max': MAX_FOLDED_LISTED },
+          ExpressionAttributeValues: {
+            ...common,
+            ':empty': [],
+            ':alert': [alert],
+            ':max': MAX_FOLDED_LISTED,
+          },
         }),
       );
     } catch (error) {
@@ -186,7 +191,12 @@ export class DynamoControlItems implements SuppressionStore, BurstStore {
           TableName: this.tableName,
           Key: key,
           UpdateExpression: `SET ${header} ADD #total :one`,
-          ExpressionAttributeNames: { '#total': 'total', '#burst': 'burst', '#kind': KIND, '#expiresAt': EXPIRES_AT },
+          ExpressionAttributeNames: {
+            '#total': 'total',
+            '#burst': 'burst',
+            '#kind': KIND,
+            '#expiresAt': EXPIRES_AT,
+          },
           ExpressionAttributeValues: common,
         }),
       );

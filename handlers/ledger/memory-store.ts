@@ -83,7 +83,9 @@ export class MemoryLedgerStore implements LedgerStore {
   }
 
   async takeClosedBursts(now: string): Promise<FoldedBurst[]> {
-    const due = [...this.followUps.entries()].filter(([, b]) => b.closesAt <= now).sort(([a], [b]) => (a < b ? -1 : 1));
+    const due = [...this.followUps.entries()]
+      .filter(([, b]) => b.closesAt <= now)
+      .sort(([a], [b]) => (a < b ? -1 : 1));
     for (const [id] of due) this.followUps.delete(id);
     return due.map(([, burst]) => burst);
   }

@@ -1,6 +1,13 @@
 /** The notify Lambda's configuration, read once from its environment. */
 import type { Severity } from '../../rules/types';
-import { booleanEnv, ConfigurationError, integerEnv, optionalEnv, parseSeverity, requiredEnv } from '../shared/env';
+import {
+  booleanEnv,
+  ConfigurationError,
+  integerEnv,
+  optionalEnv,
+  parseSeverity,
+  requiredEnv,
+} from '../shared/env';
 import { DEFAULT_SUPPRESSION_CACHE_MS } from '../suppress/suppression';
 import { type BurstSettings, DEFAULT_BURST_SETTINGS } from './burst';
 import { DEFAULT_SNS_MIN_SEVERITY, parseSlackRoutes, type SlackRoute, SlackRoutesError } from './routing';
@@ -40,7 +47,8 @@ export function readNotifyConfig(env: Readonly<Record<string, string | undefined
     'IAMWATCH_BURST_WINDOW_MINUTES',
     DEFAULT_BURST_SETTINGS.windowMs / 60_000,
   );
-  if (booleanEnv(env, 'IAMWATCH_BURST_FOLDING', true)) config.bursts = { postFirst, windowMs: windowMinutes * 60_000 };
+  if (booleanEnv(env, 'IAMWATCH_BURST_FOLDING', true))
+    config.bursts = { postFirst, windowMs: windowMinutes * 60_000 };
   const topic = optionalEnv(env, 'IAMWATCH_SNS_TOPIC_ARN');
   if (topic) config.snsTopicArn = topic;
   return config;

@@ -8,8 +8,8 @@ import type { LedgerEntry, Severity } from '../../rules/types';
 import type { FoldedBurst, Notifier } from '../ports';
 import { burstHistoryCommand, burstSummary, foldedLine } from './burst';
 import { severityAtLeast } from './describe';
-import { plainTextAlert, renderPlainText } from './plain-text';
 import { singleLine } from './escape';
+import { plainTextAlert, renderPlainText } from './plain-text';
 import { DEFAULT_SLACK_MIN_SEVERITY } from './routing';
 import { truncate } from './truncate';
 

@@ -127,9 +127,15 @@ export async function deliverToChannel(
   if (previous?.status === 'delivered') return { kind: 'already-delivered' };
   if (isPermanent(previous)) return { kind: 'gave-up' };
   const at = () => deps.clock.now().toISOString();
-  if (previous?.status === 'suppressed' || previous?.status === 'folded') return { kind: 'already-delivered' };
+  if (previous?.status === 'suppressed' || previous?.status === 'folded')
+    return { kind: 'already-delivered' };
   if (suppression) {
-    await mark(deps, entry, channel, { status: 'suppressed', at: at(), attempts: 0, suppressionId: suppression.id });
+    await mark(deps, entry, channel, {
+      status: 'suppressed',
+      at: at(),
+      attempts: 0,
+      suppressionId: suppression.id,
+    });
     return { kind: 'suppressed', suppressionId: suppression.id };
   }
   if (deps.bursts && notifier.sendBurst && previous === undefined) {
@@ -222,12 +228,15 @@ export async function flushBursts(deps: NotifyDeps, now: string): Promise<FlushR
       const error = caught instanceof Error ? caught : new Error(String(caught));
       report.failed.push({ channel: burst.channel, error });
       const permanent = error instanceof PermanentDeliveryError;
-      deps.logger.error(permanent ? 'burst follow-up failed permanently' : 'burst follow-up failed, will retry', {
-        channel: burst.channel,
-        key: burst.key,
-        total: burst.total,
-        error: describeError(error),
-      });
+      deps.logger.error(
+        permanent ? 'burst follow-up failed permanently' : 'burst follow-up failed, will retry',
+        {
+          channel: burst.channel,
+          key: burst.key,
+          total: burst.total,
+          error: describeError(error),
+        },
+      );
       if (!permanent) await deps.store.putBurst(burst);
     }
   }

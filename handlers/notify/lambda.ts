@@ -7,11 +7,11 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { createDocumentClient, DynamoLedgerStore } from '../ledger/dynamo-store';
 import type { Notifier } from '../ports';
 import { jsonLogger } from '../shared/logger';
-import { readNotifyConfig } from './config';
 import { cachedSuppressions } from '../suppress/suppression';
-import { type BatchResponse, createNotifyHandler, type ScheduledEvent, type StreamEvent } from './stream';
+import { readNotifyConfig } from './config';
 import { createSlackNotifiers } from './slack';
 import { createSnsNotifier } from './sns';
+import { type BatchResponse, createNotifyHandler, type ScheduledEvent, type StreamEvent } from './stream';
 
 const config = readNotifyConfig(process.env);
 const notifiers: Notifier[] = createSlackNotifiers(config.slackRoutes, {

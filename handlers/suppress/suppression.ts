@@ -62,7 +62,8 @@ export function newSuppression(
     throw new SuppressionInvalidError(`--account must be a 12-digit account id, got "${request.account}"`);
   }
   const until = untilOf(request.until, now);
-  if (until <= now.toISOString()) throw new SuppressionInvalidError(`--until ${request.until} is not in the future`);
+  if (until <= now.toISOString())
+    throw new SuppressionInvalidError(`--until ${request.until} is not in the future`);
   const latest = new Date(now.getTime() + maxDays * 86_400_000).toISOString();
   if (until > latest) {
     throw new SuppressionInvalidError(

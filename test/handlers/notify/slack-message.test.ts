@@ -127,7 +127,9 @@ describe('buildSlackMessage', () => {
     const text = header && 'text' in header ? header.text.text : '';
     expect(text.length).toBeLessThanOrEqual(150);
     expect(text).not.toMatch(/truncated/);
-    expect(text).toMatch(/^:red_circle: HIGH: CreateAccessKey for svc&amp;ops(-team)+… by deploy(-pipeline)+… in prod-payments$/);
+    expect(text).toMatch(
+      /^:red_circle: HIGH: CreateAccessKey for svc&amp;ops(-team)+… by deploy(-pipeline)+… in prod-payments$/,
+    );
   });
 
   it('keeps a hostile 100 KB message within every Slack limit, with visible truncation', () => {
