@@ -11,7 +11,9 @@
  * every stream batch and on a one-minute schedule, so a follow-up leaves at most about a minute after
  * its window closes even when nothing else happens; replay and backfill flush all at the end of a run.
  */
-import { type LedgerEntry, SEVERITIES, type Severity } from '../../rules/types';
+import { lastArnSegment } from '../../rules/arn';
+import { severityRank } from '../../rules/severity';
+import type { LedgerEntry, Severity } from '../../rules/types';
 import type { FoldedAlert, FoldedBurst } from '../ports';
 import { actorDisplayName, headline } from './describe';
 
@@ -68,7 +70,7 @@ export function foldedAlertOf(entry: LedgerEntry): FoldedAlert {
 
 /** The actor as people read it: the last segment of an ARN. */
 export function shortActor(actor: string): string {
-  return actor.startsWith('arn:') ? actor.slice(actor.lastIndexOf('/') + 1) || actor : actor;
+  return actor.startsWith('arn:') ? (lastArnSegment(actor) ?? actor) : actor;
 }
 
 /** "37 more changes by terraform in prod-payments (111122223333) between 14:03 and 14:13 UTC" */
@@ -89,7 +91,7 @@ export function foldedLine(alert: FoldedAlert): string {
 /** The severity a follow-up is filed under: the highest it lists. */
 export function burstSeverity(burst: FoldedBurst): Severity {
   return burst.alerts.reduce<Severity>(
-    (top, a) => (SEVERITIES.indexOf(a.severity) > SEVERITIES.indexOf(top) ? a.severity : top),
+    (top, a) => (severityRank(a.severity) > severityRank(top) ? a.severity : top),
     'info',
   );
 }

@@ -3,19 +3,11 @@
  * how the actor is named, and the ordered list of facts a responder needs. Values here are raw
  * (unescaped, untruncated); each channel escapes and cuts them for its own format.
  */
-import {
-  type Actor,
-  type DetectionHit,
-  type LedgerEntry,
-  SEVERITIES,
-  type Severity,
-} from '../../rules/types';
-import { cloudTrailEventUrl } from './links';
 
-/** Whether `severity` is `min` or above on the scale info < low < medium < high < critical. */
-export function severityAtLeast(severity: Severity, min: Severity): boolean {
-  return SEVERITIES.indexOf(severity) >= SEVERITIES.indexOf(min);
-}
+import { lastArnSegment } from '../../rules/arn';
+import { severityRank } from '../../rules/severity';
+import type { Actor, DetectionHit, LedgerEntry, Severity } from '../../rules/types';
+import { cloudTrailEventUrl } from './links';
 
 export function severityLabel(severity: Severity): string {
   return severity.toUpperCase();
@@ -25,7 +17,7 @@ export function severityLabel(severity: Severity): string {
 export function leadDetection(entry: LedgerEntry): DetectionHit | undefined {
   let lead: DetectionHit | undefined;
   for (const hit of entry.detections) {
-    if (!lead || SEVERITIES.indexOf(hit.severity) > SEVERITIES.indexOf(lead.severity)) lead = hit;
+    if (!lead || severityRank(hit.severity) > severityRank(lead.severity)) lead = hit;
   }
   return lead;
 }
@@ -172,7 +164,7 @@ const HEADER_WORD_CUT = /[\s/:._-]/;
  * ARNs are read by their last segment first.
  */
 export function shortName(value: string, max: number): string {
-  const readable = value.startsWith('arn:') ? value.slice(value.lastIndexOf('/') + 1) || value : value;
+  const readable = value.startsWith('arn:') ? (lastArnSegment(value) ?? value) : value;
   const line = readable.replace(/\s+/g, ' ').trim();
   if (line.length <= max) return line;
   const room = line.slice(0, Math.max(1, max - 1));
