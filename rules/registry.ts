@@ -40,6 +40,7 @@ import { rootConsoleLogin } from './detections/root-console-login';
 import { rootSessionAssumed } from './detections/root-session-assumed';
 import { ssoAccountAssignmentChanged } from './detections/sso-account-assignment-changed';
 import { ssoPermissionSetChanged } from './detections/sso-permission-set-changed';
+import { tamperingDenied } from './detections/tampering-denied';
 import type { Detection } from './types';
 
 /** Every detection iamwatch evaluates, in catalog order (ties in severity keep this order). */
@@ -80,6 +81,7 @@ export const CATALOG: readonly Detection[] = Object.freeze([
   identityCenterUserCreated,
   cloudtrailLoggingStopped,
   monitorTampered,
+  tamperingDenied,
   iamWriteDenied,
   iamChange,
 ]);

@@ -50,7 +50,20 @@ const RECORD_LEDGER_ACTIONS = [
   'dynamodb:BatchWriteItem',
 ];
 /** get (consistent read of the entry) and markDelivery (per-channel update). */
-const NOTIFY_LEDGER_ACTIONS = ['dynamodb:GetItem', 'dynamodb:UpdateItem'];
+/**
+ * Notify reads an entry and writes its delivery state; burst windows and follow-ups are counted
+ * (UpdateItem), opened and put back (PutItem), listed (Query on their partition) and handed over
+ * (DeleteItem); suppressions are listed and, once expired, deleted with an audit item (PutItem).
+ */
+const NOTIFY_LEDGER_ACTIONS = [
+  'dynamodb:DeleteItem',
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:Query',
+  'dynamodb:UpdateItem',
+];
+/** How often the notify function sends the follow-ups of burst windows that have closed. */
+const BURST_FLUSH_RATE = Duration.minutes(1);
 /** What DynamoDB needs of a caller's permissions on the table's customer-managed key. */
 const LEDGER_KEY_ACTIONS = [
   'kms:Decrypt',
@@ -295,11 +308,24 @@ export class MonitorStack extends Stack {
         filters: NOTIFY_STREAM_FILTERS.map((filter) => lambda.FilterCriteria.filter(structuredClone(filter))),
       }),
     );
+    // A follow-up is due when its window closes even if no further entry arrives: a stream batch would
+    // never come after the last change of the day, so a schedule flushes too.
+    const flush = new events.Rule(this, 'NotifyBurstFlush', {
+      ruleName: `${config.resourcePrefix}-notify-burst-flush`,
+      description: 'iamwatch: send the follow-ups of folded alert bursts whose window has closed',
+      schedule: events.Schedule.rate(BURST_FLUSH_RATE),
+      targets: [new targets.LambdaFunction(fn, { retryAttempts: 0 })],
+    });
+    Validations.of(flush).acknowledge({
+      id: 'Serverless-EventBusDLQ',
+      reason:
+        'A missed flush carries no data: the follow-ups stay in the ledger and the next run, a minute later, sends them.',
+    });
     this.grantLedger(fn, NOTIFY_LEDGER_ACTIONS);
     for (const secret of slack.secrets) secret.grantRead(fn);
     topic.grantPublish(fn);
     const reason =
-      'Invoked only by the ledger stream mapping, whose on-failure destination (notify-failures) catches failed batches.';
+      'Invoked by the ledger stream mapping, whose on-failure destination (notify-failures) catches failed batches, and by a one-minute flush schedule whose missed run the next run repeats (follow-ups stay in the ledger until sent).';
     Validations.of(fn).acknowledge({ id: 'Serverless-LambdaDLQ', reason });
     Validations.of(fn).acknowledge({ id: 'Serverless-LambdaAsyncFailureDestination', reason });
     return fn;

@@ -203,6 +203,7 @@ async function backfill(argv: string[], io: CliIo, deps: BackfillCommandDeps): P
         onRecorded: ({ entry, outcome }) => output.accept(entry, outcome),
       },
     );
+    await output.flush();
   } finally {
     for (const client of clients) client.destroy();
     await store.close();

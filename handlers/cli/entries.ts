@@ -9,6 +9,18 @@ export function toContract(entry: StoredEntry | LedgerEntry): LedgerEntry {
   return contract;
 }
 
+/**
+ * The contract plus `suppressedBy` when a suppression silenced the entry on any channel (read from its
+ * delivery state), as `history --format json` and `show` print it.
+ */
+export function withSuppressedBy(
+  contract: LedgerEntry,
+  stored: StoredEntry,
+): LedgerEntry & { suppressedBy?: string } {
+  const id = Object.values(stored.delivery ?? {}).find((state) => state.suppressionId)?.suppressionId;
+  return id ? { ...contract, suppressedBy: id } : contract;
+}
+
 export const ENTRY_HEADERS = [
   'TIME',
   'ACCOUNT',

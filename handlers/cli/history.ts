@@ -3,7 +3,7 @@
 import { parseTimeBound } from '../ledger/time';
 import type { HistoryFilter } from '../ports';
 import { oneOf, parse, positiveInteger, severityOption } from './args';
-import { CSV_HEADERS, csvRow, ENTRY_HEADERS, entryRow, toContract } from './entries';
+import { CSV_HEADERS, csvRow, ENTRY_HEADERS, entryRow, toContract, withSuppressedBy } from './entries';
 import { type CliIo, EXIT, UsageError } from './io';
 import { openStore, STORE_KINDS, storeOptions } from './store';
 import { renderTable } from './table';
@@ -53,9 +53,12 @@ export async function historyCommand(argv: string[], io: CliIo): Promise<number>
   const filter = buildFilter(values, new Date());
   const store = await openStore(kind, values, io);
   try {
-    const entries = (await store.history(filter)).map(toContract);
-    if (format === 'json') io.stdout.write(`${JSON.stringify(entries, null, 2)}\n`);
-    else if (format === 'csv')
+    const stored = await store.history(filter);
+    const entries = stored.map(toContract);
+    if (format === 'json') {
+      const shown = entries.map((entry, index) => withSuppressedBy(entry, stored[index]!));
+      io.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
+    } else if (format === 'csv')
       io.stdout.write(`${[CSV_HEADERS.join(','), ...entries.map(csvRow)].join('\n')}\n`);
     else {
       io.stdout.write(renderTable(ENTRY_HEADERS, entries.map(entryRow), { maxWidth: 48 }));

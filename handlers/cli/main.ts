@@ -42,6 +42,14 @@ const COMMANDS: Record<string, CommandEntry> = {
     summary: 'IAM users across the organization, with who created them',
     load: async () => (await import('./inventory')).inventoryCommand,
   },
+  suppress: {
+    summary: 'silence known alerts for a while: add, list, remove (recorded)',
+    load: async () => (await import('./suppress')).suppressCommand,
+  },
+  show: {
+    summary: 'one ledger entry with its delivery state and raw CloudTrail record',
+    load: async () => (await import('./show')).showCommand,
+  },
 };
 
 export const USAGE = `Usage: iamwatch <command> [options]

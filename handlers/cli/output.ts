@@ -4,13 +4,19 @@
  */
 import { severityAtLeast } from '../../rules/severity';
 import type { Severity } from '../../rules/types';
-import { deliverEntry } from '../notify/handler';
+import { DEFAULT_BURST_SETTINGS } from '../notify/burst';
+import { deliverEntry, flushBursts, type NotifyDeps } from '../notify/delivery';
 import type { Clock, LedgerStore, Notifier, StoredEntry } from '../ports';
+import { isSettled } from '../shared/delivery-state';
 import { silentLogger } from '../shared/logger';
 import { printable, printableJson } from '../shared/printable';
+import { cachedSuppressions } from '../suppress/suppression';
 import { ENTRY_HEADERS, entryRow, toContract } from './entries';
 import type { CliIo } from './io';
 import { renderTable } from './table';
+
+/** Later than any window can close. */
+const END_OF_TIME = '9999-12-31T23:59:59.999Z';
 
 export type EntryFormat = 'summary' | 'table' | 'jsonl';
 
@@ -24,14 +30,28 @@ export interface EntryOutputOptions {
   clock: Clock;
   /** Called before an alert is printed or sent (e.g. to clear a progress line). */
   beforeAlert?: () => void;
+  /** Fold bursts as the notify Lambda does (default on); the follow-ups are sent by `flush()`. */
+  foldBursts?: boolean;
 }
 
 export class EntryOutput {
-  /** Channel deliveries: sent (of which `resumed` on an entry already in the ledger) and failed. */
-  readonly alerts = { sent: 0, failed: 0, resumed: 0 };
+  /** Channel deliveries: sent (of which `resumed` on an entry already in the ledger), failed, suppressed, folded. */
+  readonly alerts = { sent: 0, failed: 0, resumed: 0, suppressed: 0, folded: 0, followUps: 0 };
   private readonly rows: string[][] = [];
+  private readonly deps: NotifyDeps;
 
-  constructor(private readonly options: EntryOutputOptions) {}
+  constructor(private readonly options: EntryOutputOptions) {
+    this.deps = {
+      store: options.store,
+      notifiers: options.notifiers,
+      clock: options.clock,
+      logger: silentLogger,
+      alertOnReplay: true,
+      // One read per run: suppressions created during a replay are not expected to apply to it.
+      suppressions: cachedSuppressions(options.store, options.clock, silentLogger, Number.POSITIVE_INFINITY),
+      ...(options.foldBursts === false ? {} : { bursts: DEFAULT_BURST_SETTINGS }),
+    };
+  }
 
   /**
    * Prints the entry (jsonl now, table rows at the end) and alerts. A new entry alerts every channel
@@ -49,21 +69,31 @@ export class EntryOutput {
     const stored = outcome === 'inserted' ? entry : await this.options.store.get(entry.eventId);
     if (!stored || (outcome === 'duplicate' && !hasPendingChannel(stored, notifiers))) return;
     this.options.beforeAlert?.();
-    const report = await deliverEntry(stored, {
-      store: this.options.store,
-      notifiers,
-      clock: this.options.clock,
-      logger: silentLogger,
-      alertOnReplay: true,
-    });
+    const report = await deliverEntry(stored, this.deps);
     this.alerts.sent += report.delivered.length;
     if (outcome === 'duplicate') this.alerts.resumed += report.delivered.length;
+    this.alerts.suppressed += report.suppressed.length;
+    this.alerts.folded += report.folded.length;
     for (const failure of [...report.permanentFailures, ...report.transientFailures]) {
       this.alerts.failed++;
       io.stderr.write(
-        printable(
+        `${printable(
           `alert for ${entry.eventId} not delivered to ${failure.channel}: ${failure.error.message}`,
-        ) + '\n',
+        )}\n`,
+      );
+    }
+  }
+
+  /** Sends every pending burst follow-up: the end of a run closes every window. */
+  async flush(): Promise<void> {
+    if (this.options.notifiers.length === 0) return;
+    this.options.beforeAlert?.();
+    const report = await flushBursts(this.deps, END_OF_TIME);
+    this.alerts.followUps += report.sent.length;
+    for (const failure of report.failed) {
+      this.alerts.failed++;
+      this.options.io.stderr.write(
+        `burst follow-up not delivered to ${failure.channel}: ${failure.error.message}\n`,
       );
     }
   }
@@ -84,6 +114,6 @@ export class EntryOutput {
 function hasPendingChannel(entry: StoredEntry, notifiers: readonly Notifier[]): boolean {
   return notifiers.some((notifier) => {
     const state = entry.delivery?.[notifier.channel];
-    return state?.status !== 'delivered' && notifier.wants(entry);
+    return !isSettled(state) && notifier.wants(entry);
   });
 }

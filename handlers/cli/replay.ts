@@ -216,6 +216,7 @@ export async function runReplay(
       }
     }
     await window.drain();
+    await output.flush();
   } finally {
     await window.settle();
     progress.clear();
@@ -253,7 +254,14 @@ export function reconcile(counts: ReplayCounts): string | undefined {
 
 export function renderSummary(
   counts: ReplayCounts,
-  alerts: { sent: number; failed: number; resumed?: number },
+  alerts: {
+    sent: number;
+    failed: number;
+    resumed?: number;
+    suppressed?: number;
+    folded?: number;
+    followUps?: number;
+  },
   storeKind: string,
 ): string {
   const sent = [
@@ -272,6 +280,10 @@ export function renderSummary(
     ...(counts.unrecordable ? [`  not recordable        ${counts.unrecordable}`] : []),
     ...(counts.warned ? [`  recorded with warnings ${counts.warned}`] : []),
     `  alerts sent           ${alerts.sent}${sent.length > 0 ? `  (${sent.join(', ')})` : ''}`,
+    ...(alerts.suppressed ? [`  alerts suppressed     ${alerts.suppressed}`] : []),
+    ...(alerts.folded
+      ? [`  alerts folded         ${alerts.folded}  (into ${alerts.followUps} burst follow-up(s))`]
+      : []),
     ...verdictLines(counts),
   ];
   if (counts.inserted === 0 && counts.duplicates > 0 && storeKind === 'local') {

@@ -18,7 +18,17 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { CloudTrailRecord } from '../../rules/types';
-import type { ChannelDelivery, HistoryFilter, LedgerStore, PutResult, StoredEntry } from '../ports';
+import type {
+  ChannelDelivery,
+  FoldedAlert,
+  FoldedBurst,
+  HistoryFilter,
+  LedgerStore,
+  PutResult,
+  StoredEntry,
+  Suppression,
+  SuppressionEvent,
+} from '../ports';
 import {
   decodeEntryItem,
   decodeRawItem,
@@ -28,6 +38,7 @@ import {
   indexItemsOf,
   type LedgerItem,
 } from './codec';
+import { DynamoControlItems } from './control-items';
 import { LedgerEntryNotFoundError, LedgerReadIncompleteError, LedgerWriteIncompleteError } from './errors';
 import { resolveFilter } from './filter';
 import {
@@ -83,12 +94,50 @@ export class DynamoLedgerStore implements LedgerStore {
    * per entry, and concurrent puts of a new day share that write instead of racing it.
    */
   private readonly registeredDays = new Map<string, Promise<void>>();
+  private readonly control: DynamoControlItems;
 
   constructor(private readonly options: DynamoLedgerStoreOptions) {
     this.client = options.client;
     this.tableName = options.tableName;
     this.retentionDays = options.retentionDays ?? DEFAULT_RETENTION_DAYS;
     this.pageSize = options.pageSize ?? 100;
+    this.control = new DynamoControlItems(this.client, this.tableName, this.retentionDays);
+  }
+
+  putSuppression(suppression: Suppression): Promise<void> {
+    return this.control.putSuppression(suppression);
+  }
+
+  listSuppressions(): Promise<Suppression[]> {
+    return this.control.listSuppressions();
+  }
+
+  deleteSuppression(id: string): Promise<Suppression | undefined> {
+    return this.control.deleteSuppression(id);
+  }
+
+  appendSuppressionEvent(event: SuppressionEvent): Promise<void> {
+    return this.control.appendSuppressionEvent(event);
+  }
+
+  suppressionEvents(): Promise<SuppressionEvent[]> {
+    return this.control.suppressionEvents();
+  }
+
+  countInBurst(key: string, time: string, windowMs: number): Promise<{ position: number; closesAt: string }> {
+    return this.control.countInBurst(key, time, windowMs);
+  }
+
+  addFolded(burst: Omit<FoldedBurst, 'alerts' | 'total'>, alert: FoldedAlert): Promise<void> {
+    return this.control.addFolded(burst, alert);
+  }
+
+  takeClosedBursts(now: string): Promise<FoldedBurst[]> {
+    return this.control.takeClosedBursts(now);
+  }
+
+  putBurst(burst: FoldedBurst): Promise<void> {
+    return this.control.putBurst(burst);
   }
 
   async putIfAbsent(entry: StoredEntry, raw: CloudTrailRecord): Promise<PutResult> {

@@ -58,3 +58,11 @@ export class LedgerConfigurationError extends Error {
 export class LedgerReadIncompleteError extends Error {
   override readonly name = 'LedgerReadIncompleteError';
 }
+
+/** `putSuppression` with an id the ledger already holds. */
+export class SuppressionExistsError extends Error {
+  override readonly name = 'SuppressionExistsError';
+  constructor(readonly suppressionId: string) {
+    super(`a suppression with id ${suppressionId} already exists`);
+  }
+}

@@ -6,9 +6,20 @@
  * copying every one on the way in would double the cost of a memory replay.
  */
 import type { CloudTrailRecord } from '../../rules/types';
-import type { ChannelDelivery, HistoryFilter, LedgerStore, PutResult, StoredEntry } from '../ports';
+import type {
+  ChannelDelivery,
+  FoldedAlert,
+  FoldedBurst,
+  HistoryFilter,
+  LedgerStore,
+  PutResult,
+  StoredEntry,
+  Suppression,
+  SuppressionEvent,
+} from '../ports';
 import { canonicalEntry } from './codec';
-import { LedgerEntryNotFoundError } from './errors';
+import { MAX_FOLDED_LISTED } from './control-items';
+import { LedgerEntryNotFoundError, SuppressionExistsError } from './errors';
 import { matchesFilter, resolveFilter } from './filter';
 import { sortTime } from './keys';
 
@@ -20,6 +31,68 @@ interface Slot {
 
 export class MemoryLedgerStore implements LedgerStore {
   private readonly slots = new Map<string, Slot>();
+  private readonly suppressions = new Map<string, Suppression>();
+  private readonly suppressionLog: SuppressionEvent[] = [];
+  private readonly windows = new Map<string, { closesAt: string; count: number }>();
+  private readonly followUps = new Map<string, FoldedBurst>();
+
+  async putSuppression(suppression: Suppression): Promise<void> {
+    if (this.suppressions.has(suppression.id)) throw new SuppressionExistsError(suppression.id);
+    this.suppressions.set(suppression.id, structuredClone(suppression));
+  }
+
+  async listSuppressions(): Promise<Suppression[]> {
+    return [...this.suppressions.values()].map((s) => structuredClone(s));
+  }
+
+  async deleteSuppression(id: string): Promise<Suppression | undefined> {
+    const found = this.suppressions.get(id);
+    this.suppressions.delete(id);
+    return found;
+  }
+
+  async appendSuppressionEvent(event: SuppressionEvent): Promise<void> {
+    this.suppressionLog.push(structuredClone(event));
+  }
+
+  async suppressionEvents(): Promise<SuppressionEvent[]> {
+    return this.suppressionLog.map((e) => structuredClone(e)).sort((a, b) => (a.at < b.at ? -1 : 1));
+  }
+
+  async countInBurst(
+    key: string,
+    time: string,
+    windowMs: number,
+  ): Promise<{ position: number; closesAt: string }> {
+    const open = this.windows.get(key);
+    if (open && open.closesAt > time) {
+      open.count++;
+      return { position: open.count, closesAt: open.closesAt };
+    }
+    const closesAt = new Date(Date.parse(time) + windowMs).toISOString();
+    this.windows.set(key, { closesAt, count: 1 });
+    return { position: 1, closesAt };
+  }
+
+  async addFolded(burst: Omit<FoldedBurst, 'alerts' | 'total'>, alert: FoldedAlert): Promise<void> {
+    const id = `${burst.closesAt}#${burst.key}`;
+    const followUp = this.followUps.get(id) ?? { ...structuredClone(burst), alerts: [], total: 0 };
+    if (followUp.alerts.length < MAX_FOLDED_LISTED) followUp.alerts.push(structuredClone(alert));
+    followUp.total++;
+    this.followUps.set(id, followUp);
+  }
+
+  async takeClosedBursts(now: string): Promise<FoldedBurst[]> {
+    const due = [...this.followUps.entries()]
+      .filter(([, b]) => b.closesAt <= now)
+      .sort(([a], [b]) => (a < b ? -1 : 1));
+    for (const [id] of due) this.followUps.delete(id);
+    return due.map(([, burst]) => burst);
+  }
+
+  async putBurst(burst: FoldedBurst): Promise<void> {
+    this.followUps.set(`${burst.closesAt}#${burst.key}`, structuredClone(burst));
+  }
 
   async putIfAbsent(entry: StoredEntry, raw: CloudTrailRecord): Promise<PutResult> {
     const canonical = canonicalEntry(entry);

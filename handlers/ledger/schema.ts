@@ -54,6 +54,9 @@ const ORIGINS: Record<EntryOrigin, true> = {
 const DELIVERY_STATUSES: Record<ChannelDelivery['status'], true> = {
   delivered: true,
   failed: true,
+  permanent: true,
+  suppressed: true,
+  folded: true,
   skipped: true,
 };
 
@@ -101,6 +104,8 @@ const channelDeliverySchema = z.looseObject({
   at: text,
   attempts: z.int().check(z.nonnegative()),
   error: optionalText,
+  suppressionId: optionalText,
+  burst: optionalText,
 });
 
 /** A `StoredEntry` as JSON data. */

@@ -59,6 +59,11 @@ export const LEDGER_ITEM_KINDS = {
   day: 'day',
   /** A request to notify to deliver an entry again (see `REDELIVERY_STREAM_FILTER`). */
   redelivery: 'redelivery',
+  /** Control items (handlers/ledger/control-items.ts): never entries, never on the notify stream filter. */
+  suppression: 'suppression',
+  suppressionEvent: 'suppression-event',
+  burstWindow: 'burst-window',
+  burstFollowUp: 'burst-follow-up',
 } as const;
 
 /** The one secondary index: every facet (actor, target, account, ip, detection, …) and the day partitions. */

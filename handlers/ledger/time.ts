@@ -31,11 +31,8 @@ const HINT =
  */
 export function parseTimeBound(text: string, now: Date): string {
   const trimmed = text.trim();
-  const duration = DURATION.exec(trimmed);
-  const unitMs = UNIT_MS[duration?.[2] ?? ''];
-  if (duration && unitMs !== undefined) {
-    return new Date(now.getTime() - Number(duration[1]) * unitMs).toISOString();
-  }
+  const duration = durationMs(trimmed);
+  if (duration !== undefined) return new Date(now.getTime() - duration).toISOString();
   const iso = ISO.exec(trimmed);
   if (!iso) throw new TimeBoundError(`Cannot read time "${text}": ${HINT}`);
   const [, year, month, day, hour = '00', minute = '00', second = '00', fraction = '', zone = 'Z'] = iso;
@@ -45,6 +42,13 @@ export function parseTimeBound(text: string, now: Date): string {
   const millis = Date.parse(canonical);
   if (Number.isNaN(millis)) throw new TimeBoundError(`Cannot read time "${text}": ${HINT}`);
   return new Date(millis).toISOString();
+}
+
+/** A relative duration (`30m`, `12h`, `7d`, `2w`) in milliseconds; undefined for anything else. */
+export function durationMs(text: string): number | undefined {
+  const duration = DURATION.exec(text.trim());
+  const unitMs = UNIT_MS[duration?.[2] ?? ''];
+  return duration && unitMs !== undefined ? Number(duration[1]) * unitMs : undefined;
 }
 
 function isRealDateTime(

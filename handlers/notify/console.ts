@@ -7,9 +7,12 @@
 
 import { severityAtLeast } from '../../rules/severity';
 import type { LedgerEntry, Severity } from '../../rules/types';
-import type { Notifier } from '../ports';
+import type { FoldedBurst, Notifier } from '../ports';
+import { burstHistoryCommand, burstSummary, foldedLine } from './burst';
+import { singleLine } from './escape';
 import { plainTextAlert, renderPlainText } from './plain-text';
 import { DEFAULT_SLACK_MIN_SEVERITY } from './routing';
+import { truncate } from './truncate';
 
 /** Anything with `write(text)`: `process.stderr`, a PassThrough in tests. */
 export interface WritableText {
@@ -50,7 +53,19 @@ export function createConsoleNotifier(options: ConsoleNotifierOptions): Notifier
     send: async (entry: LedgerEntry) => {
       options.stream.write(formatConsoleAlert(entry, options));
     },
+    sendBurst: async (burst: FoldedBurst) => {
+      options.stream.write(formatConsoleBurst(burst, options.maxValueLength ?? 500));
+    },
   };
+}
+
+/** A burst follow-up as printed: the summary, one line per folded alert, the command listing them all. */
+export function formatConsoleBurst(burst: FoldedBurst, maxValueLength: number): string {
+  const line = (text: string) => truncate(singleLine(text), maxValueLength);
+  const rows = burst.alerts.map((alert) => `  ${line(foldedLine(alert))}`);
+  const more = burst.total - burst.alerts.length;
+  if (more > 0) rows.push(`  …and ${more} more`);
+  return `${'-'.repeat(72)}\n${line(burstSummary(burst))} (folded)\n${rows.join('\n')}\n  all: ${line(burstHistoryCommand(burst))}\n`;
 }
 
 /** The alert as printed: a separator line, then the plain-text alert, coloured when asked. */

@@ -4,6 +4,7 @@
  * (unescaped, untruncated); each channel escapes and cuts them for its own format.
  */
 
+import { lastArnSegment } from '../../rules/arn';
 import { severityRank } from '../../rules/severity';
 import type { Actor, DetectionHit, LedgerEntry, Severity } from '../../rules/types';
 import { cloudTrailEventUrl } from './links';
@@ -153,4 +154,50 @@ export function alertFacts(entry: LedgerEntry): AlertFact[] {
 /** "prod-payments (111122223333)", or the bare id when the account has no configured name. */
 export function accountLabel(entry: LedgerEntry): string {
   return entry.accountName ? `${entry.accountName} (${entry.accountId})` : entry.accountId;
+}
+
+const HEADER_WORD_CUT = /[\s/:._-]/;
+
+/**
+ * Shortens a value to `max` characters at a word boundary (space, `/`, `:`, `.`, `_`, `-`) with a
+ * plain ellipsis, so a header never shows a cut in the middle of a word nor a truncation marker.
+ * ARNs are read by their last segment first.
+ */
+export function shortName(value: string, max: number): string {
+  const readable = value.startsWith('arn:') ? (lastArnSegment(value) ?? value) : value;
+  const line = readable.replace(/\s+/g, ' ').trim();
+  if (line.length <= max) return line;
+  const room = line.slice(0, Math.max(1, max - 1));
+  let cut = -1;
+  for (let i = room.length - 1; i > 0; i--) {
+    if (HEADER_WORD_CUT.test(room[i] ?? '')) {
+      cut = i;
+      break;
+    }
+  }
+  return `${(cut > 0 ? room.slice(0, cut) : room).trimEnd()}…`;
+}
+
+/**
+ * The alert's header as a short sentence: severity, what, to whom, by whom, where. For example
+ * "HIGH: CreateAccessKey for bob by alice in prod-payments". Each part is shortened at a word boundary
+ * until the whole, as `measure` counts it (a channel's escaping), fits `max`; the details (detection
+ * titles, full names) stay in the body.
+ */
+export function headerSentence(
+  entry: LedgerEntry,
+  max: number,
+  measure: (text: string) => number = (text) => text.length,
+): string {
+  const severity = severityLabel(entry.severity);
+  const account = entry.accountName ?? entry.accountId;
+  const target = entry.target?.name ?? entry.target?.arn ?? entry.policyArn;
+  const actor = actorDisplayName(entry.actor);
+  for (const part of [60, 40, 24, 12]) {
+    const what = shortName(entry.eventName, part + 20);
+    const whom = target ? ` for ${shortName(target, part)}` : '';
+    const text = `${severity}: ${what}${whom} by ${shortName(actor, part)} in ${shortName(account, part)}`;
+    if (measure(text) <= max) return text;
+  }
+  return `${severity}: ${shortName(entry.eventName, 40)}`;
 }

@@ -7,10 +7,11 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { createDocumentClient, DynamoLedgerStore } from '../ledger/dynamo-store';
 import type { Notifier } from '../ports';
 import { jsonLogger, levelFromEnv } from '../shared/logger';
+import { cachedSuppressions } from '../suppress/suppression';
 import { readNotifyConfig } from './config';
-import { type BatchResponse, createNotifyHandler, type StreamEvent } from './handler';
 import { createSlackNotifiers } from './slack';
 import { createSnsNotifier } from './sns';
+import { type BatchResponse, createNotifyHandler, type ScheduledEvent, type StreamEvent } from './stream';
 
 const config = readNotifyConfig(process.env);
 const notifiers: Notifier[] = createSlackNotifiers(config.slackRoutes, {
@@ -33,16 +34,21 @@ if (notifiers.length === 0) {
   });
 }
 
+const store = new DynamoLedgerStore({ client: createDocumentClient(), tableName: config.tableName });
+const clock = { now: () => new Date() };
+
 const notify = createNotifyHandler({
-  store: new DynamoLedgerStore({ client: createDocumentClient(), tableName: config.tableName }),
+  store,
   notifiers,
-  clock: { now: () => new Date() },
+  clock,
   logger,
   alertOnReplay: config.alertOnReplay,
+  suppressions: cachedSuppressions(store, clock, logger, config.suppressionCacheMs),
+  ...(config.bursts ? { bursts: config.bursts } : {}),
 });
 
 export const handler = async (
-  event: StreamEvent,
+  event: StreamEvent | ScheduledEvent,
   context?: { awsRequestId?: string },
 ): Promise<BatchResponse> => {
   logger.withRequestId(context?.awsRequestId);

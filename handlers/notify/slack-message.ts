@@ -10,17 +10,20 @@
  * found inside values.
  */
 import type { LedgerEntry, Severity } from '../../rules/types';
+import type { FoldedBurst } from '../ports';
+import { burstHistoryCommand, burstSeverity, burstSummary, foldedLine } from './burst';
 import {
   accountLabel,
   actorDisplayName,
   actorNameLabel,
+  headerSentence,
   headline,
   mfaLabel,
   sessionIssuer,
   severityLabel,
   yesNo,
 } from './describe';
-import { mrkdwnCode, mrkdwnText, plainText } from './escape';
+import { escapeMrkdwn, mrkdwnCode, mrkdwnText, plainText, singleLine } from './escape';
 import { cloudTrailEventUrl } from './links';
 
 /**
@@ -87,10 +90,7 @@ export function buildSlackMessage(entry: LedgerEntry): SlackMessage {
       type: 'header',
       text: {
         type: 'plain_text',
-        text: plainText(
-          `${SEVERITY_EMOJI[entry.severity]} ${severityLabel(entry.severity)}: ${headline(entry)}`,
-          SLACK_LIMITS.headerText,
-        ),
+        text: plainText(`${SEVERITY_EMOJI[entry.severity]} ${headerOf(entry)}`, SLACK_LIMITS.headerText),
         emoji: true,
       },
     },
@@ -122,6 +122,12 @@ export function buildSlackMessage(entry: LedgerEntry): SlackMessage {
     unfurl_links: false,
     unfurl_media: false,
   };
+}
+
+/** The header sentence, measured as Slack will count it once escaped, so it is never cut with a marker. */
+function headerOf(entry: LedgerEntry): string {
+  const room = SLACK_LIMITS.headerText - SEVERITY_EMOJI[entry.severity].length - 1;
+  return headerSentence(entry, room, (text) => escapeMrkdwn(singleLine(text)).length);
 }
 
 function mrkdwn(text: string): MrkdwnObject {
@@ -257,6 +263,7 @@ function footer(entry: LedgerEntry, url: string | undefined): string {
     `account ${mrkdwnText(accountLabel(entry), MAX.name)}`,
   ];
   if (entry.automation) parts.push(':robot_face: automation');
+  parts.push(`full record: ${mrkdwnCode(`iamwatch show ${entry.eventId}`, 160)}`);
   // The URL is built by links.ts from a validated region and an encoded id: it cannot hold `|` or `>`.
   if (url) parts.push(`<${url}|CloudTrail event history>`);
   return parts.join(' · ');
@@ -299,4 +306,58 @@ function fitTotal(blocks: SlackBlock[]): SlackBlock[] {
     fitted[longest] = section('_Details omitted to fit Slack limits; see the ledger entry._');
   }
   return fitted;
+}
+
+/**
+ * The follow-up of a folded burst: one line per folded alert (severity, event, target, event id),
+ * in sections that stay under Slack's limits, and the history command that lists them all.
+ */
+export function buildSlackBurstMessage(burst: FoldedBurst): SlackMessage {
+  const severity = burstSeverity(burst);
+  const summary = burstSummary(burst);
+  const blocks: SlackBlock[] = [
+    {
+      type: 'header',
+      text: {
+        type: 'plain_text',
+        text: plainText(`${SEVERITY_EMOJI[severity]} ${summary}`, SLACK_LIMITS.headerText),
+        emoji: true,
+      },
+    },
+  ];
+  // Whole lines only, in sections under the section limit, and all of them under Slack's total.
+  const listBudget = SLACK_LIMITS.totalText - 2000;
+  let current: string[] = [];
+  let sectionLength = 0;
+  let total = 0;
+  let listed = 0;
+  for (const alert of burst.alerts) {
+    const line = `• ${mrkdwnText(foldedLine(alert), 300)}`;
+    if (total + line.length + 1 > listBudget) break;
+    if (sectionLength + line.length + 1 > SLACK_LIMITS.sectionText - 100) {
+      blocks.push(section(current.join('\n')));
+      current = [];
+      sectionLength = 0;
+    }
+    current.push(line);
+    sectionLength += line.length + 1;
+    total += line.length + 1;
+    listed++;
+  }
+  if (current.length > 0) blocks.push(section(current.join('\n')));
+  if (listed < burst.total) blocks.push(section(`…and ${burst.total - listed} more not listed here.`));
+  blocks.push({
+    type: 'context',
+    elements: [
+      mrkdwn(
+        `Folded burst: the first alerts of the window were posted on their own. All of them: ${mrkdwnCode(burstHistoryCommand(burst), 600)}`,
+      ),
+    ],
+  });
+  return {
+    text: mrkdwnText(`[${severityLabel(severity)}] ${summary}`, MAX.fallback),
+    blocks: fitTotal(blocks),
+    unfurl_links: false,
+    unfurl_media: false,
+  };
 }

@@ -7,7 +7,7 @@ import type { LedgerEntry } from '../../rules/types';
 import type { Notifier } from '../ports';
 import { routeWants, type SlackRoute, slackChannel } from './routing';
 import { slackWebhookSecret } from './secret';
-import { buildSlackMessage } from './slack-message';
+import { buildSlackBurstMessage, buildSlackMessage } from './slack-message';
 import { type SlackRetryOptions, SlackSender, type WebhookUrlSource } from './slack-sender';
 
 export interface SlackNotifierOptions {
@@ -31,6 +31,9 @@ export function createSlackNotifier(options: SlackNotifierOptions): Notifier {
     wants: (entry: LedgerEntry) => routeWants(options.route, entry),
     send: async (entry: LedgerEntry) => {
       await sender.post(buildSlackMessage(entry));
+    },
+    sendBurst: async (burst) => {
+      await sender.post(buildSlackBurstMessage(burst));
     },
   };
 }

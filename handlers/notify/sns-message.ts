@@ -12,6 +12,8 @@
  */
 import type { MessageAttributeValue, PublishCommandInput } from '@aws-sdk/client-sns';
 import type { LedgerEntry } from '../../rules/types';
+import type { FoldedBurst } from '../ports';
+import { burstHistoryCommand, burstSeverity, burstSummary, foldedLine } from './burst';
 import { actorDisplayName, headline, leadDetection, severityLabel } from './describe';
 import { asciiLine, singleLine } from './escape';
 import { plainTextAlert, renderPlainText } from './plain-text';
@@ -128,4 +130,53 @@ function attributeBytes(attributes: Record<string, MessageAttributeValue>): numb
 /** Cuts ASCII text to `max` with an ASCII "..." marker (the subject and SMS must stay ASCII). */
 function cutAscii(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 3).trimEnd()}...`;
+}
+
+/**
+ * The follow-up of a folded burst on SNS: the same structure as an alert (text for email and SMS, JSON
+ * for machines) and the same attributes, with `eventName` = `iamwatch:burst` so a subscription can
+ * filter follow-ups out or in. Folded alerts are listed until the publication would pass its limit.
+ */
+export function buildSnsBurstPublishInput(burst: FoldedBurst, topicArn: string): PublishCommandInput {
+  const severity = burstSeverity(burst);
+  const summary = burstSummary(burst);
+  const attributes: Record<string, MessageAttributeValue> = {
+    severity: { DataType: 'String', StringValue: severity },
+    accountId: { DataType: 'String', StringValue: burst.accountId },
+    eventName: { DataType: 'String', StringValue: 'iamwatch:burst' },
+  };
+  const budget = SNS_LIMITS.publishBytes - attributeBytes(attributes) - 4096;
+  const lines: string[] = [];
+  let bytes = 0;
+  for (const alert of burst.alerts) {
+    const line = asciiLine(foldedLine(alert));
+    if (bytes + 2 * (line.length + 1) > budget / 2) break;
+    lines.push(line);
+    bytes += line.length + 1;
+  }
+  const more = burst.total - lines.length;
+  const human = [
+    `${severity.toUpperCase()}: ${summary}`,
+    '',
+    ...lines,
+    ...(more > 0 ? [`...and ${more} more not listed here.`] : []),
+    '',
+    `All of them: ${burstHistoryCommand(burst)}`,
+    '-- iamwatch',
+    '',
+  ].join('\n');
+  const machine = JSON.stringify({ type: 'burst', ...burst, alerts: burst.alerts.slice(0, lines.length) });
+  const structure: Record<string, string> = {
+    default: human,
+    email: human,
+    sms: cutAscii(asciiLine(`iamwatch ${severity.toUpperCase()} ${summary}`), SNS_LIMITS.sms),
+  };
+  for (const protocol of MACHINE_PROTOCOLS) structure[protocol] = machine;
+  return {
+    TopicArn: topicArn,
+    Subject: cutAscii(asciiLine(`${severity.toUpperCase()}: ${summary}`), SNS_LIMITS.subject),
+    MessageStructure: 'json',
+    Message: JSON.stringify(structure),
+    MessageAttributes: attributes,
+  };
 }

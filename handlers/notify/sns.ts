@@ -11,7 +11,7 @@ import { severityAtLeast } from '../../rules/severity';
 import type { LedgerEntry, Severity } from '../../rules/types';
 import { type Notifier, PermanentDeliveryError, TransientDeliveryError } from '../ports';
 import { DEFAULT_SNS_MIN_SEVERITY } from './routing';
-import { buildSnsPublishInput } from './sns-message';
+import { buildSnsBurstPublishInput, buildSnsPublishInput } from './sns-message';
 
 export interface SnsNotifierOptions {
   client: SNSClient;
@@ -64,6 +64,13 @@ export function createSnsNotifier(options: SnsNotifierOptions): Notifier {
     send: async (entry: LedgerEntry) => {
       try {
         await options.client.send(new PublishCommand(buildSnsPublishInput(entry, options.topicArn)));
+      } catch (error) {
+        throw toDeliveryError(error, channel);
+      }
+    },
+    sendBurst: async (burst) => {
+      try {
+        await options.client.send(new PublishCommand(buildSnsBurstPublishInput(burst, options.topicArn)));
       } catch (error) {
         throw toDeliveryError(error, channel);
       }

@@ -4,7 +4,8 @@
  * destination), transient ledger errors propagate so Lambda retries.
  */
 import { InvalidRecordError } from '../../rules/cloudtrail/parse';
-import type { ChannelDelivery, Logger } from '../ports';
+import type { Logger } from '../ports';
+import { isSettled } from '../shared/delivery-state';
 import {
   asEnvelope,
   InvalidEventError,
@@ -57,11 +58,7 @@ async function resumeDelivery(eventId: string, deps: RecordDeps): Promise<void> 
   const now = deps.clock.now();
   if (now.getTime() - Date.parse(stored.recordedAt) < REDELIVERY_GRACE_MS) return;
   const states = Object.values(stored.delivery ?? {});
-  const settled = (state: ChannelDelivery) =>
-    state.status === 'delivered' ||
-    (state.status as string) === 'permanent' ||
-    (state.status === 'failed' && state.error?.startsWith('permanent:') === true);
-  if (states.length > 0 && states.every(settled)) return;
+  if (states.length > 0 && states.every(isSettled)) return;
   await deps.store.requestRedelivery(eventId, now.toISOString());
   deps.logger.info('duplicate delivery: redelivery requested', { eventId });
 }

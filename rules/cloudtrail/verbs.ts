@@ -73,3 +73,30 @@ function startsWithVerb(eventName: string, verb: string): boolean {
   const next = eventName.charCodeAt(verb.length);
   return Number.isNaN(next) || (next >= 65 && next <= 90) || (next >= 48 && next <= 57);
 }
+
+/**
+ * Calls an end user makes to obtain or drop credentials, not to change who may do what: `aws sso
+ * login` (IAM Identity Center OIDC: RegisterClient, StartDeviceAuthorization, CreateToken,
+ * CreateTokenWithIAM), the access portal handing out role credentials (Federate, GetRoleCredentials,
+ * Authenticate, Logout). Their verbs look mutating (the OIDC API even lists CreateToken as a Write
+ * action), but nothing persists in IAM, the organization or Identity Center afterwards: they are
+ * sign-ins, and a busy organization makes thousands a day.
+ */
+const CREDENTIAL_CALL_NAMES = new Set([
+  'CreateToken',
+  'CreateTokenWithIAM',
+  'RegisterClient',
+  'StartDeviceAuthorization',
+  'Federate',
+  'GetRoleCredentials',
+  'Authenticate',
+  'Logout',
+]);
+
+/** The Identity Center OIDC service: every call of it mints or refreshes tokens. */
+const CREDENTIAL_SOURCES = new Set(['sso-oauth.amazonaws.com']);
+
+/** True for an end-user credential-fetching call (token, portal federation), which is not an IAM change. */
+export function isCredentialCall(eventSource: string, eventName: string): boolean {
+  return CREDENTIAL_SOURCES.has(eventSource) || CREDENTIAL_CALL_NAMES.has(eventName);
+}

@@ -11,6 +11,9 @@ import {
 
 const STOPS = new Set(['StopLogging', 'DeleteTrail']);
 
+/** The CloudTrail calls that stop, delete or narrow a trail (watched here and by `tampering-denied`). */
+export const TRAIL_TAMPERING_CALLS = ['StopLogging', 'DeleteTrail', 'UpdateTrail', 'PutEventSelectors'];
+
 /**
  * CloudTrail stopped or reconfigured. Stopping or deleting a trail is critical (iamwatch itself goes
  * blind); updates and event-selector changes are high because they can quietly narrow what is logged.
@@ -48,7 +51,7 @@ export const cloudtrailLoggingStopped = defineDetection({
   falsePositives: ['Planned trail migrations (e.g. to an organization trail) by the platform team.'],
   trigger: {
     sources: ['aws.cloudtrail'],
-    eventNames: ['StopLogging', 'DeleteTrail', 'UpdateTrail', 'PutEventSelectors'],
+    eventNames: TRAIL_TAMPERING_CALLS,
   },
   match: (e) => succeeded(e),
   examples: [

@@ -160,6 +160,19 @@ export function isAccessDenied(errorCode: string | undefined): boolean {
   return !!errorCode && DENIED_CODES.has(errorCode);
 }
 
+/**
+ * Whether an AWS service made the call on the actor's behalf (`userIdentity.invokedBy`), the CIS
+ * root-usage filter's exclusion: Identity Center provisioning roles as `Root` in the management
+ * account, for one. The console is the exception: a root user creating an access key in the console
+ * is logged with `invokedBy: signin.amazonaws.com` (panther-analysis CreateAccessKey sample), and that
+ * is the root user acting, so it must not be excluded.
+ */
+export function isInvokedByService(actor: Actor): boolean {
+  return !!actor.invokedBy && actor.invokedBy !== CONSOLE_INVOKER;
+}
+
+const CONSOLE_INVOKER = 'signin.amazonaws.com';
+
 /** EventBridge sources of the IAM control plane: IAM, Organizations and Identity Center. */
 export const IAM_CONTROL_PLANE_SOURCES = [
   'aws.iam',

@@ -1,5 +1,5 @@
-import { MUTATING_PREFIXES } from '../cloudtrail/verbs';
-import { actors, awsService, iamCall, orgCall } from '../examples';
+import { isCredentialCall, MUTATING_PREFIXES } from '../cloudtrail/verbs';
+import { actors, awsService, iamCall, orgCall, ssoCall } from '../examples';
 import {
   ATTACK,
   actorLabel,
@@ -20,7 +20,8 @@ export const iamChange = defineDetection({
   description:
     'A successful mutating call to IAM, Organizations or Identity Center that no specific detection ' +
     'covers (tagging, groups, instance profiles, OUs …). Recorded so the ledger answers "what changed" ' +
-    'completely; not alert-worthy on its own. AWS service events (e.g. CreateAccountResult) are not calls.',
+    'completely; not alert-worthy on its own. AWS service events (e.g. CreateAccountResult) are not calls, ' +
+    'and end-user credential calls (`aws sso login` tokens, access-portal federation) are sign-ins, not changes.',
   runbook: 'Informational. Use it in investigations: `iamwatch history --actor …` / `--target …`.',
   references: [
     'https://docs.aws.amazon.com/IAM/latest/UserGuide/cloudtrail-integration.html',
@@ -30,7 +31,11 @@ export const iamChange = defineDetection({
   falsePositives: ['By design: every routine change lands here.'],
   trigger: { sources: IAM_CONTROL_PLANE_SOURCES, eventNamePrefixes: MUTATING_PREFIXES },
   fallback: true,
-  match: (e) => succeeded(e) && !e.readOnly && e.eventType !== 'AwsServiceEvent',
+  match: (e) =>
+    succeeded(e) &&
+    !e.readOnly &&
+    e.eventType !== 'AwsServiceEvent' &&
+    !isCredentialCall(e.eventSource, e.eventName),
   examples: [
     {
       name: 'a user tagged',
@@ -62,6 +67,14 @@ export const iamChange = defineDetection({
       name: 'a failed change is not a change (near miss)',
       expect: false,
       event: iamCall('TagUser', { request: { userName: 'nobody' }, errorCode: 'NoSuchEntity' }),
+    },
+    {
+      name: 'a token minted for `aws sso login` is a sign-in, not a change (near miss)',
+      expect: false,
+      event: ssoCall('CreateToken', {
+        actor: { type: 'Unknown', principalId: '111122223333', accountId: '111122223333' },
+        request: { clientId: 'example-client', grantType: 'urn:ietf:params:oauth:grant-type:device_code' },
+      }),
     },
     {
       name: 'an AWS service event is not a call',

@@ -1,4 +1,4 @@
-import { MUTATING_PREFIXES } from '../cloudtrail/verbs';
+import { isCredentialCall, MUTATING_PREFIXES } from '../cloudtrail/verbs';
 import { actors, assumedRole, iamCall, orgCall, ssoCall } from '../examples';
 import {
   ATTACK,
@@ -41,7 +41,8 @@ export const iamWriteDenied = defineDetection({
     'Console users clicking through pages that try writes they may not do.',
   ],
   trigger: { sources: IAM_CONTROL_PLANE_SOURCES, eventNamePrefixes: MUTATING_PREFIXES },
-  match: (e) => e.result === 'failure' && isAccessDenied(e.errorCode),
+  match: (e) =>
+    e.result === 'failure' && isAccessDenied(e.errorCode) && !isCredentialCall(e.eventSource, e.eventName),
   examples: [
     {
       name: 'a stolen instance-role session tries to create a user',

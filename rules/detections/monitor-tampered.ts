@@ -84,6 +84,19 @@ function aimsAtMonitor(e: NormalisedEvent, ctx: DetectionContext): boolean {
   return names.some((name) => !!name && name.toLowerCase().startsWith(prefix));
 }
 
+/** The calls on iamwatch's own resources this detection (and `tampering-denied`) watches. */
+export const MONITOR_TAMPERING_TRIGGERS = [
+  { sources: ['aws.events'], eventNames: EVENTS_CALLS },
+  { sources: ['aws.lambda'], eventNames: LAMBDA_CALLS },
+  { sources: ['aws.dynamodb'], eventNames: DYNAMODB_CALLS },
+  { sources: ['aws.sns'], eventNames: SNS_CALLS },
+];
+
+/** Whether the call, in the form it was made, would dismantle iamwatch (whatever its outcome). */
+export function isMonitorTampering(e: NormalisedEvent, ctx: DetectionContext): boolean {
+  return isTamperingForm(e) && aimsAtMonitor(e, ctx);
+}
+
 /** iamwatch's own pipeline is being dismantled: forwarder/central rules, Lambdas, ledger table, alert topic. */
 export const monitorTampered = defineDetection({
   id: 'monitor-tampered',
@@ -115,13 +128,8 @@ export const monitorTampered = defineDetection({
     'iamwatch deployments and teardown through CloudFormation (labelled automation, lowered to high).',
     'Other resources whose names happen to start with the monitor prefix.',
   ],
-  trigger: [
-    { sources: ['aws.events'], eventNames: EVENTS_CALLS },
-    { sources: ['aws.lambda'], eventNames: LAMBDA_CALLS },
-    { sources: ['aws.dynamodb'], eventNames: DYNAMODB_CALLS },
-    { sources: ['aws.sns'], eventNames: SNS_CALLS },
-  ],
-  match: (e, ctx) => succeeded(e) && isTamperingForm(e) && aimsAtMonitor(e, ctx),
+  trigger: MONITOR_TAMPERING_TRIGGERS,
+  match: (e, ctx) => succeeded(e) && isMonitorTampering(e, ctx),
   examples: [
     {
       name: 'the forwarder rule disabled',

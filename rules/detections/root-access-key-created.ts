@@ -1,6 +1,13 @@
-import { actors, iamCall } from '../examples';
+import { actors, iamCall, rootUser } from '../examples';
 import { isRootTarget } from '../target';
-import { ATTACK, apiReference, attackReference, defineDetection, succeeded } from './define';
+import {
+  ATTACK,
+  apiReference,
+  attackReference,
+  defineDetection,
+  isInvokedByService,
+  succeeded,
+} from './define';
 
 /** The root user creates an access key for itself: unrestricted, un-scopable, long-term credentials. */
 export const rootAccessKeyCreated = defineDetection({
@@ -23,7 +30,12 @@ export const rootAccessKeyCreated = defineDetection({
   mitre: [ATTACK.additionalCloudCredentials, ATTACK.validCloudAccounts],
   falsePositives: ['Legacy tooling that still requires root keys (should be migrated, not tolerated).'],
   trigger: { sources: ['aws.iam'], eventNames: ['CreateAccessKey'] },
-  match: (e) => succeeded(e) && e.actor.type === 'Root' && !!e.target && isRootTarget(e.target),
+  match: (e) =>
+    succeeded(e) &&
+    e.actor.type === 'Root' &&
+    !isInvokedByService(e.actor) &&
+    !!e.target &&
+    isRootTarget(e.target),
   examples: [
     {
       name: 'root creates its own access key',
@@ -33,6 +45,11 @@ export const rootAccessKeyCreated = defineDetection({
         actor: actors.root,
         response: { accessKey: { accessKeyId: 'AKIAROOTNEWKEY', status: 'Active' } },
       }),
+    },
+    {
+      name: "a key call an AWS service made on the root user's behalf (invokedBy, near miss)",
+      expect: false,
+      event: iamCall('CreateAccessKey', { actor: { ...rootUser(), invokedBy: 'sso.amazonaws.com' } }),
     },
     {
       name: 'root creates a key for IAM user bob is not a root key (near miss)',

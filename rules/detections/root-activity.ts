@@ -1,5 +1,5 @@
 import { actors, iamCall, orgCall, rootUser, signinEvent } from '../examples';
-import { ATTACK, attackReference, defineDetection } from './define';
+import { ATTACK, attackReference, defineDetection, isInvokedByService } from './define';
 
 /**
  * Steps of a console sign-in whose outcome ConsoleLogin reports (and root-console-login judges),
@@ -24,7 +24,10 @@ export const rootActivity = defineDetection({
     `Root user ${e.result === 'failure' ? 'attempted' : 'called'} ${e.eventName} in account ${e.accountName ?? e.accountId}`,
   severity: 'high',
   description:
-    'The root user made a non-read-only call (anything but ConsoleLogin and AWS service events). Root ' +
+    'The root user made a non-read-only call (anything but ConsoleLogin and AWS service events). Calls an ' +
+    "AWS service made on the root's behalf (`userIdentity.invokedBy` present, e.g. Identity Center " +
+    'provisioning roles in the management account) are left out, as the CIS root-usage filter does; the ' +
+    'console (`invokedBy: signin.amazonaws.com`) is the root user acting and stays in. Root ' +
     'should be used only for the few tasks that require it; everything else is a sign of poor hygiene ' +
     'or of a stolen root credential.',
   runbook: [
@@ -46,6 +49,7 @@ export const rootActivity = defineDetection({
     e.actor.type === 'Root' &&
     !e.readOnly &&
     e.eventType !== 'AwsServiceEvent' &&
+    !isInvokedByService(e.actor) &&
     !SIGN_IN_STEPS.has(e.eventName),
   examples: [
     {
@@ -82,6 +86,17 @@ export const rootActivity = defineDetection({
       name: 'root reading (ListUsers) is not activity worth an alert (near miss)',
       expect: false,
       event: iamCall('ListUsers', { actor: actors.root, readOnly: true }),
+    },
+    {
+      name: 'Identity Center provisioning a role as root on the management account (invokedBy sso, near miss)',
+      expect: false,
+      event: iamCall('CreateRole', {
+        actor: { ...rootUser(), invokedBy: 'sso.amazonaws.com' },
+        request: {
+          roleName: 'AWSReservedSSO_ReadOnly_0123456789abcdef',
+          path: '/aws-reserved/sso.amazonaws.com/',
+        },
+      }),
     },
     {
       name: 'an AWS service event attributed to root',

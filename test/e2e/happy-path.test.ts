@@ -117,8 +117,9 @@ describe('AdministratorAccess attached to a user, from EventBridge to Slack and 
     expect(pipeline.slack.requests).toHaveLength(1);
     const texts = textsOf(JSON.parse(pipeline.slack.requests[0]!.body));
     expect(texts).toContain(
-      ':rotating_light: CRITICAL: AdministratorAccess attached to user svc-backup by alice',
+      ':rotating_light: CRITICAL: AttachUserPolicy for svc-backup by alice in payments &amp; billing &lt;prod&gt;',
     );
+    expect(texts.join('\n')).toContain('AdministratorAccess attached to user svc-backup by alice');
     expect(texts).toContain('*Target*\n`svc-backup` user');
     expect(texts.join('\n')).toContain('Policy ARN: `arn:aws:iam::aws:policy/AdministratorAccess`');
 

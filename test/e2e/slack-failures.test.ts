@@ -54,7 +54,7 @@ describe('Slack down, then back', () => {
       status: 'failed',
       at: NOW.toISOString(),
       attempts: 1,
-      error: 'transient: Slack delivery failed after 2 attempt(s): HTTP 503',
+      error: 'Slack delivery failed after 2 attempt(s): HTTP 503',
     });
     expect(failed?.delivery?.sns).toMatchObject({ status: 'delivered', attempts: 1 });
     expect(pipeline.logs).toContainEqual(
@@ -105,7 +105,7 @@ describe('Slack down, then back', () => {
     expect((await pipeline.store.get(medium))?.delivery?.['slack:default']).toMatchObject({
       status: 'failed',
       attempts: 1,
-      error: 'transient: Slack delivery failed after 1 attempt(s): HTTP 500 internal_error',
+      error: 'Slack delivery failed after 1 attempt(s): HTTP 500 internal_error',
     });
   });
 
@@ -147,11 +147,10 @@ describe('Slack rejects the alert for good', () => {
     expect(pipeline.slack.mentioning(medium)).toHaveLength(1);
     const entry = await pipeline.store.get(critical);
     expect(entry?.delivery?.['slack:default']).toEqual({
-      status: 'failed',
+      status: 'permanent',
       at: NOW.toISOString(),
       attempts: 1,
-      error:
-        'permanent: Slack rejected the alert: invalid_payload (HTTP 400): Slack could not accept the message body',
+      error: 'Slack rejected the alert: invalid_payload (HTTP 400): Slack could not accept the message body',
     });
     expect(entry?.delivery?.sns).toMatchObject({ status: 'delivered', attempts: 1 });
     expect(pipeline.sns.published).toHaveLength(1);

@@ -36,6 +36,7 @@ const DESIGN_SEVERITIES: Record<string, string[]> = {
   'iam-inline-admin-policy-added': ['critical'],
   'org-account-removed': ['critical'],
   'monitor-tampered': ['critical'],
+  'tampering-denied': ['high'],
   'iam-write-denied': ['medium'],
   'iam-change': ['info'],
 };

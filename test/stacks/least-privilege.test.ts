@@ -194,7 +194,13 @@ describe('least privilege across every template', () => {
         'dynamodb:PutItem',
         'dynamodb:Query',
       ],
-      'iamwatch-notify': ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+      'iamwatch-notify': [
+        'dynamodb:DeleteItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+      ],
     };
     for (const label of ['org', 'single']) {
       const resources = templates.get(`${label}:iamwatch-monitor`)!;

@@ -108,7 +108,7 @@ describe('central bus', () => {
 describe('monitor rules', () => {
   it('are exactly the derived patterns, one rule each, on the central bus', () => {
     const rules = Object.values(template.findResources('AWS::Events::Rule')).filter(
-      (r) => r.Properties.Name !== 'iamwatch-forwarder-alarms',
+      (r) => !['iamwatch-forwarder-alarms', 'iamwatch-notify-burst-flush'].includes(r.Properties.Name),
     );
     expect(rules.map((r) => r.Properties.Name).sort()).toEqual(
       derived.map((p) => `iamwatch-${p.name}`).sort(),
@@ -118,6 +118,15 @@ describe('monitor rules', () => {
       expect(rule?.Properties.EventPattern).toEqual(pattern.pattern);
       expect(rule?.Properties.EventBusName).toEqual({ Ref: logicalIdOf('AWS::Events::EventBus', {}) });
     }
+  });
+
+  it('include a one-minute schedule that has the notify function flush closed burst windows', () => {
+    const notifyId = logicalIdOf('AWS::Lambda::Function', { FunctionName: 'iamwatch-notify' });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      Name: 'iamwatch-notify-burst-flush',
+      ScheduleExpression: 'rate(1 minute)',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [notifyId, 'Arn'] } })],
+    });
   });
 
   it('target the record function with bounded retries and a dead-letter queue', () => {

@@ -41,6 +41,7 @@ export const REQUIRED_DETECTION_IDS = [
   'identity-center-user-created',
   'cloudtrail-logging-stopped',
   'monitor-tampered',
+  'tampering-denied',
   'iam-write-denied',
   'iam-change',
 ];

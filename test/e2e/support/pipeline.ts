@@ -10,7 +10,13 @@ import { createDocumentClient, DynamoLedgerStore } from '../../../handlers/ledge
 import { entryKey, rawKey } from '../../../handlers/ledger/keys';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startLocalLedger } from '../../../handlers/ledger/local';
 import { DEFAULT_LEDGER_TABLE_NAME } from '../../../handlers/ledger/table';
-import { type BatchResponse, createNotifyHandler, type NotifyDeps } from '../../../handlers/notify/handler';
+import type { BurstSettings } from '../../../handlers/notify/burst';
+import {
+  type BatchResponse,
+  createNotifyHandler,
+  type NotifyDeps,
+  type ScheduledEvent,
+} from '../../../handlers/notify/handler';
 import { defaultSlackRoute } from '../../../handlers/notify/routing';
 import { createSlackNotifier } from '../../../handlers/notify/slack';
 import type { SlackRetryOptions } from '../../../handlers/notify/slack-sender';
@@ -18,6 +24,7 @@ import { createSnsNotifier } from '../../../handlers/notify/sns';
 import type { Clock, Logger } from '../../../handlers/ports';
 import { createRecordHandler, type RecordHandler } from '../../../handlers/record/handler';
 import { type RecordResult, recordEnvelope } from '../../../handlers/record/record';
+import { cachedSuppressions } from '../../../handlers/suppress/suppression';
 import { makeContext } from '../../../rules/context';
 import type { EventBridgeEnvelope, Severity } from '../../../rules/types';
 import { type FakeSlack, startFakeSlack } from './slack';
@@ -41,9 +48,15 @@ export interface NotifyOptions {
   snsMinSeverity?: Severity;
   /** Overrides of the fast retry settings (2 attempts, no sleeping). */
   slackRetry?: SlackRetryOptions;
+  /** Burst folding as deployed (off unless given). */
+  bursts?: BurstSettings;
+  /** Read suppressions from the ledger (no cache), as the Lambda does. */
+  suppressions?: boolean;
+  /** The notify function's clock. Default `NOW`. */
+  clock?: Clock;
 }
 
-export type NotifyHandler = (event: { Records: StreamRecord[] }) => Promise<BatchResponse>;
+export type NotifyHandler = (event: { Records: StreamRecord[] } | ScheduledEvent) => Promise<BatchResponse>;
 
 export interface Pipeline {
   /** The record Lambda (one container). */
@@ -117,8 +130,10 @@ export async function startPipeline(): Promise<Pipeline> {
     backfill: (envelope) =>
       recordEnvelope(envelope, 'backfill', { store: recordStore, context, clock, logger }),
     notify: (options = {}) => {
+      const store = newStore();
+      const notifyClock = options.clock ?? clock;
       const deps: NotifyDeps = {
-        store: newStore(),
+        store,
         notifiers: [
           createSlackNotifier({
             route: defaultSlackRoute({ webhookUrl: slack.webhookUrl }),
@@ -131,9 +146,11 @@ export async function startPipeline(): Promise<Pipeline> {
             minSeverity: options.snsMinSeverity ?? 'high',
           }),
         ],
-        clock,
+        clock: notifyClock,
         logger,
         alertOnReplay: options.alertOnReplay ?? false,
+        ...(options.bursts ? { bursts: options.bursts } : {}),
+        ...(options.suppressions ? { suppressions: cachedSuppressions(store, notifyClock, logger, 0) } : {}),
       };
       return createNotifyHandler(deps);
     },

@@ -199,7 +199,7 @@ describe('partial batch failures', () => {
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: sequenceOf(records[1]!) }] });
     expect(slack.sent.map((alert) => alert.eventId)).toEqual([first.eventId, second.eventId]);
     expect((await ledger.store.get(second.eventId))?.delivery).toEqual({
-      'slack:default': { status: 'failed', at: AT, attempts: 1, error: 'transient: slack:default is down' },
+      'slack:default': { status: 'failed', at: AT, attempts: 1, error: 'slack:default is down' },
     });
     expect((await ledger.store.get(third.eventId))?.delivery).toBeUndefined();
   });
@@ -236,10 +236,10 @@ describe('partial batch failures', () => {
     expect(slack.sent).toHaveLength(1);
     expect(sns.sent).toHaveLength(1);
     expect((await ledger.store.get(stored.eventId))?.delivery?.['slack:default']).toEqual({
-      status: 'failed',
+      status: 'permanent',
       at: AT,
       attempts: 1,
-      error: 'permanent: slack:default said no',
+      error: 'slack:default said no',
     });
     expect(logs.filter((line) => line.message === 'delivery failed permanently')).toHaveLength(1);
   });
@@ -307,6 +307,8 @@ describe('deliverEntry', () => {
       eventId: stored.eventId,
       delivered: ['slack:default'],
       alreadyDelivered: [],
+      suppressed: [],
+      folded: [],
       permanentFailures: [],
       transientFailures: [],
     });
@@ -384,6 +386,8 @@ describe('readNotifyConfig', () => {
       snsTopicArn: 'arn:aws:sns:us-east-1:111122223333:iamwatch-alerts',
       snsMinSeverity: 'critical',
       alertOnReplay: true,
+      bursts: { postFirst: 3, windowMs: 600_000 },
+      suppressionCacheMs: 60_000,
     });
   });
 
@@ -393,6 +397,8 @@ describe('readNotifyConfig', () => {
       slackRoutes: [],
       snsMinSeverity: 'high',
       alertOnReplay: false,
+      bursts: { postFirst: 3, windowMs: 600_000 },
+      suppressionCacheMs: 60_000,
     });
   });
 

@@ -8,13 +8,14 @@ function allText(blocks: SlackBlock[]): string {
 }
 
 describe('buildSlackMessage', () => {
-  it('puts severity and the lead detection title first, with a notification fallback', () => {
+  it('heads with a short sentence (severity, what, to whom, by whom, account), with a notification fallback', () => {
     const message = buildSlackMessage(keyForAnotherUser());
     const header = message.blocks[0];
     expect(header?.type).toBe('header');
     expect(header && 'text' in header ? header.text.text : '').toBe(
-      ':red_circle: HIGH: Access key created for bob by alice',
+      ':red_circle: HIGH: CreateAccessKey for bob by alice in prod-payments',
     );
+    expect(allText(message.blocks)).toContain('Access key created for bob by alice');
     expect(message.text).toContain('[HIGH] Access key created for bob by alice');
     expect(message.text).toContain('CreateAccessKey by alice in prod-payments 111122223333');
     expect(message.unfurl_links).toBe(false);
@@ -116,6 +117,19 @@ describe('buildSlackMessage', () => {
     // In the header (plain_text) and fallback text the hostile title is escaped as well.
     expect(message.text).not.toContain('<!channel>');
     expect(message.text).not.toMatch(/(^|[^\u200b])\*bold\*/);
+  });
+
+  it('shortens a header with huge names at word boundaries, never with a truncation marker', () => {
+    const entry = keyForAnotherUser();
+    entry.actor.name = `deploy-${'pipeline-'.repeat(40)}end`;
+    entry.target = { type: 'user', name: `svc&ops-${'team-'.repeat(60)}end` };
+    const header = buildSlackMessage(entry).blocks[0];
+    const text = header && 'text' in header ? header.text.text : '';
+    expect(text.length).toBeLessThanOrEqual(150);
+    expect(text).not.toMatch(/truncated/);
+    expect(text).toMatch(
+      /^:red_circle: HIGH: CreateAccessKey for svc&amp;ops(-team)+… by deploy(-pipeline)+… in prod-payments$/,
+    );
   });
 
   it('keeps a hostile 100 KB message within every Slack limit, with visible truncation', () => {

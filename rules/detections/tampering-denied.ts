@@ -1,0 +1,96 @@
+import { actors, apiCall, assumedRole, cloudTrailCall } from '../examples';
+import { TRAIL_TAMPERING_CALLS } from './cloudtrail-logging-stopped';
+import {
+  ATTACK,
+  actorLabel,
+  apiReference,
+  attackReference,
+  defineDetection,
+  isAccessDenied,
+  targetLabel,
+} from './define';
+import { isMonitorTampering, MONITOR_TAMPERING_TRIGGERS } from './monitor-tampered';
+
+const TRAIL_CALLS = new Set(TRAIL_TAMPERING_CALLS);
+
+/**
+ * Someone tried to blind logging or iamwatch and was refused. The refusal means the guard rails held,
+ * but an attempt at defence evasion is rarely innocent and usually comes right before the real action.
+ */
+export const tamperingDenied = defineDetection({
+  id: 'tampering-denied',
+  title: (e) =>
+    `${actorLabel(e.actor)} was denied ${e.eventName} on ${targetLabel(e.target)} (${e.errorCode ?? 'AccessDenied'})`,
+  severity: 'high',
+  description:
+    'A call that would stop, delete or narrow a CloudTrail trail (StopLogging, DeleteTrail, UpdateTrail, ' +
+    "PutEventSelectors) or dismantle one of iamwatch's own resources (the calls `monitor-tampered` " +
+    'watches) failed with AccessDenied: an SCP or a permission boundary stopped it. Attackers try to ' +
+    'blind monitoring before acting; the denial is the early warning.',
+  runbook: [
+    '1. Identify the actor and session (`iamwatch history --actor …`): who tried, from which IP and tool?',
+    '2. Look for what the same principal did right before and after: a denied StopLogging is often followed by other attempts.',
+    '3. If it was not a planned change by the platform team, revoke the sessions and investigate the credentials.',
+  ].join('\n'),
+  references: [
+    apiReference.cloudTrail('StopLogging'),
+    apiReference.eventBridge('DisableRule'),
+    attackReference(ATTACK.disableCloudLogs),
+  ],
+  mitre: [ATTACK.disableCloudLogs, ATTACK.disableTools],
+  falsePositives: [
+    'A platform engineer migrating trails from an account where an SCP protects them.',
+    'Console pages that try a trail update the viewer may not make.',
+  ],
+  trigger: [
+    { sources: ['aws.cloudtrail'], eventNames: TRAIL_TAMPERING_CALLS },
+    ...MONITOR_TAMPERING_TRIGGERS,
+  ],
+  match: (e, ctx) =>
+    e.result === 'failure' &&
+    isAccessDenied(e.errorCode) &&
+    (TRAIL_CALLS.has(e.eventName) || isMonitorTampering(e, ctx)),
+  examples: [
+    {
+      name: 'StopLogging on the organization trail blocked by an SCP',
+      expect: true,
+      severity: 'high',
+      event: cloudTrailCall('StopLogging', {
+        actor: assumedRole('admin', 'mallory'),
+        request: { name: 'arn:aws:cloudtrail:us-east-1:111122223333:trail/org-trail' },
+        errorCode: 'AccessDenied',
+      }),
+    },
+    {
+      name: 'a refused DisableRule on the iamwatch forwarder rule',
+      expect: true,
+      event: apiCall('events.amazonaws.com', 'DisableRule', {
+        actor: actors.bob,
+        request: { name: 'iamwatch-forward-iam', eventBusName: 'default' },
+        errorCode: 'AccessDeniedException',
+      }),
+    },
+    {
+      name: 'a successful StopLogging is cloudtrail-logging-stopped, not this (near miss)',
+      expect: false,
+      event: cloudTrailCall('StopLogging', { request: { name: 'org-trail' } }),
+    },
+    {
+      name: 'a refused DisableRule on an unrelated rule (near miss)',
+      expect: false,
+      event: apiCall('events.amazonaws.com', 'DisableRule', {
+        actor: actors.bob,
+        request: { name: 'nightly-report', eventBusName: 'default' },
+        errorCode: 'AccessDeniedException',
+      }),
+    },
+    {
+      name: 'a trail update failing validation is not a denial (near miss)',
+      expect: false,
+      event: cloudTrailCall('UpdateTrail', {
+        request: { name: 'org-trail', s3BucketName: 'missing-bucket' },
+        errorCode: 'S3BucketDoesNotExistException',
+      }),
+    },
+  ],
+});
