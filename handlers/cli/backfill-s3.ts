@@ -63,6 +63,7 @@ export async function backfillFromS3(
     'state-machine': { type: 'string' },
     'resource-prefix': { type: 'string' },
     alert: { type: 'boolean' },
+    'no-fold': { type: 'boolean' },
     ...s3Options,
     format: { type: 'string' },
     store: { type: 'string' },

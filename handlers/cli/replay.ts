@@ -45,6 +45,7 @@ AWS. With no path it replays the bundled demo events.
   --sns-topic ARN                publish alerts to this SNS topic (or IAMWATCH_SNS_TOPIC)
   --sns-min-severity LEVEL       lowest severity published to SNS (default high)
   --no-alerts                    record only; send and print no alerts
+  --no-fold                      post every alert on its own instead of folding bursts into follow-ups
   --config FILE                  detection context JSON (organization/trusted accounts, automation principals,
                                  account names); default $IAMWATCH_CONFIG or ./iamwatch.config.json when present
 
@@ -85,6 +86,7 @@ export async function runReplay(
     ...alertOptions,
     'min-severity': { type: 'string' },
     'no-alerts': { type: 'boolean' },
+    'no-fold': { type: 'boolean' },
     config: { type: 'string' },
     ...s3Options,
     help: { type: 'boolean', short: 'h' },
@@ -122,6 +124,7 @@ export async function runReplay(
     store,
     clock,
     beforeAlert: () => progress.clear(),
+    foldBursts: values['no-fold'] !== true,
     ...(minSeverity ? { minSeverity } : {}),
   });
   const report = (line: string) => {
