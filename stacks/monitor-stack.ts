@@ -2,7 +2,8 @@
  * The monitor, in the security (or delegated-admin) account, pinned to us-east-1: the monitored bus
  * (a central bus open to the organization, or the default bus in single-account mode) with an archive;
  * one rule per derived pattern → record function → ledger table → stream → notify function → Slack
- * and the on-call topic; dead-letter queues and alarms on every way this can fail.
+ * and the on-call topic; dead-letter queues and alarms on every way this can fail, heard on the
+ * operations topic.
  */
 import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -28,6 +29,7 @@ import { assertEnvironmentFits } from './constructs/environment-size';
 import { IamwatchFunction } from './constructs/iamwatch-function';
 import { LedgerTable } from './constructs/ledger-table';
 import { MonitorAlarms, type WatchedQueue } from './constructs/monitor-alarms';
+import { OperationsTopic } from './constructs/operations-topic';
 import { SlackSecrets } from './constructs/slack-secrets';
 import { archivePatternFor, forwarderAlarmPattern } from './monitor-patterns';
 import { patternsForRegion } from './patterns';
@@ -101,6 +103,8 @@ export class MonitorStack extends Stack {
   readonly recordFunction: IamwatchFunction;
   readonly notifyFunction: IamwatchFunction;
   readonly topic: sns.Topic;
+  /** Where alarms and other operational messages go (unfiltered subscriptions). */
+  readonly operationsTopic: sns.Topic;
   readonly alarms: cloudwatch.Alarm[];
 
   constructor(scope: Construct, id: string, props: MonitorStackProps) {
@@ -139,6 +143,9 @@ export class MonitorStack extends Stack {
       resourcePrefix: prefix,
       encryptionKey: this.key,
     });
+
+    const operations = new OperationsTopic(this, 'Operations', { config, encryptionKey: this.key, slack });
+    this.operationsTopic = operations.topic;
 
     const recordFailures = new DeadLetterQueue(this, 'RecordFailures', {
       queueName: `${prefix}-record-failures`,
@@ -179,7 +186,7 @@ export class MonitorStack extends Stack {
 
     this.notifyFunction = this.createNotifyFunction(config, slack, alerts.topic, notifyFailures);
     this.addMonitorRules(props.patterns, prefix, ruleDlq);
-    const alarmRuleDlq = this.addForwarderAlarmRoute(prefix, alerts.topic);
+    const alarmRuleDlq = this.addForwarderAlarmRoute(prefix, operations.topic);
 
     const queues: WatchedQueue[] = [
       {
@@ -203,6 +210,7 @@ export class MonitorStack extends Stack {
         meaning: 'Forwarder alarms EventBridge could not publish',
       },
     ];
+    queues.push(...operations.queues);
     if (alerts.deadLetterQueue) {
       queues.push({
         name: 'alerts-subscription-dlq',
@@ -212,8 +220,12 @@ export class MonitorStack extends Stack {
     }
     this.alarms = new MonitorAlarms(this, 'Alarms', {
       resourcePrefix: prefix,
-      topic: alerts.topic,
-      functions: { record: this.recordFunction, notify: this.notifyFunction },
+      topic: operations.topic,
+      functions: {
+        record: this.recordFunction,
+        notify: this.notifyFunction,
+        ...(operations.relay ? { 'operations-relay': operations.relay } : {}),
+      },
       streamConsumer: this.notifyFunction,
       queues,
     }).alarms;
@@ -351,7 +363,7 @@ export class MonitorStack extends Stack {
     Validations.of(rule).acknowledge({
       id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
       reason:
-        'Publishing to the KMS-encrypted alert topic needs data keys of the monitor key; the grant names that key only.',
+        'Publishing to the KMS-encrypted operations topic needs data keys of the monitor key; the grant names that key only.',
     });
     return deadLetterQueue;
   }

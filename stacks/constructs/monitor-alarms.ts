@@ -1,5 +1,5 @@
 /**
- * The monitor's alarms, each notifying the alert topic on the way into ALARM and back to OK: function
+ * The monitor's alarms, each notifying the operations topic on the way into ALARM and back to OK: function
  * errors and throttles, dead-letter queues that received anything, and a notify stream falling behind.
  */
 import { Duration } from 'aws-cdk-lib';
