@@ -6,7 +6,7 @@
  * operations topic.
  */
 import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
-import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -18,6 +18,12 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { ENTRY_INSERT_STREAM_FILTER } from '../handlers/ledger/table';
+import {
+  DELIVERY_FAILURE_METRICS,
+  type DeliveryFailureKind,
+  METRICS_NAMESPACE,
+  NOTIFY_METRICS_SERVICE,
+} from '../handlers/notify/metrics';
 import { slackPostWorstCaseMs } from '../handlers/notify/slack-retry';
 import type { DerivedPattern } from '../rules/eventbridge/derive';
 import type { DetectionContext } from '../rules/types';
@@ -28,7 +34,7 @@ import { DeadLetterQueue } from './constructs/dead-letter-queue';
 import { assertEnvironmentFits } from './constructs/environment-size';
 import { IamwatchFunction } from './constructs/iamwatch-function';
 import { LedgerTable } from './constructs/ledger-table';
-import { MonitorAlarms, type WatchedQueue } from './constructs/monitor-alarms';
+import { MonitorAlarms, type WatchedMetric, type WatchedQueue } from './constructs/monitor-alarms';
 import { OperationsTopic } from './constructs/operations-topic';
 import { SlackSecrets } from './constructs/slack-secrets';
 import { archivePatternFor, forwarderAlarmPattern } from './monitor-patterns';
@@ -228,6 +234,7 @@ export class MonitorStack extends Stack {
       },
       streamConsumer: this.notifyFunction,
       queues,
+      metrics: deliveryFailureAlarms(),
     }).alarms;
   }
 
@@ -367,6 +374,31 @@ export class MonitorStack extends Stack {
     });
     return deadLetterQueue;
   }
+}
+
+/** One alarm per delivery-failure kind the notify function counts (`handlers/notify/metrics.ts`). */
+function deliveryFailureAlarms(): WatchedMetric[] {
+  const meaning: Record<DeliveryFailureKind, string> = {
+    'not-configured':
+      'An alert could not be sent because a Slack route has no webhook URL yet (the secret holds the placeholder): store the URL, then run `iamwatch resend --since`',
+    permanent:
+      'A channel refused an alert for good (archived channel, revoked webhook, SNS authorization or KMS error): see the notify log for the channel and reason',
+    'retries-exhausted':
+      'Alerts are failing and being retried (rate limit, 5xx, timeouts): they arrive late, and land in notify-failures if this persists',
+  };
+  return (Object.entries(DELIVERY_FAILURE_METRICS) as [DeliveryFailureKind, string][]).map(
+    ([kind, name]) => ({
+      name: `notify-${kind}`,
+      description: meaning[kind],
+      metric: new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: name,
+        dimensionsMap: { Service: NOTIFY_METRICS_SERVICE },
+        statistic: 'Sum',
+        period: Duration.minutes(5),
+      }),
+    }),
+  );
 }
 
 /** The detection context the record function judges with (`IAMWATCH_DETECTION_CONTEXT`). */

@@ -8,6 +8,7 @@ import { historyCommand } from './history';
 import { inventoryCommand } from './inventory';
 import { type CliIo, EXIT, UsageError } from './io';
 import { replayCommand } from './replay';
+import { resendCommand } from './resend';
 import { rulesCommand } from './rules';
 
 const COMMANDS: Record<string, { summary: string; run: (argv: string[], io: CliIo) => Promise<number> }> = {
@@ -23,6 +24,10 @@ const COMMANDS: Record<string, { summary: string; run: (argv: string[], io: CliI
   },
   doctor: { summary: 'check that the pipeline still sees every account (ledger, trail)', run: doctorCommand },
   inventory: { summary: 'IAM users across the organization, with who created them', run: inventoryCommand },
+  resend: {
+    summary: 'send the alerts that failed while a Slack route had no webhook URL yet',
+    run: resendCommand,
+  },
 };
 
 export const USAGE = `Usage: iamwatch <command> [options]

@@ -16,6 +16,7 @@ import {
   type StoredEntry,
 } from '../ports';
 import { describeError } from '../shared/logger';
+import { classifyDeliveryFailure, type DeliveryMetrics } from './metrics';
 
 export interface NotifyDeps {
   store: LedgerStore;
@@ -24,6 +25,8 @@ export interface NotifyDeps {
   logger: Logger;
   /** Alert on EventBridge archive replays and backfilled entries too (off by default). */
   alertOnReplay: boolean;
+  /** Where delivery failures are counted (the Lambda writes EMF metrics); none when absent. */
+  metrics?: DeliveryMetrics;
 }
 
 export interface DeliveryReport {
@@ -72,11 +75,16 @@ export async function deliverEntry(entry: StoredEntry, deps: NotifyDeps): Promis
     } catch (caught) {
       const error = caught instanceof Error ? caught : new Error(String(caught));
       const permanent = error instanceof PermanentDeliveryError;
+      const failure = classifyDeliveryFailure(error);
+      deps.metrics?.deliveryFailed({ channel: notifier.channel, ...failure });
+      // `not-configured:` is not `permanent:`, so a later try (`iamwatch resend`) sends it once the URL is stored.
+      const marker =
+        failure.kind === 'not-configured' ? NOT_CONFIGURED_MARKER : permanent ? 'permanent' : 'transient';
       await deps.store.markDelivery(entry.eventId, notifier.channel, {
         status: 'failed',
         at: deps.clock.now().toISOString(),
         attempts,
-        error: `${permanent ? 'permanent' : 'transient'}: ${error.message}`.slice(0, 1000),
+        error: `${marker}: ${error.message}`.slice(0, 1000),
       });
       deps.logger.error(permanent ? 'delivery failed permanently' : 'delivery failed, will retry', {
         eventId: entry.eventId,
@@ -92,6 +100,9 @@ export async function deliverEntry(entry: StoredEntry, deps: NotifyDeps): Promis
   }
   return report;
 }
+
+/** Prefix of a channel's delivery error when its webhook was not configured yet. */
+export const NOT_CONFIGURED_MARKER = 'not-configured';
 
 /**
  * What channels see: the ledger entry contract without the ledger's bookkeeping. The delivery state in

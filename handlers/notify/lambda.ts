@@ -9,6 +9,7 @@ import type { Notifier } from '../ports';
 import { jsonLogger } from '../shared/logger';
 import { readNotifyConfig } from './config';
 import { type BatchResponse, createNotifyHandler, type StreamEvent } from './handler';
+import { emfDeliveryMetrics } from './metrics';
 import { createSlackNotifiers } from './slack';
 import { createSnsNotifier } from './sns';
 
@@ -39,4 +40,5 @@ export const handler: (event: StreamEvent) => Promise<BatchResponse> = createNot
   clock: { now: () => new Date() },
   logger,
   alertOnReplay: config.alertOnReplay,
+  metrics: emfDeliveryMetrics((line) => process.stdout.write(`${line}\n`)),
 });

@@ -21,6 +21,15 @@ export interface WatchedQueue {
   meaning: string;
 }
 
+/** An alarm on any metric, above `threshold` (default 0) in one period. */
+export interface WatchedMetric {
+  /** Alarm name suffix. */
+  name: string;
+  description: string;
+  metric: cloudwatch.IMetric;
+  threshold?: number;
+}
+
 export interface MonitorAlarmsProps {
   resourcePrefix: string;
   topic: sns.ITopic;
@@ -29,6 +38,8 @@ export interface MonitorAlarmsProps {
   /** The function reading the ledger stream: iterator age. */
   streamConsumer: lambda.IFunction;
   queues: readonly WatchedQueue[];
+  /** Further metrics to alarm on (delivery failures, silent forwarders). */
+  metrics?: readonly WatchedMetric[];
 }
 
 export class MonitorAlarms extends Construct {
@@ -61,6 +72,9 @@ export class MonitorAlarms extends Construct {
         `${meaning}: inspect ${this.prefix}-${name}`,
         queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
       );
+    }
+    for (const { name, description, metric, threshold } of props.metrics ?? []) {
+      this.add(name, description, metric, threshold);
     }
   }
 
