@@ -56,15 +56,17 @@ export function buildIamwatch(app: App, config: IamwatchConfig, options: BuildOp
       })
     : undefined;
 
+  const forwarderRegions = regionsWithForwarding(config, patterns);
+  const heartbeatIntervalMinutes = config.heartbeat.enabled ? config.heartbeat.intervalMinutes : undefined;
   const monitor = new MonitorStack(app, `${prefix}-monitor`, {
     env: home(config.securityAccountId),
     description: 'iamwatch: monitored bus, rules, record and notify functions, ledger, alerts',
     config,
     patterns,
+    forwarderRegions,
   });
   if (trail) monitor.addStackDependency(trail, 'EventBridge sees CloudTrail events only while a trail logs');
 
-  const forwarderRegions = regionsWithForwarding(config, patterns);
   const stacks: IamwatchStacks = { trail, monitor, forwarders: [] };
   const forwarder = (id: string, account: string, region: string, targetBusArn: string) => {
     const stack = new ForwarderStack(app, id, {
@@ -73,6 +75,7 @@ export function buildIamwatch(app: App, config: IamwatchConfig, options: BuildOp
       resourcePrefix: prefix,
       patterns,
       targetBusArn,
+      heartbeatIntervalMinutes,
     });
     dependsOnMonitor(stack, monitor);
     stacks.forwarders.push(stack);
@@ -84,6 +87,7 @@ export function buildIamwatch(app: App, config: IamwatchConfig, options: BuildOp
       patterns,
       regions: forwarderRegions,
       targetBusArn: centralBusArn,
+      heartbeatIntervalMinutes,
       cloudFormationValidation: options.cloudFormationValidation,
     });
     dependsOnMonitor(stacks.forwarderStackSet, monitor);
@@ -121,6 +125,7 @@ function forwarderStackSet(
     patterns: readonly DerivedPattern[];
     regions: readonly string[];
     targetBusArn: string;
+    heartbeatIntervalMinutes?: number;
     cloudFormationValidation?: boolean;
   },
 ): ForwarderStackSetStack {
@@ -135,6 +140,7 @@ function forwarderStackSet(
       resourcePrefix: prefix,
       patterns: forwarding.patterns,
       targetBusArn: forwarding.targetBusArn,
+      heartbeatIntervalMinutes: forwarding.heartbeatIntervalMinutes,
       context: app.node.getAllContext() as Record<string, unknown>,
       cloudFormationValidation: forwarding.cloudFormationValidation,
     }),

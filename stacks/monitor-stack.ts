@@ -32,6 +32,7 @@ import { type IamwatchConfig, MONITOR_REGION } from './config/schema';
 import { AlertsTopic } from './constructs/alerts-topic';
 import { DeadLetterQueue } from './constructs/dead-letter-queue';
 import { assertEnvironmentFits } from './constructs/environment-size';
+import { HeartbeatCheck } from './constructs/heartbeat-check';
 import { IamwatchFunction } from './constructs/iamwatch-function';
 import { LedgerTable } from './constructs/ledger-table';
 import { MonitorAlarms, type WatchedMetric, type WatchedQueue } from './constructs/monitor-alarms';
@@ -98,6 +99,8 @@ export interface MonitorStackProps extends StackProps {
   config: IamwatchConfig;
   /** Every derived pattern (`derivePatterns(CATALOG)`). */
   patterns: readonly DerivedPattern[];
+  /** Every region with forwarders, whose heartbeats are expected (default: the monitor region). */
+  forwarderRegions?: readonly string[];
 }
 
 export class MonitorStack extends Stack {
@@ -217,6 +220,18 @@ export class MonitorStack extends Stack {
       },
     ];
     queues.push(...operations.queues);
+    const heartbeat = config.heartbeat.enabled
+      ? new HeartbeatCheck(this, 'Heartbeat', {
+          config,
+          bus: this.bus,
+          tableArn: this.table.tableArn,
+          tableName: this.table.tableName,
+          encryptionKey: this.key,
+          operationsTopic: operations.topic,
+          regions: props.forwarderRegions ?? [MONITOR_REGION],
+        })
+      : undefined;
+    if (heartbeat) queues.push(...heartbeat.queues);
     if (alerts.deadLetterQueue) {
       queues.push({
         name: 'alerts-subscription-dlq',
@@ -231,6 +246,7 @@ export class MonitorStack extends Stack {
         record: this.recordFunction,
         notify: this.notifyFunction,
         ...(operations.relay ? { 'operations-relay': operations.relay } : {}),
+        ...(heartbeat ? { heartbeat: heartbeat.function } : {}),
       },
       streamConsumer: this.notifyFunction,
       queues,

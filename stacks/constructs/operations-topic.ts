@@ -94,7 +94,8 @@ export class OperationsTopic extends Construct {
       maxEventAge: Duration.hours(6),
     });
     secret.grantRead(relay);
-    this.topic.addSubscription(new subscriptions.LambdaSubscription(relay));
+    // Messages SNS cannot hand to the function land in the same queue as failed invocations.
+    this.topic.addSubscription(new subscriptions.LambdaSubscription(relay, { deadLetterQueue: failures }));
     Validations.of(relay).acknowledge({
       id: 'Serverless-LambdaDLQ',
       reason:
