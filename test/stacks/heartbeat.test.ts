@@ -11,6 +11,17 @@ import { matchesPattern } from '../../rules/eventbridge/matcher';
 import { buildTestApp, exampleConfig, stackSetTemplateBody } from './support';
 
 type Resources = Record<string, { Type: string; Properties?: Record<string, unknown> }>;
+interface RuleProps {
+  Name?: string;
+  EventPattern?: Record<string, unknown>;
+  ScheduleExpression?: string;
+  Condition?: unknown;
+  Targets: { Arn: unknown; RoleArn?: unknown }[];
+}
+interface ScheduleProps {
+  ScheduleExpression: string;
+  Target: { Arn: unknown; EventBridgeParameters: unknown };
+}
 
 const heartbeatEvent = {
   version: '0',
@@ -49,7 +60,7 @@ describe('heartbeat in the organization deployment', () => {
     for (const [name, resources] of Object.entries(forwarding)) {
       const schedules = ofType(resources, 'AWS::Scheduler::Schedule');
       expect(schedules, name).toHaveLength(1);
-      const schedule = schedules[0]![1].Properties as Record<string, any>;
+      const schedule = schedules[0]![1].Properties as unknown as ScheduleProps;
       expect(schedule.ScheduleExpression).toBe('rate(10 minutes)');
       expect(schedule.Target.EventBridgeParameters).toEqual({
         Source: HEARTBEAT_SOURCE,
@@ -58,12 +69,12 @@ describe('heartbeat in the organization deployment', () => {
       expect(JSON.stringify(schedule.Target.Arn)).toContain(':event-bus/default');
 
       const rules = ofType(resources, 'AWS::Events::Rule').map(
-        ([, r]) => r.Properties as Record<string, any>,
+        ([, r]) => r.Properties as unknown as RuleProps,
       );
       // The alarm rule's pattern names its alarm by a CloudFormation reference; it is not about heartbeats.
       const heartbeatRules = rules
         .filter((r) => r.Name !== 'iamwatch-fwd-alarms')
-        .filter((r) => matchesPattern(r.EventPattern, heartbeatEvent));
+        .filter((r) => matchesPattern(r.EventPattern!, heartbeatEvent));
       expect(
         heartbeatRules.map((r) => r.Name),
         name,
@@ -73,8 +84,8 @@ describe('heartbeat in the organization deployment', () => {
         (r) => r.Name !== 'iamwatch-fwd-heartbeat' && r.Name !== 'iamwatch-fwd-alarms',
       )!;
       // Same target bus and same role as the rules carrying real events.
-      expect(forward!.Targets[0].Arn).toEqual(ordinary.Targets[0].Arn);
-      expect(forward!.Targets[0].RoleArn).toEqual(ordinary.Targets[0].RoleArn);
+      expect(forward!.Targets[0]!.Arn).toEqual(ordinary.Targets[0]!.Arn);
+      expect(forward!.Targets[0]!.RoleArn).toEqual(ordinary.Targets[0]!.RoleArn);
       expect(forward!.Condition).toBeUndefined();
     }
   });
@@ -84,18 +95,22 @@ describe('heartbeat in the organization deployment', () => {
       ofType(monitor, 'AWS::Lambda::Function').map(([id, r]) => [r.Properties!.FunctionName, id]),
     );
     const central = ofType(monitor, 'AWS::Events::Rule')
-      .map(([, r]) => r.Properties as Record<string, any>)
-      .filter((r) => r.EventPattern && matchesPattern(r.EventPattern, heartbeatEvent));
+      .map(([, r]) => r.Properties as unknown as RuleProps)
+      .filter((r) => r.EventPattern && matchesPattern(r.EventPattern!, heartbeatEvent));
     expect(central.map((r) => r.Name)).toEqual(['iamwatch-heartbeats']);
-    expect(central[0]!.Targets[0].Arn).toEqual({ 'Fn::GetAtt': [functions['iamwatch-heartbeat'], 'Arn'] });
+    expect(central[0]!.Targets[0]!.Arn).toEqual({ 'Fn::GetAtt': [functions['iamwatch-heartbeat'], 'Arn'] });
     const check = ofType(monitor, 'AWS::Events::Rule')
-      .map(([, r]) => r.Properties as Record<string, any>)
+      .map(([, r]) => r.Properties as unknown as RuleProps)
       .find((r) => r.Name === 'iamwatch-heartbeat-check')!;
     expect(check.ScheduleExpression).toBe('rate(5 minutes)');
 
-    const env = (monitor[functions['iamwatch-heartbeat']!]!.Properties as any).Environment.Variables;
+    const env = (
+      monitor[functions['iamwatch-heartbeat']!]!.Properties as {
+        Environment: { Variables: Record<string, string> };
+      }
+    ).Environment.Variables;
     expect(env.IAMWATCH_HEARTBEAT_LATE_MINUTES).toBe('30');
-    expect(JSON.parse(env.IAMWATCH_HEARTBEAT_REGIONS)).toEqual([
+    expect(JSON.parse(env.IAMWATCH_HEARTBEAT_REGIONS!)).toEqual([
       'us-east-1',
       'us-east-2',
       'eu-north-1',
@@ -103,7 +118,7 @@ describe('heartbeat in the organization deployment', () => {
       'eu-west-1',
     ]);
     // Expected accounts come from the StackSet's targets (the root here), not a list.
-    expect(JSON.parse(env.IAMWATCH_HEARTBEAT_TARGETS)).toEqual({
+    expect(JSON.parse(env.IAMWATCH_HEARTBEAT_TARGETS!)).toEqual({
       kind: 'organization',
       targetIds: ['r-a1b2'],
       managementAccountId: '111111111111',

@@ -61,7 +61,7 @@ describe('single-account mode', () => {
     ).filter(
       (r) =>
         r.Type === 'AWS::Events::Rule' &&
-        !['iamwatch-fwd-alarms', 'iamwatch-fwd-heartbeat'].includes(r.Properties.Name),
+        !['iamwatch-fwd-alarms', 'iamwatch-fwd-heartbeat'].includes(r.Properties.Name as string),
     );
     expect(rules.map((r) => r.Properties.EventPattern)).toEqual(
       patternsForRegion(MIXED_PATTERNS, 'eu-west-1').map((p) => p.pattern),
