@@ -172,26 +172,40 @@ export interface Clock {
   now(): Date;
 }
 
+/** What a delivery error may carry besides its message. */
+export interface DeliveryErrorOptions {
+  cause?: unknown;
+  /**
+   * A short, bounded code for why it failed (`channel_is_archived`, `http-503`,
+   * `AuthorizationErrorException`), used as a metric dimension; never free text.
+   */
+  reason?: string;
+}
+
 /** A delivery that will not succeed on retry (invalid payload, archived channel, 404). */
 export class PermanentDeliveryError extends Error {
   override readonly name = 'PermanentDeliveryError';
+  readonly reason: string | undefined;
   constructor(
     message: string,
     readonly channel: string,
-    options?: { cause?: unknown },
+    options?: DeliveryErrorOptions,
   ) {
     super(message, options);
+    this.reason = options?.reason;
   }
 }
 
 /** A delivery that failed after its retries (rate limit, 5xx, timeout); a later attempt may succeed. */
 export class TransientDeliveryError extends Error {
   override readonly name = 'TransientDeliveryError';
+  readonly reason: string | undefined;
   constructor(
     message: string,
     readonly channel: string,
-    options?: { cause?: unknown },
+    options?: DeliveryErrorOptions,
   ) {
     super(message, options);
+    this.reason = options?.reason;
   }
 }

@@ -12,6 +12,8 @@ export interface ForwarderStackProps extends StackProps {
   resourcePrefix: string;
   patterns: readonly DerivedPattern[];
   targetBusArn: string;
+  /** Heartbeat interval in minutes; no heartbeat when absent. */
+  heartbeatIntervalMinutes?: number;
 }
 
 export class ForwarderStack extends Stack {
@@ -23,6 +25,7 @@ export class ForwarderStack extends Stack {
       resourcePrefix: props.resourcePrefix,
       patterns: props.patterns,
       targetBusArn: props.targetBusArn,
+      heartbeatIntervalMinutes: props.heartbeatIntervalMinutes,
     });
   }
 }

@@ -20,6 +20,8 @@ export interface ForwarderTemplateProps {
   resourcePrefix: string;
   patterns: readonly DerivedPattern[];
   targetBusArn: string;
+  /** Heartbeat interval in minutes; no heartbeat when absent. */
+  heartbeatIntervalMinutes?: number;
   /** Context of the enclosing app (feature flags), so both synthesize alike. */
   context?: Record<string, unknown>;
   /** Validate the template against the CloudFormation schema and rules (default true, as in the app). */
@@ -55,6 +57,7 @@ export function synthesizeForwarderTemplate(props: ForwarderTemplateProps): Clou
       resourcePrefix: props.resourcePrefix,
       patterns: props.patterns,
       targetBusArn: props.targetBusArn,
+      heartbeatIntervalMinutes: props.heartbeatIntervalMinutes,
     });
     const artifact = app.synth().getStackArtifact(stack.artifactId);
     if (artifact.assets.length > 0) {

@@ -65,18 +65,20 @@ export function buildIamwatch(app: App, config: IamwatchConfig, options: BuildOp
       })
     : undefined;
 
+  const forwarderRegions = regionsWithForwarding(config, patterns);
+  const heartbeatIntervalMinutes = config.heartbeat.enabled ? config.heartbeat.intervalMinutes : undefined;
   const monitor = new MonitorStack(app, `${prefix}-monitor`, {
     env: home(config.securityAccountId),
     description: 'iamwatch: monitored bus, rules, record and notify functions, ledger, alerts',
     config,
     patterns,
+    forwarderRegions,
     ...(trail && trail.account === config.securityAccountId
       ? { trailBucket: { bucketName: trail.bucket.bucketName, keyArn: trail.key.keyArn } }
       : {}),
   });
   if (trail) monitor.addStackDependency(trail, 'EventBridge sees CloudTrail events only while a trail logs');
 
-  const forwarderRegions = regionsWithForwarding(config, patterns);
   const stacks: IamwatchStacks = { trail, monitor, forwarders: [] };
   const forwarder = (id: string, account: string, region: string, targetBusArn: string) => {
     const stack = new ForwarderStack(app, id, {
@@ -85,6 +87,7 @@ export function buildIamwatch(app: App, config: IamwatchConfig, options: BuildOp
       resourcePrefix: prefix,
       patterns,
       targetBusArn,
+      heartbeatIntervalMinutes,
     });
     dependsOnMonitor(stack, monitor);
     stacks.forwarders.push(stack);
@@ -96,6 +99,7 @@ export function buildIamwatch(app: App, config: IamwatchConfig, options: BuildOp
       patterns,
       regions: forwarderRegions,
       targetBusArn: centralBusArn,
+      heartbeatIntervalMinutes,
       cloudFormationValidation: options.cloudFormationValidation,
     });
     dependsOnMonitor(stacks.forwarderStackSet, monitor);
@@ -133,6 +137,7 @@ function forwarderStackSet(
     patterns: readonly DerivedPattern[];
     regions: readonly string[];
     targetBusArn: string;
+    heartbeatIntervalMinutes?: number;
     cloudFormationValidation?: boolean;
   },
 ): ForwarderStackSetStack {
@@ -147,6 +152,7 @@ function forwarderStackSet(
       resourcePrefix: prefix,
       patterns: forwarding.patterns,
       targetBusArn: forwarding.targetBusArn,
+      heartbeatIntervalMinutes: forwarding.heartbeatIntervalMinutes,
       context: app.node.getAllContext() as Record<string, unknown>,
       cloudFormationValidation: forwarding.cloudFormationValidation,
     }),

@@ -2,10 +2,11 @@
  * The monitor, in the security (or delegated-admin) account, pinned to us-east-1: the monitored bus
  * (a central bus open to the organization, or the default bus in single-account mode) with an archive;
  * one rule per derived pattern → record function → ledger table → stream → notify function → Slack
- * and the on-call topic; dead-letter queues and alarms on every way this can fail.
+ * and the on-call topic; dead-letter queues and alarms on every way this can fail, heard on the
+ * operations topic.
  */
 import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
-import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -17,6 +18,12 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { NOTIFY_STREAM_FILTERS } from '../handlers/ledger/table';
+import {
+  DELIVERY_FAILURE_METRICS,
+  type DeliveryFailureKind,
+  METRICS_NAMESPACE,
+  NOTIFY_METRICS_SERVICE,
+} from '../handlers/notify/metrics';
 import { slackPostWorstCaseMs } from '../handlers/notify/slack-retry';
 import type { DerivedPattern } from '../rules/eventbridge/derive';
 import type { DetectionContext } from '../rules/types';
@@ -25,9 +32,11 @@ import { type IamwatchConfig, MONITOR_REGION } from './config/schema';
 import { AlertsTopic } from './constructs/alerts-topic';
 import { DeadLetterQueue } from './constructs/dead-letter-queue';
 import { assertEnvironmentFits } from './constructs/environment-size';
+import { HeartbeatCheck } from './constructs/heartbeat-check';
 import { IamwatchFunction } from './constructs/iamwatch-function';
 import { LedgerTable } from './constructs/ledger-table';
-import { MonitorAlarms, type WatchedQueue } from './constructs/monitor-alarms';
+import { MonitorAlarms, type WatchedMetric, type WatchedQueue } from './constructs/monitor-alarms';
+import { OperationsTopic } from './constructs/operations-topic';
 import { S3Backfill } from './constructs/s3-backfill';
 import { SlackSecrets } from './constructs/slack-secrets';
 import { archivePatternFor, forwarderAlarmPattern } from './monitor-patterns';
@@ -104,6 +113,8 @@ export interface MonitorStackProps extends StackProps {
   config: IamwatchConfig;
   /** Every derived pattern (`derivePatterns(CATALOG)`). */
   patterns: readonly DerivedPattern[];
+  /** Every region with forwarders, whose heartbeats are expected (default: the monitor region). */
+  forwarderRegions?: readonly string[];
   /** The trail's bucket and key when the trail stack is in this account (single-account mode). */
   trailBucket?: { bucketName: string; keyArn: string };
 }
@@ -117,6 +128,8 @@ export class MonitorStack extends Stack {
   readonly recordFunction: IamwatchFunction;
   readonly notifyFunction: IamwatchFunction;
   readonly topic: sns.Topic;
+  /** Where alarms and other operational messages go (unfiltered subscriptions). */
+  readonly operationsTopic: sns.Topic;
   readonly alarms: cloudwatch.Alarm[];
   /** The S3 backfill state machine, when `backfill.enabled`. */
   readonly backfill: S3Backfill | undefined;
@@ -157,6 +170,9 @@ export class MonitorStack extends Stack {
       resourcePrefix: prefix,
       encryptionKey: this.key,
     });
+
+    const operations = new OperationsTopic(this, 'Operations', { config, encryptionKey: this.key, slack });
+    this.operationsTopic = operations.topic;
 
     const recordFailures = new DeadLetterQueue(this, 'RecordFailures', {
       queueName: `${prefix}-record-failures`,
@@ -209,7 +225,7 @@ export class MonitorStack extends Stack {
 
     this.notifyFunction = this.createNotifyFunction(config, slack, alerts.topic, notifyFailures);
     this.addMonitorRules(props.patterns, prefix, ruleDlq);
-    const alarmRuleDlq = this.addForwarderAlarmRoute(prefix, alerts.topic);
+    const alarmRuleDlq = this.addForwarderAlarmRoute(prefix, operations.topic);
 
     const queues: WatchedQueue[] = [
       {
@@ -233,6 +249,19 @@ export class MonitorStack extends Stack {
         meaning: 'Forwarder alarms EventBridge could not publish',
       },
     ];
+    queues.push(...operations.queues);
+    const heartbeat = config.heartbeat.enabled
+      ? new HeartbeatCheck(this, 'Heartbeat', {
+          config,
+          bus: this.bus,
+          tableArn: this.table.tableArn,
+          tableName: this.table.tableName,
+          encryptionKey: this.key,
+          operationsTopic: operations.topic,
+          regions: props.forwarderRegions ?? [MONITOR_REGION],
+        })
+      : undefined;
+    if (heartbeat) queues.push(...heartbeat.queues);
     if (alerts.deadLetterQueue) {
       queues.push({
         name: 'alerts-subscription-dlq',
@@ -242,10 +271,16 @@ export class MonitorStack extends Stack {
     }
     this.alarms = new MonitorAlarms(this, 'Alarms', {
       resourcePrefix: prefix,
-      topic: alerts.topic,
-      functions: { record: this.recordFunction, notify: this.notifyFunction },
+      topic: operations.topic,
+      functions: {
+        record: this.recordFunction,
+        notify: this.notifyFunction,
+        ...(operations.relay ? { 'operations-relay': operations.relay } : {}),
+        ...(heartbeat ? { heartbeat: heartbeat.function } : {}),
+      },
       streamConsumer: this.notifyFunction,
       queues,
+      metrics: deliveryFailureAlarms(),
     }).alarms;
   }
 
@@ -394,10 +429,35 @@ export class MonitorStack extends Stack {
     Validations.of(rule).acknowledge({
       id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
       reason:
-        'Publishing to the KMS-encrypted alert topic needs data keys of the monitor key; the grant names that key only.',
+        'Publishing to the KMS-encrypted operations topic needs data keys of the monitor key; the grant names that key only.',
     });
     return deadLetterQueue;
   }
+}
+
+/** One alarm per delivery-failure kind the notify function counts (`handlers/notify/metrics.ts`). */
+function deliveryFailureAlarms(): WatchedMetric[] {
+  const meaning: Record<DeliveryFailureKind, string> = {
+    'not-configured':
+      'An alert could not be sent because a Slack route has no webhook URL yet (the secret holds the placeholder): store the URL, then run `iamwatch resend --since`',
+    permanent:
+      'A channel refused an alert for good (archived channel, revoked webhook, SNS authorization or KMS error): see the notify log for the channel and reason',
+    'retries-exhausted':
+      'Alerts are failing and being retried (rate limit, 5xx, timeouts): they arrive late, and land in notify-failures if this persists',
+  };
+  return (Object.entries(DELIVERY_FAILURE_METRICS) as [DeliveryFailureKind, string][]).map(
+    ([kind, name]) => ({
+      name: `notify-${kind}`,
+      description: meaning[kind],
+      metric: new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: name,
+        dimensionsMap: { Service: NOTIFY_METRICS_SERVICE },
+        statistic: 'Sum',
+        period: Duration.minutes(5),
+      }),
+    }),
+  );
 }
 
 /** The detection context the record function judges with (`IAMWATCH_DETECTION_CONTEXT`). */

@@ -50,6 +50,10 @@ const COMMANDS: Record<string, CommandEntry> = {
     summary: 'one ledger entry with its delivery state and raw CloudTrail record',
     load: async () => (await import('./show')).showCommand,
   },
+  resend: {
+    summary: 'send the alerts that failed while a Slack route had no webhook URL yet',
+    load: async () => (await import('./resend')).resendCommand,
+  },
 };
 
 export const USAGE = `Usage: iamwatch <command> [options]

@@ -24,6 +24,7 @@ import { isPermanent } from '../shared/delivery-state';
 import { describeError } from '../shared/logger';
 import { suppressionFor } from '../suppress/suppression';
 import { type BurstSettings, burstKeyOf, foldedAlertOf, foldedBurstHeader } from './burst';
+import { classifyDeliveryFailure, type DeliveryMetrics } from './metrics';
 
 export interface NotifyDeps {
   store: LedgerStore;
@@ -36,6 +37,8 @@ export interface NotifyDeps {
   suppressions?: () => Promise<readonly Suppression[]>;
   /** Burst folding; off when absent. */
   bursts?: BurstSettings;
+  /** Where delivery failures are counted (the Lambda writes EMF metrics); none when absent. */
+  metrics?: DeliveryMetrics;
 }
 
 export interface DeliveryReport {
@@ -154,11 +157,15 @@ export async function deliverToChannel(
   } catch (caught) {
     const error = caught instanceof Error ? caught : new Error(String(caught));
     const permanent = error instanceof PermanentDeliveryError;
+    const failure = classifyDeliveryFailure(error);
+    deps.metrics?.deliveryFailed({ channel, ...failure });
+    // A webhook not configured yet is not given up on: `iamwatch resend` sends it once the URL is stored.
+    const notConfigured = failure.kind === 'not-configured';
     await mark(deps, entry, channel, {
-      status: permanent ? 'permanent' : 'failed',
+      status: permanent && !notConfigured ? 'permanent' : 'failed',
       at: at(),
       attempts,
-      error: error.message.slice(0, 1000),
+      error: `${notConfigured ? `${NOT_CONFIGURED_MARKER}: ` : ''}${error.message}`.slice(0, 1000),
     });
     deps.logger.error(permanent ? 'delivery failed permanently' : 'delivery failed, will retry', {
       eventId: entry.eventId,
@@ -245,3 +252,6 @@ export function alertOf(entry: StoredEntry): LedgerEntry {
   const { origin: _origin, recordedAt: _recordedAt, delivery: _delivery, ...alert } = entry;
   return alert;
 }
+
+/** Prefix of a channel's delivery error when its webhook was not configured yet. */
+export const NOT_CONFIGURED_MARKER = 'not-configured';

@@ -11,6 +11,7 @@ export {
   deliverToChannel,
   type FlushReport,
   flushBursts,
+  NOT_CONFIGURED_MARKER,
   type NotifyDeps,
 } from './delivery';
 export { type BatchResponse, createNotifyHandler, type ScheduledEvent, type StreamEvent } from './stream';

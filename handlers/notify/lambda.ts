@@ -9,6 +9,7 @@ import type { Notifier } from '../ports';
 import { jsonLogger, levelFromEnv } from '../shared/logger';
 import { cachedSuppressions } from '../suppress/suppression';
 import { readNotifyConfig } from './config';
+import { emfDeliveryMetrics } from './metrics';
 import { createSlackNotifiers } from './slack';
 import { createSnsNotifier } from './sns';
 import { type BatchResponse, createNotifyHandler, type ScheduledEvent, type StreamEvent } from './stream';
@@ -45,6 +46,7 @@ const notify = createNotifyHandler({
   alertOnReplay: config.alertOnReplay,
   suppressions: cachedSuppressions(store, clock, logger, config.suppressionCacheMs),
   ...(config.bursts ? { bursts: config.bursts } : {}),
+  metrics: emfDeliveryMetrics((line) => process.stdout.write(`${line}\n`)),
 });
 
 export const handler = async (

@@ -9,7 +9,7 @@ import * as z from 'zod/mini';
 
 /** The secret could not be read or used. `retryable` tells the sender whether a later try can help. */
 export class SecretUnavailableError extends Error {
-  override readonly name = 'SecretUnavailableError';
+  override readonly name: string = 'SecretUnavailableError';
   constructor(
     message: string,
     readonly retryable: boolean,
@@ -101,9 +101,20 @@ export class CachedSecret<T> {
       );
     }
     if (secretString === undefined || secretString.trim() === '') {
-      throw new SecretUnavailableError(`secret ${this.secretId} has no SecretString`, false);
+      throw new WebhookNotConfiguredError(`secret ${this.secretId} has no SecretString`);
     }
     return secretString;
+  }
+}
+
+/**
+ * The secret holds no webhook yet: the random placeholder the stack creates, or nothing. Delivery on
+ * that route cannot work until someone stores the URL; `iamwatch resend` sends what failed meanwhile.
+ */
+export class WebhookNotConfiguredError extends SecretUnavailableError {
+  override readonly name = 'WebhookNotConfiguredError';
+  constructor(message: string) {
+    super(message, false);
   }
 }
 
@@ -121,7 +132,9 @@ export function webhookUrlFromSecret(secretString: string): string {
   const trimmed = secretString.trim();
   if (!trimmed.startsWith('{')) {
     if (!/^https?:\/\/\S+$/.test(trimmed)) {
-      throw new SecretUnavailableError('secret value is neither a URL nor JSON with "webhookUrl"', false);
+      throw new WebhookNotConfiguredError(
+        'secret value is neither a URL nor JSON with "webhookUrl" (still the placeholder? store the webhook URL)',
+      );
     }
     return trimmed;
   }

@@ -22,6 +22,7 @@ import {
 } from '@slack/webhook';
 import { PermanentDeliveryError, TransientDeliveryError } from '../ports';
 import { redactWebhookUrl } from './redact';
+import { WebhookNotConfiguredError } from './secret';
 import type { SlackMessage } from './slack-message';
 import { SLACK_RETRY_DEFAULTS } from './slack-retry';
 
@@ -83,9 +84,10 @@ const PERMANENT_STATUS = new Set([400, 401, 403, 404, 410, 413]);
 /** Statuses that say the URL itself is dead: a cached URL should be fetched again next time. */
 const URL_REJECTED_STATUS = new Set([403, 404, 410]);
 
+/** `code` is short and bounded (a Slack error code, `http-503`, `timeout`): the metric dimension. */
 type Failure =
-  | { kind: 'permanent'; reason: string; status?: number }
-  | { kind: 'transient'; reason: string; retryAfterMs?: number };
+  | { kind: 'permanent'; reason: string; code: string; status?: number }
+  | { kind: 'transient'; reason: string; code: string; retryAfterMs?: number };
 
 /** Sends Slack messages to one webhook with bounded, typed retries. */
 export class SlackSender {
@@ -125,12 +127,15 @@ export class SlackSender {
       if (!failure) return { attempts: attempt };
       if (failure.kind === 'permanent') {
         if (failure.status !== undefined && URL_REJECTED_STATUS.has(failure.status)) this.onUrlRejected?.();
-        throw new PermanentDeliveryError(`Slack rejected the alert: ${failure.reason}`, this.channel);
+        throw new PermanentDeliveryError(`Slack rejected the alert: ${failure.reason}`, this.channel, {
+          reason: failure.code,
+        });
       }
       if (attempt >= maxAttempts) {
         throw new TransientDeliveryError(
           `Slack delivery failed after ${attempt} attempt(s): ${failure.reason}`,
           this.channel,
+          { reason: failure.code },
         );
       }
       if (failure.retryAfterMs !== undefined && failure.retryAfterMs > maxRetryAfterMs) {
@@ -139,6 +144,7 @@ export class SlackSender {
             maxRetryAfterMs / 1000
           }s this sender waits; retry later`,
           this.channel,
+          { reason: failure.code },
         );
       }
       const delay = failure.retryAfterMs ?? this.backoff(attempt);
@@ -148,6 +154,7 @@ export class SlackSender {
             failure.reason
           }`,
           this.channel,
+          { reason: failure.code },
         );
       }
       waited += delay;
@@ -163,14 +170,16 @@ export class SlackSender {
       const retryable = isUrlSourceFailure(error) ? error.retryable : true;
       const reason = redactWebhookUrl(error instanceof Error ? error.message : String(error));
       const message = `Slack webhook URL unavailable: ${reason}`;
+      const code = error instanceof WebhookNotConfiguredError ? 'not-configured' : 'secret-unavailable';
       throw retryable
-        ? new TransientDeliveryError(message, this.channel, { cause: error })
-        : new PermanentDeliveryError(message, this.channel, { cause: error });
+        ? new TransientDeliveryError(message, this.channel, { cause: error, reason: code })
+        : new PermanentDeliveryError(message, this.channel, { cause: error, reason: code });
     }
     if (!isAcceptableWebhookUrl(url)) {
       throw new PermanentDeliveryError(
         'Slack webhook URL is not a valid https URL (plain http is allowed only to localhost)',
         this.channel,
+        { reason: 'invalid-webhook-url' },
       );
     }
     return url;
@@ -212,31 +221,49 @@ function classify(error: unknown, retryAfter: string | undefined, timeoutMs: num
     if (status === 429) {
       const retryAfterMs = parseRetryAfter(retryAfter);
       return retryAfterMs === undefined
-        ? { kind: 'transient', reason: 'rate limited (HTTP 429)' }
-        : { kind: 'transient', reason: 'rate limited (HTTP 429)', retryAfterMs };
+        ? { kind: 'transient', reason: 'rate limited (HTTP 429)', code: 'rate-limited' }
+        : { kind: 'transient', reason: 'rate limited (HTTP 429)', code: 'rate-limited', retryAfterMs };
     }
     if (code && code in PERMANENT_REASONS) {
-      return { kind: 'permanent', status, reason: `${code} (HTTP ${status}): ${PERMANENT_REASONS[code]}` };
+      return {
+        kind: 'permanent',
+        status,
+        code,
+        reason: `${code} (HTTP ${status}): ${PERMANENT_REASONS[code]}`,
+      };
     }
     if (status >= 500 || status === 408) {
-      return { kind: 'transient', reason: `HTTP ${status}${code ? ` ${code}` : ''}` };
+      return { kind: 'transient', code: `http-${status}`, reason: `HTTP ${status}${code ? ` ${code}` : ''}` };
     }
     if (PERMANENT_STATUS.has(status) || (status >= 400 && status < 500)) {
-      return { kind: 'permanent', status, reason: `HTTP ${status}${code ? ` ${code}` : ''}` };
+      return {
+        kind: 'permanent',
+        status,
+        code: `http-${status}`,
+        reason: `HTTP ${status}${code ? ` ${code}` : ''}`,
+      };
     }
-    return { kind: 'transient', reason: `unexpected HTTP ${status}` };
+    return { kind: 'transient', code: `http-${status}`, reason: `unexpected HTTP ${status}` };
   }
   if (error instanceof IncomingWebhookRequestError) {
     const original = error.original;
     if (original.name === 'TimeoutError' || original.name === 'AbortError') {
-      return { kind: 'transient', reason: `no response within ${timeoutMs} ms` };
+      return { kind: 'transient', code: 'timeout', reason: `no response within ${timeoutMs} ms` };
     }
     const cause = (original as { cause?: { code?: unknown } }).cause;
     const code = typeof cause?.code === 'string' ? ` (${cause.code})` : '';
-    return { kind: 'transient', reason: `network error: ${redactWebhookUrl(original.message, url)}${code}` };
+    return {
+      kind: 'transient',
+      code: 'network',
+      reason: `network error: ${redactWebhookUrl(original.message, url)}${code}`,
+    };
   }
   const text = error instanceof Error ? error.message : String(error);
-  return { kind: 'transient', reason: `unexpected error: ${redactWebhookUrl(text, url)}` };
+  return {
+    kind: 'transient',
+    code: 'unexpected',
+    reason: `unexpected error: ${redactWebhookUrl(text, url)}`,
+  };
 }
 
 /** Slack answers webhook errors with a bare code such as `channel_is_archived`; anything else is ignored. */

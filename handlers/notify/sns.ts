@@ -85,7 +85,7 @@ export function toDeliveryError(
 ): PermanentDeliveryError | TransientDeliveryError {
   const { name, status, fault, message } = describeSdkError(error);
   const text = `SNS publish failed: ${name}${status ? ` (HTTP ${status})` : ''}${message ? `: ${message}` : ''}`;
-  const options = { cause: error };
+  const options = { cause: error, reason: name };
   if (
     TRANSIENT_NAMES.has(name) ||
     status === 429 ||

@@ -230,6 +230,38 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /**
+     * Who hears about iamwatch's own health: alarms, silent forwarders, failed deliveries. A topic of
+     * its own, because operational messages carry no message attributes and so never pass the alert
+     * topic's filtered subscriptions.
+     */
+    operations: z
+      .object({
+        /** Every operational message reaches each of these; they may not carry a filter. */
+        subscriptions: z.array(subscriptionSchema).default([]),
+        /** The Slack route (by name) that also receives operational messages; default the first route. */
+        slackRoute: kebabName.optional(),
+      })
+      .strict()
+      .prefault({}),
+    /** Heartbeats from every forwarder (account × region) and the check that says when one falls silent. */
+    heartbeat: z
+      .object({
+        enabled: z.boolean().default(true),
+        /** How often every forwarder emits a heartbeat. */
+        intervalMinutes: z.number().int().min(1).max(60).default(15),
+        /** A forwarder whose last heartbeat is older than this is reported silent. */
+        lateAfterMinutes: z.number().int().min(5).max(1440).default(45),
+        /** The end-to-end canary: a scheduled harmless IAM write in the security account. */
+        canary: z.boolean().default(true),
+      })
+      .strict()
+      .prefault({})
+      .refine((h) => h.lateAfterMinutes >= 2 * h.intervalMinutes, {
+        message:
+          'lateAfterMinutes must be at least twice intervalMinutes, or one late delivery reads as silence',
+        path: ['lateAfterMinutes'],
+      }),
     /** Principal ARNs (with `*` wildcards) that are automation: labelled and lowered one severity step. */
     automationPrincipals: z.array(z.string().startsWith('arn:', 'must be an ARN pattern')).default([]),
     /** Accounts outside the organization that roles may trust without a detection firing. */
@@ -323,6 +355,24 @@ export const configSchema = z
     for (const [i, subscription] of config.sns.subscriptions.entries()) {
       checkDetections(subscription.filter?.detections, ['sns', 'subscriptions', i, 'filter', 'detections']);
     }
+    for (const [i, subscription] of config.operations.subscriptions.entries()) {
+      if (subscription.filter) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['operations', 'subscriptions', i, 'filter'],
+          message:
+            'must be absent: operational messages (CloudWatch alarms, silence reports) carry no message attributes, so a filter would drop every one',
+        });
+      }
+    }
+    const operationsRoute = config.operations.slackRoute;
+    if (operationsRoute && !config.slack.routes.some((r) => r.name === operationsRoute)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['operations', 'slackRoute'],
+        message: `"${operationsRoute}" is not one of slack.routes`,
+      });
+    }
     const trailInMonitorAccount =
       config.trail.create &&
       (config.trail.accountId ?? config.organization?.managementAccountId ?? config.securityAccountId) ===
@@ -349,3 +399,4 @@ export type SlackRouteConfig = IamwatchConfig['slack']['routes'][number];
 export type SubscriptionConfig = IamwatchConfig['sns']['subscriptions'][number];
 export type BackfillConfig = IamwatchConfig['backfill'];
 export type OrganizationConfig = NonNullable<IamwatchConfig['organization']>;
+export type HeartbeatConfig = IamwatchConfig['heartbeat'];

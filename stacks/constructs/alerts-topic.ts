@@ -31,6 +31,8 @@ export interface AlertsTopicProps {
   subscriptions: readonly SubscriptionConfig[];
   /** Name of the queue that catches deliveries SNS abandons. */
   deadLetterQueueName: string;
+  /** Default `iamwatch alerts`. */
+  displayName?: string;
 }
 
 export class AlertsTopic extends Construct {
@@ -43,7 +45,7 @@ export class AlertsTopic extends Construct {
     const account = Stack.of(this).account;
     this.topic = new sns.Topic(this, 'Topic', {
       topicName: props.topicName,
-      displayName: 'iamwatch alerts',
+      displayName: props.displayName ?? 'iamwatch alerts',
       masterKey: props.encryptionKey,
       enforceSSL: true,
     });
@@ -92,7 +94,9 @@ function toSubscriber(
   subscription: SubscriptionConfig,
   deadLetterQueue: sqs.IQueue,
 ): sns.ITopicSubscription {
-  const options = { filterPolicy: filterPolicyOf(subscription.filter), deadLetterQueue };
+  const policy = filterPolicyOf(subscription.filter);
+  // No filter policy at all (not an empty one) when the subscription has no filter: it receives everything.
+  const options = { filterPolicy: Object.keys(policy).length > 0 ? policy : undefined, deadLetterQueue };
   switch (subscription.protocol) {
     case 'email':
       return new subscriptions.EmailSubscription(subscription.endpoint, options);

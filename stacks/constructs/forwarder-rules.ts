@@ -18,6 +18,7 @@ import type { DerivedPattern, EventPattern } from '../../rules/eventbridge/deriv
 import { MONITOR_REGION } from '../config/schema';
 import { type Placement, patternsForRegion, placePatterns } from '../patterns';
 import { DeadLetterQueue } from './dead-letter-queue';
+import { HEARTBEAT_PATTERN, HeartbeatSchedule } from './heartbeat-schedule';
 
 export interface ForwarderRulesProps {
   resourcePrefix: string;
@@ -25,6 +26,8 @@ export interface ForwarderRulesProps {
   patterns: readonly DerivedPattern[];
   /** The bus events are forwarded to (central bus, or the default bus in us-east-1 in single-account mode). */
   targetBusArn: string;
+  /** Emit and forward a heartbeat this often (minutes); no heartbeat when absent. */
+  heartbeatIntervalMinutes?: number;
 }
 
 export class ForwarderRules extends Construct {
@@ -103,6 +106,18 @@ export class ForwarderRules extends Construct {
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
+    if (props.heartbeatIntervalMinutes) {
+      new HeartbeatSchedule(this, 'Heartbeat', {
+        resourcePrefix: prefix,
+        intervalMinutes: props.heartbeatIntervalMinutes,
+      });
+      // Through the same role and target as real events, so a heartbeat proves that path works.
+      forwardTo(
+        'heartbeat',
+        'iamwatch forwarder: the heartbeat of this account and region',
+        HEARTBEAT_PATTERN,
+      );
+    }
     forwardTo('alarms', 'iamwatch forwarder: state changes of the forwarder alarm, for the monitor topic', {
       source: ['aws.cloudwatch'],
       'detail-type': ['CloudWatch Alarm State Change'],

@@ -1,5 +1,5 @@
 /**
- * The monitor's alarms, each notifying the alert topic on the way into ALARM and back to OK: function
+ * The monitor's alarms, each notifying the operations topic on the way into ALARM and back to OK: function
  * errors and throttles, dead-letter queues that received anything, and a notify stream falling behind.
  */
 import { Duration } from 'aws-cdk-lib';
@@ -21,6 +21,15 @@ export interface WatchedQueue {
   meaning: string;
 }
 
+/** An alarm on any metric, above `threshold` (default 0) in one period. */
+export interface WatchedMetric {
+  /** Alarm name suffix. */
+  name: string;
+  description: string;
+  metric: cloudwatch.IMetric;
+  threshold?: number;
+}
+
 export interface MonitorAlarmsProps {
   resourcePrefix: string;
   topic: sns.ITopic;
@@ -29,6 +38,8 @@ export interface MonitorAlarmsProps {
   /** The function reading the ledger stream: iterator age. */
   streamConsumer: lambda.IFunction;
   queues: readonly WatchedQueue[];
+  /** Further metrics to alarm on (delivery failures, silent forwarders). */
+  metrics?: readonly WatchedMetric[];
 }
 
 export class MonitorAlarms extends Construct {
@@ -61,6 +72,9 @@ export class MonitorAlarms extends Construct {
         `${meaning}: inspect ${this.prefix}-${name}`,
         queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
       );
+    }
+    for (const { name, description, metric, threshold } of props.metrics ?? []) {
+      this.add(name, description, metric, threshold);
     }
   }
 

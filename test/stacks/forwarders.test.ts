@@ -94,6 +94,7 @@ describe('forwarder StackSet template', () => {
     expect([...byName.keys()].sort()).toEqual(
       [
         'iamwatch-fwd-alarms',
+        'iamwatch-fwd-heartbeat',
         'iamwatch-fwd-iam-1',
         'iamwatch-fwd-identity-1',
         'iamwatch-fwd-identity-1-regional',
@@ -174,7 +175,7 @@ describe('forwarder StackSet template', () => {
       cloudFormationValidation: false,
     }) as { Resources: Resources };
     const patterns = rulesOf(template.Resources)
-      .filter((r) => r.Properties.Name !== 'iamwatch-fwd-alarms')
+      .filter((r) => !['iamwatch-fwd-alarms', 'iamwatch-fwd-heartbeat'].includes(r.Properties.Name as string))
       .map((r) => [r.Properties.Name, r.Properties.EventPattern]);
     const expected = [
       ...patternsForRegion(derivePatterns(CATALOG), 'us-east-1'),
@@ -219,7 +220,9 @@ describe('management-account forwarders', () => {
       const expected = patternsForRegion(MIXED_PATTERNS, stack.region);
       expect(
         rules
-          .filter((r) => r.Properties.Name !== 'iamwatch-fwd-alarms')
+          .filter(
+            (r) => !['iamwatch-fwd-alarms', 'iamwatch-fwd-heartbeat'].includes(r.Properties.Name as string),
+          )
           .map((r) => r.Properties.EventPattern),
       ).toEqual(expected.map((p) => p.pattern));
       expect(rules.every((r) => r.Condition === undefined)).toBe(true);

@@ -138,16 +138,27 @@ describe('least privilege across every template', () => {
       const resources = templates.get(`${label}:iamwatch-monitor`)!;
       const idsOf = (type: string) => Object.keys(resources).filter((id) => resources[id]!.Type === type);
       const [table] = idsOf('AWS::DynamoDB::GlobalTable');
-      const [topic] = idsOf('AWS::SNS::Topic');
+      const topicNamed = (name: string) =>
+        idsOf('AWS::SNS::Topic').find((id) => resources[id]!.Properties?.TopicName === name);
       const [key] = idsOf('AWS::KMS::Key');
       const secrets = idsOf('AWS::SecretsManager::Secret');
       const functions = idsOf('AWS::Lambda::Function');
-      expect(functions).toHaveLength(2);
+      expect(functions).toHaveLength(4);
       for (const fn of functions) {
         const props = resources[fn]!.Properties!;
         const [roleId] = referencedIds(props.Role);
         const logGroup = [...referencedIds(props.LoggingConfig)][0];
-        const ownQueue = props.FunctionName === 'iamwatch-record' ? /^RecordFailures/ : /^NotifyFailures/;
+        const ownQueues: Record<string, RegExp> = {
+          'iamwatch-record': /^RecordFailures/,
+          'iamwatch-notify': /^NotifyFailures/,
+          'iamwatch-operations-relay': /^OperationsRelayFailures/,
+          'iamwatch-heartbeat': /^HeartbeatFailures/,
+        };
+        const ownQueue = ownQueues[props.FunctionName as string]!;
+        const ownTopic: Record<string, string | undefined> = {
+          'iamwatch-notify': topicNamed('iamwatch-alerts'),
+          'iamwatch-heartbeat': topicNamed('iamwatch-operations'),
+        };
         const statements = identityStatements(resources).filter(({ owner }) =>
           referencedIds(resources[owner]!.Properties?.Roles).has(roleId!),
         );
@@ -155,7 +166,7 @@ describe('least privilege across every template', () => {
           dynamodb: new Set([table]),
           kms: new Set([key]),
           secretsmanager: new Set(secrets),
-          sns: new Set([topic]),
+          sns: new Set([ownTopic[props.FunctionName as string]]),
           logs: new Set([logGroup]),
           sqs: new Set(
             [...referencedIds(resources)].filter(
@@ -163,6 +174,7 @@ describe('least privilege across every template', () => {
             ),
           ),
           xray: new Set(),
+          organizations: new Set(),
         };
         const services = new Set<string>();
         for (const { statement } of statements) {
@@ -170,18 +182,29 @@ describe('least privilege across every template', () => {
             const service = action.split(':')[0]!;
             services.add(service);
             expect(Object.keys(allowed)).toContain(service);
-            if (service === 'xray') continue;
+            if (service === 'xray' || service === 'organizations') continue;
             for (const id of referencedIds(statement.Resource)) {
               expect({ fn, action, id, ok: allowed[service]!.has(id) }).toMatchObject({ ok: true });
             }
           }
         }
         const name = props.FunctionName;
-        expect([...services].sort()).toEqual(
-          name === 'iamwatch-record'
-            ? ['dynamodb', 'kms', 'logs', 'sqs', 'xray']
-            : ['dynamodb', 'kms', 'logs', 'secretsmanager', 'sns', 'sqs', 'xray'],
-        );
+        const expectedServices: Record<string, string[]> = {
+          'iamwatch-record': ['dynamodb', 'kms', 'logs', 'sqs', 'xray'],
+          'iamwatch-notify': ['dynamodb', 'kms', 'logs', 'secretsmanager', 'sns', 'sqs', 'xray'],
+          'iamwatch-operations-relay': ['logs', 'secretsmanager', 'sqs', 'xray'],
+          // Organizations only in organization mode: single-account mode expects its one account.
+          'iamwatch-heartbeat': [
+            'dynamodb',
+            'kms',
+            'logs',
+            ...(label === 'org' ? ['organizations'] : []),
+            'sns',
+            'sqs',
+            'xray',
+          ],
+        };
+        expect([...services].sort()).toEqual(expectedServices[name as string]);
       }
     }
   });
@@ -201,6 +224,8 @@ describe('least privilege across every template', () => {
         'dynamodb:Query',
         'dynamodb:UpdateItem',
       ],
+      'iamwatch-heartbeat': ['dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+      'iamwatch-operations-relay': [],
     };
     for (const label of ['org', 'single']) {
       const resources = templates.get(`${label}:iamwatch-monitor`)!;
@@ -214,7 +239,10 @@ describe('least privilege across every template', () => {
           .map(({ statement }) => statement)
           .filter((statement) => referencedIds(statement.Resource).has(table!))
           .filter((statement) => JSON.stringify(statement.Resource).includes('"Arn"'));
-        expect(onTable.map((statement) => statement.Resource)).toEqual([{ 'Fn::GetAtt': [table, 'Arn'] }]);
+        const name = fn.Properties!.FunctionName as string;
+        expect(onTable.map((statement) => statement.Resource)).toEqual(
+          name === 'iamwatch-operations-relay' ? [] : [{ 'Fn::GetAtt': [table, 'Arn'] }],
+        );
         expect(onTable.flatMap(actionsOf).sort()).toEqual(expected[fn.Properties!.FunctionName as string]);
       }
     }

@@ -2,6 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FACET_INDEX_NAME, LEDGER_TABLE, NOTIFY_STREAM_FILTERS } from '../../handlers/ledger/table';
+import { DELIVERY_FAILURE_METRICS, METRICS_NAMESPACE } from '../../handlers/notify/metrics';
 import { derivePatterns } from '../../rules/eventbridge/derive';
 import { CATALOG } from '../../rules/registry';
 import { ConfigError } from '../../stacks/config/load';
@@ -108,7 +109,13 @@ describe('central bus', () => {
 describe('monitor rules', () => {
   it('are exactly the derived patterns, one rule each, on the central bus', () => {
     const rules = Object.values(template.findResources('AWS::Events::Rule')).filter(
-      (r) => !['iamwatch-forwarder-alarms', 'iamwatch-notify-burst-flush'].includes(r.Properties.Name),
+      (r) =>
+        ![
+          'iamwatch-forwarder-alarms',
+          'iamwatch-notify-burst-flush',
+          'iamwatch-heartbeats',
+          'iamwatch-heartbeat-check',
+        ].includes(r.Properties.Name),
     );
     expect(rules.map((r) => r.Properties.Name).sort()).toEqual(
       derived.map((p) => `iamwatch-${p.name}`).sort(),
@@ -310,7 +317,9 @@ describe('notify function and stream mapping', () => {
     ]);
     expect(env.IAMWATCH_ALERT_ON_REPLAY).toBe('false');
     expect(env.IAMWATCH_SNS_MIN_SEVERITY).toBe('high');
-    expect(env.IAMWATCH_SNS_TOPIC_ARN).toEqual({ Ref: logicalIdOf('AWS::SNS::Topic', {}) });
+    expect(env.IAMWATCH_SNS_TOPIC_ARN).toEqual({
+      Ref: logicalIdOf('AWS::SNS::Topic', { TopicName: 'iamwatch-alerts' }),
+    });
     const routes = JSON.stringify(Stack.of(monitor).resolve(env.IAMWATCH_SLACK_ROUTES));
     expect(routes).not.toMatch(/hooks\.slack\.com/);
     const secretIds = Object.keys(template.findResources('AWS::SecretsManager::Secret'));
@@ -410,7 +419,21 @@ describe('alert topic', () => {
 
   it('has the configured subscriptions with severity filter policies and a redrive policy', () => {
     const dlqId = logicalIdOf('AWS::SQS::Queue', { QueueName: 'iamwatch-alerts-subscription-dlq' });
-    template.resourceCountIs('AWS::SNS::Subscription', 3);
+    const topicOf = (name: string) => ({ Ref: logicalIdOf('AWS::SNS::Topic', { TopicName: name }) });
+    const subscriptionsOf = (name: string) =>
+      Object.values(template.findResources('AWS::SNS::Subscription')).filter(
+        (s) => JSON.stringify(s.Properties.TopicArn) === JSON.stringify(topicOf(name)),
+      );
+    expect(subscriptionsOf('iamwatch-alerts')).toHaveLength(3);
+    // The operations topic: the configured e-mail and the Slack relay, neither filtered.
+    expect(
+      subscriptionsOf('iamwatch-operations')
+        .map((s) => s.Properties.Protocol)
+        .sort(),
+    ).toEqual(['email', 'lambda']);
+    for (const subscription of subscriptionsOf('iamwatch-operations')) {
+      expect(subscription.Properties.FilterPolicy).toBeUndefined();
+    }
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',
       Endpoint: 'security-oncall@example.com',
@@ -444,10 +467,20 @@ describe('alarms', () => {
       [
         'iamwatch-alarm-rule-dlq-not-empty',
         'iamwatch-alerts-subscription-dlq-not-empty',
+        'iamwatch-heartbeat-errors',
+        'iamwatch-heartbeat-failures-not-empty',
+        'iamwatch-heartbeat-throttles',
         'iamwatch-notify-errors',
         'iamwatch-notify-failures-not-empty',
         'iamwatch-notify-iterator-age',
+        'iamwatch-notify-not-configured',
+        'iamwatch-notify-permanent',
+        'iamwatch-notify-retries-exhausted',
         'iamwatch-notify-throttles',
+        'iamwatch-operations-relay-errors',
+        'iamwatch-operations-relay-failures-not-empty',
+        'iamwatch-operations-relay-throttles',
+        'iamwatch-operations-subscription-dlq-not-empty',
         'iamwatch-record-errors',
         'iamwatch-record-failures-not-empty',
         'iamwatch-record-rule-dlq-not-empty',
@@ -462,8 +495,21 @@ describe('alarms', () => {
     });
   });
 
-  it('all notify the alert topic, going into alarm and back', () => {
-    const topic = { Ref: logicalIdOf('AWS::SNS::Topic', {}) };
+  it('count each kind of delivery failure the notify function reports', () => {
+    for (const [kind, metricName] of Object.entries(DELIVERY_FAILURE_METRICS)) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: `iamwatch-notify-${kind}`,
+        Namespace: METRICS_NAMESPACE,
+        MetricName: metricName,
+        Dimensions: [{ Name: 'Service', Value: 'notify' }],
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+      });
+    }
+  });
+
+  it('all notify the operations topic, going into alarm and back', () => {
+    const topic = { Ref: logicalIdOf('AWS::SNS::Topic', { TopicName: 'iamwatch-operations' }) };
     for (const alarm of Object.values(template.findResources('AWS::CloudWatch::Alarm'))) {
       expect(alarm.Properties.AlarmActions).toEqual([topic]);
       expect(alarm.Properties.OKActions).toEqual([topic]);
@@ -480,7 +526,7 @@ describe('alarms', () => {
       },
       Targets: [
         Match.objectLike({
-          Arn: { Ref: logicalIdOf('AWS::SNS::Topic', {}) },
+          Arn: { Ref: logicalIdOf('AWS::SNS::Topic', { TopicName: 'iamwatch-operations' }) },
           RoleArn: Match.anyValue(),
           DeadLetterConfig: {
             Arn: {
@@ -496,8 +542,13 @@ describe('alarms', () => {
 describe('logs', () => {
   it('keep each function log group for the configured retention, as JSON', () => {
     const groups = template.findResources('AWS::Logs::LogGroup');
-    expect(Object.values(groups).map((g) => g.Properties.RetentionInDays)).toEqual([365, 365]);
-    for (const name of ['iamwatch-record', 'iamwatch-notify']) {
+    expect(Object.values(groups).map((g) => g.Properties.RetentionInDays)).toEqual([365, 365, 365, 365]);
+    for (const name of [
+      'iamwatch-record',
+      'iamwatch-notify',
+      'iamwatch-operations-relay',
+      'iamwatch-heartbeat',
+    ]) {
       template.hasResourceProperties('AWS::Lambda::Function', {
         FunctionName: name,
         LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: Match.anyValue() } },

@@ -32,7 +32,13 @@ describe('single-account mode', () => {
 
   it('puts the monitor rules, the derived patterns, on the default bus in us-east-1', () => {
     const rules = Object.values(monitor.findResources('AWS::Events::Rule')).filter(
-      (r) => !['iamwatch-forwarder-alarms', 'iamwatch-notify-burst-flush'].includes(r.Properties.Name),
+      (r) =>
+        ![
+          'iamwatch-forwarder-alarms',
+          'iamwatch-notify-burst-flush',
+          'iamwatch-heartbeats',
+          'iamwatch-heartbeat-check',
+        ].includes(r.Properties.Name),
     );
     expect(rules.map((r) => [r.Properties.Name, r.Properties.EventPattern])).toEqual(
       MIXED_PATTERNS.map((p) => [`iamwatch-${p.name}`, p.pattern]),
@@ -55,7 +61,11 @@ describe('single-account mode', () => {
     const template = Template.fromStack(stacks.forwarders[0]!).toJSON();
     const rules = Object.values(
       template.Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>,
-    ).filter((r) => r.Type === 'AWS::Events::Rule' && r.Properties.Name !== 'iamwatch-fwd-alarms');
+    ).filter(
+      (r) =>
+        r.Type === 'AWS::Events::Rule' &&
+        !['iamwatch-fwd-alarms', 'iamwatch-fwd-heartbeat'].includes(r.Properties.Name as string),
+    );
     expect(rules.map((r) => r.Properties.EventPattern)).toEqual(
       patternsForRegion(MIXED_PATTERNS, 'eu-west-1').map((p) => p.pattern),
     );

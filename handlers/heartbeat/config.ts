@@ -1,0 +1,52 @@
+/** The heartbeat function's configuration, read once from its environment. */
+import { ConfigurationError, integerEnv, jsonEnv, requiredEnv } from '../shared/env';
+
+export type HeartbeatTargets =
+  /** Organization: the StackSet's target OUs (or root) and the management account. */
+  | { kind: 'organization'; targetIds: string[]; managementAccountId: string }
+  /** Single account: that account only. */
+  | { kind: 'accounts'; accountIds: string[] };
+
+export interface HeartbeatConfig {
+  tableName: string;
+  operationsTopicArn: string;
+  regions: string[];
+  lateAfterMinutes: number;
+  targets: HeartbeatTargets;
+}
+
+/**
+ * Reads the heartbeat configuration.
+ * @throws ConfigurationError naming the variable and what is wrong with it.
+ */
+export function readHeartbeatConfig(env: Readonly<Record<string, string | undefined>>): HeartbeatConfig {
+  const regions = jsonEnv(env, 'IAMWATCH_HEARTBEAT_REGIONS');
+  if (!Array.isArray(regions) || regions.length === 0 || !regions.every((r) => typeof r === 'string')) {
+    throw new ConfigurationError(
+      'Environment variable IAMWATCH_HEARTBEAT_REGIONS must be a JSON list of regions',
+    );
+  }
+  return {
+    tableName: requiredEnv(env, 'IAMWATCH_TABLE_NAME'),
+    operationsTopicArn: requiredEnv(env, 'IAMWATCH_OPERATIONS_TOPIC_ARN'),
+    regions,
+    lateAfterMinutes: integerEnv(env, 'IAMWATCH_HEARTBEAT_LATE_MINUTES', 45),
+    targets: targetsOf(jsonEnv(env, 'IAMWATCH_HEARTBEAT_TARGETS')),
+  };
+}
+
+function targetsOf(value: unknown): HeartbeatTargets {
+  const bad = () =>
+    new ConfigurationError(
+      'Environment variable IAMWATCH_HEARTBEAT_TARGETS must be {"kind":"organization","targetIds":[…],"managementAccountId":"…"} or {"kind":"accounts","accountIds":[…]}',
+    );
+  if (!value || typeof value !== 'object') throw bad();
+  const v = value as Record<string, unknown>;
+  const strings = (x: unknown): x is string[] =>
+    Array.isArray(x) && x.length > 0 && x.every((s) => typeof s === 'string');
+  if (v.kind === 'organization' && strings(v.targetIds) && typeof v.managementAccountId === 'string') {
+    return { kind: 'organization', targetIds: v.targetIds, managementAccountId: v.managementAccountId };
+  }
+  if (v.kind === 'accounts' && strings(v.accountIds)) return { kind: 'accounts', accountIds: v.accountIds };
+  throw bad();
+}
