@@ -6,12 +6,15 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { DerivedPattern } from '../rules/eventbridge/derive';
+import type { RegionsConfig } from '../rules/regions';
 import { ForwarderRules } from './constructs/forwarder-rules';
 
 export interface ForwarderStackProps extends StackProps {
   resourcePrefix: string;
   patterns: readonly DerivedPattern[];
   targetBusArn: string;
+  /** Where each placement's rules run (Identity Center home region, forwarder regions). */
+  regions: RegionsConfig;
 }
 
 export class ForwarderStack extends Stack {
@@ -23,6 +26,7 @@ export class ForwarderStack extends Stack {
       resourcePrefix: props.resourcePrefix,
       patterns: props.patterns,
       targetBusArn: props.targetBusArn,
+      regions: props.regions,
     });
   }
 }

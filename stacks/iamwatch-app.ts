@@ -4,12 +4,16 @@
  *
  * - organization mode: trail (management account) → monitor (security account) → forwarder StackSet
  *   (management account or StackSets delegated admin) + management-account forwarders per region;
- * - single-account mode: trail → monitor on the default bus → forwarders for the sign-in regions.
+ * - single-account mode: trail → monitor on the default bus → forwarders for the other forwarder regions.
+ *
+ * Before any stack is added, the coverage of every detection is computed from the same placement the
+ * stacks use: a region where a watched event can be emitted and no rule delivers it fails the synth.
  *
  * Stacks depend on one another in that order, so `cdk deploy --all` respects it too.
  */
 import type { App, Stack } from 'aws-cdk-lib';
 import { type DerivedPattern, derivePatterns } from '../rules/eventbridge/derive';
+import { coverage, coverageGaps, placePatterns, regionsOf } from '../rules/placement';
 import { CATALOG } from '../rules/registry';
 import { type IamwatchConfig, MONITOR_REGION, type OrganizationConfig } from './config/schema';
 import { ForwarderStack } from './forwarder-stack';
@@ -17,7 +21,11 @@ import { ForwarderStackSetStack } from './forwarder-stackset-stack';
 import { synthesizeForwarderTemplate } from './forwarder-template';
 import { MonitorStack } from './monitor-stack';
 import { OrgTrailStack } from './org-trail-stack';
-import { placePatterns } from './patterns';
+
+/** Some detection's events can be emitted in a region where no deployed rule would deliver them. */
+export class CoverageError extends Error {
+  override readonly name = 'CoverageError';
+}
 
 export interface IamwatchStacks {
   trail?: OrgTrailStack;
@@ -38,6 +46,7 @@ export interface BuildOptions {
 /** Adds every stack the configuration calls for to `app`. */
 export function buildIamwatch(app: App, config: IamwatchConfig, options: BuildOptions = {}): IamwatchStacks {
   const patterns = options.patterns ?? derivePatterns(CATALOG);
+  assertCovered(config, patterns);
   const prefix = config.resourcePrefix;
   const organization = config.mode === 'organization' ? config.organization : undefined;
   const home = (account: string) => ({ account, region: MONITOR_REGION });
@@ -73,6 +82,7 @@ export function buildIamwatch(app: App, config: IamwatchConfig, options: BuildOp
       resourcePrefix: prefix,
       patterns,
       targetBusArn,
+      regions: config.regions,
     });
     dependsOnMonitor(stack, monitor);
     stacks.forwarders.push(stack);
@@ -105,12 +115,25 @@ export function buildIamwatch(app: App, config: IamwatchConfig, options: BuildOp
 }
 
 /**
- * us-east-1 plus the configured sign-in regions, but only when some derived pattern can fire outside
- * us-east-1: a forwarder with no rule would be cost without purpose.
+ * The configured forwarder regions (us-east-1 first), but only those where some placed pattern runs:
+ * a forwarder with no rule would be cost without purpose.
  */
 export function regionsWithForwarding(config: IamwatchConfig, patterns: readonly DerivedPattern[]): string[] {
-  const regional = placePatterns(patterns).some((p) => p.placement !== 'home');
-  return regional ? [MONITOR_REGION, ...config.regions.signIn] : [MONITOR_REGION];
+  const used = new Set(placePatterns(patterns).flatMap((p) => regionsOf(p.placement, config.regions)));
+  return config.regions.forwarders.filter((region) => region === MONITOR_REGION || used.has(region));
+}
+
+/** Throws {@link CoverageError} naming every detection and region left uncovered. */
+export function assertCovered(config: IamwatchConfig, patterns: readonly DerivedPattern[]): void {
+  const gaps = coverageGaps(coverage(CATALOG, patterns, config));
+  if (gaps.length === 0) return;
+  throw new CoverageError(
+    `Detections would miss events (\`iamwatch rules --coverage\` shows the table):\n${gaps
+      .map((gap) => `  - ${gap}`)
+      .join(
+        '\n',
+      )}\nAdd the regions to regions.forwarders (and set regions.identityCenter to the Identity Center home region).`,
+  );
 }
 
 function forwarderStackSet(
@@ -135,6 +158,7 @@ function forwarderStackSet(
       resourcePrefix: prefix,
       patterns: forwarding.patterns,
       targetBusArn: forwarding.targetBusArn,
+      regions: config.regions,
       context: app.node.getAllContext() as Record<string, unknown>,
       cloudFormationValidation: forwarding.cloudFormationValidation,
     }),

@@ -17,6 +17,7 @@ const contextSchema = z
     organizationAccountIds: z.array(accountId).default([]),
     trustedAccountIds: z.array(accountId).default([]),
     automationPrincipals: z.array(z.string()).default([]),
+    deploymentPrincipals: z.array(z.string()).default([]),
     monitorResourcePrefix: z.string().min(1).default('iamwatch'),
     accountNames: z.record(z.string(), z.string()).default({}),
   })

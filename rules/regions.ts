@@ -1,0 +1,141 @@
+/**
+ * AWS regions as iamwatch needs to know them, and the `regions` block of the deployment configuration.
+ * Pure (zod only), so `cdk synth` and `iamwatch rules --coverage` read the same block the same way.
+ */
+import { z } from 'zod';
+
+/**
+ * IAM, Organizations and root sign-in events are delivered to EventBridge only in us-east-1, so the
+ * monitor (and the org trail's home region) can live nowhere else.
+ */
+export const MONITOR_REGION = 'us-east-1';
+
+/**
+ * Regions of the `aws` partition that every account has enabled: those launched before 20 March 2019.
+ * AWS documents that they can be neither enabled nor disabled, so events can always be emitted there.
+ */
+export const DEFAULT_ENABLED_REGIONS: readonly string[] = [
+  'us-east-1',
+  'us-east-2',
+  'us-west-1',
+  'us-west-2',
+  'ap-south-1',
+  'ap-northeast-1',
+  'ap-northeast-2',
+  'ap-northeast-3',
+  'ap-southeast-1',
+  'ap-southeast-2',
+  'ca-central-1',
+  'eu-central-1',
+  'eu-west-1',
+  'eu-west-2',
+  'eu-west-3',
+  'eu-north-1',
+  'sa-east-1',
+];
+
+/** Opt-in regions of the `aws` partition: disabled until an account enables them. */
+export const OPT_IN_REGIONS: readonly string[] = [
+  'af-south-1',
+  'ap-east-1',
+  'ap-east-2',
+  'ap-south-2',
+  'ap-southeast-3',
+  'ap-southeast-4',
+  'ap-southeast-5',
+  'ap-southeast-6',
+  'ap-southeast-7',
+  'ca-west-1',
+  'eu-central-2',
+  'eu-south-1',
+  'eu-south-2',
+  'il-central-1',
+  'me-central-1',
+  'me-south-1',
+  'mx-central-1',
+];
+
+const KNOWN_REGIONS = new Set([...DEFAULT_ENABLED_REGIONS, ...OPT_IN_REGIONS]);
+
+/**
+ * A region of the `aws` partition. Forwarders target the monitor bus in us-east-1, which GovCloud and
+ * China accounts cannot reach, so those partitions are refused with the rest of the unknown names.
+ */
+export const regionName = z.string().refine((name) => KNOWN_REGIONS.has(name), {
+  error: (issue) =>
+    `"${String(issue.input)}" is not a region of the aws partition iamwatch knows (such as eu-west-1; GovCloud and China cannot forward to us-east-1)`,
+});
+
+const regionList = z
+  .array(regionName)
+  .refine((list) => new Set(list).size === list.length, { error: 'lists a region twice' });
+
+/** The `regions` block as written. */
+export const regionsInputSchema = z
+  .object({
+    monitor: z
+      .literal(MONITOR_REGION, {
+        error: `must be ${MONITOR_REGION}: IAM, Organizations and root sign-in events reach EventBridge only there`,
+      })
+      .default(MONITOR_REGION),
+    /**
+     * Every region that gets forwarders (us-east-1 is always one). Default: every region enabled by
+     * default in every account; add the opt-in regions your accounts enabled.
+     */
+    forwarders: regionList.optional(),
+    /** The Identity Center home region; us-east-1 is assumed (with a warning) when it is unset. */
+    identityCenter: regionName.optional(),
+    /** Deprecated alias: regions (besides the default ones) where sign-in and STS events land. */
+    signIn: regionList.optional(),
+  })
+  .strict()
+  .refine((r) => !(r.forwarders && r.signIn), {
+    error: 'set regions.forwarders only: regions.signIn is its deprecated alias, not an addition',
+    path: ['signIn'],
+  });
+
+/** The `regions` block resolved: every list complete, the assumptions stated. */
+export interface RegionsConfig {
+  monitor: typeof MONITOR_REGION;
+  /** us-east-1 first, then the others in configured order. */
+  forwarders: string[];
+  identityCenter: string;
+  /** True when `identityCenter` was not configured and us-east-1 is assumed. */
+  identityCenterAssumed: boolean;
+  /** What synth should say about the configuration (deprecated keys, assumptions). */
+  warnings: string[];
+}
+
+/** Fills in the defaults and the alias, and says what was assumed. */
+export function resolveRegions(input: z.output<typeof regionsInputSchema>): RegionsConfig {
+  const warnings: string[] = [];
+  let listed: readonly string[];
+  if (input.forwarders) {
+    listed = input.forwarders;
+  } else if (input.signIn) {
+    warnings.push(
+      'regions.signIn is deprecated: use regions.forwarders. Forwarders now go to every region enabled by default ' +
+        `plus the regions it lists (${input.signIn.join(', ') || 'none'}).`,
+    );
+    listed = [...DEFAULT_ENABLED_REGIONS, ...input.signIn];
+  } else {
+    listed = DEFAULT_ENABLED_REGIONS;
+  }
+  const identityCenterAssumed = input.identityCenter === undefined;
+  if (identityCenterAssumed) {
+    warnings.push(
+      `regions.identityCenter is not set: assuming the Identity Center home region is ${MONITOR_REGION}. ` +
+        'Identity Center events are emitted only in its home region; set it to watch them.',
+    );
+  }
+  return {
+    monitor: input.monitor,
+    forwarders: [...new Set([MONITOR_REGION, ...listed])],
+    identityCenter: input.identityCenter ?? MONITOR_REGION,
+    identityCenterAssumed,
+    warnings,
+  };
+}
+
+/** The `regions` block, parsed and resolved. */
+export const regionsSchema = regionsInputSchema.transform(resolveRegions);
