@@ -250,6 +250,8 @@ export function coverage(
         );
         for (const part of parts) {
           for (const region of regionsOf(part.placement, config.regions)) {
+            // Forwarders exist only in the configured regions (the StackSet's, the management stacks').
+            if (!config.regions.forwarders.includes(region)) continue;
             if (config.mode === 'single-account' && region === MONITOR_REGION) continue;
             rules.push({
               region,

@@ -30,9 +30,13 @@ const deploymentPrincipal = z
     /^arn:aws[a-z-]*:(iam|sts)::(\d{12}|\*):(role|user|assumed-role)\/.*[A-Za-z0-9]/,
     'must be an IAM role or user ARN pattern such as arn:aws:iam::*:role/cdk-*-cfn-exec-role-*',
   )
-  .refine((arn) => /[A-Za-z0-9+=,.@_-]{3,}/.test(arn.slice(arn.indexOf('/') + 1).replaceAll('*', ' ')), {
+  .refine((arn) => arn.includes('/') && /[A-Za-z0-9+=,.@_-]{3,}/.test(nameOf(arn).replaceAll('*', ' ')), {
     error: 'matches (nearly) every principal: name the deployment role, e.g. role/cdk-*-cfn-exec-role-*',
   });
+/** The part of a principal ARN after the resource type (`role/…`). */
+function nameOf(arn: string): string {
+  return arn.slice(arn.indexOf('/') + 1);
+}
 const days = (max: number) => z.number().int().min(1).max(max);
 
 const organizationSchema = z
