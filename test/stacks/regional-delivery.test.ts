@@ -159,3 +159,52 @@ describe('watched events outside us-east-1 reach the monitor (example config, Id
     expect(centralPatterns.length).toBeGreaterThanOrEqual(forwarded.length);
   });
 });
+
+describe('forwarder rules per region (management account, real catalog)', () => {
+  const rulesOf = (region: string) =>
+    Object.fromEntries(
+      rulesIn(managementByRegion.get(region) ?? { Resources: {} }, region).map((r) => [
+        r.Properties.Name,
+        r.Properties.State,
+      ]),
+    );
+
+  it('us-east-1 carries every us-east-1 and every-region pattern, no Identity Center ones', () => {
+    const rules = rulesOf('us-east-1');
+    expect(rules).toMatchObject({
+      'iamwatch-fwd-iam-1': 'ENABLED',
+      'iamwatch-fwd-organizations-1': 'ENABLED',
+      'iamwatch-fwd-lambda-1': 'ENABLED',
+      'iamwatch-fwd-sts-1': 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS',
+      'iamwatch-fwd-root-activity': 'ENABLED',
+    });
+    expect(rules['iamwatch-fwd-sso-1']).toBeUndefined();
+  });
+
+  it('the Identity Center home region carries the Identity Center patterns and the every-region ones', () => {
+    expect(Object.keys(rulesOf('eu-west-1')).sort()).toEqual(
+      [
+        'iamwatch-fwd-cloudtrail-1',
+        'iamwatch-fwd-events-1',
+        'iamwatch-fwd-identitystore-1',
+        'iamwatch-fwd-root-activity',
+        'iamwatch-fwd-signin-1',
+        'iamwatch-fwd-sso-1',
+        'iamwatch-fwd-sso-directory-1',
+        'iamwatch-fwd-sts-1',
+      ].sort(),
+    );
+  });
+
+  it('another region carries only the every-region patterns', () => {
+    expect(Object.keys(rulesOf('sa-east-1')).sort()).toEqual(
+      [
+        'iamwatch-fwd-cloudtrail-1',
+        'iamwatch-fwd-events-1',
+        'iamwatch-fwd-root-activity',
+        'iamwatch-fwd-signin-1',
+        'iamwatch-fwd-sts-1',
+      ].sort(),
+    );
+  });
+});
