@@ -127,7 +127,13 @@ export function regionsWithForwarding(config: IamwatchConfig, patterns: readonly
 export function assertCovered(config: IamwatchConfig, patterns: readonly DerivedPattern[]): void {
   // Test patterns name only some detections (or none): judge the detections the patterns deliver for.
   const named = new Set(patterns.flatMap((p) => p.detections ?? []));
-  const gaps = coverageGaps(coverage(CATALOG.filter((d) => named.has(d.id)), patterns, config));
+  const gaps = coverageGaps(
+    coverage(
+      CATALOG.filter((d) => named.has(d.id)),
+      patterns,
+      config,
+    ),
+  );
   if (gaps.length === 0) return;
   throw new CoverageError(
     `Detections would miss events (\`iamwatch rules --coverage\` shows the table):\n${gaps
