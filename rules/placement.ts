@@ -5,7 +5,7 @@
  * placement names the deployed rules and computes `iamwatch rules --coverage`. Pure: `stacks/` builds
  * the rules from it, the CLI prints it.
  */
-import type { DerivedPattern } from './eventbridge/derive';
+import { type DerivedPattern, plainSources } from './eventbridge/derive';
 import { ENABLED, type RuleState } from './eventbridge/rule-state';
 import { DEFAULT_ENABLED_REGIONS, MONITOR_REGION, type RegionsConfig } from './regions';
 import type { Detection, Trigger } from './types';
@@ -316,10 +316,4 @@ function carriesSource(patternSource: unknown, source: string | undefined): bool
   const sources = plainSources(patternSource);
   if (source === undefined) return sources === undefined;
   return sources === undefined || sources.includes(source);
-}
-
-/** The `source` list when it is a plain list of names; undefined for "any source" or content filters. */
-function plainSources(source: unknown): string[] | undefined {
-  if (!Array.isArray(source) || source.length === 0) return undefined;
-  return source.every((s): s is string => typeof s === 'string') ? source : undefined;
 }

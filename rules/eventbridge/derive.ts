@@ -357,7 +357,7 @@ function withState(compiled: CompiledPattern, state: RuleState | undefined): Com
 }
 
 /** The `source` list when it is plain names (no operators); undefined otherwise. */
-function plainSources(source: unknown): string[] | undefined {
+export function plainSources(source: unknown): string[] | undefined {
   if (!Array.isArray(source) || source.length === 0) return undefined;
   return source.every((s): s is string => typeof s === 'string') ? source : undefined;
 }
