@@ -1,3 +1,4 @@
+import { lastArnSegment } from '../arn';
 import { actors, apiCall, assumedRole } from '../examples';
 import { isPrincipalIn } from '../normalise';
 import type { DetectionContext, NormalisedEvent, Severity } from '../types';
@@ -80,7 +81,7 @@ function isTamperingForm(e: NormalisedEvent): boolean {
 function aimsAtMonitor(e: NormalisedEvent, ctx: DetectionContext): boolean {
   const prefix = ctx.monitorResourcePrefix.toLowerCase();
   const bus = typeof e.request.eventBusName === 'string' ? e.request.eventBusName : undefined;
-  const names = [e.target?.name, bus?.slice(bus.lastIndexOf('/') + 1)];
+  const names = [e.target?.name, lastArnSegment(bus)];
   return names.some((name) => !!name && name.toLowerCase().startsWith(prefix));
 }
 
