@@ -1,8 +1,8 @@
 /**
- * AWS regions as iamwatch needs to know them, and the `regions` block of the deployment configuration.
- * Pure (zod only), so `cdk synth` and `iamwatch rules --coverage` read the same block the same way.
+ * AWS regions as iamwatch needs to know them, and the `regions` block of the deployment configuration
+ * resolved (defaults, the deprecated alias, the Identity Center assumption). Parsing the block is
+ * `handlers/shared/regions-config.ts`, shared by `cdk synth` and `iamwatch rules --coverage`.
  */
-import { z } from 'zod';
 
 /**
  * IAM, Organizations and root sign-in events are delivered to EventBridge only in us-east-1, so the
@@ -55,44 +55,18 @@ export const OPT_IN_REGIONS: readonly string[] = [
   'mx-central-1',
 ];
 
-const KNOWN_REGIONS = new Set([...DEFAULT_ENABLED_REGIONS, ...OPT_IN_REGIONS]);
+/** Whether `name` is a region of the aws partition iamwatch knows. */
+export function isKnownRegion(name: string): boolean {
+  return DEFAULT_ENABLED_REGIONS.includes(name) || OPT_IN_REGIONS.includes(name);
+}
 
-/**
- * A region of the `aws` partition. Forwarders target the monitor bus in us-east-1, which GovCloud and
- * China accounts cannot reach, so those partitions are refused with the rest of the unknown names.
- */
-export const regionName = z.string().refine((name) => KNOWN_REGIONS.has(name), {
-  error: (issue) =>
-    `"${String(issue.input)}" is not a region of the aws partition iamwatch knows (such as eu-west-1; GovCloud and China cannot forward to us-east-1)`,
-});
-
-const regionList = z
-  .array(regionName)
-  .refine((list) => new Set(list).size === list.length, { error: 'lists a region twice' });
-
-/** The `regions` block as written. */
-export const regionsInputSchema = z
-  .object({
-    monitor: z
-      .literal(MONITOR_REGION, {
-        error: `must be ${MONITOR_REGION}: IAM, Organizations and root sign-in events reach EventBridge only there`,
-      })
-      .default(MONITOR_REGION),
-    /**
-     * Every region that gets forwarders (us-east-1 is always one). Default: every region enabled by
-     * default in every account; add the opt-in regions your accounts enabled.
-     */
-    forwarders: regionList.optional(),
-    /** The Identity Center home region; us-east-1 is assumed (with a warning) when it is unset. */
-    identityCenter: regionName.optional(),
-    /** Deprecated alias: regions (besides the default ones) where sign-in and STS events land. */
-    signIn: regionList.optional(),
-  })
-  .strict()
-  .refine((r) => !(r.forwarders && r.signIn), {
-    error: 'set regions.forwarders only: regions.signIn is its deprecated alias, not an addition',
-    path: ['signIn'],
-  });
+/** The `regions` block as written (validated). */
+export interface RegionsInput {
+  monitor: typeof MONITOR_REGION;
+  forwarders?: readonly string[];
+  identityCenter?: string;
+  signIn?: readonly string[];
+}
 
 /** The `regions` block resolved: every list complete, the assumptions stated. */
 export interface RegionsConfig {
@@ -107,7 +81,7 @@ export interface RegionsConfig {
 }
 
 /** Fills in the defaults and the alias, and says what was assumed. */
-export function resolveRegions(input: z.output<typeof regionsInputSchema>): RegionsConfig {
+export function resolveRegions(input: RegionsInput): RegionsConfig {
   const warnings: string[] = [];
   let listed: readonly string[];
   if (input.forwarders) {
@@ -136,6 +110,3 @@ export function resolveRegions(input: z.output<typeof regionsInputSchema>): Regi
     warnings,
   };
 }
-
-/** The `regions` block, parsed and resolved. */
-export const regionsSchema = regionsInputSchema.transform(resolveRegions);

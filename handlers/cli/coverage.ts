@@ -14,8 +14,9 @@ import {
   coverageGaps,
   type Emission,
 } from '../../rules/placement';
-import { type RegionsConfig, regionsSchema } from '../../rules/regions';
+import type { RegionsConfig } from '../../rules/regions';
 import { CATALOG } from '../../rules/registry';
+import { regionsSchema } from '../shared/regions-config';
 import { type CliIo, EXIT, UsageError } from './io';
 import { renderTable } from './table';
 

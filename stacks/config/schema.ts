@@ -4,7 +4,7 @@
  * mis-deployment.
  */
 import { z } from 'zod';
-import { regionsSchema } from '../../rules/regions';
+import { regionsSchema } from '../../handlers/shared/regions-config';
 import { CATALOG } from '../../rules/registry';
 import { SEVERITIES } from '../../rules/types';
 

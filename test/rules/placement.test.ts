@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { regionsSchema } from '../../handlers/shared/regions-config';
 import { derivePatterns } from '../../rules/eventbridge/derive';
 import {
   coverage,
@@ -9,7 +10,7 @@ import {
   placePatterns,
   SOURCE_EMISSION,
 } from '../../rules/placement';
-import { DEFAULT_ENABLED_REGIONS, regionsSchema } from '../../rules/regions';
+import { DEFAULT_ENABLED_REGIONS } from '../../rules/regions';
 import { CATALOG } from '../../rules/registry';
 import { archivePatternFor, forwarderAlarmPattern } from '../../stacks/monitor-patterns';
 import { MIXED_PATTERNS } from '../stacks/support';
