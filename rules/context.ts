@@ -7,11 +7,12 @@ import type { DetectionContext } from './types';
 /** iamwatch's own resources (rules, functions, table, topic) are named with this prefix. */
 export const DEFAULT_MONITOR_RESOURCE_PREFIX = 'iamwatch';
 
-/** No organization accounts, no trusted accounts, no automation principals, default resource prefix. */
+/** No organization accounts, no trusted or automation or deployment principals, default resource prefix. */
 export const DEFAULT_CONTEXT: DetectionContext = Object.freeze({
   organizationAccountIds: Object.freeze([]) as readonly string[],
   trustedAccountIds: Object.freeze([]) as readonly string[],
   automationPrincipals: Object.freeze([]) as readonly string[],
+  deploymentPrincipals: Object.freeze([]) as readonly string[],
   monitorResourcePrefix: DEFAULT_MONITOR_RESOURCE_PREFIX,
   accountNames: Object.freeze({}) as Readonly<Record<string, string>>,
 });
@@ -29,6 +30,10 @@ export function makeContext(partial: Partial<DetectionContext> = {}): DetectionC
     ),
     trustedAccountIds: frozenList(partial.trustedAccountIds, DEFAULT_CONTEXT.trustedAccountIds),
     automationPrincipals: frozenList(partial.automationPrincipals, DEFAULT_CONTEXT.automationPrincipals),
+    deploymentPrincipals: frozenList(
+      partial.deploymentPrincipals,
+      DEFAULT_CONTEXT.deploymentPrincipals ?? [],
+    ),
     monitorResourcePrefix: monitorResourcePrefix || DEFAULT_CONTEXT.monitorResourcePrefix,
     accountNames: partial.accountNames
       ? Object.freeze({ ...partial.accountNames })

@@ -75,8 +75,13 @@ function failureCode(record: CloudTrailRecord): string {
 
 function isAutomation(actor: Actor, ctx: DetectionContext): boolean {
   if (actor.invokedBy === 'cloudformation.amazonaws.com') return true;
+  return isPrincipalIn(actor, ctx.automationPrincipals);
+}
+
+/** Whether the actor, or the role behind its session, matches one of the ARN patterns (`*` wildcards). */
+export function isPrincipalIn(actor: Actor, patterns: readonly string[]): boolean {
   const candidates = [actor.arn, actor.sessionIssuerArn].filter((v): v is string => !!v);
-  return ctx.automationPrincipals.some((pattern) => candidates.some((arn) => wildcardMatches(pattern, arn)));
+  return patterns.some((pattern) => candidates.some((arn) => wildcardMatches(pattern, arn)));
 }
 
 function asObject(value: unknown): Record<string, unknown> {

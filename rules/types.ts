@@ -196,6 +196,11 @@ export interface DetectionContext {
   automationPrincipals: readonly string[];
   /** Name prefix of iamwatch's own resources (rules, functions, table, topic), for monitor-tampered. */
   monitorResourcePrefix: string;
+  /**
+   * Principal ARNs (with `*` wildcards) that deploy iamwatch itself: automation, and their CloudFormation
+   * changes to iamwatch's resources are expected (monitor-tampered, low) rather than paged.
+   */
+  deploymentPrincipals?: readonly string[];
   /** Account id → friendly name. */
   accountNames: Readonly<Record<string, string>>;
 }

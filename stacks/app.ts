@@ -4,11 +4,12 @@
  * synth with one readable line instead of a stack trace.
  */
 import { App } from 'aws-cdk-lib';
+import { PlacementError } from '../rules/placement';
 import { ConfigError, EXAMPLE_CONFIG_FILE, loadConfig } from './config/load';
 import { EnvironmentTooLargeError } from './constructs/environment-size';
 import { LocalBundlingError } from './constructs/iamwatch-function';
 import { StackSetTemplateError } from './forwarder-template';
-import { buildIamwatch } from './iamwatch-app';
+import { buildIamwatch, CoverageError } from './iamwatch-app';
 import { addNagPacks } from './nag';
 import { RegionGuardError } from './region-guard';
 
@@ -18,6 +19,8 @@ const EXPLAINED_ERRORS = [
   EnvironmentTooLargeError,
   LocalBundlingError,
   StackSetTemplateError,
+  CoverageError,
+  PlacementError,
 ];
 
 try {
@@ -26,6 +29,7 @@ try {
   if (source.endsWith(EXAMPLE_CONFIG_FILE)) {
     process.stderr.write(`iamwatch: no iamwatch.config.json here, synthesizing with the example ${source}\n`);
   }
+  for (const warning of config.regions.warnings) process.stderr.write(`iamwatch: warning: ${warning}\n`);
   buildIamwatch(app, config);
   addNagPacks(app);
   app.synth();

@@ -6,6 +6,7 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { DerivedPattern } from '../rules/eventbridge/derive';
+import type { RegionsConfig } from '../rules/regions';
 import { ForwarderRules } from './constructs/forwarder-rules';
 
 export interface ForwarderStackProps extends StackProps {
@@ -14,6 +15,8 @@ export interface ForwarderStackProps extends StackProps {
   targetBusArn: string;
   /** Heartbeat interval in minutes; no heartbeat when absent. */
   heartbeatIntervalMinutes?: number;
+  /** Where each placement's rules run (Identity Center home region, forwarder regions). */
+  regions: RegionsConfig;
 }
 
 export class ForwarderStack extends Stack {
@@ -26,6 +29,7 @@ export class ForwarderStack extends Stack {
       patterns: props.patterns,
       targetBusArn: props.targetBusArn,
       heartbeatIntervalMinutes: props.heartbeatIntervalMinutes,
+      regions: props.regions,
     });
   }
 }

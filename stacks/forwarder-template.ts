@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { App, BootstraplessSynthesizer, Stack } from 'aws-cdk-lib';
 import type { DerivedPattern } from '../rules/eventbridge/derive';
+import type { RegionsConfig } from '../rules/regions';
 import { ForwarderRules } from './constructs/forwarder-rules';
 import { addNagPacks } from './nag';
 
@@ -22,6 +23,8 @@ export interface ForwarderTemplateProps {
   targetBusArn: string;
   /** Heartbeat interval in minutes; no heartbeat when absent. */
   heartbeatIntervalMinutes?: number;
+  /** Where each placement's rules run (Identity Center home region, forwarder regions). */
+  regions: RegionsConfig;
   /** Context of the enclosing app (feature flags), so both synthesize alike. */
   context?: Record<string, unknown>;
   /** Validate the template against the CloudFormation schema and rules (default true, as in the app). */
@@ -58,6 +61,7 @@ export function synthesizeForwarderTemplate(props: ForwarderTemplateProps): Clou
       patterns: props.patterns,
       targetBusArn: props.targetBusArn,
       heartbeatIntervalMinutes: props.heartbeatIntervalMinutes,
+      regions: props.regions,
     });
     const artifact = app.synth().getStackArtifact(stack.artifactId);
     if (artifact.assets.length > 0) {

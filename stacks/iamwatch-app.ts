@@ -4,12 +4,16 @@
  *
  * - organization mode: trail (management account) → monitor (security account) → forwarder StackSet
  *   (management account or StackSets delegated admin) + management-account forwarders per region;
- * - single-account mode: trail → monitor on the default bus → forwarders for the sign-in regions.
+ * - single-account mode: trail → monitor on the default bus → forwarders for the other forwarder regions.
+ *
+ * Before any stack is added, the coverage of every detection is computed from the same placement the
+ * stacks use: a region where a watched event can be emitted and no rule delivers it fails the synth.
  *
  * Stacks depend on one another in that order, so `cdk deploy --all` respects it too.
  */
 import { type App, Aws, type Stack } from 'aws-cdk-lib';
 import { type DerivedPattern, derivePatterns } from '../rules/eventbridge/derive';
+import { coverage, coverageGaps, placePatterns, regionsOf } from '../rules/placement';
 import { CATALOG } from '../rules/registry';
 import { type IamwatchConfig, MONITOR_REGION, type OrganizationConfig } from './config/schema';
 import { backfillRoleArns, logsPrefix } from './constructs/s3-backfill';
@@ -18,7 +22,11 @@ import { ForwarderStackSetStack } from './forwarder-stackset-stack';
 import { synthesizeForwarderTemplate } from './forwarder-template';
 import { MonitorStack } from './monitor-stack';
 import { OrgTrailStack } from './org-trail-stack';
-import { placePatterns } from './patterns';
+
+/** Some detection's events can be emitted in a region where no deployed rule would deliver them. */
+export class CoverageError extends Error {
+  override readonly name = 'CoverageError';
+}
 
 export interface IamwatchStacks {
   trail?: OrgTrailStack;
@@ -39,6 +47,7 @@ export interface BuildOptions {
 /** Adds every stack the configuration calls for to `app`. */
 export function buildIamwatch(app: App, config: IamwatchConfig, options: BuildOptions = {}): IamwatchStacks {
   const patterns = options.patterns ?? derivePatterns(CATALOG);
+  assertCovered(config, patterns);
   const prefix = config.resourcePrefix;
   const organization = config.mode === 'organization' ? config.organization : undefined;
   const home = (account: string) => ({ account, region: MONITOR_REGION });
@@ -88,6 +97,7 @@ export function buildIamwatch(app: App, config: IamwatchConfig, options: BuildOp
       patterns,
       targetBusArn,
       heartbeatIntervalMinutes,
+      regions: config.regions,
     });
     dependsOnMonitor(stack, monitor);
     stacks.forwarders.push(stack);
@@ -121,12 +131,33 @@ export function buildIamwatch(app: App, config: IamwatchConfig, options: BuildOp
 }
 
 /**
- * us-east-1 plus the configured sign-in regions, but only when some derived pattern can fire outside
- * us-east-1: a forwarder with no rule would be cost without purpose.
+ * The configured forwarder regions (us-east-1 first), but only those where some placed pattern runs:
+ * a forwarder with no rule would be cost without purpose.
  */
 export function regionsWithForwarding(config: IamwatchConfig, patterns: readonly DerivedPattern[]): string[] {
-  const regional = placePatterns(patterns).some((p) => p.placement !== 'home');
-  return regional ? [MONITOR_REGION, ...config.regions.signIn] : [MONITOR_REGION];
+  const used = new Set(placePatterns(patterns).flatMap((p) => regionsOf(p.placement, config.regions)));
+  return config.regions.forwarders.filter((region) => region === MONITOR_REGION || used.has(region));
+}
+
+/** Throws {@link CoverageError} naming every detection and region left uncovered. */
+export function assertCovered(config: IamwatchConfig, patterns: readonly DerivedPattern[]): void {
+  // Test patterns name only some detections (or none): judge the detections the patterns deliver for.
+  const named = new Set(patterns.flatMap((p) => p.detections ?? []));
+  const gaps = coverageGaps(
+    coverage(
+      CATALOG.filter((d) => named.has(d.id)),
+      patterns,
+      config,
+    ),
+  );
+  if (gaps.length === 0) return;
+  throw new CoverageError(
+    `Detections would miss events (\`iamwatch rules --coverage\` shows the table):\n${gaps
+      .map((gap) => `  - ${gap}`)
+      .join(
+        '\n',
+      )}\nAdd the regions to regions.forwarders (and set regions.identityCenter to the Identity Center home region).`,
+  );
 }
 
 function forwarderStackSet(
@@ -153,6 +184,7 @@ function forwarderStackSet(
       patterns: forwarding.patterns,
       targetBusArn: forwarding.targetBusArn,
       heartbeatIntervalMinutes: forwarding.heartbeatIntervalMinutes,
+      regions: config.regions,
       context: app.node.getAllContext() as Record<string, unknown>,
       cloudFormationValidation: forwarding.cloudFormationValidation,
     }),

@@ -2,26 +2,31 @@
  * The monitor's own event patterns besides the derived ones: what the archive keeps, and which
  * forwarded alarm events reach the on-call topic.
  */
-import type { DerivedPattern, EventPattern } from '../rules/eventbridge/derive';
-import type { IamwatchConfig } from './config/schema';
+import { EVENT_PATTERN_MAX_CHARS, type EventPattern } from '../rules/eventbridge/derive';
 
 /**
- * The central bus carries only forwarded events, so its archive keeps everything (no pattern). The
- * default bus carries the whole account's traffic, so its archive keeps what the derived patterns
- * could match: their sources, or failing that their detail-types, or failing that everything.
+ * What the archive keeps: what the monitor's rules match, or a little more. The rules' patterns
+ * together exceed the size of one pattern, so patterns with a plain source list are covered by their
+ * sources and detail-types, and the others (root activity, any source) are kept whole, as `$or`
+ * branches. Undefined (everything) only when even that cover does not fit.
  */
-export function archivePatternFor(
-  patterns: readonly DerivedPattern[],
-  mode: IamwatchConfig['mode'],
-): EventPattern | undefined {
-  if (mode === 'organization') return undefined;
-  for (const field of ['source', 'detail-type'] as const) {
-    const values = patterns.map((p) => p.pattern[field]);
-    if (values.length > 0 && values.every(isStringList)) {
-      return { [field]: [...new Set(values.flat())].sort() };
+export function archivePatternFor(patterns: readonly EventPattern[]): EventPattern | undefined {
+  const named = patterns.filter((p) => isStringList(p.source));
+  const branches: EventPattern[] = patterns.filter((p) => !isStringList(p.source));
+  if (named.length > 0) {
+    const cover: EventPattern = { source: unionOf(named.map((p) => p.source as string[])) };
+    if (named.every((p) => isStringList(p['detail-type']))) {
+      cover['detail-type'] = unionOf(named.map((p) => p['detail-type'] as string[]));
     }
+    branches.unshift(cover);
   }
-  return undefined;
+  if (branches.length === 0) return undefined;
+  const pattern = branches.length === 1 ? (branches[0] as EventPattern) : { $or: branches };
+  return JSON.stringify(pattern).length <= EVENT_PATTERN_MAX_CHARS ? pattern : undefined;
+}
+
+function unionOf(lists: readonly string[][]): string[] {
+  return [...new Set(lists.flat())].sort();
 }
 
 /** CloudWatch alarm events of iamwatch forwarders (`<prefix>-forwarder-…`) entering ALARM. */

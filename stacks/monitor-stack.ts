@@ -26,12 +26,15 @@ import {
 } from '../handlers/notify/metrics';
 import { slackPostWorstCaseMs } from '../handlers/notify/slack-retry';
 import type { DerivedPattern } from '../rules/eventbridge/derive';
+import { ENABLED } from '../rules/eventbridge/rule-state';
+import { centralRuleName } from '../rules/placement';
 import type { DetectionContext } from '../rules/types';
 import { ConfigError } from './config/load';
 import { type IamwatchConfig, MONITOR_REGION } from './config/schema';
 import { AlertsTopic } from './constructs/alerts-topic';
 import { DeadLetterQueue } from './constructs/dead-letter-queue';
 import { assertEnvironmentFits } from './constructs/environment-size';
+import { forwarderRoleName } from './constructs/forwarder-rules';
 import { HeartbeatCheck } from './constructs/heartbeat-check';
 import { IamwatchFunction } from './constructs/iamwatch-function';
 import { LedgerTable } from './constructs/ledger-table';
@@ -40,7 +43,6 @@ import { OperationsTopic } from './constructs/operations-topic';
 import { S3Backfill } from './constructs/s3-backfill';
 import { SlackSecrets } from './constructs/slack-secrets';
 import { archivePatternFor, forwarderAlarmPattern } from './monitor-patterns';
-import { patternsForRegion } from './patterns';
 import { assertMonitorRegion } from './region-guard';
 
 const MONITOR_KEY_REASON =
@@ -153,7 +155,10 @@ export class MonitorStack extends Stack {
       description: 'Every event the iamwatch rules see, for EventBridge replay into the same rules',
       sourceArn: this.bus.eventBusArn,
       retentionDays: config.archiveRetentionDays,
-      eventPattern: archivePatternFor(props.patterns, config.mode),
+      eventPattern: archivePatternFor([
+        ...props.patterns.map((p) => p.pattern),
+        forwarderAlarmPattern(prefix),
+      ]),
     });
 
     this.table = new LedgerTable(this, 'Ledger', { tableName: `${prefix}-ledger`, encryptionKey: this.key });
@@ -292,13 +297,20 @@ export class MonitorStack extends Stack {
       eventBusName: `${config.resourcePrefix}-central`,
       description: 'iamwatch: IAM events forwarded from every account of the organization',
     });
+    // Only the forwarder roles, and only from accounts of the organization: any other principal of the
+    // organization could otherwise put forged "AWS API Call via CloudTrail" events on the bus.
     bus.addToResourcePolicy(
       new iam.PolicyStatement({
-        sid: 'OrganizationMayPutEvents',
+        sid: 'ForwarderRolesMayPutEvents',
         principals: [new iam.AnyPrincipal()],
         actions: ['events:PutEvents'],
         resources: [bus.eventBusArn],
-        conditions: { StringEquals: { 'aws:PrincipalOrgID': config.organization.id } },
+        conditions: {
+          StringEquals: { 'aws:PrincipalOrgID': config.organization.id },
+          ArnLike: {
+            'aws:PrincipalArn': `arn:${this.partition}:iam::*:role/${forwarderRoleName(config.resourcePrefix, '*')}`,
+          },
+        },
       }),
     );
     return bus;
@@ -388,16 +400,19 @@ export class MonitorStack extends Stack {
       retryAttempts: 8,
       maxEventAge: Duration.hours(6),
     });
-    for (const derived of patternsForRegion(patterns, MONITOR_REGION)) {
-      this.rules.push(
-        new events.Rule(this, `Rule-${derived.name}`, {
-          ruleName: `${prefix}-${derived.name}`,
-          description: `iamwatch: ${derived.description}`.slice(0, 512),
-          eventBus: this.bus,
-          eventPattern: structuredClone(derived.pattern) as events.EventPattern,
-          targets: [target],
-        }),
-      );
+    // Every derived pattern, whole: each forwarder rule carries one of them or a part of one cut by
+    // source, so whatever any forwarder in any region sends matches a central rule here.
+    for (const derived of patterns) {
+      const rule = new events.Rule(this, `Rule-${derived.name}`, {
+        ruleName: centralRuleName(prefix, derived.name),
+        description: `iamwatch: ${derived.description}`.slice(0, 512),
+        eventBus: this.bus,
+        eventPattern: structuredClone(derived.pattern) as events.EventPattern,
+        targets: [target],
+      });
+      // The L2 rule knows only ENABLED/DISABLED; read-only CloudTrail events need the third state.
+      (rule.node.defaultChild as events.CfnRule).state = derived.state ?? ENABLED;
+      this.rules.push(rule);
     }
   }
 
@@ -478,6 +493,7 @@ export function detectionContextOf(config: IamwatchConfig): DetectionContext {
     organizationAccountIds: [...new Set(known)].sort(),
     trustedAccountIds: config.trustedAccountIds,
     automationPrincipals: config.automationPrincipals,
+    deploymentPrincipals: config.deployment.principals,
     monitorResourcePrefix: config.resourcePrefix,
     accountNames: config.accountNames,
   };

@@ -16,6 +16,7 @@ const contextFields = z.object({
   organizationAccountIds: z.array(accountId).optional(),
   trustedAccountIds: z.array(accountId).optional(),
   automationPrincipals: z.array(z.string().startsWith('arn:')).optional(),
+  deploymentPrincipals: z.array(z.string().startsWith('arn:')).optional(),
   monitorResourcePrefix: z.string().min(1).optional(),
   accountNames: z.record(accountId, z.string()).optional(),
 });
@@ -23,6 +24,11 @@ const configFile = contextFields
   .extend({
     detection: contextFields.optional(),
     securityAccountId: accountId.optional(),
+    /** The deployment config's own deployers (`deployment.principals`). */
+    deployment: z
+      .object({ principals: z.array(z.string().startsWith('arn:')).optional() })
+      .loose()
+      .optional(),
     organization: z
       .object({ managementAccountId: accountId.optional(), memberAccountIds: z.array(accountId).optional() })
       .loose()
@@ -54,8 +60,11 @@ export async function loadDetectionContext(path: string | undefined, io: CliIo):
       `config file ${file}: ${issue?.path.join('.') || '(root)'} ${issue?.message ?? 'is invalid'}`,
     );
   }
-  const { detection, organization, securityAccountId, ...top } = parsed.data;
+  const { detection, organization, securityAccountId, deployment, ...top } = parsed.data;
   const context = { ...pickContext(top), ...pickContext(detection ?? {}) };
+  if (!context.deploymentPrincipals && deployment?.principals) {
+    context.deploymentPrincipals = deployment.principals;
+  }
   if (!context.organizationAccountIds) {
     // The deployment config names the organization's accounts by role; together they are the org.
     const known = [
@@ -74,6 +83,7 @@ function pickContext(fields: z.infer<typeof contextFields>): Partial<DetectionCo
   if (fields.organizationAccountIds) picked.organizationAccountIds = fields.organizationAccountIds;
   if (fields.trustedAccountIds) picked.trustedAccountIds = fields.trustedAccountIds;
   if (fields.automationPrincipals) picked.automationPrincipals = fields.automationPrincipals;
+  if (fields.deploymentPrincipals) picked.deploymentPrincipals = fields.deploymentPrincipals;
   if (fields.monitorResourcePrefix) picked.monitorResourcePrefix = fields.monitorResourcePrefix;
   if (fields.accountNames) picked.accountNames = fields.accountNames;
   return picked;

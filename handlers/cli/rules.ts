@@ -4,19 +4,26 @@ import { RequestPolicies } from '../../rules/policy/document';
 import { CATALOG } from '../../rules/registry';
 import type { Detection, NormalisedEvent, Trigger } from '../../rules/types';
 import { oneOf, parse } from './args';
+import { coverageCommand } from './coverage';
 import { type CliIo, EXIT } from './io';
 import { renderTable } from './table';
 
-const HELP = `Usage: iamwatch rules [--format table|json] [--patterns]
+const HELP = `Usage: iamwatch rules [--format table|json] [--patterns | --coverage [--config FILE]]
 
   --format table|json  catalog as a table (default) or a JSON array
   --patterns           print the derived EventBridge patterns, exactly as deployed, as a JSON array
+  --coverage           detection × where AWS emits its events × the deployed rules (region, name, state)
+                       that deliver them; exits 1 when some region is not covered (as cdk synth fails)
+  --config FILE        deployment configuration for --coverage (default: ./iamwatch.config.json, else
+                       the defaults: every default region, Identity Center assumed in us-east-1)
 `;
 
 export async function rulesCommand(argv: string[], io: CliIo): Promise<number> {
   const { values } = parse(argv, {
     format: { type: 'string' },
     patterns: { type: 'boolean' },
+    coverage: { type: 'boolean' },
+    config: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -24,6 +31,7 @@ export async function rulesCommand(argv: string[], io: CliIo): Promise<number> {
     return EXIT.ok;
   }
   const format = oneOf(values.format, ['table', 'json'] as const, '--format') ?? 'table';
+  if (values.coverage) return coverageCommand({ config: values.config, format }, io);
   if (values.patterns) {
     io.stdout.write(`${JSON.stringify(derivePatterns(CATALOG), null, 2)}\n`);
     return EXIT.ok;

@@ -17,6 +17,7 @@ const contextSchema = z.strictObject({
   organizationAccountIds: z._default(z.array(accountId), []),
   trustedAccountIds: z._default(z.array(accountId), []),
   automationPrincipals: z._default(z.array(z.string()), []),
+  deploymentPrincipals: z._default(z.array(z.string()), []),
   monitorResourcePrefix: z._default(z.string().check(z.minLength(1)), 'iamwatch'),
   accountNames: z._default(z.record(z.string(), z.string()), {}),
 });

@@ -1,6 +1,7 @@
 import { lastArnSegment } from '../arn';
-import { actors, apiCall } from '../examples';
-import type { DetectionContext, NormalisedEvent } from '../types';
+import { actors, apiCall, assumedRole } from '../examples';
+import { isPrincipalIn } from '../normalise';
+import type { DetectionContext, NormalisedEvent, Severity } from '../types';
 import {
   ATTACK,
   actorLabel,
@@ -97,12 +98,39 @@ export function isMonitorTampering(e: NormalisedEvent, ctx: DetectionContext): b
   return isTamperingForm(e) && aimsAtMonitor(e, ctx);
 }
 
+/**
+ * iamwatch deploying itself: a configured deployment principal (`deployment.principals`) acting through
+ * CloudFormation, as `cdk deploy` and StackSet updates do. The same principal outside CloudFormation
+ * (a person who assumed the execution role) is not a deployment.
+ */
+function isOwnDeployment(e: NormalisedEvent, ctx: DetectionContext): boolean {
+  const throughCloudFormation =
+    e.actor.invokedBy === 'cloudformation.amazonaws.com' || e.via === 'cloudformation';
+  return throughCloudFormation && isPrincipalIn(e.actor, ctx.deploymentPrincipals ?? []);
+}
+
+/**
+ * Expected deployments are recorded `low`: `medium` when the event is automation (the engine steps
+ * automation down once), `low` when only the user agent showed CloudFormation.
+ */
+function tamperingSeverity(e: NormalisedEvent, ctx: DetectionContext): Severity {
+  if (!isOwnDeployment(e, ctx)) return 'critical';
+  return e.automation ? 'medium' : 'low';
+}
+
+/** The CDK CloudFormation execution role, configured as a deployment principal in the examples below. */
+const CDK_EXEC_ROLE_PATTERN = 'arn:aws:iam::*:role/cdk-*-cfn-exec-role-*';
+
 /** iamwatch's own pipeline is being dismantled: forwarder/central rules, Lambdas, ledger table, alert topic. */
 export const monitorTampered = defineDetection({
   id: 'monitor-tampered',
-  title: (e) =>
-    `iamwatch resource ${targetLabel(e.target)} tampered with: ${e.eventName} by ${actorLabel(e.actor)}`,
+  title: (e, ctx) =>
+    isOwnDeployment(e, ctx)
+      ? `iamwatch resource ${targetLabel(e.target)} changed by its own deployment: ${e.eventName} by ${actorLabel(e.actor)}`
+      : `iamwatch resource ${targetLabel(e.target)} tampered with: ${e.eventName} by ${actorLabel(e.actor)}`,
   severity: 'critical',
+  severities: ['critical', 'medium', 'low'],
+  severityOf: tamperingSeverity,
   description:
     "A call disabled, deleted or reconfigured one of iamwatch's own resources (names starting with the " +
     'configured monitor prefix, default "iamwatch"): EventBridge rules and buses (DisableRule, DeleteRule, ' +
@@ -125,7 +153,8 @@ export const monitorTampered = defineDetection({
   ],
   mitre: [ATTACK.disableTools, ATTACK.disableCloudLogs],
   falsePositives: [
-    'iamwatch deployments and teardown through CloudFormation (labelled automation, lowered to high).',
+    'iamwatch deployments through CloudFormation by a configured deployment principal (`deployment.principals`) are expected: recorded low, never paged.',
+    'Other deployments and teardown through CloudFormation (labelled automation, lowered to high).',
     'Other resources whose names happen to start with the monitor prefix.',
   ],
   trigger: MONITOR_TAMPERING_TRIGGERS,
@@ -167,6 +196,47 @@ export const monitorTampered = defineDetection({
           subscriptionArn:
             'arn:aws:sns:us-east-1:111122223333:iamwatch-alerts:7f0c1a52-0f2e-4b55-9d8a-1f0e4c2b9a11',
         },
+      }),
+    },
+    {
+      name: 'a forwarder rule deleted in eu-north-1 by someone outside CloudFormation',
+      expect: true,
+      severity: 'critical',
+      context: { deploymentPrincipals: [CDK_EXEC_ROLE_PATTERN] },
+      event: apiCall('events.amazonaws.com', 'DeleteRule', {
+        actor: actors.bob,
+        region: 'eu-north-1',
+        request: { name: 'iamwatch-fwd-events-1' },
+      }),
+    },
+    {
+      name: 'iamwatch deploying itself: its CDK execution role replaces a rule through CloudFormation (recorded low)',
+      expect: true,
+      severity: 'low',
+      context: { deploymentPrincipals: [CDK_EXEC_ROLE_PATTERN] },
+      event: apiCall('events.amazonaws.com', 'DeleteRule', {
+        actor: actors.cloudformation,
+        request: { name: 'iamwatch-signin-1', eventBusName: 'iamwatch-central' },
+      }),
+    },
+    {
+      name: 'the deployment role used by hand, outside CloudFormation, is no deployment (near miss: still critical)',
+      expect: true,
+      severity: 'critical',
+      context: { deploymentPrincipals: [CDK_EXEC_ROLE_PATTERN] },
+      event: apiCall('events.amazonaws.com', 'DisableRule', {
+        actor: assumedRole('cdk-hnb659fds-cfn-exec-role-111122223333-us-east-1', 'mallory'),
+        request: { name: 'iamwatch-fwd-iam-1' },
+      }),
+    },
+    {
+      name: 'CloudFormation with a role that is not a deployment principal stays paged (near miss: high)',
+      expect: true,
+      severity: 'high',
+      context: { deploymentPrincipals: ['arn:aws:iam::*:role/stacksets-exec-*'] },
+      event: apiCall('events.amazonaws.com', 'DeleteRule', {
+        actor: actors.cloudformation,
+        request: { name: 'iamwatch-fwd-iam-1' },
       }),
     },
     {

@@ -11,6 +11,13 @@
 import { READ_PREFIXES } from '../cloudtrail/verbs';
 import type { Detection, Trigger } from '../types';
 import { type CompiledPattern, compilePattern, type EventPattern } from './matcher';
+import {
+  ENABLED,
+  ENABLED_WITH_READ_ONLY,
+  READ_ONLY_WATCHED_CALLS,
+  type RuleState,
+  stateAdmits,
+} from './rule-state';
 
 export type { EventPattern } from './matcher';
 
@@ -21,6 +28,12 @@ export interface DerivedPattern {
   pattern: EventPattern;
   /** Ids of the detections this pattern delivers events for. */
   detections?: readonly string[];
+  /**
+   * The state its rules are deployed in: `ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS` when it names
+   * a call CloudTrail may record as read-only, which an `ENABLED` rule would never receive. Absent
+   * means `ENABLED`.
+   */
+  state?: RuleState;
 }
 
 /** AWS limit on the length of an event pattern (characters of its JSON). */
@@ -101,6 +114,7 @@ export function derivePatterns(catalog: readonly Detection[]): DerivedPattern[] 
         description: descriptionOf(group.source, detections.length, i, packed.length),
         pattern,
         detections,
+        state: namesReadOnlyCall(group.source, pattern) ? ENABLED_WITH_READ_ONLY : ENABLED,
       });
     });
   }
@@ -250,6 +264,23 @@ function buildPattern(source: string, parts: readonly Part[]): EventPattern {
   return pattern;
 }
 
+/** Whether `pattern` asks by name (or verb prefix) for a call CloudTrail may record as read-only. */
+function namesReadOnlyCall(source: string, pattern: EventPattern): boolean {
+  const readOnly =
+    source === ANY_SOURCE
+      ? Object.values(READ_ONLY_WATCHED_CALLS).flat()
+      : (READ_ONLY_WATCHED_CALLS[source] ?? []);
+  if (readOnly.length === 0) return false;
+  const detail = pattern.detail as Record<string, unknown> | undefined;
+  const branches = Array.isArray(detail?.$or) ? (detail.$or as Record<string, unknown>[]) : [detail ?? {}];
+  const items = branches.flatMap((b) => (Array.isArray(b.eventName) ? b.eventName : []));
+  return readOnly.some((call) =>
+    items.some((item) =>
+      typeof item === 'string' ? item === call : call.startsWith((item as { prefix: string }).prefix),
+    ),
+  );
+}
+
 function fragmentOf(part: Part, withIdentity: boolean): Record<string, unknown> {
   const fragment: Record<string, unknown> = {};
   if (withIdentity && part.identityTypes) fragment.userIdentity = { type: [...part.identityTypes] };
@@ -293,8 +324,8 @@ function descriptionOf(source: string, detections: number, index: number, total:
 export function deliveredBy(patterns: readonly DerivedPattern[]): (envelope: unknown) => boolean {
   const bySource = new Map<string, CompiledPattern[]>();
   const anySource: CompiledPattern[] = [];
-  for (const { pattern } of patterns) {
-    const compiled = compilePattern(pattern);
+  for (const { pattern, state } of patterns) {
+    const compiled = withState(compilePattern(pattern), state);
     const sources = plainSources(pattern.source);
     if (!sources) {
       anySource.push(compiled);
@@ -311,8 +342,13 @@ export function deliveredBy(patterns: readonly DerivedPattern[]): (envelope: unk
   };
 }
 
+/** The pattern as a rule in `state` applies it: read-only CloudTrail events only reach the right state. */
+function withState(compiled: CompiledPattern, state: RuleState | undefined): CompiledPattern {
+  return { matches: (envelope) => stateAdmits(state, envelope) && compiled.matches(envelope) };
+}
+
 /** The `source` list when it is plain names (no operators); undefined otherwise. */
-function plainSources(source: unknown): string[] | undefined {
+export function plainSources(source: unknown): string[] | undefined {
   if (!Array.isArray(source) || source.length === 0) return undefined;
   return source.every((s): s is string => typeof s === 'string') ? source : undefined;
 }

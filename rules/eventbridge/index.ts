@@ -21,6 +21,14 @@ export {
   type EventPattern,
   matchesPattern,
 } from './matcher';
+export {
+  ENABLED,
+  ENABLED_WITH_READ_ONLY,
+  isReadOnlyManagementEvent,
+  READ_ONLY_WATCHED_CALLS,
+  type RuleState,
+  stateAdmits,
+} from './rule-state';
 export { testEventPattern } from './test-event';
 export { validatePattern } from './validate';
 export { WILDCARD_COMPLEXITY_LIMIT, wildcardComplexity } from './wildcard';

@@ -4,14 +4,11 @@
  * mis-deployment.
  */
 import { z } from 'zod';
+import { regionsSchema } from '../../handlers/shared/regions-config';
 import { CATALOG } from '../../rules/registry';
 import { SEVERITIES } from '../../rules/types';
 
-/**
- * IAM, Organizations and root sign-in events are delivered to EventBridge only in us-east-1, so the
- * monitor (and the org trail's home region) can live nowhere else.
- */
-export const MONITOR_REGION = 'us-east-1';
+export { MONITOR_REGION } from '../../rules/regions';
 
 /** CloudWatch Logs accepts only these retention periods (days). */
 export const LOG_RETENTION_DAYS = [
@@ -19,10 +16,27 @@ export const LOG_RETENTION_DAYS = [
 ] as const;
 
 const accountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
-const region = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be an AWS region such as us-east-2');
 const severity = z.enum(SEVERITIES);
 const kebabName = z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'must be lower-case letters, digits and dashes');
 const detectionId = z.string().regex(/^[a-z][a-z0-9-]+$/, 'must be a detection id such as iam-user-created');
+/**
+ * An IAM principal ARN pattern narrow enough to name deployers: a role or user in some account. A
+ * pattern that `*` could stretch over every principal (`*`, `arn:aws:iam::*:*`, `arn:aws:iam::*:role/*`)
+ * would silence monitor-tampered for an attacker too.
+ */
+const deploymentPrincipal = z
+  .string()
+  .regex(
+    /^arn:aws[a-z-]*:(iam|sts)::(\d{12}|\*):(role|user|assumed-role)\/.*[A-Za-z0-9]/,
+    'must be an IAM role or user ARN pattern such as arn:aws:iam::*:role/cdk-*-cfn-exec-role-*',
+  )
+  .refine((arn) => arn.includes('/') && /[A-Za-z0-9+=,.@_-]{3,}/.test(nameOf(arn).replaceAll('*', ' ')), {
+    error: 'matches (nearly) every principal: name the deployment role, e.g. role/cdk-*-cfn-exec-role-*',
+  });
+/** The part of a principal ARN after the resource type (`role/…`). */
+function nameOf(arn: string): string {
+  return arn.slice(arn.indexOf('/') + 1);
+}
 const days = (max: number) => z.number().int().min(1).max(max);
 
 const organizationSchema = z
@@ -185,21 +199,8 @@ export const configSchema = z
     organization: organizationSchema.optional(),
     /** The security / delegated-admin account hosting the monitor (the only account in single-account mode). */
     securityAccountId: accountId,
-    regions: z
-      .object({
-        monitor: z
-          .literal(MONITOR_REGION, {
-            error: `must be ${MONITOR_REGION}: IAM, Organizations and root sign-in events reach EventBridge only there`,
-          })
-          .default(MONITOR_REGION),
-        /**
-         * Further regions where sign-in and STS events land (IAM-user ConsoleLogin in us-east-2,
-         * eu-north-1, ap-southeast-2 or a regional sign-in endpoint; STS everywhere it is called).
-         */
-        signIn: z.array(region).default(['us-east-2', 'eu-north-1', 'ap-southeast-2']),
-      })
-      .strict()
-      .prefault({}),
+    /** Forwarder regions and the Identity Center home region (see rules/regions.ts). */
+    regions: regionsSchema.prefault({}),
     trail: trailSchema.prefault({}),
     backfill: backfillSchema.prefault({}),
     ledger: z
@@ -264,6 +265,17 @@ export const configSchema = z
       }),
     /** Principal ARNs (with `*` wildcards) that are automation: labelled and lowered one severity step. */
     automationPrincipals: z.array(z.string().startsWith('arn:', 'must be an ARN pattern')).default([]),
+    /** iamwatch's own deployments: what they change on iamwatch is expected, recorded low and never paged. */
+    deployment: z
+      .object({
+        /**
+         * ARN patterns (`*` wildcards) of the principals that deploy iamwatch, e.g. the CDK CloudFormation
+         * execution role and the StackSet execution role.
+         */
+        principals: z.array(deploymentPrincipal).default([]),
+      })
+      .strict()
+      .prefault({}),
     /** Accounts outside the organization that roles may trust without a detection firing. */
     trustedAccountIds: z.array(accountId).default([]),
     /** Account id → friendly name shown in alerts. */
@@ -327,16 +339,6 @@ export const configSchema = z
         path: ['organization', 'stackSets', 'callAs'],
         message: 'must be DELEGATED_ADMIN when the StackSet admin account is not the management account',
       });
-    }
-    if (config.regions.signIn.includes(MONITOR_REGION)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['regions', 'signIn'],
-        message: `must not repeat ${MONITOR_REGION}: the monitor region is always covered`,
-      });
-    }
-    if (new Set(config.regions.signIn).size !== config.regions.signIn.length) {
-      ctx.addIssue({ code: 'custom', path: ['regions', 'signIn'], message: 'lists a region twice' });
     }
     const known = new Set(CATALOG.map((detection) => detection.id));
     const checkDetections = (ids: readonly string[] | undefined, path: (string | number)[]) => {

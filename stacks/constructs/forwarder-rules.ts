@@ -15,8 +15,16 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { DerivedPattern, EventPattern } from '../../rules/eventbridge/derive';
+import { ENABLED, type RuleState } from '../../rules/eventbridge/rule-state';
+import {
+  type Emission,
+  forwarderRuleName,
+  type PlacedPattern,
+  patternsForRegion,
+  placePatterns,
+} from '../../rules/placement';
+import type { RegionsConfig } from '../../rules/regions';
 import { MONITOR_REGION } from '../config/schema';
-import { type Placement, patternsForRegion, placePatterns } from '../patterns';
 import { DeadLetterQueue } from './dead-letter-queue';
 import { HEARTBEAT_PATTERN, HeartbeatSchedule } from './heartbeat-schedule';
 
@@ -28,6 +36,13 @@ export interface ForwarderRulesProps {
   targetBusArn: string;
   /** Emit and forward a heartbeat this often (minutes); no heartbeat when absent. */
   heartbeatIntervalMinutes?: number;
+  /** Where each placement's rules run (the Identity Center home region above all). */
+  regions: RegionsConfig;
+}
+
+/** Name of the forwarder role in every account and region; the central bus policy admits only these. */
+export function forwarderRoleName(resourcePrefix: string, region: string): string {
+  return `${resourcePrefix}-forwarder-${region}`;
 }
 
 export class ForwarderRules extends Construct {
@@ -39,11 +54,11 @@ export class ForwarderRules extends Construct {
   constructor(scope: Construct, id: string, props: ForwarderRulesProps) {
     super(scope, id);
     const prefix = props.resourcePrefix;
-    const ruleNamePrefix = `${prefix}-fwd-`;
+    const ruleNamePrefix = forwarderRuleName(prefix, '');
 
     this.role = new iam.Role(this, 'Role', {
       // IAM is global: one role per region, so StackSet instances in several regions do not collide.
-      roleName: `${prefix}-forwarder-${Aws.REGION}`,
+      roleName: forwarderRoleName(prefix, Aws.REGION),
       description: 'Lets EventBridge forward IAM events from this account to the iamwatch monitor bus',
       assumedBy: new iam.ServicePrincipal('events.amazonaws.com').withConditions({
         StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
@@ -69,11 +84,16 @@ export class ForwarderRules extends Construct {
         },
       }),
     );
-    const forwardTo = (name: string, description: string, pattern: EventPattern): events.CfnRule =>
+    const forwardTo = (
+      name: string,
+      description: string,
+      pattern: EventPattern,
+      state: RuleState = ENABLED,
+    ): events.CfnRule =>
       new events.CfnRule(this, `Rule-${name}`, {
-        name: `${ruleNamePrefix}${name}`,
+        name: forwarderRuleName(prefix, name),
         description: truncate(description, 512),
-        state: 'ENABLED',
+        state,
         eventPattern: structuredClone(pattern),
         targets: [
           {
@@ -85,9 +105,14 @@ export class ForwarderRules extends Construct {
         ],
       });
 
-    for (const placed of this.placedPatterns(props.patterns)) {
-      const rule = forwardTo(placed.name, `iamwatch forwarder: ${placed.description}`, placed.pattern);
-      const condition = this.conditionFor(placed.placement);
+    for (const placed of this.placedPatterns(props.patterns, props.regions)) {
+      const rule = forwardTo(
+        placed.name,
+        `iamwatch forwarder: ${placed.description}`,
+        placed.pattern,
+        placed.state,
+      );
+      const condition = this.conditionFor(placed.placement, props.regions);
       if (condition) rule.cfnOptions.condition = condition;
       this.rules.push(rule);
     }
@@ -126,25 +151,29 @@ export class ForwarderRules extends Construct {
   }
 
   /** Region-pinned: the patterns for that region. Region-agnostic: every placement, conditioned. */
-  private placedPatterns(
-    patterns: readonly DerivedPattern[],
-  ): (DerivedPattern & { placement?: Placement })[] {
+  private placedPatterns(patterns: readonly DerivedPattern[], regions: RegionsConfig): PlacedPattern[] {
     const region = Stack.of(this).region;
-    return Token.isUnresolved(region) ? placePatterns(patterns) : patternsForRegion(patterns, region);
+    return Token.isUnresolved(region)
+      ? placePatterns(patterns)
+      : patternsForRegion(patterns, region, regions);
   }
 
-  private conditionFor(placement: Placement | undefined): CfnCondition | undefined {
-    if (placement === 'home') return this.homeCondition(true);
-    if (placement === 'elsewhere') return this.homeCondition(false);
+  /** Region-agnostic templates only: us-east-1 and Identity Center rules exist in their one region. */
+  private conditionFor(placement: Emission, regions: RegionsConfig): CfnCondition | undefined {
+    if (!Token.isUnresolved(Stack.of(this).region)) return undefined;
+    if (placement === 'us-east-1') return this.regionCondition('InMonitorRegion', MONITOR_REGION);
+    if (placement === 'identity-center-home') {
+      return regions.identityCenter === MONITOR_REGION
+        ? this.regionCondition('InMonitorRegion', MONITOR_REGION)
+        : this.regionCondition('InIdentityCenterRegion', regions.identityCenter);
+    }
     return undefined;
   }
 
-  private homeCondition(home: boolean): CfnCondition {
-    const id = home ? 'InMonitorRegion' : 'OutsideMonitorRegion';
+  private regionCondition(id: string, region: string): CfnCondition {
     const existing = this.node.tryFindChild(id);
     if (existing instanceof CfnCondition) return existing;
-    const inHome = Fn.conditionEquals(Aws.REGION, MONITOR_REGION);
-    return new CfnCondition(this, id, { expression: home ? inHome : Fn.conditionNot(inHome) });
+    return new CfnCondition(this, id, { expression: Fn.conditionEquals(Aws.REGION, region) });
   }
 }
 

@@ -35,7 +35,8 @@ const DESIGN_SEVERITIES: Record<string, string[]> = {
   'root-access-key-created': ['critical'],
   'iam-inline-admin-policy-added': ['critical'],
   'org-account-removed': ['critical'],
-  'monitor-tampered': ['critical'],
+  // medium/low: iamwatch's own deployments (deployment.principals through CloudFormation), recorded low.
+  'monitor-tampered': ['critical', 'medium', 'low'],
   'tampering-denied': ['high'],
   'iam-write-denied': ['medium'],
   'iam-change': ['info'],

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_ENABLED_REGIONS } from '../../rules/regions';
 import {
   ConfigError,
   EXAMPLE_CONFIG_FILE,
@@ -41,13 +42,11 @@ describe('configuration schema', () => {
     expect(config.resourcePrefix).toBe('iamwatch');
     expect(config.organization?.stackSets).toEqual({ callAs: 'SELF' });
     expect(config.organization?.targetOrganizationalUnitIds).toEqual([]);
-    expect(config.regions.signIn).toEqual(['us-east-2', 'eu-north-1', 'ap-southeast-2']);
+    expect(config.regions.forwarders).toEqual(DEFAULT_ENABLED_REGIONS);
     expect(config.regions.monitor).toBe('us-east-1');
-    const onlySignIn = parseConfig({
-      name: 'regions',
-      value: { ...minimal, regions: { signIn: ['eu-west-1'] } },
-    });
-    expect(onlySignIn.regions).toEqual({ monitor: 'us-east-1', signIn: ['eu-west-1'] });
+    expect(config.regions).toMatchObject({ identityCenter: 'us-east-1', identityCenterAssumed: true });
+    expect(config.regions.warnings).toEqual([expect.stringContaining('regions.identityCenter is not set')]);
+    expect(config.deployment.principals).toEqual([]);
     expect(config.trail.create).toBe(true);
     expect(config.ledger.retentionDays).toBe(400);
     expect(config.sns).toEqual({ minSeverity: 'high', subscriptions: [] });
@@ -78,13 +77,62 @@ describe('configuration schema', () => {
     expect(message).toContain('reach EventBridge only there');
   });
 
-  it('rejects us-east-1 among the sign-in regions and malformed regions', () => {
-    expect(errorOf({ ...minimal, regions: { monitor: 'us-east-1', signIn: ['us-east-1'] } })).toContain(
-      'regions.signIn: must not repeat us-east-1',
+  it('takes forwarder regions (opt-in ones added), us-east-1 always first', () => {
+    const config = parseConfig({
+      name: 'regions',
+      value: {
+        ...minimal,
+        regions: { forwarders: ['eu-west-1', 'me-central-1'], identityCenter: 'eu-west-1' },
+      },
+    });
+    expect(config.regions).toEqual({
+      monitor: 'us-east-1',
+      forwarders: ['us-east-1', 'eu-west-1', 'me-central-1'],
+      identityCenter: 'eu-west-1',
+      identityCenterAssumed: false,
+      warnings: [],
+    });
+  });
+
+  it('keeps regions.signIn as a deprecated alias: the default regions plus those listed, with a warning', () => {
+    const config = parseConfig({
+      name: 'regions',
+      value: { ...minimal, regions: { signIn: ['eu-west-1', 'af-south-1'], identityCenter: 'eu-west-1' } },
+    });
+    expect(config.regions.forwarders).toEqual([...DEFAULT_ENABLED_REGIONS, 'af-south-1']);
+    expect(config.regions.warnings).toEqual([expect.stringContaining('regions.signIn is deprecated')]);
+    expect(errorOf({ ...minimal, regions: { signIn: ['eu-west-1'], forwarders: ['eu-west-1'] } })).toContain(
+      'regions.signIn: set regions.forwarders only',
     );
-    expect(errorOf({ ...minimal, regions: { monitor: 'us-east-1', signIn: ['Frankfurt'] } })).toContain(
-      'regions.signIn.0: must be an AWS region',
+  });
+
+  it('rejects unknown, repeated and other-partition regions', () => {
+    expect(errorOf({ ...minimal, regions: { forwarders: ['Frankfurt'] } })).toContain(
+      'regions.forwarders.0: "Frankfurt" is not a region of the aws partition',
     );
+    expect(errorOf({ ...minimal, regions: { forwarders: ['us-gov-west-1'] } })).toContain('GovCloud');
+    expect(errorOf({ ...minimal, regions: { identityCenter: 'eu-west-9' } })).toContain(
+      'regions.identityCenter: "eu-west-9" is not a region',
+    );
+    expect(errorOf({ ...minimal, regions: { forwarders: ['eu-west-1', 'eu-west-1'] } })).toContain(
+      'regions.forwarders: lists a region twice',
+    );
+  });
+
+  it('rejects a deployment principal pattern that would match everyone', () => {
+    for (const pattern of ['*', 'arn:aws:iam::*:*', 'arn:aws:iam::*:role/*', 'arn:aws:iam::*:role/a*']) {
+      expect(errorOf({ ...minimal, deployment: { principals: [pattern] } }), pattern).toContain(
+        'deployment.principals.0: matches (nearly) every principal',
+      );
+    }
+    expect(errorOf({ ...minimal, deployment: { principals: ['cdk-exec'] } })).toContain(
+      'deployment.principals.0: must be an IAM role or user ARN pattern',
+    );
+    const ok = parseConfig({
+      name: 'deployment',
+      value: { ...minimal, deployment: { principals: ['arn:aws:iam::*:role/stacksets-exec-*'] } },
+    });
+    expect(ok.deployment.principals).toEqual(['arn:aws:iam::*:role/stacksets-exec-*']);
   });
 
   it('requires the admin account for DELEGATED_ADMIN and DELEGATED_ADMIN for another admin account', () => {

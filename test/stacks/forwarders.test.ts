@@ -2,11 +2,12 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { derivePatterns } from '../../rules/eventbridge/derive';
+import { patternsForRegion, placePatterns } from '../../rules/placement';
+import { DEFAULT_ENABLED_REGIONS } from '../../rules/regions';
 import { CATALOG } from '../../rules/registry';
 import { ForwarderStackSetStack } from '../../stacks/forwarder-stackset-stack';
 import { StackSetTemplateError, synthesizeForwarderTemplate } from '../../stacks/forwarder-template';
 import type { IamwatchStacks } from '../../stacks/iamwatch-app';
-import { patternsForRegion } from '../../stacks/patterns';
 import { buildTestApp, cdkJsonContext, exampleConfig, MIXED_PATTERNS, stackSetTemplateBody } from './support';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown>; Condition?: string }>;
@@ -40,12 +41,12 @@ describe('forwarder StackSet', () => {
     expect(stacks.forwarderStackSet!.region).toBe('us-east-1');
   });
 
-  it('deploys to the organization root in us-east-1 and every sign-in region', () => {
+  it('deploys to the organization root in every forwarder region, us-east-1 first', () => {
     stackSet.hasResourceProperties('AWS::CloudFormation::StackSet', {
       StackInstancesGroup: [
         {
           DeploymentTargets: { OrganizationalUnitIds: ['r-a1b2'] },
-          Regions: ['us-east-1', 'us-east-2', 'eu-north-1', 'ap-southeast-2', 'eu-west-1'],
+          Regions: [...DEFAULT_ENABLED_REGIONS],
         },
       ],
     });
@@ -96,7 +97,7 @@ describe('forwarder StackSet template', () => {
         'iamwatch-fwd-alarms',
         'iamwatch-fwd-heartbeat',
         'iamwatch-fwd-iam-1',
-        'iamwatch-fwd-identity-1',
+        'iamwatch-fwd-identity-1-identity-center',
         'iamwatch-fwd-identity-1-regional',
         'iamwatch-fwd-signin-1',
       ].sort(),
@@ -111,10 +112,13 @@ describe('forwarder StackSet template', () => {
       const condition = byName.get(name)?.Condition;
       return condition === undefined ? undefined : body.Conditions?.[condition];
     };
-    const inUsEast1 = { 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'us-east-1'] };
-    expect(conditionOf('iamwatch-fwd-iam-1')).toEqual(inUsEast1);
-    expect(conditionOf('iamwatch-fwd-identity-1')).toEqual(inUsEast1);
-    expect(conditionOf('iamwatch-fwd-identity-1-regional')).toEqual({ 'Fn::Not': [inUsEast1] });
+    expect(conditionOf('iamwatch-fwd-iam-1')).toEqual({
+      'Fn::Equals': [{ Ref: 'AWS::Region' }, 'us-east-1'],
+    });
+    expect(conditionOf('iamwatch-fwd-identity-1-identity-center')).toEqual({
+      'Fn::Equals': [{ Ref: 'AWS::Region' }, 'eu-west-1'],
+    });
+    expect(conditionOf('iamwatch-fwd-identity-1-regional')).toBeUndefined();
     expect(conditionOf('iamwatch-fwd-signin-1')).toBeUndefined();
   });
 
@@ -171,16 +175,14 @@ describe('forwarder StackSet template', () => {
       resourcePrefix: 'iamwatch',
       patterns: derivePatterns(CATALOG),
       targetBusArn: centralBusArn,
+      regions: config.regions,
       context: cdkJsonContext(),
       cloudFormationValidation: false,
     }) as { Resources: Resources };
     const patterns = rulesOf(template.Resources)
       .filter((r) => !['iamwatch-fwd-alarms', 'iamwatch-fwd-heartbeat'].includes(r.Properties.Name as string))
       .map((r) => [r.Properties.Name, r.Properties.EventPattern]);
-    const expected = [
-      ...patternsForRegion(derivePatterns(CATALOG), 'us-east-1'),
-      ...patternsForRegion(derivePatterns(CATALOG), 'eu-west-1').filter((p) => p.name.endsWith('-regional')),
-    ].map((p) => [`iamwatch-fwd-${p.name}`, p.pattern]);
+    const expected = placePatterns(derivePatterns(CATALOG)).map((p) => [`iamwatch-fwd-${p.name}`, p.pattern]);
     expect(patterns.sort()).toEqual(expected.sort());
   });
 
@@ -203,9 +205,9 @@ describe('forwarder StackSet template', () => {
 });
 
 describe('management-account forwarders', () => {
-  it('exist in us-east-1 and every sign-in region, in the management account', () => {
+  it('exist in every forwarder region, in the management account', () => {
     expect(stacks.forwarders.map((s) => [s.stackName, s.account, s.region])).toEqual(
-      ['us-east-1', 'us-east-2', 'eu-north-1', 'ap-southeast-2', 'eu-west-1'].map((region) => [
+      DEFAULT_ENABLED_REGIONS.map((region) => [
         `iamwatch-forwarder-management-${region}`,
         '111111111111',
         region,
@@ -217,7 +219,7 @@ describe('management-account forwarders', () => {
     for (const stack of stacks.forwarders) {
       const template = Template.fromStack(stack);
       const rules = rulesOf(template.toJSON().Resources as Resources);
-      const expected = patternsForRegion(MIXED_PATTERNS, stack.region);
+      const expected = patternsForRegion(MIXED_PATTERNS, stack.region, config.regions);
       expect(
         rules
           .filter(

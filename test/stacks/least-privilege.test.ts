@@ -1,5 +1,6 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_ENABLED_REGIONS } from '../../rules/regions';
 import { parseConfig } from '../../stacks/config/load';
 import { buildTestApp, exampleConfig, MIXED_PATTERNS, stackSetTemplateBody } from './support';
 
@@ -88,18 +89,14 @@ describe('least privilege across every template', () => {
   it('covers all the stacks and the StackSet template', () => {
     expect([...templates.keys()].sort()).toEqual(
       [
-        'org:iamwatch-forwarder-management-ap-southeast-2',
-        'org:iamwatch-forwarder-management-eu-north-1',
-        'org:iamwatch-forwarder-management-eu-west-1',
-        'org:iamwatch-forwarder-management-us-east-1',
-        'org:iamwatch-forwarder-management-us-east-2',
+        ...DEFAULT_ENABLED_REGIONS.map((region) => `org:iamwatch-forwarder-management-${region}`),
         'org:iamwatch-forwarders',
         'org:iamwatch-monitor',
         'org:iamwatch-trail',
         'org:stackset-body',
-        'single:iamwatch-forwarder-ap-southeast-2',
-        'single:iamwatch-forwarder-eu-north-1',
-        'single:iamwatch-forwarder-us-east-2',
+        ...DEFAULT_ENABLED_REGIONS.filter((r) => r !== 'us-east-1').map(
+          (r) => `single:iamwatch-forwarder-${r}`,
+        ),
         'single:iamwatch-monitor',
         'single:iamwatch-trail',
       ].sort(),

@@ -8,6 +8,7 @@ import { CATALOG } from '../../rules/registry';
 import { ConfigError } from '../../stacks/config/load';
 import { ALERT_MESSAGE_ATTRIBUTES } from '../../stacks/constructs/alerts-topic';
 import { EnvironmentTooLargeError } from '../../stacks/constructs/environment-size';
+import { archivePatternFor, forwarderAlarmPattern } from '../../stacks/monitor-patterns';
 import { MonitorStack, notifyBudget } from '../../stacks/monitor-stack';
 import { OrgTrailStack } from '../../stacks/org-trail-stack';
 import { RegionGuardError } from '../../stacks/region-guard';
@@ -79,7 +80,7 @@ describe('central bus', () => {
     template.hasResourceProperties('AWS::Events::EventBus', { Name: 'iamwatch-central' });
   });
 
-  it('admits events:PutEvents only from principals of the organization', () => {
+  it('admits events:PutEvents only from the forwarder roles of the organization', () => {
     const policies = template.findResources('AWS::Events::EventBusPolicy');
     const statements = Object.values(policies).map((p) => p.Properties.Statement);
     expect(statements).toEqual([
@@ -89,7 +90,11 @@ describe('central bus', () => {
         Principal: { AWS: '*' },
         Action: 'events:PutEvents',
         Resource: { 'Fn::GetAtt': [expect.any(String), 'Arn'] },
-        Condition: { StringEquals: { 'aws:PrincipalOrgID': config.organization!.id } },
+        Condition: {
+          StringEquals: { 'aws:PrincipalOrgID': config.organization!.id },
+          // The forwarder role name of every account and region (forwarderRoleName).
+          ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/iamwatch-forwarder-*' },
+        },
       },
     ]);
   });
@@ -101,7 +106,7 @@ describe('central bus', () => {
       SourceArn: {
         'Fn::GetAtt': [logicalIdOf('AWS::Events::EventBus', { Name: 'iamwatch-central' }), 'Arn'],
       },
-      EventPattern: Match.absent(),
+      EventPattern: archivePatternFor([...derived.map((p) => p.pattern), forwarderAlarmPattern('iamwatch')]),
     });
   });
 });
@@ -123,6 +128,7 @@ describe('monitor rules', () => {
     for (const pattern of derived) {
       const rule = rules.find((r) => r.Properties.Name === `iamwatch-${pattern.name}`);
       expect(rule?.Properties.EventPattern).toEqual(pattern.pattern);
+      expect(rule?.Properties.State).toBe(pattern.state);
       expect(rule?.Properties.EventBusName).toEqual({ Ref: logicalIdOf('AWS::Events::EventBus', {}) });
     }
   });
@@ -177,6 +183,7 @@ describe('record function', () => {
       organizationAccountIds: ['111111111111', '222222222222', '333333333333', '444444444444'],
       trustedAccountIds: ['555555555555'],
       automationPrincipals: config.automationPrincipals,
+      deploymentPrincipals: config.deployment.principals,
       monitorResourcePrefix: 'iamwatch',
       accountNames: config.accountNames,
     });

@@ -1,8 +1,8 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { patternsForRegion } from '../../rules/placement';
 import { parseConfig } from '../../stacks/config/load';
 import type { IamwatchStacks } from '../../stacks/iamwatch-app';
-import { patternsForRegion } from '../../stacks/patterns';
 import { buildTestApp, MIXED_PATTERNS } from './support';
 
 const config = parseConfig({
@@ -10,7 +10,7 @@ const config = parseConfig({
   value: {
     mode: 'single-account',
     securityAccountId: '123456789012',
-    regions: { monitor: 'us-east-1', signIn: ['eu-west-1'] },
+    regions: { monitor: 'us-east-1', forwarders: ['eu-west-1'], identityCenter: 'eu-west-1' },
     slack: { routes: [{ name: 'alerts', minSeverity: 'high' }] },
   },
 });
@@ -47,14 +47,22 @@ describe('single-account mode', () => {
     expect(stacks.monitor.region).toBe('us-east-1');
   });
 
-  it('archives only the sources the rules can match', () => {
+  it('archives only what the rules can match', () => {
     monitor.hasResourceProperties('AWS::Events::Archive', {
       SourceArn: defaultBusArn,
-      EventPattern: { source: ['aws.iam', 'aws.signin', 'aws.sso', 'aws.sts'] },
+      EventPattern: {
+        source: ['aws.cloudwatch', 'aws.iam', 'aws.signin', 'aws.sso', 'aws.sts'],
+        'detail-type': [
+          'AWS API Call via CloudTrail',
+          'AWS Console Sign In via CloudTrail',
+          'AWS Console Signin via CloudTrail',
+          'CloudWatch Alarm State Change',
+        ],
+      },
     });
   });
 
-  it('forwards sign-in and STS events from the other sign-in regions to the us-east-1 default bus', () => {
+  it('forwards what is emitted in the other forwarder regions to the us-east-1 default bus', () => {
     expect(stacks.forwarders.map((s) => [s.stackName, s.account, s.region])).toEqual([
       ['iamwatch-forwarder-eu-west-1', '123456789012', 'eu-west-1'],
     ]);
@@ -67,7 +75,7 @@ describe('single-account mode', () => {
         !['iamwatch-fwd-alarms', 'iamwatch-fwd-heartbeat'].includes(r.Properties.Name as string),
     );
     expect(rules.map((r) => r.Properties.EventPattern)).toEqual(
-      patternsForRegion(MIXED_PATTERNS, 'eu-west-1').map((p) => p.pattern),
+      patternsForRegion(MIXED_PATTERNS, 'eu-west-1', config.regions).map((p) => p.pattern),
     );
     for (const rule of rules)
       expect(rule.Properties.Targets).toEqual([expect.objectContaining({ Arn: defaultBusArn })]);

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REQUIRED_DETECTION_IDS } from '../../support/contract';
 import { cli } from './support';
@@ -63,5 +66,60 @@ describe('iamwatch (no command / unknown command)', () => {
     const { code, stderr } = await cli(['frobnicate']);
     expect(code).toBe(2);
     expect(stderr).toContain('unknown command "frobnicate"');
+  });
+});
+
+describe('iamwatch rules --coverage', () => {
+  const example = new URL('../../../iamwatch.config.example.json', import.meta.url).pathname;
+
+  it('prints detection × where emitted × deployed rules for the example config', async () => {
+    const { code, stdout, stderr } = await cli(['rules', '--coverage', '--config', example]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^DETECTION\s+SOURCE\s+EMITTED IN\s+DEPLOYED RULES/);
+    expect(stdout).toMatch(
+      /sso-account-assignment-changed\s+aws\.sso\s+eu-west-1 \(Identity Center home\)\s+eu-west-1: iamwatch-fwd-sso-1 → iamwatch-sso-1 \[ENABLED\]/,
+    );
+    expect(stdout).toMatch(
+      /root-session-assumed .*iamwatch-sts-1 \[ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS\]/,
+    );
+    expect(stdout).not.toContain('NOT COVERED');
+    expect(stderr).toBe('');
+  });
+
+  it('shows the Identity Center assumption, and --format json gives every rule per region', async () => {
+    const { code, stdout, stderr } = await cli(['rules', '--coverage', '--format', 'json'], { cwd: '/' });
+    expect(code).toBe(0);
+    expect(stderr).toContain('regions.identityCenter is not set');
+    const report = JSON.parse(stdout) as {
+      regions: { identityCenter: string; identityCenterAssumed: boolean };
+      rows: { detection: string; source: string; rules: { region: string; name: string; state: string }[] }[];
+    };
+    expect(report.regions).toMatchObject({ identityCenter: 'us-east-1', identityCenterAssumed: true });
+    const trail = report.rows.find((r) => r.detection === 'cloudtrail-logging-stopped');
+    expect(trail?.rules).toContainEqual({
+      region: 'us-west-2',
+      name: 'iamwatch-fwd-cloudtrail-1',
+      state: 'ENABLED',
+      kind: 'forwarder',
+    });
+  });
+
+  it('fails, naming the gap, when the Identity Center home region gets no forwarders', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'iamwatch-coverage-'));
+    const file = join(dir, 'config.json');
+    writeFileSync(file, JSON.stringify({ regions: { identityCenter: 'me-south-1' } }));
+    const { code, stdout, stderr } = await cli(['rules', '--coverage', '--config', file]);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/sso-account-assignment-changed .*NOT COVERED: me-south-1/);
+    expect(stderr).toContain('not covered: sso-account-assignment-changed (aws.sso)');
+  });
+
+  it('refuses an unknown region in the config with exit 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'iamwatch-coverage-'));
+    const file = join(dir, 'config.json');
+    writeFileSync(file, JSON.stringify({ regions: { forwarders: ['mars-north-1'] } }));
+    const { code, stderr } = await cli(['rules', '--coverage', '--config', file]);
+    expect(code).toBe(2);
+    expect(stderr).toContain('regions.forwarders.0');
   });
 });
