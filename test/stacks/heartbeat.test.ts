@@ -7,7 +7,10 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HEARTBEAT_DETAIL_TYPE, HEARTBEAT_SOURCE } from '../../handlers/heartbeat/handler';
+import { derivePatterns } from '../../rules/eventbridge/derive';
 import { matchesPattern } from '../../rules/eventbridge/matcher';
+import { CATALOG } from '../../rules/registry';
+import { regionsWithForwarding } from '../../stacks/iamwatch-app';
 import { buildTestApp, exampleConfig, stackSetTemplateBody } from './support';
 
 type Resources = Record<string, { Type: string; Properties?: Record<string, unknown> }>;
@@ -40,12 +43,13 @@ const ofType = (resources: Resources, type: string) =>
 
 describe('heartbeat in the organization deployment', () => {
   let monitor: Resources;
+  let forwarderRegions: string[];
   const forwarding: Record<string, Resources> = {};
 
   beforeAll(() => {
-    const { stacks } = buildTestApp(
-      exampleConfig({ heartbeat: { intervalMinutes: 10, lateAfterMinutes: 30 } }),
-    );
+    const config = exampleConfig({ heartbeat: { intervalMinutes: 10, lateAfterMinutes: 30 } });
+    const { stacks } = buildTestApp(config);
+    forwarderRegions = regionsWithForwarding(config, derivePatterns(CATALOG));
     monitor = Template.fromStack(stacks.monitor).toJSON().Resources as Resources;
     for (const stack of stacks.forwarders) {
       forwarding[stack.stackName] = Template.fromStack(stack).toJSON().Resources as Resources;
@@ -56,7 +60,8 @@ describe('heartbeat in the organization deployment', () => {
   });
 
   it('is emitted on every forwarding template default bus and forwarded like a real event', () => {
-    expect(Object.keys(forwarding)).toHaveLength(6);
+    // One management-account stack per forwarder region, plus the StackSet body.
+    expect(Object.keys(forwarding)).toHaveLength(forwarderRegions.length + 1);
     for (const [name, resources] of Object.entries(forwarding)) {
       const schedules = ofType(resources, 'AWS::Scheduler::Schedule');
       expect(schedules, name).toHaveLength(1);
@@ -110,13 +115,8 @@ describe('heartbeat in the organization deployment', () => {
       }
     ).Environment.Variables;
     expect(env.IAMWATCH_HEARTBEAT_LATE_MINUTES).toBe('30');
-    expect(JSON.parse(env.IAMWATCH_HEARTBEAT_REGIONS!)).toEqual([
-      'us-east-1',
-      'us-east-2',
-      'eu-north-1',
-      'ap-southeast-2',
-      'eu-west-1',
-    ]);
+    expect(JSON.parse(env.IAMWATCH_HEARTBEAT_REGIONS!)).toEqual(forwarderRegions);
+    expect(forwarderRegions).toEqual(expect.arrayContaining(['us-east-1', 'eu-west-1', 'eu-north-1']));
     // Expected accounts come from the StackSet's targets (the root here), not a list.
     expect(JSON.parse(env.IAMWATCH_HEARTBEAT_TARGETS!)).toEqual({
       kind: 'organization',
