@@ -17,6 +17,7 @@ import { ForwarderStackSetStack } from './forwarder-stackset-stack';
 import { synthesizeForwarderTemplate } from './forwarder-template';
 import { MonitorStack } from './monitor-stack';
 import { OrgTrailStack } from './org-trail-stack';
+import { OrganizationReaderStack } from './organization-reader-stack';
 import { placePatterns } from './patterns';
 
 export interface IamwatchStacks {
@@ -24,6 +25,8 @@ export interface IamwatchStacks {
   monitor: MonitorStack;
   /** Organization mode only. */
   forwarderStackSet?: ForwarderStackSetStack;
+  /** Organization mode only: the organization read role in the management account. */
+  organizationReader?: OrganizationReaderStack;
   /** Management-account forwarders (organization mode) or sign-in-region forwarders (single-account). */
   forwarders: ForwarderStack[];
 }
@@ -63,9 +66,20 @@ export function buildIamwatch(app: App, config: IamwatchConfig, options: BuildOp
     patterns,
   });
   if (trail) monitor.addStackDependency(trail, 'EventBridge sees CloudTrail events only while a trail logs');
+  const organizationReader = organization
+    ? new OrganizationReaderStack(app, `${prefix}-organization-reader`, {
+        env: home(organization.managementAccountId),
+        description: 'iamwatch: read-only role through which the monitor learns the organization',
+        resourcePrefix: prefix,
+        securityAccountId: config.securityAccountId,
+      })
+    : undefined;
+  if (organizationReader) {
+    monitor.addStackDependency(organizationReader, 'the first organization refresh assumes the read role');
+  }
 
   const forwarderRegions = regionsWithForwarding(config, patterns);
-  const stacks: IamwatchStacks = { trail, monitor, forwarders: [] };
+  const stacks: IamwatchStacks = { trail, monitor, organizationReader, forwarders: [] };
   const forwarder = (id: string, account: string, region: string, targetBusArn: string) => {
     const stack = new ForwarderStack(app, id, {
       env: { account, region },

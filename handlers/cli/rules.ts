@@ -1,4 +1,5 @@
 /** `iamwatch rules`: the detection catalog, or the EventBridge patterns derived from it. */
+import { DEFAULT_CONTEXT } from '../../rules/context';
 import { derivePatterns } from '../../rules/eventbridge/derive';
 import { CATALOG } from '../../rules/registry';
 import type { Detection, NormalisedEvent, Trigger } from '../../rules/types';
@@ -81,13 +82,7 @@ function titleTemplate(d: Detection): string {
       eventSource: '',
       record: example?.event ?? { eventID: '', eventName: '', eventTime: '', eventSource: '' },
     } as unknown as NormalisedEvent;
-    return d.title(placeholder, {
-      organizationAccountIds: [],
-      trustedAccountIds: [],
-      automationPrincipals: [],
-      monitorResourcePrefix: 'iamwatch',
-      accountNames: {},
-    });
+    return d.title(placeholder, DEFAULT_CONTEXT);
   } catch {
     return d.id;
   }

@@ -105,6 +105,7 @@ export const storedEntrySchema = z.looseObject({
   eventName: z.string().min(1),
   accountId: z.string(),
   accountName: z.string().optional(),
+  ouPath: z.string().optional(),
   region: z.string(),
   actor: actorSchema,
   target: targetSchema.optional(),
@@ -138,6 +139,7 @@ const SEVERITY_SET: ReadonlySet<unknown> = new Set(SEVERITIES);
 const ENTRY_STRINGS = ['eventSource', 'accountId', 'region'] as const;
 const ENTRY_OPTIONAL_STRINGS = [
   'accountName',
+  'ouPath',
   'policyArn',
   'sourceIp',
   'vpcEndpointId',

@@ -57,6 +57,8 @@ export const LEDGER_ITEM_KINDS = {
   raw: 'raw',
   index: 'index',
   day: 'day',
+  /** The organization snapshot (`pk = ORG`), written by `handlers/organization/store.ts`. */
+  organization: 'organization',
 } as const;
 
 /** The one secondary index: every facet (actor, target, account, ip, detection, …) and the day partitions. */

@@ -41,6 +41,13 @@ export interface IamwatchFunctionProps {
   onFailure?: lambda.IDestination;
   retryAttempts?: number;
   maxEventAge?: Duration;
+  /** A fixed name for the execution role, when another account's policy must name it. */
+  roleName?: string;
+  /**
+   * Values compiled into the code (esbuild `define`, identifier → JavaScript literal): configuration
+   * too large for Lambda's 4 KB environment, such as account lists that grow with the organization.
+   */
+  define?: Record<string, string>;
 }
 
 export class IamwatchFunction extends NodejsFunction {
@@ -51,6 +58,7 @@ export class IamwatchFunction extends NodejsFunction {
     const role = new iam.Role(scope, `${id}Role`, {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `Execution role of ${props.functionName}`,
+      ...(props.roleName ? { roleName: props.roleName } : {}),
     });
     logGroup.grantWrite(role);
     super(scope, id, {
@@ -84,6 +92,7 @@ export class IamwatchFunction extends NodejsFunction {
         externalModules: [],
         forceDockerBundling: false,
         logLevel: LogLevel.WARNING,
+        ...(props.define ? { define: props.define } : {}),
       },
     });
     Validations.of(role).acknowledge({
