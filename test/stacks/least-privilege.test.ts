@@ -142,12 +142,16 @@ describe('least privilege across every template', () => {
       const [key] = idsOf('AWS::KMS::Key');
       const secrets = idsOf('AWS::SecretsManager::Secret');
       const functions = idsOf('AWS::Lambda::Function');
-      expect(functions).toHaveLength(2);
+      expect(functions).toHaveLength(label === 'org' ? 3 : 2);
       for (const fn of functions) {
         const props = resources[fn]!.Properties!;
         const [roleId] = referencedIds(props.Role);
         const logGroup = [...referencedIds(props.LoggingConfig)][0];
-        const ownQueue = props.FunctionName === 'iamwatch-record' ? /^RecordFailures/ : /^NotifyFailures/;
+        const ownQueue = {
+          'iamwatch-record': /^RecordFailures/,
+          'iamwatch-notify': /^NotifyFailures/,
+          'iamwatch-organization': /^OrganizationFailures/,
+        }[props.FunctionName as string];
         const statements = identityStatements(resources).filter(({ owner }) =>
           referencedIds(resources[owner]!.Properties?.Roles).has(roleId!),
         );
@@ -159,10 +163,12 @@ describe('least privilege across every template', () => {
           logs: new Set([logGroup]),
           sqs: new Set(
             [...referencedIds(resources)].filter(
-              (id) => resources[id]?.Type === 'AWS::SQS::Queue' && ownQueue.test(id),
+              (id) => resources[id]?.Type === 'AWS::SQS::Queue' && !!ownQueue?.test(id),
             ),
           ),
           xray: new Set(),
+          // The organization read role in the management account, by ARN (another account's role).
+          sts: new Set(),
         };
         const services = new Set<string>();
         for (const { statement } of statements) {
@@ -178,9 +184,11 @@ describe('least privilege across every template', () => {
         }
         const name = props.FunctionName;
         expect([...services].sort()).toEqual(
-          name === 'iamwatch-record'
-            ? ['dynamodb', 'kms', 'logs', 'sqs', 'xray']
-            : ['dynamodb', 'kms', 'logs', 'secretsmanager', 'sns', 'sqs', 'xray'],
+          {
+            'iamwatch-record': ['dynamodb', 'kms', 'logs', 'sqs', 'xray'],
+            'iamwatch-notify': ['dynamodb', 'kms', 'logs', 'secretsmanager', 'sns', 'sqs', 'xray'],
+            'iamwatch-organization': ['dynamodb', 'kms', 'logs', 'sqs', 'sts', 'xray'],
+          }[name as string],
         );
       }
     }
@@ -195,6 +203,13 @@ describe('least privilege across every template', () => {
         'dynamodb:Query',
       ],
       'iamwatch-notify': ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+      'iamwatch-organization': [
+        'dynamodb:BatchWriteItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+      ],
     };
     for (const label of ['org', 'single']) {
       const resources = templates.get(`${label}:iamwatch-monitor`)!;

@@ -6,7 +6,6 @@ import { derivePatterns } from '../../rules/eventbridge/derive';
 import { CATALOG } from '../../rules/registry';
 import { ConfigError } from '../../stacks/config/load';
 import { ALERT_MESSAGE_ATTRIBUTES } from '../../stacks/constructs/alerts-topic';
-import { EnvironmentTooLargeError } from '../../stacks/constructs/environment-size';
 import { MonitorStack, notifyBudget } from '../../stacks/monitor-stack';
 import { OrgTrailStack } from '../../stacks/org-trail-stack';
 import { RegionGuardError } from '../../stacks/region-guard';
@@ -107,8 +106,13 @@ describe('central bus', () => {
 
 describe('monitor rules', () => {
   it('are exactly the derived patterns, one rule each, on the central bus', () => {
+    const own = [
+      'iamwatch-forwarder-alarms',
+      'iamwatch-organization-schedule',
+      'iamwatch-organization-changes',
+    ];
     const rules = Object.values(template.findResources('AWS::Events::Rule')).filter(
-      (r) => r.Properties.Name !== 'iamwatch-forwarder-alarms',
+      (r) => !own.includes(r.Properties.Name),
     );
     expect(rules.map((r) => r.Properties.Name).sort()).toEqual(
       derived.map((p) => `iamwatch-${p.name}`).sort(),
@@ -140,7 +144,7 @@ describe('monitor rules', () => {
 });
 
 describe('record function', () => {
-  it('runs Node 22+ on arm64 with source maps and the detection context', () => {
+  it('runs Node 22+ on arm64 with source maps, the detection context compiled into its code', () => {
     const fn = Object.values(
       template.findResources('AWS::Lambda::Function', { Properties: { FunctionName: 'iamwatch-record' } }),
     )[0]!;
@@ -149,20 +153,22 @@ describe('record function', () => {
     expect(fn.Properties.Handler).toBe('index.handler');
     const env = fn.Properties.Environment.Variables;
     expect(Object.keys(env).sort()).toEqual([
-      'IAMWATCH_DETECTION_CONTEXT',
+      'IAMWATCH_ORGANIZATION_SNAPSHOT',
       'IAMWATCH_RETENTION_DAYS',
       'IAMWATCH_TABLE_NAME',
       'NODE_OPTIONS',
     ]);
+    expect(env.IAMWATCH_ORGANIZATION_SNAPSHOT).toBe('true');
     expect(env.NODE_OPTIONS).toBe('--enable-source-maps');
     expect(env.IAMWATCH_RETENTION_DAYS).toBe('400');
     expect(env.IAMWATCH_TABLE_NAME).toEqual({ Ref: logicalIdOf('AWS::DynamoDB::GlobalTable', {}) });
-    expect(JSON.parse(env.IAMWATCH_DETECTION_CONTEXT)).toEqual({
+    expect(monitor.detectionContext).toEqual({
       organizationAccountIds: ['111111111111', '222222222222', '333333333333', '444444444444'],
       trustedAccountIds: ['555555555555'],
       automationPrincipals: config.automationPrincipals,
       monitorResourcePrefix: 'iamwatch',
       accountNames: config.accountNames,
+      accountOuPaths: {},
     });
   });
 
@@ -363,14 +369,15 @@ describe('configuration edge cases', () => {
     });
   });
 
-  it('refuses an organization too large for the 4 KB Lambda environment', () => {
+  it('keeps account lists out of the 4 KB Lambda environment, however many accounts are named', () => {
     const accountNames = Object.fromEntries(
-      Array.from({ length: 120 }, (_, i) => [String(100000000000 + i), `workload-account-number-${i}`]),
+      Array.from({ length: 5000 }, (_, i) => [String(100000000000 + i), `workload-account-number-${i}`]),
     );
-    expect(() => standalone({ accountNames })).toThrow(EnvironmentTooLargeError);
-    expect(() => standalone({ accountNames })).toThrow(
-      /iamwatch-record would be about \d+ bytes; Lambda allows 4096/,
-    );
+    const stack = standalone({ accountNames });
+    expect(Object.keys(stack.detectionContext.accountNames)).toHaveLength(5000);
+    for (const fn of Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function'))) {
+      expect(JSON.stringify(fn.Properties.Environment ?? {}).length).toBeLessThan(1024);
+    }
   });
 });
 
@@ -439,6 +446,7 @@ describe('alarms', () => {
         'iamwatch-notify-failures-not-empty',
         'iamwatch-notify-iterator-age',
         'iamwatch-notify-throttles',
+        'iamwatch-organization-failures-not-empty',
         'iamwatch-record-errors',
         'iamwatch-record-failures-not-empty',
         'iamwatch-record-rule-dlq-not-empty',
@@ -487,8 +495,8 @@ describe('alarms', () => {
 describe('logs', () => {
   it('keep each function log group for the configured retention, as JSON', () => {
     const groups = template.findResources('AWS::Logs::LogGroup');
-    expect(Object.values(groups).map((g) => g.Properties.RetentionInDays)).toEqual([365, 365]);
-    for (const name of ['iamwatch-record', 'iamwatch-notify']) {
+    expect(Object.values(groups).map((g) => g.Properties.RetentionInDays)).toEqual([365, 365, 365]);
+    for (const name of ['iamwatch-record', 'iamwatch-notify', 'iamwatch-organization']) {
       template.hasResourceProperties('AWS::Lambda::Function', {
         FunctionName: name,
         LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: Match.anyValue() } },
