@@ -44,6 +44,10 @@ export interface OrganizationsClientOptions {
   /** Replaces the adaptive retry strategy (tests use one without delays). */
   retryStrategy?: OrganizationsClientConfig['retryStrategy'];
   maxAttempts?: number;
+  /** Organizations endpoint (moto, a test server); `AWS_ENDPOINT_URL_ORGANIZATIONS` also works. */
+  endpoint?: string;
+  /** STS endpoint for the role assumption; `AWS_ENDPOINT_URL_STS` also works. */
+  stsEndpoint?: string;
 }
 
 /**
@@ -57,10 +61,12 @@ export function createOrganizationsClient(options: OrganizationsClientOptions = 
   };
   if (options.retryStrategy) config.retryStrategy = options.retryStrategy;
   else config.retryMode = 'adaptive';
+  if (options.endpoint) config.endpoint = options.endpoint;
   if (options.roleArn) {
     config.credentials = assumeRoleCredentials(options.roleArn, {
       region: ORGANIZATIONS_REGION,
       ...(options.credentials ? { credentials: options.credentials } : {}),
+      ...(options.stsEndpoint ? { stsEndpoint: options.stsEndpoint } : {}),
     });
   } else if (options.credentials) config.credentials = options.credentials;
   return new OrganizationsClient(config);
