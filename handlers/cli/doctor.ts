@@ -15,6 +15,7 @@ import { checkTrail, watchedEventSources } from '../doctor/trail-checks';
 import { oneOf, parse, positiveInteger } from './args';
 import { loadDetectionContext } from './context';
 import { type CliIo, EXIT, UsageError } from './io';
+import { applyOrganization, ORGANIZATION_HELP, organizationOptions } from './organization';
 import { openStore, STORE_KINDS, storeOptions } from './store';
 
 const HELP = `Usage: iamwatch doctor [options]
@@ -39,7 +40,7 @@ Trail checks (CloudTrail GetTrailStatus, DescribeTrails, GetEventSelectors; stan
 
   --format text|json       a checklist (default) or JSON {ok, checkedAt, checks: [{group, id, title, status, detail}]}
   --store local|memory|dynamodb, --table NAME, --home DIR   which ledger (see "iamwatch replay --help")
-
+${ORGANIZATION_HELP}
 Durations: 30m, 12h, 7d, 2w.
 `;
 
@@ -77,6 +78,7 @@ async function doctor(argv: string[], io: CliIo, deps: DoctorCommandDeps): Promi
     'max-delivery-age': { type: 'string' },
     'endpoint-url': { type: 'string' },
     format: { type: 'string' },
+    ...organizationOptions,
     ...storeOptions,
     help: { type: 'boolean', short: 'h' },
   });
@@ -97,9 +99,14 @@ async function doctor(argv: string[], io: CliIo, deps: DoctorCommandDeps): Promi
   }
   const region = values.region ?? regionOfArn(values.trail) ?? DEFAULT_REGION;
   const storeKind = oneOf(values.store, STORE_KINDS, '--store') ?? (values.table ? 'dynamodb' : 'local');
-  const context = await loadDetectionContext(values.config, io);
-  const expected = accounts ?? context.organizationAccountIds;
   const now = deps.now();
+  const { context, organization } = await applyOrganization(
+    await loadDetectionContext(values.config, io),
+    values,
+    io,
+    now,
+  );
+  const expected = accounts ?? context.organizationAccountIds;
 
   const checks: Check[] = [];
   const store = await openStore(storeKind, values, io);

@@ -14,6 +14,7 @@ import { oneOf, parse, severityOption } from './args';
 import { loadDetectionContext } from './context';
 import { type CliIo, EXIT } from './io';
 import { alertOptions, notifiersFromOptions } from './notifiers';
+import { applyOrganization, ORGANIZATION_HELP, organizationOptions } from './organization';
 import { EntryOutput } from './output';
 import { Progress } from './progress';
 import { openStore, STORE_KINDS, storeOptions } from './store';
@@ -41,7 +42,7 @@ replays the bundled demo events.
 
 Inputs of 8 MB or more are read and matched by two reader threads; IAMWATCH_READER_THREADS=0 keeps
 everything on one thread, =1 forces the threads for any input.
-`;
+${ORGANIZATION_HELP}`;
 
 export interface ReplayCounts extends VerdictCounts {
   read: number;
@@ -60,6 +61,7 @@ export async function replayCommand(argv: string[], io: CliIo): Promise<number> 
     'min-severity': { type: 'string' },
     'no-alerts': { type: 'boolean' },
     config: { type: 'string' },
+    ...organizationOptions,
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -69,7 +71,7 @@ export async function replayCommand(argv: string[], io: CliIo): Promise<number> 
   const format = oneOf(values.format, ['summary', 'table', 'jsonl'] as const, '--format') ?? 'summary';
   const minSeverity = severityOption(values['min-severity']);
   const storeKind = oneOf(values.store, STORE_KINDS, '--store') ?? 'local';
-  const context = await loadDetectionContext(values.config, io);
+  const { context } = await applyOrganization(await loadDetectionContext(values.config, io), values, io);
   const notifiers = values['no-alerts'] ? [] : notifiersFromOptions(values, { format, minSeverity }, io);
   const paths = positionals.length > 0 ? positionals : [DEMO_DIR];
   const patterns = derivePatterns(CATALOG);
