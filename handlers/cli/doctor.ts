@@ -10,8 +10,11 @@ import { createCloudTrailClient, type SdkSettings } from '../backfill/client';
 import type { Check } from '../doctor/check';
 import { allPassed } from '../doctor/check';
 import { checkLedger } from '../doctor/ledger-checks';
+import { checkOrganization, type OrganizationCheckInput } from '../doctor/organization-checks';
 import { renderChecklist, renderChecklistJson } from '../doctor/render';
 import { checkTrail, watchedEventSources } from '../doctor/trail-checks';
+import { createDocumentClient } from '../ledger/dynamo-store';
+import { DynamoSnapshotStore } from '../organization/store';
 import { oneOf, parse, positiveInteger } from './args';
 import { loadDetectionContext } from './context';
 import { type CliIo, EXIT, UsageError } from './io';
@@ -124,6 +127,14 @@ async function doctor(argv: string[], io: CliIo, deps: DoctorCommandDeps): Promi
   } finally {
     await store.close();
   }
+  const monitor = storeKind === 'dynamodb' && values.table ? await monitorSnapshot(values.table) : undefined;
+  checks.push(
+    ...checkOrganization({
+      now,
+      ...(monitor ? { monitor } : {}),
+      ...(organization ? { cli: organization } : {}),
+    }),
+  );
   if (values.trail) {
     const client: CloudTrailClient = createCloudTrailClient({
       ...deps.sdk,
@@ -156,6 +167,7 @@ async function doctor(argv: string[], io: CliIo, deps: DoctorCommandDeps): Promi
           heading: `Ledger (${storeKind} store): accounts heard from within ${formatDuration(values['max-silence'] ?? '7d')}`,
         },
         { group: 'trail', heading: `Trail ${values.trail ?? ''} (${region})` },
+        { group: 'organization', heading: 'Organization' },
       ]),
     );
   }
@@ -192,4 +204,22 @@ function regionOfArn(trail: string | undefined): string | undefined {
 
 function formatDuration(text: string): string {
   return text.trim().replace(/\s+/g, '');
+}
+
+/** The monitor's organization snapshot in the deployed ledger table; a read failure is a finding, not a crash. */
+async function monitorSnapshot(table: string): Promise<OrganizationCheckInput['monitor']> {
+  const client = createDocumentClient();
+  const store = new DynamoSnapshotStore(client, table);
+  try {
+    const loaded = await store.load();
+    const lastFailure = await store.lastFailure();
+    return {
+      ...(loaded ? { head: loaded.head, snapshot: loaded.snapshot } : {}),
+      ...(lastFailure ? { lastFailure } : {}),
+    };
+  } catch (error) {
+    return { lastFailure: { lastError: (error as Error).message, lastErrorAt: 'this check' } };
+  } finally {
+    client.destroy();
+  }
 }
