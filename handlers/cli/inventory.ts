@@ -5,6 +5,7 @@
  * by event name and by target; never a Scan), so it covers the users created within the ledger's
  * history: backfill first to reach 90 days back.
  */
+import { lastArnSegment } from '../../rules/arn';
 import type { Actor, LedgerEntry } from '../../rules/types';
 import { historyPages } from '../ledger/pages';
 import type { LedgerStore, StoredEntry } from '../ports';
@@ -292,7 +293,7 @@ function principalOf(entry: LedgerEntry): Principal {
 
 function principalLabel(principal: Principal): string {
   const name = principal.name ?? principal.arn ?? principal.type;
-  const role = principal.sessionIssuerArn?.split('/').pop();
+  const role = lastArnSegment(principal.sessionIssuerArn);
   return role && role !== name ? `${name} via ${role}` : name;
 }
 

@@ -1,6 +1,7 @@
 /** `iamwatch rules`: the detection catalog, or the EventBridge patterns derived from it. */
 import { DEFAULT_CONTEXT } from '../../rules/context';
 import { derivePatterns } from '../../rules/eventbridge/derive';
+import { RequestPolicies } from '../../rules/policy/document';
 import { CATALOG } from '../../rules/registry';
 import type { Detection, NormalisedEvent, Trigger } from '../../rules/types';
 import { oneOf, parse } from './args';
@@ -56,7 +57,8 @@ export function describeDetection(d: Detection) {
     references: d.references,
     mitre: d.mitre,
     falsePositives: d.falsePositives,
-    trigger: d.trigger,
+    // A single trigger is published as written, not as a one-item list.
+    trigger: d.trigger.length === 1 ? d.trigger[0] : d.trigger,
     fallback: d.fallback ?? false,
   };
 }
@@ -81,6 +83,7 @@ function titleTemplate(d: Detection): string {
       eventTime: '',
       eventSource: '',
       record: example?.event ?? { eventID: '', eventName: '', eventTime: '', eventSource: '' },
+      policies: new RequestPolicies({}),
     } as unknown as NormalisedEvent;
     return d.title(placeholder, DEFAULT_CONTEXT);
   } catch {
@@ -88,8 +91,7 @@ function titleTemplate(d: Detection): string {
   }
 }
 
-function triggerSummary(trigger: Trigger | readonly Trigger[]): string {
-  const triggers: readonly Trigger[] = Array.isArray(trigger) ? trigger : [trigger as Trigger];
+function triggerSummary(triggers: readonly Trigger[]): string {
   return triggers
     .map((t) => {
       const source = t.sources?.join(',') ?? 'any source';
