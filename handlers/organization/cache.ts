@@ -8,6 +8,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { OrganizationSnapshot } from './snapshot';
+import { organizationAccountSchema } from './store';
 
 /** How long the CLI trusts its copy before reading Organizations again. */
 export const DEFAULT_CACHE_MAX_AGE_MS = 60 * 60 * 1000;
@@ -17,15 +18,7 @@ const snapshotSchema = z.object({
   takenAt: z.string(),
   organizationId: z.string().optional(),
   managementAccountId: z.string().optional(),
-  accounts: z.array(
-    z.object({
-      id: z.string().regex(/^\d{12}$/),
-      name: z.string(),
-      status: z.string(),
-      ouPath: z.string().optional(),
-      joinedAt: z.string().optional(),
-    }),
-  ),
+  accounts: z.array(organizationAccountSchema),
 });
 
 export interface CachedOrganization {

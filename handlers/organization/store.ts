@@ -61,15 +61,15 @@ export class SnapshotCorruptError extends Error {
   override readonly name = 'SnapshotCorruptError';
 }
 
-const accountsSchema = z.array(
-  z.object({
-    id: z.string().regex(/^\d{12}$/),
-    name: z.string(),
-    status: z.string(),
-    ouPath: z.string().optional(),
-    joinedAt: z.string().optional(),
-  }),
-);
+/** One `OrganizationAccount` as stored (ledger table, CLI cache). */
+export const organizationAccountSchema = z.object({
+  id: z.string().regex(/^\d{12}$/),
+  name: z.string(),
+  status: z.string(),
+  ouPath: z.string().optional(),
+  joinedAt: z.string().optional(),
+});
+const accountsSchema = z.array(organizationAccountSchema);
 const headSchema = z.object({
   snapshotId: z.string(),
   checkedAt: z.string(),
