@@ -30,6 +30,7 @@ import { assertEnvironmentFits } from './constructs/environment-size';
 import { IamwatchFunction } from './constructs/iamwatch-function';
 import { LedgerTable } from './constructs/ledger-table';
 import { MonitorAlarms, type WatchedQueue } from './constructs/monitor-alarms';
+import { S3Backfill } from './constructs/s3-backfill';
 import { SlackSecrets } from './constructs/slack-secrets';
 import { archivePatternFor, forwarderAlarmPattern } from './monitor-patterns';
 import { organizationReaderRoleName, organizationRefreshRoleName } from './organization-reader-stack';
@@ -106,6 +107,8 @@ export interface MonitorStackProps extends StackProps {
   config: IamwatchConfig;
   /** Every derived pattern (`derivePatterns(CATALOG)`). */
   patterns: readonly DerivedPattern[];
+  /** The trail's bucket and key when the trail stack is in this account (single-account mode). */
+  trailBucket?: { bucketName: string; keyArn: string };
 }
 
 export class MonitorStack extends Stack {
@@ -122,6 +125,8 @@ export class MonitorStack extends Stack {
   readonly detectionContext: DetectionContext;
   readonly topic: sns.Topic;
   readonly alarms: cloudwatch.Alarm[];
+  /** The S3 backfill state machine, when `backfill.enabled`. */
+  readonly backfill: S3Backfill | undefined;
 
   constructor(scope: Construct, id: string, props: MonitorStackProps) {
     super(scope, id, props);
@@ -199,6 +204,18 @@ export class MonitorStack extends Stack {
       reason:
         'Failed asynchronous invocations go to the on-failure destination (record-failures), which keeps the error with the event; a legacy DLQ would duplicate it.',
     });
+
+    this.backfill = config.backfill.enabled
+      ? new S3Backfill(this, 'S3Backfill', {
+          config: config.backfill,
+          resourcePrefix: prefix,
+          bucketName: config.backfill.bucketName ?? (props.trailBucket?.bucketName as string),
+          bucketKeyArn: config.backfill.bucketKeyArn ?? props.trailBucket?.keyArn,
+          recordEnvironment,
+          logRetention: config.logRetentionDays,
+          grantLedger: (fn) => this.grantLedger(fn, RECORD_LEDGER_ACTIONS),
+        })
+      : undefined;
 
     this.notifyFunction = this.createNotifyFunction(config, slack, alerts.topic, notifyFailures);
     this.addMonitorRules(props.patterns, prefix, ruleDlq);
