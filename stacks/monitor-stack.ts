@@ -184,6 +184,9 @@ export class MonitorStack extends Stack {
       IAMWATCH_ORGANIZATION_SNAPSHOT: String(organizationMode),
     };
     this.detectionContext = detectionContextOf(config);
+    const recordDefine = {
+      IAMWATCH_BUNDLED_DETECTION_CONTEXT: JSON.stringify(JSON.stringify(this.detectionContext)),
+    };
     assertEnvironmentFits(`${prefix}-record`, recordEnvironment);
     this.recordFunction = new IamwatchFunction(this, 'Record', {
       functionName: `${prefix}-record`,
@@ -193,7 +196,7 @@ export class MonitorStack extends Stack {
       timeout: Duration.seconds(30),
       logRetention: config.logRetentionDays,
       environment: recordEnvironment,
-      define: { IAMWATCH_BUNDLED_DETECTION_CONTEXT: JSON.stringify(JSON.stringify(this.detectionContext)) },
+      define: recordDefine,
       onFailure: new destinations.SqsDestination(recordFailures),
       retryAttempts: 2,
       maxEventAge: Duration.hours(6),
@@ -212,6 +215,7 @@ export class MonitorStack extends Stack {
           bucketName: config.backfill.bucketName ?? (props.trailBucket?.bucketName as string),
           bucketKeyArn: config.backfill.bucketKeyArn ?? props.trailBucket?.keyArn,
           recordEnvironment,
+          recordDefine,
           logRetention: config.logRetentionDays,
           grantLedger: (fn) => this.grantLedger(fn, RECORD_LEDGER_ACTIONS),
         })
