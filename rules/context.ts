@@ -15,6 +15,7 @@ export const DEFAULT_CONTEXT: DetectionContext = Object.freeze({
   deploymentPrincipals: Object.freeze([]) as readonly string[],
   monitorResourcePrefix: DEFAULT_MONITOR_RESOURCE_PREFIX,
   accountNames: Object.freeze({}) as Readonly<Record<string, string>>,
+  accountOuPaths: Object.freeze({}) as Readonly<Record<string, string>>,
 });
 
 /**
@@ -38,6 +39,9 @@ export function makeContext(partial: Partial<DetectionContext> = {}): DetectionC
     accountNames: partial.accountNames
       ? Object.freeze({ ...partial.accountNames })
       : DEFAULT_CONTEXT.accountNames,
+    accountOuPaths: partial.accountOuPaths
+      ? Object.freeze({ ...partial.accountOuPaths })
+      : DEFAULT_CONTEXT.accountOuPaths,
   });
 }
 

@@ -140,6 +140,7 @@ function toEntry(event: NormalisedEvent, detections: DetectionHit[]): LedgerEntr
     accountId: event.accountId,
   };
   if (event.accountName !== undefined) entry.accountName = event.accountName;
+  if (event.ouPath !== undefined) entry.ouPath = event.ouPath;
   entry.region = event.region;
   entry.actor = event.actor;
   if (event.target !== undefined) entry.target = event.target;

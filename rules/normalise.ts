@@ -40,6 +40,8 @@ export function normalise(record: CloudTrailRecord, ctx: DetectionContext): Norm
   };
   const accountName = ctx.accountNames[accountId];
   if (accountName) event.accountName = accountName;
+  const ouPath = ctx.accountOuPaths[accountId];
+  if (ouPath) event.ouPath = ouPath;
   if (target) event.target = target;
   if (policyArn) event.policyArn = policyArn;
   if (sourceIp) {

@@ -152,6 +152,8 @@ export interface LedgerEntry {
   eventName: string;
   accountId: string;
   accountName?: string;
+  /** The account's OU path in the organization (`Root/Workloads/Prod`), when known. */
+  ouPath?: string;
   region: string;
   actor: Actor;
   target?: Target;
@@ -203,6 +205,8 @@ export interface DetectionContext {
   deploymentPrincipals?: readonly string[];
   /** Account id → friendly name. */
   accountNames: Readonly<Record<string, string>>;
+  /** Account id → OU path from the root (`Root/Workloads/Prod`), from AWS Organizations. */
+  accountOuPaths: Readonly<Record<string, string>>;
 }
 
 /** What a detection listens to; the EventBridge patterns are derived from these. */

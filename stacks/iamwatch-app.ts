@@ -22,6 +22,7 @@ import { ForwarderStackSetStack } from './forwarder-stackset-stack';
 import { synthesizeForwarderTemplate } from './forwarder-template';
 import { MonitorStack } from './monitor-stack';
 import { OrgTrailStack } from './org-trail-stack';
+import { OrganizationReaderStack } from './organization-reader-stack';
 
 /** Some detection's events can be emitted in a region where no deployed rule would deliver them. */
 export class CoverageError extends Error {
@@ -33,6 +34,8 @@ export interface IamwatchStacks {
   monitor: MonitorStack;
   /** Organization mode only. */
   forwarderStackSet?: ForwarderStackSetStack;
+  /** Organization mode only: the organization read role in the management account. */
+  organizationReader?: OrganizationReaderStack;
   /** Management-account forwarders (organization mode) or sign-in-region forwarders (single-account). */
   forwarders: ForwarderStack[];
 }
@@ -87,8 +90,19 @@ export function buildIamwatch(app: App, config: IamwatchConfig, options: BuildOp
       : {}),
   });
   if (trail) monitor.addStackDependency(trail, 'EventBridge sees CloudTrail events only while a trail logs');
+  const organizationReader = organization
+    ? new OrganizationReaderStack(app, `${prefix}-organization-reader`, {
+        env: home(organization.managementAccountId),
+        description: 'iamwatch: read-only role through which the monitor learns the organization',
+        resourcePrefix: prefix,
+        securityAccountId: config.securityAccountId,
+      })
+    : undefined;
+  if (organizationReader) {
+    monitor.addStackDependency(organizationReader, 'the first organization refresh assumes the read role');
+  }
 
-  const stacks: IamwatchStacks = { trail, monitor, forwarders: [] };
+  const stacks: IamwatchStacks = { trail, monitor, organizationReader, forwarders: [] };
   const forwarder = (id: string, account: string, region: string, targetBusArn: string) => {
     const stack = new ForwarderStack(app, id, {
       env: { account, region },

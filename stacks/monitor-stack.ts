@@ -25,6 +25,8 @@ import {
   NOTIFY_METRICS_SERVICE,
 } from '../handlers/notify/metrics';
 import { slackPostWorstCaseMs } from '../handlers/notify/slack-retry';
+import { ORGANIZATION_CHANGE_EVENTS } from '../handlers/organization/refresh';
+import { ORGANIZATION_PARTITION } from '../handlers/organization/store';
 import type { DerivedPattern } from '../rules/eventbridge/derive';
 import { ENABLED } from '../rules/eventbridge/rule-state';
 import { centralRuleName } from '../rules/placement';
@@ -43,6 +45,7 @@ import { OperationsTopic } from './constructs/operations-topic';
 import { S3Backfill } from './constructs/s3-backfill';
 import { SlackSecrets } from './constructs/slack-secrets';
 import { archivePatternFor, forwarderAlarmPattern } from './monitor-patterns';
+import { organizationReaderRoleName, organizationRefreshRoleName } from './organization-reader-stack';
 import { assertMonitorRegion } from './region-guard';
 
 const MONITOR_KEY_REASON =
@@ -75,6 +78,19 @@ const NOTIFY_LEDGER_ACTIONS = [
 ];
 /** How often the notify function sends the follow-ups of burst windows that have closed. */
 const BURST_FLUSH_RATE = Duration.minutes(1);
+/**
+ * The organization refresh keeps the snapshot in the ledger table: head and parts under `pk = ORG`
+ * (`handlers/organization/store.ts`), and only there (`dynamodb:LeadingKeys`).
+ */
+const ORGANIZATION_LEDGER_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:Query',
+  'dynamodb:BatchWriteItem',
+];
+/** How often the organization is read even when no membership event says it changed. */
+export const ORGANIZATION_REFRESH_INTERVAL = Duration.minutes(30);
 /** What DynamoDB needs of a caller's permissions on the table's customer-managed key. */
 const LEDGER_KEY_ACTIONS = [
   'kms:Decrypt',
@@ -129,6 +145,10 @@ export class MonitorStack extends Stack {
   readonly table: LedgerTable;
   readonly recordFunction: IamwatchFunction;
   readonly notifyFunction: IamwatchFunction;
+  /** Organization mode: keeps the organization snapshot in the ledger table. */
+  readonly organizationFunction?: IamwatchFunction;
+  /** What the record function judges with, compiled into its code (not its 4 KB environment). */
+  readonly detectionContext: DetectionContext;
   readonly topic: sns.Topic;
   /** Where alarms and other operational messages go (unfiltered subscriptions). */
   readonly operationsTopic: sns.Topic;
@@ -191,10 +211,15 @@ export class MonitorStack extends Stack {
       queueName: `${prefix}-notify-failures`,
       catches: 'ledger stream batches the notify function gave up on',
     });
+    const organizationMode = config.mode === 'organization' && !!config.organization;
     const recordEnvironment = {
       IAMWATCH_TABLE_NAME: this.table.tableName,
       IAMWATCH_RETENTION_DAYS: String(config.ledger.retentionDays),
-      IAMWATCH_DETECTION_CONTEXT: JSON.stringify(detectionContextOf(config)),
+      IAMWATCH_ORGANIZATION_SNAPSHOT: String(organizationMode),
+    };
+    this.detectionContext = detectionContextOf(config);
+    const recordDefine = {
+      IAMWATCH_BUNDLED_DETECTION_CONTEXT: JSON.stringify(JSON.stringify(this.detectionContext)),
     };
     assertEnvironmentFits(`${prefix}-record`, recordEnvironment);
     this.recordFunction = new IamwatchFunction(this, 'Record', {
@@ -205,6 +230,7 @@ export class MonitorStack extends Stack {
       timeout: Duration.seconds(30),
       logRetention: config.logRetentionDays,
       environment: recordEnvironment,
+      define: recordDefine,
       onFailure: new destinations.SqsDestination(recordFailures),
       retryAttempts: 2,
       maxEventAge: Duration.hours(6),
@@ -223,6 +249,7 @@ export class MonitorStack extends Stack {
           bucketName: config.backfill.bucketName ?? (props.trailBucket?.bucketName as string),
           bucketKeyArn: config.backfill.bucketKeyArn ?? props.trailBucket?.keyArn,
           recordEnvironment,
+          recordDefine,
           logRetention: config.logRetentionDays,
           grantLedger: (fn) => this.grantLedger(fn, RECORD_LEDGER_ACTIONS),
         })
@@ -231,6 +258,8 @@ export class MonitorStack extends Stack {
     this.notifyFunction = this.createNotifyFunction(config, slack, alerts.topic, notifyFailures);
     this.addMonitorRules(props.patterns, prefix, ruleDlq);
     const alarmRuleDlq = this.addForwarderAlarmRoute(prefix, operations.topic);
+
+    const organizationFailures = organizationMode ? this.addOrganizationRefresh(config) : undefined;
 
     const queues: WatchedQueue[] = [
       {
@@ -267,6 +296,13 @@ export class MonitorStack extends Stack {
         })
       : undefined;
     if (heartbeat) queues.push(...heartbeat.queues);
+    if (organizationFailures) {
+      queues.push({
+        name: 'organization-failures',
+        queue: organizationFailures,
+        meaning: 'Organization refreshes that failed after retries (the last snapshot stays in use)',
+      });
+    }
     if (alerts.deadLetterQueue) {
       queues.push({
         name: 'alerts-subscription-dlq',
@@ -287,6 +323,78 @@ export class MonitorStack extends Stack {
       queues,
       metrics: deliveryFailureAlarms(),
     }).alarms;
+  }
+
+  /**
+   * The organization refresh: a function assuming the read role in the management account, run on a
+   * schedule and on every membership event on the monitored bus, writing the snapshot to the ledger.
+   */
+  private addOrganizationRefresh(config: IamwatchConfig): DeadLetterQueue {
+    const prefix = config.resourcePrefix;
+    const management = config.organization?.managementAccountId ?? this.account;
+    const readerRoleArn = `arn:aws:iam::${management}:role/${organizationReaderRoleName(prefix)}`;
+    const failures = new DeadLetterQueue(this, 'OrganizationFailures', {
+      queueName: `${prefix}-organization-failures`,
+      catches: 'organization refreshes (the function and the rules invoking it)',
+    });
+    const fn = new IamwatchFunction(this, 'Organization', {
+      functionName: `${prefix}-organization`,
+      description: 'iamwatch: read the organization (accounts, names, OU paths) into the ledger table',
+      entry: 'handlers/organization/lambda.ts',
+      memorySize: 512,
+      timeout: Duration.minutes(5),
+      logRetention: config.logRetentionDays,
+      roleName: organizationRefreshRoleName(prefix),
+      environment: {
+        IAMWATCH_TABLE_NAME: this.table.tableName,
+        IAMWATCH_ORGANIZATION_ROLE_ARN: readerRoleArn,
+      },
+      onFailure: new destinations.SqsDestination(failures),
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(1),
+    });
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: [readerRoleArn] }));
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ORGANIZATION_LEDGER_ACTIONS,
+        resources: [this.table.tableArn],
+        conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [ORGANIZATION_PARTITION] } },
+      }),
+    );
+    this.key.grant(fn, ...LEDGER_KEY_ACTIONS);
+    for (const action of ['kms:GenerateDataKey*', 'kms:ReEncrypt*']) {
+      Validations.of(fn.role!).acknowledge({
+        id: `AwsSolutions-IAM5[Action::${action}]`,
+        reason: MONITOR_KEY_REASON,
+      });
+    }
+    Validations.of(fn).acknowledge({
+      id: 'Serverless-LambdaDLQ',
+      reason: 'Failed asynchronous invocations go to the on-failure destination (organization-failures).',
+    });
+    const target = new targets.LambdaFunction(fn, {
+      deadLetterQueue: failures,
+      retryAttempts: 4,
+      maxEventAge: Duration.hours(1),
+    });
+    new events.Rule(this, 'OrganizationSchedule', {
+      ruleName: `${prefix}-organization-schedule`,
+      description: 'iamwatch: read the organization even when no membership event arrived',
+      schedule: events.Schedule.rate(ORGANIZATION_REFRESH_INTERVAL),
+      targets: [target],
+    });
+    new events.Rule(this, 'OrganizationChanges', {
+      ruleName: `${prefix}-organization-changes`,
+      description: 'iamwatch: read the organization again when an account joins, leaves or moves',
+      eventBus: this.bus,
+      eventPattern: {
+        source: ['aws.organizations'],
+        detail: { eventName: [...ORGANIZATION_CHANGE_EVENTS] },
+      },
+      targets: [target],
+    });
+    (this as { organizationFunction?: IamwatchFunction }).organizationFunction = fn;
+    return failures;
   }
 
   private monitoredBus(config: IamwatchConfig): events.IEventBus {
@@ -496,5 +604,6 @@ export function detectionContextOf(config: IamwatchConfig): DetectionContext {
     deploymentPrincipals: config.deployment.principals,
     monitorResourcePrefix: config.resourcePrefix,
     accountNames: config.accountNames,
+    accountOuPaths: {},
   };
 }

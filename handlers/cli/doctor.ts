@@ -10,11 +10,15 @@ import { createCloudTrailClient, type SdkSettings } from '../backfill/client';
 import type { Check } from '../doctor/check';
 import { allPassed } from '../doctor/check';
 import { checkLedger } from '../doctor/ledger-checks';
+import { checkOrganization, type OrganizationCheckInput } from '../doctor/organization-checks';
 import { renderChecklist, renderChecklistJson } from '../doctor/render';
 import { checkTrail, watchedEventSources } from '../doctor/trail-checks';
+import { createDocumentClient } from '../ledger/dynamo-store';
+import { DynamoSnapshotStore } from '../organization/store';
 import { oneOf, parse, positiveInteger } from './args';
 import { loadDetectionContext } from './context';
 import { type CliIo, EXIT, UsageError } from './io';
+import { applyOrganization, ORGANIZATION_HELP, organizationOptions } from './organization';
 import { openStore, STORE_KINDS, storeOptions } from './store';
 
 const HELP = `Usage: iamwatch doctor [options]
@@ -39,7 +43,7 @@ Trail checks (CloudTrail GetTrailStatus, DescribeTrails, GetEventSelectors; stan
 
   --format text|json       a checklist (default) or JSON {ok, checkedAt, checks: [{group, id, title, status, detail}]}
   --store local|memory|dynamodb, --table NAME, --home DIR   which ledger (see "iamwatch replay --help")
-
+${ORGANIZATION_HELP}
 Durations: 30m, 12h, 7d, 2w.
 `;
 
@@ -77,6 +81,7 @@ async function doctor(argv: string[], io: CliIo, deps: DoctorCommandDeps): Promi
     'max-delivery-age': { type: 'string' },
     'endpoint-url': { type: 'string' },
     format: { type: 'string' },
+    ...organizationOptions,
     ...storeOptions,
     help: { type: 'boolean', short: 'h' },
   });
@@ -97,9 +102,14 @@ async function doctor(argv: string[], io: CliIo, deps: DoctorCommandDeps): Promi
   }
   const region = values.region ?? regionOfArn(values.trail) ?? DEFAULT_REGION;
   const storeKind = oneOf(values.store, STORE_KINDS, '--store') ?? (values.table ? 'dynamodb' : 'local');
-  const context = await loadDetectionContext(values.config, io);
-  const expected = accounts ?? context.organizationAccountIds;
   const now = deps.now();
+  const { context, organization } = await applyOrganization(
+    await loadDetectionContext(values.config, io),
+    values,
+    io,
+    now,
+  );
+  const expected = accounts ?? context.organizationAccountIds;
 
   const checks: Check[] = [];
   const store = await openStore(storeKind, values, io);
@@ -117,6 +127,14 @@ async function doctor(argv: string[], io: CliIo, deps: DoctorCommandDeps): Promi
   } finally {
     await store.close();
   }
+  const monitor = storeKind === 'dynamodb' && values.table ? await monitorSnapshot(values.table) : undefined;
+  checks.push(
+    ...checkOrganization({
+      now,
+      ...(monitor ? { monitor } : {}),
+      ...(organization ? { cli: organization } : {}),
+    }),
+  );
   if (values.trail) {
     const client: CloudTrailClient = createCloudTrailClient({
       ...deps.sdk,
@@ -149,6 +167,7 @@ async function doctor(argv: string[], io: CliIo, deps: DoctorCommandDeps): Promi
           heading: `Ledger (${storeKind} store): accounts heard from within ${formatDuration(values['max-silence'] ?? '7d')}`,
         },
         { group: 'trail', heading: `Trail ${values.trail ?? ''} (${region})` },
+        { group: 'organization', heading: 'Organization' },
       ]),
     );
   }
@@ -185,4 +204,22 @@ function regionOfArn(trail: string | undefined): string | undefined {
 
 function formatDuration(text: string): string {
   return text.trim().replace(/\s+/g, '');
+}
+
+/** The monitor's organization snapshot in the deployed ledger table; a read failure is a finding, not a crash. */
+async function monitorSnapshot(table: string): Promise<OrganizationCheckInput['monitor']> {
+  const client = createDocumentClient();
+  const store = new DynamoSnapshotStore(client, table);
+  try {
+    const loaded = await store.load();
+    const lastFailure = await store.lastFailure();
+    return {
+      ...(loaded ? { head: loaded.head, snapshot: loaded.snapshot } : {}),
+      ...(lastFailure ? { lastFailure } : {}),
+    };
+  } catch (error) {
+    return { lastFailure: { lastError: (error as Error).message, lastErrorAt: 'this check' } };
+  } finally {
+    client.destroy();
+  }
 }

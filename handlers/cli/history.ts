@@ -1,10 +1,13 @@
 /** `iamwatch history`: query the ledger by actor, target, account, event, detection, severity, IP, time. */
 
+import { makeContext } from '../../rules/context';
+import type { DetectionContext } from '../../rules/types';
 import { parseTimeBound } from '../ledger/time';
 import type { HistoryFilter } from '../ports';
 import { oneOf, parse, positiveInteger, severityOption } from './args';
 import { CSV_HEADERS, csvRow, ENTRY_HEADERS, entryRow, toContract, withSuppressedBy } from './entries';
 import { type CliIo, EXIT, UsageError } from './io';
+import { applyOrganization, ORGANIZATION_HELP, organizationOptions } from './organization';
 import { openStore, STORE_KINDS, storeOptions } from './store';
 import { renderTable } from './table';
 
@@ -25,7 +28,7 @@ Queries the ledger (local store by default; --table NAME for a real DynamoDB tab
   --limit N                at most N entries (default 100)
   --format table|json|csv  readable table (default), JSON array of ledger entries, or CSV
   --store local|memory|dynamodb, --table NAME, --home DIR   which ledger (see "iamwatch replay --help")
-`;
+${ORGANIZATION_HELP}`;
 
 export async function historyCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(argv, {
@@ -40,6 +43,7 @@ export async function historyCommand(argv: string[], io: CliIo): Promise<number>
     until: { type: 'string' },
     limit: { type: 'string' },
     format: { type: 'string' },
+    ...organizationOptions,
     ...storeOptions,
     help: { type: 'boolean', short: 'h' },
   });
@@ -51,9 +55,10 @@ export async function historyCommand(argv: string[], io: CliIo): Promise<number>
   const format = oneOf(values.format, ['table', 'json', 'csv'] as const, '--format') ?? 'table';
   const kind = oneOf(values.store, STORE_KINDS, '--store') ?? (values.table ? 'dynamodb' : 'local');
   const filter = buildFilter(values, new Date());
+  const { context } = await applyOrganization(makeContext({}), values, io);
   const store = await openStore(kind, values, io);
   try {
-    const stored = await store.history(filter);
+    const stored = withAccountNames(await store.history(filter), context);
     const entries = stored.map(toContract);
     if (format === 'json') {
       const shown = entries.map((entry, index) => withSuppressedBy(entry, stored[index]!));
@@ -102,4 +107,20 @@ function buildFilter(values: Record<string, string | boolean | undefined>, now: 
     throw new UsageError(`--since (${filter.since}) is after --until (${filter.until})`);
   }
   return filter;
+}
+
+/** With `--org`, entries recorded before an account was named get its name and OU path now. */
+function withAccountNames<T extends { accountId: string; accountName?: string; ouPath?: string }>(
+  entries: T[],
+  context: DetectionContext,
+): T[] {
+  return entries.map((entry) => {
+    const accountName = entry.accountName ?? context.accountNames[entry.accountId];
+    const ouPath = entry.ouPath ?? context.accountOuPaths[entry.accountId];
+    return {
+      ...entry,
+      ...(accountName ? { accountName } : {}),
+      ...(ouPath ? { ouPath } : {}),
+    };
+  });
 }

@@ -13,6 +13,7 @@ import { oneOf, parse } from './args';
 import { loadDetectionContext } from './context';
 import { csvCell } from './entries';
 import { type CliIo, EXIT, UsageError } from './io';
+import { applyOrganization, ORGANIZATION_HELP, organizationOptions } from './organization';
 import { openStore, STORE_KINDS, storeOptions } from './store';
 import { renderTable } from './table';
 
@@ -28,7 +29,7 @@ run "iamwatch backfill" to read 90 days of CloudTrail history first.
   --format table|json|csv  readable table (default), JSON array, or CSV
   --config FILE            detection context JSON (account names)
   --store local|memory|dynamodb, --table NAME, --home DIR   which ledger (see "iamwatch replay --help")
-`;
+${ORGANIZATION_HELP}`;
 
 const IAM = 'iam.amazonaws.com';
 
@@ -83,6 +84,7 @@ export async function inventoryCommand(argv: string[], io: CliIo): Promise<numbe
     'include-deleted': { type: 'boolean' },
     format: { type: 'string' },
     config: { type: 'string' },
+    ...organizationOptions,
     ...storeOptions,
     help: { type: 'boolean', short: 'h' },
   });
@@ -96,7 +98,7 @@ export async function inventoryCommand(argv: string[], io: CliIo): Promise<numbe
     throw new UsageError(`--account must be a 12-digit account id, got "${values.account}"`);
   }
   const kind = oneOf(values.store, STORE_KINDS, '--store') ?? (values.table ? 'dynamodb' : 'local');
-  const context = await loadDetectionContext(values.config, io);
+  const { context } = await applyOrganization(await loadDetectionContext(values.config, io), values, io);
   const store = await openStore(kind, values, io);
   let users: InventoryUser[];
   try {

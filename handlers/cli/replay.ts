@@ -18,6 +18,7 @@ import { oneOf, parse, severityOption } from './args';
 import { loadDetectionContext } from './context';
 import { type CliIo, EXIT } from './io';
 import { alertOptions, notifiersFromOptions } from './notifiers';
+import { applyOrganization, ORGANIZATION_HELP, organizationOptions } from './organization';
 import { EntryOutput } from './output';
 import { Progress } from './progress';
 import { S3_HELP, s3InputBatches, s3InputFrom, s3Options } from './s3-input';
@@ -52,7 +53,7 @@ AWS. With no path it replays the bundled demo events.
 ${S3_HELP}
 Inputs of 8 MB or more are read and matched by two reader threads; IAMWATCH_READER_THREADS=0 keeps
 everything on one thread, =1 forces the threads for any input.
-`;
+${ORGANIZATION_HELP}`;
 
 export interface ReplayCounts extends VerdictCounts {
   read: number;
@@ -88,6 +89,7 @@ export async function runReplay(
     'no-alerts': { type: 'boolean' },
     'no-fold': { type: 'boolean' },
     config: { type: 'string' },
+    ...organizationOptions,
     ...s3Options,
     help: { type: 'boolean', short: 'h' },
   });
@@ -98,7 +100,7 @@ export async function runReplay(
   const format = oneOf(values.format, ['summary', 'table', 'jsonl'] as const, '--format') ?? 'summary';
   const minSeverity = severityOption(values['min-severity']);
   const storeKind = oneOf(values.store, STORE_KINDS, '--store') ?? 'local';
-  const context = await loadDetectionContext(values.config, io);
+  const { context } = await applyOrganization(await loadDetectionContext(values.config, io), values, io);
   const notifiers = values['no-alerts'] ? [] : notifiersFromOptions(values, { format, minSeverity }, io);
   const paths = positionals.length > 0 ? positionals : [DEMO_DIR];
   const s3 = s3InputFrom(paths, values, io, new Date());

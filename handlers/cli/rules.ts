@@ -1,4 +1,5 @@
 /** `iamwatch rules`: the detection catalog, or the EventBridge patterns derived from it. */
+import { DEFAULT_CONTEXT } from '../../rules/context';
 import { derivePatterns } from '../../rules/eventbridge/derive';
 import { RequestPolicies } from '../../rules/policy/document';
 import { CATALOG } from '../../rules/registry';
@@ -92,13 +93,7 @@ function titleTemplate(d: Detection): string {
       record: example?.event ?? { eventID: '', eventName: '', eventTime: '', eventSource: '' },
       policies: new RequestPolicies({}),
     } as unknown as NormalisedEvent;
-    return d.title(placeholder, {
-      organizationAccountIds: [],
-      trustedAccountIds: [],
-      automationPrincipals: [],
-      monitorResourcePrefix: 'iamwatch',
-      accountNames: {},
-    });
+    return d.title(placeholder, DEFAULT_CONTEXT);
   } catch {
     return d.id;
   }

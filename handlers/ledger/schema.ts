@@ -116,6 +116,7 @@ export const storedEntrySchema = z.looseObject({
   eventName: nonEmpty,
   accountId: text,
   accountName: optionalText,
+  ouPath: optionalText,
   region: text,
   actor: actorSchema,
   target: z.optional(targetSchema),
@@ -147,6 +148,7 @@ const SEVERITY_SET: ReadonlySet<unknown> = new Set(SEVERITIES);
 const ENTRY_STRINGS = ['eventSource', 'accountId', 'region'] as const;
 const ENTRY_OPTIONAL_STRINGS = [
   'accountName',
+  'ouPath',
   'policyArn',
   'sourceIp',
   'vpcEndpointId',

@@ -64,6 +64,8 @@ export const LEDGER_ITEM_KINDS = {
   suppressionEvent: 'suppression-event',
   burstWindow: 'burst-window',
   burstFollowUp: 'burst-follow-up',
+  /** The organization snapshot (`pk = ORG`), written by `handlers/organization/store.ts`. */
+  organization: 'organization',
 } as const;
 
 /** The one secondary index: every facet (actor, target, account, ip, detection, …) and the day partitions. */

@@ -3,13 +3,15 @@ import * as z from 'zod/mini';
 import { makeContext } from '../../rules/context';
 import type { DetectionContext } from '../../rules/types';
 import { DEFAULT_RETENTION_DAYS } from '../ledger/table';
-import { ConfigurationError, integerEnv, jsonEnv, requiredEnv } from '../shared/env';
+import { booleanEnv, ConfigurationError, integerEnv, jsonEnv, requiredEnv } from '../shared/env';
 import { describeIssue, dottedPath } from '../shared/issues';
 
 export interface RecordConfig {
   tableName: string;
   retentionDays: number;
   context: DetectionContext;
+  /** The organization refresh keeps a snapshot in the ledger table: fold it into the context. */
+  organizationSnapshot: boolean;
 }
 
 const accountId = z.string().check(z.regex(/^\d{12}$/, 'must be a 12-digit account id'));
@@ -20,6 +22,7 @@ const contextSchema = z.strictObject({
   deploymentPrincipals: z._default(z.array(z.string()), []),
   monitorResourcePrefix: z._default(z.string().check(z.minLength(1)), 'iamwatch'),
   accountNames: z._default(z.record(z.string(), z.string()), {}),
+  accountOuPaths: z._default(z.record(z.string(), z.string()), {}),
 });
 
 /**
@@ -39,5 +42,18 @@ export function readRecordConfig(env: Readonly<Record<string, string | undefined
     tableName: requiredEnv(env, 'IAMWATCH_TABLE_NAME'),
     retentionDays: integerEnv(env, 'IAMWATCH_RETENTION_DAYS', DEFAULT_RETENTION_DAYS),
     context: makeContext(parsed.data),
+    organizationSnapshot: booleanEnv(env, 'IAMWATCH_ORGANIZATION_SNAPSHOT', false),
   };
+}
+
+/**
+ * The environment with the detection context the stack bundled into the code in place of
+ * `IAMWATCH_DETECTION_CONTEXT`: account lists grow with the organization, and Lambda caps a function's
+ * environment at 4 KB while its code may hold megabytes.
+ */
+export function withBundledContext(
+  env: Readonly<Record<string, string | undefined>>,
+  bundled: string | undefined,
+): Readonly<Record<string, string | undefined>> {
+  return bundled === undefined ? env : { ...env, IAMWATCH_DETECTION_CONTEXT: bundled };
 }

@@ -4,6 +4,7 @@
  * destination), transient ledger errors propagate so Lambda retries.
  */
 import { InvalidRecordError } from '../../rules/cloudtrail/parse';
+import type { DetectionContext } from '../../rules/types';
 import type { Logger } from '../ports';
 import { isSettled } from '../shared/delivery-state';
 import {
@@ -17,12 +18,21 @@ import {
 
 export type RecordHandler = (event: unknown) => Promise<RecordResult>;
 
-export function createRecordHandler(deps: RecordDeps): RecordHandler {
+export interface RecordHandlerDeps extends RecordDeps {
+  /**
+   * The detection context per event (the organization snapshot over the configuration,
+   * `handlers/organization/context.ts`); never rejects. `context` is used when absent.
+   */
+  contextOf?: () => Promise<DetectionContext>;
+}
+
+export function createRecordHandler(deps: RecordHandlerDeps): RecordHandler {
   return async (event) => {
     let result: RecordResult;
     try {
       const envelope = asEnvelope(event);
-      result = await recordEnvelope(envelope, originOf(envelope, 'live'), deps);
+      const context = deps.contextOf ? await deps.contextOf() : deps.context;
+      result = await recordEnvelope(envelope, originOf(envelope, 'live'), { ...deps, context });
     } catch (error) {
       throw rejection(error, event, deps.logger);
     }

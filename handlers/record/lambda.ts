@@ -3,22 +3,44 @@
  * container; everything else lives in the handler factory.
  */
 import { createDocumentClient, DynamoLedgerStore } from '../ledger/dynamo-store';
+import { createOrganizationContext } from '../organization/context';
+import { DynamoSnapshotStore } from '../organization/store';
 import { jsonLogger, levelFromEnv } from '../shared/logger';
-import { readRecordConfig } from './config';
+import { readRecordConfig, withBundledContext } from './config';
 import { createRecordHandler } from './handler';
 
-const config = readRecordConfig(process.env);
+/** The detection context the stack bundled into the code (esbuild `define`); see `stacks/monitor-stack.ts`. */
+declare const IAMWATCH_BUNDLED_DETECTION_CONTEXT: string | undefined;
+
+const config = readRecordConfig(
+  withBundledContext(
+    process.env,
+    typeof IAMWATCH_BUNDLED_DETECTION_CONTEXT === 'string' ? IAMWATCH_BUNDLED_DETECTION_CONTEXT : undefined,
+  ),
+);
+const client = createDocumentClient();
 const store = new DynamoLedgerStore({
-  client: createDocumentClient(),
+  client,
   tableName: config.tableName,
   retentionDays: config.retentionDays,
 });
-
+const clock = { now: () => new Date() };
 const logger = jsonLogger('iamwatch-record', { level: levelFromEnv(process.env) });
+
 const recordEvent = createRecordHandler({
   store,
   context: config.context,
-  clock: { now: () => new Date() },
+  ...(config.organizationSnapshot
+    ? {
+        contextOf: createOrganizationContext({
+          configured: config.context,
+          store: new DynamoSnapshotStore(client, config.tableName),
+          clock,
+          logger,
+        }),
+      }
+    : {}),
+  clock,
   logger,
 });
 

@@ -4,12 +4,20 @@
  */
 import { S3Client } from '@aws-sdk/client-s3';
 import { createDocumentClient, DynamoLedgerStore } from '../ledger/dynamo-store';
-import { readRecordConfig } from '../record/config';
+import { readRecordConfig, withBundledContext } from '../record/config';
 import { integerEnv } from '../shared/env';
 import { jsonLogger } from '../shared/logger';
 import { createReplayBatchHandler, type ReplayBatchResult } from './replay-handler';
 
-const config = readRecordConfig(process.env);
+/** The record path's detection context, compiled into the code by the stack (as for the record function). */
+declare const IAMWATCH_BUNDLED_DETECTION_CONTEXT: string | undefined;
+
+const config = readRecordConfig(
+  withBundledContext(
+    process.env,
+    typeof IAMWATCH_BUNDLED_DETECTION_CONTEXT === 'string' ? IAMWATCH_BUNDLED_DETECTION_CONTEXT : undefined,
+  ),
+);
 const replayBatch = createReplayBatchHandler({
   store: new DynamoLedgerStore({
     client: createDocumentClient(),

@@ -40,6 +40,11 @@ export interface IamwatchFunctionProps {
   onFailure?: lambda.IDestination;
   retryAttempts?: number;
   maxEventAge?: Duration;
+  /**
+   * Values compiled into the code (esbuild `define`, identifier → JavaScript literal): configuration
+   * too large for Lambda's 4 KB environment, such as account lists that grow with the organization.
+   */
+  define?: Record<string, string>;
   /** Caps concurrent executions (and reserves them). */
   reservedConcurrentExecutions?: number;
 }
@@ -89,6 +94,7 @@ export class IamwatchFunction extends NodejsFunction {
         externalModules: [],
         forceDockerBundling: false,
         logLevel: LogLevel.WARNING,
+        ...(props.define ? { define: props.define } : {}),
       },
     });
     Validations.of(role).acknowledge({

@@ -44,6 +44,8 @@ export interface S3BackfillProps {
   bucketKeyArn: string | undefined;
   /** The record function's environment (table, retention, detection context): the same judgement. */
   recordEnvironment: Record<string, string>;
+  /** The record function's compiled-in values (the detection context). */
+  recordDefine: Record<string, string>;
   logRetention: logs.RetentionDays;
   /** Grants the replay function the record path's ledger calls. */
   grantLedger(fn: IamwatchFunction): void;
@@ -88,6 +90,7 @@ export class S3Backfill extends Construct {
       timeout: REPLAY_TIMEOUT,
       logRetention: props.logRetention,
       environment: { ...props.recordEnvironment, IAMWATCH_S3_CONCURRENCY: '8' },
+      define: props.recordDefine,
       reservedConcurrentExecutions: config.lambdaConcurrency,
     });
     this.replayFunction = replay;

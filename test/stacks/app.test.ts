@@ -75,8 +75,13 @@ describe('npm run synth: the whole app with real bundling, cdk-nag and CloudForm
       files: Record<string, { source: { path: string; packaging?: string } }>;
     };
     const bundles = Object.values(assets.files).filter((f) => f.source.packaging === 'zip');
-    // record, notify, the operations relay and the heartbeat function.
-    expect(bundles).toHaveLength(4);
+    // record, notify, the operations relay, the heartbeat and the organization refresh function.
+    expect(bundles).toHaveLength(5);
+    // The record function's detection context is compiled into its code, not its environment.
+    const codes = bundles.map((b) => readFileSync(path.join(output, b.source.path, 'index.mjs'), 'utf8'));
+    expect(
+      codes.filter((code) => code.includes('444444444444') && code.includes('trustedAccountIds')),
+    ).toHaveLength(1);
     for (const bundle of bundles) {
       const dir = path.join(output, bundle.source.path);
       const code = readFileSync(path.join(dir, 'index.mjs'), 'utf8');

@@ -140,7 +140,7 @@ describe('least privilege across every template', () => {
       const [key] = idsOf('AWS::KMS::Key');
       const secrets = idsOf('AWS::SecretsManager::Secret');
       const functions = idsOf('AWS::Lambda::Function');
-      expect(functions).toHaveLength(4);
+      expect(functions).toHaveLength(label === 'org' ? 5 : 4);
       for (const fn of functions) {
         const props = resources[fn]!.Properties!;
         const [roleId] = referencedIds(props.Role);
@@ -150,6 +150,7 @@ describe('least privilege across every template', () => {
           'iamwatch-notify': /^NotifyFailures/,
           'iamwatch-operations-relay': /^OperationsRelayFailures/,
           'iamwatch-heartbeat': /^HeartbeatFailures/,
+          'iamwatch-organization': /^OrganizationFailures/,
         };
         const ownQueue = ownQueues[props.FunctionName as string]!;
         const ownTopic: Record<string, string | undefined> = {
@@ -167,11 +168,13 @@ describe('least privilege across every template', () => {
           logs: new Set([logGroup]),
           sqs: new Set(
             [...referencedIds(resources)].filter(
-              (id) => resources[id]?.Type === 'AWS::SQS::Queue' && ownQueue.test(id),
+              (id) => resources[id]?.Type === 'AWS::SQS::Queue' && !!ownQueue?.test(id),
             ),
           ),
           xray: new Set(),
           organizations: new Set(),
+          // The organization read role in the management account, by ARN (another account's role).
+          sts: new Set(),
         };
         const services = new Set<string>();
         for (const { statement } of statements) {
@@ -200,6 +203,7 @@ describe('least privilege across every template', () => {
             'sqs',
             'xray',
           ],
+          'iamwatch-organization': ['dynamodb', 'kms', 'logs', 'sqs', 'sts', 'xray'],
         };
         expect([...services].sort()).toEqual(expectedServices[name as string]);
       }
@@ -223,6 +227,13 @@ describe('least privilege across every template', () => {
       ],
       'iamwatch-heartbeat': ['dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
       'iamwatch-operations-relay': [],
+      'iamwatch-organization': [
+        'dynamodb:BatchWriteItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+      ],
     };
     for (const label of ['org', 'single']) {
       const resources = templates.get(`${label}:iamwatch-monitor`)!;

@@ -7,7 +7,6 @@ import { derivePatterns } from '../../rules/eventbridge/derive';
 import { CATALOG } from '../../rules/registry';
 import { ConfigError } from '../../stacks/config/load';
 import { ALERT_MESSAGE_ATTRIBUTES } from '../../stacks/constructs/alerts-topic';
-import { EnvironmentTooLargeError } from '../../stacks/constructs/environment-size';
 import { archivePatternFor, forwarderAlarmPattern } from '../../stacks/monitor-patterns';
 import { MonitorStack, notifyBudget } from '../../stacks/monitor-stack';
 import { OrgTrailStack } from '../../stacks/org-trail-stack';
@@ -113,14 +112,16 @@ describe('central bus', () => {
 
 describe('monitor rules', () => {
   it('are exactly the derived patterns, one rule each, on the central bus', () => {
+    const own = [
+      'iamwatch-forwarder-alarms',
+      'iamwatch-notify-burst-flush',
+      'iamwatch-heartbeats',
+      'iamwatch-heartbeat-check',
+      'iamwatch-organization-schedule',
+      'iamwatch-organization-changes',
+    ];
     const rules = Object.values(template.findResources('AWS::Events::Rule')).filter(
-      (r) =>
-        ![
-          'iamwatch-forwarder-alarms',
-          'iamwatch-notify-burst-flush',
-          'iamwatch-heartbeats',
-          'iamwatch-heartbeat-check',
-        ].includes(r.Properties.Name),
+      (r) => !own.includes(r.Properties.Name),
     );
     expect(rules.map((r) => r.Properties.Name).sort()).toEqual(
       derived.map((p) => `iamwatch-${p.name}`).sort(),
@@ -162,7 +163,7 @@ describe('monitor rules', () => {
 });
 
 describe('record function', () => {
-  it('runs Node 22+ on arm64 with source maps and the detection context', () => {
+  it('runs Node 22+ on arm64 with source maps, the detection context compiled into its code', () => {
     const fn = Object.values(
       template.findResources('AWS::Lambda::Function', { Properties: { FunctionName: 'iamwatch-record' } }),
     )[0]!;
@@ -171,21 +172,23 @@ describe('record function', () => {
     expect(fn.Properties.Handler).toBe('index.handler');
     const env = fn.Properties.Environment.Variables;
     expect(Object.keys(env).sort()).toEqual([
-      'IAMWATCH_DETECTION_CONTEXT',
+      'IAMWATCH_ORGANIZATION_SNAPSHOT',
       'IAMWATCH_RETENTION_DAYS',
       'IAMWATCH_TABLE_NAME',
       'NODE_OPTIONS',
     ]);
+    expect(env.IAMWATCH_ORGANIZATION_SNAPSHOT).toBe('true');
     expect(env.NODE_OPTIONS).toBe('--enable-source-maps');
     expect(env.IAMWATCH_RETENTION_DAYS).toBe('400');
     expect(env.IAMWATCH_TABLE_NAME).toEqual({ Ref: logicalIdOf('AWS::DynamoDB::GlobalTable', {}) });
-    expect(JSON.parse(env.IAMWATCH_DETECTION_CONTEXT)).toEqual({
+    expect(monitor.detectionContext).toEqual({
       organizationAccountIds: ['111111111111', '222222222222', '333333333333', '444444444444'],
       trustedAccountIds: ['555555555555'],
       automationPrincipals: config.automationPrincipals,
       deploymentPrincipals: config.deployment.principals,
       monitorResourcePrefix: 'iamwatch',
       accountNames: config.accountNames,
+      accountOuPaths: {},
     });
   });
 
@@ -388,14 +391,15 @@ describe('configuration edge cases', () => {
     });
   });
 
-  it('refuses an organization too large for the 4 KB Lambda environment', () => {
+  it('keeps account lists out of the 4 KB Lambda environment, however many accounts are named', () => {
     const accountNames = Object.fromEntries(
-      Array.from({ length: 120 }, (_, i) => [String(100000000000 + i), `workload-account-number-${i}`]),
+      Array.from({ length: 5000 }, (_, i) => [String(100000000000 + i), `workload-account-number-${i}`]),
     );
-    expect(() => standalone({ accountNames })).toThrow(EnvironmentTooLargeError);
-    expect(() => standalone({ accountNames })).toThrow(
-      /iamwatch-record would be about \d+ bytes; Lambda allows 4096/,
-    );
+    const stack = standalone({ accountNames });
+    expect(Object.keys(stack.detectionContext.accountNames)).toHaveLength(5000);
+    for (const fn of Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function'))) {
+      expect(JSON.stringify(fn.Properties.Environment ?? {}).length).toBeLessThan(1024);
+    }
   });
 });
 
@@ -488,6 +492,7 @@ describe('alarms', () => {
         'iamwatch-operations-relay-failures-not-empty',
         'iamwatch-operations-relay-throttles',
         'iamwatch-operations-subscription-dlq-not-empty',
+        'iamwatch-organization-failures-not-empty',
         'iamwatch-record-errors',
         'iamwatch-record-failures-not-empty',
         'iamwatch-record-rule-dlq-not-empty',
@@ -549,12 +554,13 @@ describe('alarms', () => {
 describe('logs', () => {
   it('keep each function log group for the configured retention, as JSON', () => {
     const groups = template.findResources('AWS::Logs::LogGroup');
-    expect(Object.values(groups).map((g) => g.Properties.RetentionInDays)).toEqual([365, 365, 365, 365]);
+    expect(Object.values(groups).map((g) => g.Properties.RetentionInDays)).toEqual([365, 365, 365, 365, 365]);
     for (const name of [
       'iamwatch-record',
       'iamwatch-notify',
       'iamwatch-operations-relay',
       'iamwatch-heartbeat',
+      'iamwatch-organization',
     ]) {
       template.hasResourceProperties('AWS::Lambda::Function', {
         FunctionName: name,

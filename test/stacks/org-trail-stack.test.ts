@@ -196,6 +196,6 @@ describe('OrgTrailStack', () => {
   it('is skipped when the organization already has a trail', () => {
     const { stacks } = buildTestApp(exampleConfig({ trail: { create: false } }));
     expect(stacks.trail).toBeUndefined();
-    expect(stacks.monitor.dependencies).toEqual([]);
+    expect(stacks.monitor.dependencies).toEqual([stacks.organizationReader]);
   });
 });

@@ -65,7 +65,7 @@ describe('S3 backfill on a Step Functions Distributed Map (backfill.enabled)', (
       Environment: {
         Variables: Match.objectLike({
           IAMWATCH_TABLE_NAME: Match.anyValue(),
-          IAMWATCH_DETECTION_CONTEXT: Match.anyValue(),
+          IAMWATCH_RETENTION_DAYS: Match.anyValue(),
         }),
       },
     });

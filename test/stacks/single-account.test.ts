@@ -93,7 +93,12 @@ describe('single-account mode', () => {
     const fn = Object.values(
       monitor.findResources('AWS::Lambda::Function', { Properties: { FunctionName: 'iamwatch-record' } }),
     )[0]!;
-    const context = JSON.parse(fn.Properties.Environment.Variables.IAMWATCH_DETECTION_CONTEXT);
-    expect(context.organizationAccountIds).toEqual(['123456789012']);
+    expect(stacks.monitor.detectionContext.organizationAccountIds).toEqual(['123456789012']);
+    expect(fn.Properties.Environment.Variables.IAMWATCH_ORGANIZATION_SNAPSHOT).toBe('false');
+    expect(
+      monitor.findResources('AWS::Lambda::Function', {
+        Properties: { FunctionName: 'iamwatch-organization' },
+      }),
+    ).toEqual({});
   });
 });

@@ -22,6 +22,7 @@ describe('readRecordConfig', () => {
       tableName: 'iamwatch-ledger',
       retentionDays: DEFAULT_RETENTION_DAYS,
       context: DEFAULT_CONTEXT,
+      organizationSnapshot: false,
     });
   });
 
@@ -29,6 +30,7 @@ describe('readRecordConfig', () => {
     const config = readRecordConfig({
       ...base,
       IAMWATCH_RETENTION_DAYS: '90',
+      IAMWATCH_ORGANIZATION_SNAPSHOT: 'true',
       IAMWATCH_DETECTION_CONTEXT: JSON.stringify({
         organizationAccountIds: ['111122223333', '444455556666'],
         trustedAccountIds: ['999988887777'],
@@ -49,7 +51,9 @@ describe('readRecordConfig', () => {
         deploymentPrincipals: ['arn:aws:iam::*:role/cdk-*-cfn-exec-role-*'],
         monitorResourcePrefix: 'secwatch',
         accountNames: { '111122223333': 'prod-payments' },
+        accountOuPaths: {},
       },
+      organizationSnapshot: true,
     });
     expect(Object.isFrozen(config.context)).toBe(true);
   });

@@ -1,0 +1,25 @@
+/**
+ * The organization refresh Lambda: the one wiring block. It reads Organizations as the read role in
+ * the management account (`IAMWATCH_ORGANIZATION_ROLE_ARN`) and keeps the snapshot in the ledger table.
+ */
+import { createDocumentClient } from '../ledger/dynamo-store';
+import { requiredEnv } from '../shared/env';
+import { jsonLogger } from '../shared/logger';
+import { createOrganizationsClient, listOrganizationAccounts } from './read';
+import { createOrganizationRefresh, triggerOf } from './refresh';
+import { DynamoSnapshotStore } from './store';
+
+const tableName = requiredEnv(process.env, 'IAMWATCH_TABLE_NAME');
+const organizations = createOrganizationsClient({
+  roleArn: requiredEnv(process.env, 'IAMWATCH_ORGANIZATION_ROLE_ARN'),
+});
+const refresh = createOrganizationRefresh({
+  read: (now) => listOrganizationAccounts(organizations, now),
+  store: new DynamoSnapshotStore(createDocumentClient(), tableName),
+  clock: { now: () => new Date() },
+  logger: jsonLogger('iamwatch-organization'),
+});
+
+export const handler = async (event: unknown): Promise<void> => {
+  await refresh(triggerOf(event));
+};
