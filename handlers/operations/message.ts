@@ -5,18 +5,18 @@
  * else chose (alarm reasons quote metric values, account names come from Organizations), so all of it
  * is escaped before it reaches Slack.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { mrkdwnText } from '../notify/escape';
 import type { SlackMessage } from '../notify/slack-message';
 
 /** The parts of a CloudWatch alarm notification a person needs. */
 const AlarmNotification = z.object({
   AlarmName: z.string(),
-  AlarmDescription: z.string().nullish(),
+  AlarmDescription: z.nullish(z.string()),
   NewStateValue: z.string(),
-  NewStateReason: z.string().nullish(),
-  AWSAccountId: z.string().nullish(),
-  Region: z.string().nullish(),
+  NewStateReason: z.nullish(z.string()),
+  AWSAccountId: z.nullish(z.string()),
+  Region: z.nullish(z.string()),
 });
 
 /** An SNS notification as the operations topic hands it to a subscriber. */

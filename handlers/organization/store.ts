@@ -19,7 +19,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { LEDGER_ATTRIBUTES, LEDGER_ITEM_KINDS } from '../ledger/table';
 import type { OrganizationAccount, OrganizationSnapshot } from './snapshot';
 
@@ -63,23 +63,23 @@ export class SnapshotCorruptError extends Error {
 
 /** One `OrganizationAccount` as stored (ledger table, CLI cache). */
 export const organizationAccountSchema = z.object({
-  id: z.string().regex(/^\d{12}$/),
+  id: z.string().check(z.regex(/^\d{12}$/)),
   name: z.string(),
   status: z.string(),
-  ouPath: z.string().optional(),
-  joinedAt: z.string().optional(),
+  ouPath: z.optional(z.string()),
+  joinedAt: z.optional(z.string()),
 });
 const accountsSchema = z.array(organizationAccountSchema);
 const headSchema = z.object({
   snapshotId: z.string(),
   checkedAt: z.string(),
   accountCount: z.number(),
-  parts: z.number().int().nonnegative(),
+  parts: z.int().check(z.nonnegative()),
   digest: z.string(),
-  organizationId: z.string().optional(),
-  managementAccountId: z.string().optional(),
-  lastError: z.string().optional(),
-  lastErrorAt: z.string().optional(),
+  organizationId: z.optional(z.string()),
+  managementAccountId: z.optional(z.string()),
+  lastError: z.optional(z.string()),
+  lastErrorAt: z.optional(z.string()),
 });
 
 /** The snapshot store over the ledger table (DynamoDB or dynalite). */
