@@ -109,6 +109,8 @@ export const storedEntrySchema = z.looseObject({
   actor: actorSchema,
   target: targetSchema.optional(),
   policyArn: z.string().optional(),
+  accessKeyId: z.string().optional(),
+  groupName: z.string().optional(),
   sourceIp: z.string().optional(),
   sourceIpKind: oneOf(SOURCE_IP_KINDS).optional(),
   vpcEndpointId: z.string().optional(),
@@ -139,6 +141,8 @@ const ENTRY_STRINGS = ['eventSource', 'accountId', 'region'] as const;
 const ENTRY_OPTIONAL_STRINGS = [
   'accountName',
   'policyArn',
+  'accessKeyId',
+  'groupName',
   'sourceIp',
   'vpcEndpointId',
   'userAgent',
