@@ -92,7 +92,10 @@ export function assumeRoleCredentials(
     let response: AssumeRoleCommandOutput;
     try {
       response = await sts.send(
-        new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: settings.sessionName ?? ROLE_SESSION_NAME }),
+        new AssumeRoleCommand({
+          RoleArn: roleArn,
+          RoleSessionName: settings.sessionName ?? ROLE_SESSION_NAME,
+        }),
       );
     } catch (cause) {
       throw new AssumeRoleError(`cannot assume ${roleArn}: ${(cause as Error).message}`, roleArn, { cause });

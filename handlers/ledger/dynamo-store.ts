@@ -17,8 +17,10 @@ import {
   type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { AuditRunRecord } from '../../rules/audit/compare';
 import type { CloudTrailRecord } from '../../rules/types';
 import type { ChannelDelivery, HistoryFilter, LedgerStore, PutResult, StoredEntry } from '../ports';
+import { latestAuditRun, putAuditRun } from './audit-runs';
 import {
   decodeEntryItem,
   decodeRawItem,
@@ -38,7 +40,7 @@ import {
   runHistory,
   type SortRange,
 } from './history';
-import { DAYS_PARTITION_KEY, entryKey, eventIdOfPartitionKey, rawKey } from './keys';
+import { DAYS_PARTITION_KEY, entryKey, eventIdOfPartitionKey, facetKey, rawKey } from './keys';
 import { DEFAULT_RETENTION_DAYS, FACET_INDEX_NAME, LEDGER_ATTRIBUTES } from './table';
 
 export interface DynamoLedgerStoreOptions {
@@ -151,6 +153,42 @@ export class DynamoLedgerStore implements LedgerStore {
 
   async history(filter: HistoryFilter): Promise<StoredEntry[]> {
     return runHistory(resolveFilter(filter), this.reader(), this.pageSize);
+  }
+
+  async oldestEntryTime(accountId?: string): Promise<string | undefined> {
+    let facet = accountId ? facetKey('account', accountId) : undefined;
+    if (!facet) {
+      const { Items } = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          ...keyCondition(PK, DAYS_PARTITION_KEY, SK, undefined, undefined),
+          ScanIndexForward: true,
+          Limit: 1,
+        }),
+      );
+      const day = Items?.[0]?.[SK];
+      if (typeof day !== 'string') return undefined;
+      facet = facetKey('day', day);
+    }
+    const { Items } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: FACET_INDEX_NAME,
+        ...keyCondition(FACET, facet, TIME, undefined, undefined),
+        ScanIndexForward: true,
+        Limit: 1,
+      }),
+    );
+    const time = Items?.[0]?.[TIME];
+    return typeof time === 'string' ? time.slice(0, time.indexOf('#')) : undefined;
+  }
+
+  latestAuditRun(): Promise<AuditRunRecord | undefined> {
+    return latestAuditRun(this.client, this.tableName);
+  }
+
+  putAuditRun(run: AuditRunRecord): Promise<void> {
+    return putAuditRun(this.client, this.tableName, run, this.retentionDays);
   }
 
   async close(): Promise<void> {
