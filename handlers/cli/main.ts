@@ -2,6 +2,7 @@
  * `iamwatch <command>`: dispatches to a command and turns errors into exit codes. Never calls
  * process.exit; the bin file wires it to the process.
  */
+import { auditCommand } from './audit';
 import { backfillCommand } from './backfill';
 import { doctorCommand } from './doctor';
 import { historyCommand } from './history';
@@ -23,6 +24,10 @@ const COMMANDS: Record<string, { summary: string; run: (argv: string[], io: CliI
   },
   doctor: { summary: 'check that the pipeline still sees every account (ledger, trail)', run: doctorCommand },
   inventory: { summary: 'IAM users across the organization, with who created them', run: inventoryCommand },
+  audit: {
+    summary: 'IAM hygiene findings per account, with whom to contact; new/fixed since last run',
+    run: auditCommand,
+  },
 };
 
 export const USAGE = `Usage: iamwatch <command> [options]
