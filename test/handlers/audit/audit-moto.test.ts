@@ -76,13 +76,20 @@ describe.skipIf(!MOTO_AVAILABLE)(
       // Account A: an old admin nobody recorded, then bob (a console user without MFA, with a key),
       // created by an SSO user as the ledger records.
       await a.send(new CreateUserCommand({ UserName: 'legacy-admin' }));
-      await a.send(
-        new AttachUserPolicyCommand({
-          UserName: 'legacy-admin',
-          PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess',
+      // A customer managed policy: judged by its current document (GetPolicy + GetPolicyVersion).
+      const admin = await a.send(
+        new CreatePolicyCommand({
+          PolicyName: 'BreakGlass',
+          PolicyDocument: JSON.stringify({
+            Version: '2012-10-17',
+            Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
+          }),
         }),
       );
-      await new Promise((resolve) => setTimeout(resolve, 1100));
+      await a.send(
+        new AttachUserPolicyCommand({ UserName: 'legacy-admin', PolicyArn: admin.Policy?.Arn ?? '' }),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 50));
       const bob = await a.send(new CreateUserCommand({ UserName: 'bob' }));
       await a.send(new CreateLoginProfileCommand({ UserName: 'bob', Password: 'Correct-Horse-9' }));
       const key = await a.send(new CreateAccessKeyCommand({ UserName: 'bob' }));
