@@ -6,12 +6,15 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { DerivedPattern } from '../rules/eventbridge/derive';
+import { AuditReadRole } from './constructs/audit-read-role';
 import { ForwarderRules } from './constructs/forwarder-rules';
 
 export interface ForwarderStackProps extends StackProps {
   resourcePrefix: string;
   patterns: readonly DerivedPattern[];
   targetBusArn: string;
+  /** Also deploy the audit's read-only role here (one stack per account: the us-east-1 one). */
+  auditReadRole?: { securityAccountId: string };
 }
 
 export class ForwarderStack extends Stack {
@@ -24,5 +27,11 @@ export class ForwarderStack extends Stack {
       patterns: props.patterns,
       targetBusArn: props.targetBusArn,
     });
+    if (props.auditReadRole) {
+      new AuditReadRole(this, 'AuditRead', {
+        resourcePrefix: props.resourcePrefix,
+        securityAccountId: props.auditReadRole.securityAccountId,
+      });
+    }
   }
 }

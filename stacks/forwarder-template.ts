@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { App, BootstraplessSynthesizer, Stack } from 'aws-cdk-lib';
 import type { DerivedPattern } from '../rules/eventbridge/derive';
+import { MONITOR_REGION } from './config/schema';
+import { AuditReadRole } from './constructs/audit-read-role';
 import { ForwarderRules } from './constructs/forwarder-rules';
 import { addNagPacks } from './nag';
 
@@ -22,6 +24,8 @@ export interface ForwarderTemplateProps {
   targetBusArn: string;
   /** Context of the enclosing app (feature flags), so both synthesize alike. */
   context?: Record<string, unknown>;
+  /** Also deploy the audit's read-only role (in us-east-1 instances only: IAM is global). */
+  auditReadRole?: { securityAccountId: string };
   /** Validate the template against the CloudFormation schema and rules (default true, as in the app). */
   cloudFormationValidation?: boolean;
 }
@@ -56,6 +60,13 @@ export function synthesizeForwarderTemplate(props: ForwarderTemplateProps): Clou
       patterns: props.patterns,
       targetBusArn: props.targetBusArn,
     });
+    if (props.auditReadRole) {
+      new AuditReadRole(stack, 'AuditRead', {
+        resourcePrefix: props.resourcePrefix,
+        securityAccountId: props.auditReadRole.securityAccountId,
+        onlyInRegion: MONITOR_REGION,
+      });
+    }
     const artifact = app.synth().getStackArtifact(stack.artifactId);
     if (artifact.assets.length > 0) {
       throw new StackSetTemplateError(

@@ -65,6 +65,7 @@ export function buildIamwatch(app: App, config: IamwatchConfig, options: BuildOp
   if (trail) monitor.addStackDependency(trail, 'EventBridge sees CloudTrail events only while a trail logs');
 
   const forwarderRegions = regionsWithForwarding(config, patterns);
+  const auditRole = config.audit.enabled ? { securityAccountId: config.securityAccountId } : undefined;
   const stacks: IamwatchStacks = { trail, monitor, forwarders: [] };
   const forwarder = (id: string, account: string, region: string, targetBusArn: string) => {
     const stack = new ForwarderStack(app, id, {
@@ -73,6 +74,14 @@ export function buildIamwatch(app: App, config: IamwatchConfig, options: BuildOp
       resourcePrefix: prefix,
       patterns,
       targetBusArn,
+      // The management account is audited too; the security account's own role is in its forwarder
+      // stack only in organization mode (single-account audits read with the function's own role).
+      ...(auditRole &&
+      organization &&
+      account === organization.managementAccountId &&
+      region === MONITOR_REGION
+        ? { auditReadRole: auditRole }
+        : {}),
     });
     dependsOnMonitor(stack, monitor);
     stacks.forwarders.push(stack);
@@ -136,6 +145,7 @@ function forwarderStackSet(
       patterns: forwarding.patterns,
       targetBusArn: forwarding.targetBusArn,
       context: app.node.getAllContext() as Record<string, unknown>,
+      ...(config.audit.enabled ? { auditReadRole: { securityAccountId: config.securityAccountId } } : {}),
       cloudFormationValidation: forwarding.cloudFormationValidation,
     }),
     organizationalUnitIds: targetOus.length > 0 ? targetOus : [organization.rootId],

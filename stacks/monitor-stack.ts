@@ -28,6 +28,7 @@ import { assertEnvironmentFits } from './constructs/environment-size';
 import { IamwatchFunction } from './constructs/iamwatch-function';
 import { LedgerTable } from './constructs/ledger-table';
 import { MonitorAlarms, type WatchedQueue } from './constructs/monitor-alarms';
+import { ScheduledAudit } from './constructs/scheduled-audit';
 import { SlackSecrets } from './constructs/slack-secrets';
 import { archivePatternFor, forwarderAlarmPattern } from './monitor-patterns';
 import { patternsForRegion } from './patterns';
@@ -102,6 +103,8 @@ export class MonitorStack extends Stack {
   readonly notifyFunction: IamwatchFunction;
   readonly topic: sns.Topic;
   readonly alarms: cloudwatch.Alarm[];
+  /** Present when `audit.enabled`. */
+  readonly audit?: ScheduledAudit;
 
   constructor(scope: Construct, id: string, props: MonitorStackProps) {
     super(scope, id, props);
@@ -181,6 +184,18 @@ export class MonitorStack extends Stack {
     this.addMonitorRules(props.patterns, prefix, ruleDlq);
     const alarmRuleDlq = this.addForwarderAlarmRoute(prefix, alerts.topic);
 
+    if (config.audit.enabled) {
+      this.audit = new ScheduledAudit(this, 'Audit', {
+        config,
+        table: this.table,
+        key: this.key,
+        topic: alerts.topic,
+        slackRoutesJson: JSON.stringify(slack.routes),
+        slackSecrets: slack.secrets,
+        detectionContextJson: JSON.stringify(detectionContextOf(config)),
+      });
+    }
+
     const queues: WatchedQueue[] = [
       {
         name: 'record-failures',
@@ -203,6 +218,13 @@ export class MonitorStack extends Stack {
         meaning: 'Forwarder alarms EventBridge could not publish',
       },
     ];
+    if (this.audit) {
+      queues.push({
+        name: 'audit-failures',
+        queue: this.audit.failures,
+        meaning: 'Scheduled audits that failed',
+      });
+    }
     if (alerts.deadLetterQueue) {
       queues.push({
         name: 'alerts-subscription-dlq',

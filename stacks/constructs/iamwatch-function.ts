@@ -41,6 +41,8 @@ export interface IamwatchFunctionProps {
   onFailure?: lambda.IDestination;
   retryAttempts?: number;
   maxEventAge?: Duration;
+  /** A fixed name for the execution role, when other accounts' trust policies must name it. */
+  roleName?: string;
 }
 
 export class IamwatchFunction extends NodejsFunction {
@@ -51,6 +53,7 @@ export class IamwatchFunction extends NodejsFunction {
     const role = new iam.Role(scope, `${id}Role`, {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `Execution role of ${props.functionName}`,
+      ...(props.roleName ? { roleName: props.roleName } : {}),
     });
     logGroup.grantWrite(role);
     super(scope, id, {
