@@ -7,15 +7,14 @@
  */
 import { sourceFromEventSource } from './cloudtrail/envelope';
 import { CATALOG } from './registry';
-import {
-  type Detection,
-  type DetectionContext,
-  type DetectionHit,
-  type LedgerEntry,
-  type NormalisedEvent,
-  SEVERITIES,
-  type Severity,
-  type Trigger,
+import { bySeverityDescending, lowerSeverity } from './severity';
+import type {
+  Detection,
+  DetectionContext,
+  DetectionHit,
+  LedgerEntry,
+  NormalisedEvent,
+  Trigger,
 } from './types';
 
 /** The judged event: its ledger entry, and the detections that failed while judging it. */
@@ -55,26 +54,12 @@ export type TriggerSubject = Pick<NormalisedEvent, 'eventSource' | 'eventName'> 
 export const eventBridgeSource: (eventSource: string) => string = sourceFromEventSource;
 
 /** Whether a trigger (or any trigger of a list) covers the event's source, name and identity type. */
-export function triggerCovers(trigger: Trigger | readonly Trigger[], event: TriggerSubject): boolean {
+export function triggerCovers(triggers: readonly Trigger[], event: TriggerSubject): boolean {
   const source = eventBridgeSource(event.eventSource);
-  return triggersOf(trigger).some(
+  return triggers.some(
     (one) => coversSourceAndName(one, source, event.eventName) && coversIdentity(one, event.actor.type),
   );
 }
-
-/** Lowers a severity one step, never below `info`. */
-export function lowerSeverity(severity: Severity): Severity {
-  return SEVERITIES[Math.max(0, SEVERITY_RANK[severity] - 1)] ?? 'info';
-}
-
-/** Numeric order of severities: info 0 … critical 4. */
-export const SEVERITY_RANK: Readonly<Record<Severity, number>> = Object.freeze({
-  info: 0,
-  low: 1,
-  medium: 2,
-  high: 3,
-  critical: 4,
-});
 
 /**
  * Judges an event: evaluates every detection whose trigger covers it, then the `fallback` ones only
@@ -91,7 +76,7 @@ export function judge(
   evaluate(candidates.primary, event, ctx, hits, errors);
   if (hits.length === 0) evaluate(candidates.fallback, event, ctx, hits, errors);
   // Array.prototype.sort is stable: equal severities keep catalog order.
-  if (hits.length > 1) hits.sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]);
+  if (hits.length > 1) hits.sort((a, b) => bySeverityDescending(a.severity, b.severity));
   return { entry: toEntry(event, hits), errors };
 }
 
@@ -209,8 +194,8 @@ function indexOf(catalog: readonly Detection[]): CatalogIndex {
 function buildIndex(catalog: readonly Detection[]): CatalogIndex {
   const entries = catalog.map((detection) => ({
     detection,
-    triggers: triggersOf(detection.trigger),
-    checkIdentity: triggersOf(detection.trigger).some((t) => t.userIdentityTypes !== undefined),
+    triggers: detection.trigger,
+    checkIdentity: detection.trigger.some((t) => t.userIdentityTypes !== undefined),
   }));
   const memo = new Map<string, Candidates>();
   return {
@@ -231,14 +216,6 @@ function buildIndex(catalog: readonly Detection[]): CatalogIndex {
       return found;
     },
   };
-}
-
-function triggersOf(trigger: Trigger | readonly Trigger[]): readonly Trigger[] {
-  return isTriggerList(trigger) ? trigger : [trigger];
-}
-
-function isTriggerList(trigger: Trigger | readonly Trigger[]): trigger is readonly Trigger[] {
-  return Array.isArray(trigger);
 }
 
 function coversSourceAndName(trigger: Trigger, source: string, eventName: string): boolean {

@@ -5,7 +5,8 @@
 import { normaliseActor } from './cloudtrail/actor';
 import { classifySourceIp, classifyVia } from './cloudtrail/classify';
 import { isReadOnlyEventName } from './cloudtrail/verbs';
-import { wildcardMatches } from './policy';
+import { RequestPolicies } from './policy/document';
+import { wildcardMatches } from './policy/wildcard';
 import { extractTarget } from './target';
 import type { Actor, CloudTrailRecord, DetectionContext, NormalisedEvent } from './types';
 
@@ -20,6 +21,7 @@ export function normalise(record: CloudTrailRecord, ctx: DetectionContext): Norm
   const sourceIp = nonEmpty(record.sourceIPAddress);
   const userAgent = nonEmpty(record.userAgent);
   const failed = isFailure(record);
+  const request = asObject(record.requestParameters);
   const event: NormalisedEvent = {
     eventId: record.eventID,
     eventTime: record.eventTime,
@@ -30,11 +32,12 @@ export function normalise(record: CloudTrailRecord, ctx: DetectionContext): Norm
     actor,
     result: failed ? 'failure' : 'success',
     automation: isAutomation(actor, ctx),
-    request: asObject(record.requestParameters),
+    request,
     response: asObject(record.responseElements),
     additionalEventData: asObject(record.additionalEventData),
     readOnly: record.readOnly ?? isReadOnlyEventName(record.eventName),
     record,
+    policies: new RequestPolicies(request),
   };
   const accountName = ctx.accountNames[accountId];
   if (accountName) event.accountName = accountName;

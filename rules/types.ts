@@ -5,6 +5,7 @@
  * `iamwatch history --format json` and the DynamoDB item all carry it). Fields are absent rather than
  * empty strings when CloudTrail did not provide them.
  */
+import type { RequestPolicies } from './policy/document';
 
 export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -188,6 +189,8 @@ export interface NormalisedEvent extends Omit<LedgerEntry, 'detections' | 'sever
   readOnly: boolean;
   eventType?: string;
   record: CloudTrailRecord;
+  /** The policy documents in `request`, parsed once for all detections. */
+  policies: RequestPolicies;
 }
 
 /** Configuration detections and the normaliser consult. All lists may be empty. */
@@ -243,7 +246,8 @@ export interface Detection {
   references: readonly string[];
   mitre: readonly { id: string; name: string }[];
   falsePositives: readonly string[];
-  trigger: Trigger | readonly Trigger[];
+  /** What it listens to, always a list (`defineDetection` turns a single trigger into one). */
+  trigger: readonly Trigger[];
   /** Only evaluated when no other detection fired (the `iam-change` catch-all). */
   fallback?: boolean;
   match: (e: NormalisedEvent, ctx: DetectionContext) => boolean;

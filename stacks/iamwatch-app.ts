@@ -8,10 +8,11 @@
  *
  * Stacks depend on one another in that order, so `cdk deploy --all` respects it too.
  */
-import type { App, Stack } from 'aws-cdk-lib';
+import { type App, Aws, type Stack } from 'aws-cdk-lib';
 import { type DerivedPattern, derivePatterns } from '../rules/eventbridge/derive';
 import { CATALOG } from '../rules/registry';
 import { type IamwatchConfig, MONITOR_REGION, type OrganizationConfig } from './config/schema';
+import { backfillRoleArns, logsPrefix } from './constructs/s3-backfill';
 import { ForwarderStack } from './forwarder-stack';
 import { ForwarderStackSetStack } from './forwarder-stackset-stack';
 import { synthesizeForwarderTemplate } from './forwarder-template';
@@ -53,6 +54,14 @@ export function buildIamwatch(app: App, config: IamwatchConfig, options: BuildOp
         glacierTransitionDays: config.trail.glacierTransitionDays,
         expirationDays: config.trail.expirationDays,
         noncurrentVersionExpirationDays: config.trail.noncurrentVersionExpirationDays,
+        ...(config.backfill.enabled
+          ? {
+              backfillRoles: {
+                ...backfillRoleArns(Aws.PARTITION, config.securityAccountId, prefix),
+                logsPrefix: logsPrefix(config.backfill.keyPrefix),
+              },
+            }
+          : {}),
       })
     : undefined;
 
@@ -61,6 +70,9 @@ export function buildIamwatch(app: App, config: IamwatchConfig, options: BuildOp
     description: 'iamwatch: monitored bus, rules, record and notify functions, ledger, alerts',
     config,
     patterns,
+    ...(trail && trail.account === config.securityAccountId
+      ? { trailBucket: { bucketName: trail.bucket.bucketName, keyArn: trail.key.keyArn } }
+      : {}),
   });
   if (trail) monitor.addStackDependency(trail, 'EventBridge sees CloudTrail events only while a trail logs');
 

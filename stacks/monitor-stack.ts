@@ -28,6 +28,7 @@ import { assertEnvironmentFits } from './constructs/environment-size';
 import { IamwatchFunction } from './constructs/iamwatch-function';
 import { LedgerTable } from './constructs/ledger-table';
 import { MonitorAlarms, type WatchedQueue } from './constructs/monitor-alarms';
+import { S3Backfill } from './constructs/s3-backfill';
 import { ScheduledAudit } from './constructs/scheduled-audit';
 import { SlackSecrets } from './constructs/slack-secrets';
 import { archivePatternFor, forwarderAlarmPattern } from './monitor-patterns';
@@ -91,6 +92,8 @@ export interface MonitorStackProps extends StackProps {
   config: IamwatchConfig;
   /** Every derived pattern (`derivePatterns(CATALOG)`). */
   patterns: readonly DerivedPattern[];
+  /** The trail's bucket and key when the trail stack is in this account (single-account mode). */
+  trailBucket?: { bucketName: string; keyArn: string };
 }
 
 export class MonitorStack extends Stack {
@@ -105,6 +108,8 @@ export class MonitorStack extends Stack {
   readonly alarms: cloudwatch.Alarm[];
   /** Present when `audit.enabled`. */
   readonly audit?: ScheduledAudit;
+  /** The S3 backfill state machine, when `backfill.enabled`. */
+  readonly backfill: S3Backfill | undefined;
 
   constructor(scope: Construct, id: string, props: MonitorStackProps) {
     super(scope, id, props);
@@ -179,6 +184,18 @@ export class MonitorStack extends Stack {
       reason:
         'Failed asynchronous invocations go to the on-failure destination (record-failures), which keeps the error with the event; a legacy DLQ would duplicate it.',
     });
+
+    this.backfill = config.backfill.enabled
+      ? new S3Backfill(this, 'S3Backfill', {
+          config: config.backfill,
+          resourcePrefix: prefix,
+          bucketName: config.backfill.bucketName ?? (props.trailBucket?.bucketName as string),
+          bucketKeyArn: config.backfill.bucketKeyArn ?? props.trailBucket?.keyArn,
+          recordEnvironment,
+          logRetention: config.logRetentionDays,
+          grantLedger: (fn) => this.grantLedger(fn, RECORD_LEDGER_ACTIONS),
+        })
+      : undefined;
 
     this.notifyFunction = this.createNotifyFunction(config, slack, alerts.topic, notifyFailures);
     this.addMonitorRules(props.patterns, prefix, ruleDlq);

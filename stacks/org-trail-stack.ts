@@ -26,6 +26,11 @@ export interface OrgTrailStackProps extends StackProps {
   glacierTransitionDays: number;
   expirationDays: number;
   noncurrentVersionExpirationDays: number;
+  /**
+   * Roles of the S3 backfill in the security account (`backfill.enabled`): the lister may list the log
+   * files, the reader may read and decrypt them. Nothing else in that account may.
+   */
+  backfillRoles?: { reader: string; lister: string; logsPrefix: string };
 }
 
 export class OrgTrailStack extends Stack {
@@ -152,6 +157,8 @@ export class OrgTrailStack extends Stack {
       );
     }
 
+    if (props.backfillRoles) this.grantBackfill(props.backfillRoles);
+
     this.trail = new cloudtrail.Trail(this, 'Trail', {
       trailName: props.trailName,
       bucket: this.bucket,
@@ -164,5 +171,34 @@ export class OrgTrailStack extends Stack {
       managementEvents: cloudtrail.ReadWriteType.ALL,
       sendToCloudWatchLogs: false,
     });
+  }
+
+  private grantBackfill(roles: { reader: string; lister: string; logsPrefix: string }): void {
+    this.bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'BackfillListsLogFiles',
+        principals: [new iam.ArnPrincipal(roles.lister)],
+        actions: ['s3:ListBucket'],
+        resources: [this.bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [`${roles.logsPrefix}*`] } },
+      }),
+    );
+    this.bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'BackfillReadsLogFiles',
+        principals: [new iam.ArnPrincipal(roles.reader)],
+        actions: ['s3:GetObject'],
+        resources: [this.bucket.arnForObjects(`${roles.logsPrefix}*`)],
+      }),
+    );
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'BackfillDecryptsLogFiles',
+        principals: [new iam.ArnPrincipal(roles.reader)],
+        actions: ['kms:Decrypt'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'kms:ViaService': `s3.${this.region}.amazonaws.com` } },
+      }),
+    );
   }
 }

@@ -25,6 +25,7 @@ import { LOOKUP_RETENTION_DAYS, lookupWindow, missingWindows, type TimeWindow } 
 import { parseTimeBound } from '../ledger/time';
 import { silentLogger } from '../shared/logger';
 import { oneOf, parse, positiveInteger, severityOption } from './args';
+import { backfillFromS3, FROM_S3_HELP, wantsFromS3 } from './backfill-s3';
 import { loadDetectionContext } from './context';
 import { type CliIo, EXIT, UsageError } from './io';
 import { alertOptions, notifiersFromOptions } from './notifiers';
@@ -62,7 +63,9 @@ backfill; windows already fetched are not fetched again.
 
 Credentials come from the standard AWS chain (AWS_PROFILE, environment, SSO, instance role).
 Exit codes: 0 ok, 1 a lookup failed (progress saved), 2 usage error, 3 some events were invalid.
-`;
+${FROM_S3_HELP}`;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** The highest LookupEvents rate AWS allows per account and region. */
 const MAX_RATE = 2;
@@ -75,6 +78,9 @@ export interface BackfillCommandDeps {
   limiterClock: LimiterClock;
   /** SDK settings for every client (credentials, retry strategy, STS endpoint). */
   sdk: SdkSettings;
+  /** Waits between readings of a distributed backfill (tests pass one that does not wait). */
+  sleepS3?: (ms: number) => Promise<void>;
+  pollSeconds?: number;
 }
 
 export function createBackfillCommand(
@@ -92,6 +98,13 @@ export function createBackfillCommand(
 export const backfillCommand = createBackfillCommand();
 
 async function backfill(argv: string[], io: CliIo, deps: BackfillCommandDeps): Promise<number> {
+  if (wantsFromS3(argv) && !argv.includes('--help') && !argv.includes('-h')) {
+    return backfillFromS3(argv, io, {
+      now: deps.now,
+      sleep: deps.sleepS3 ?? sleep,
+      pollSeconds: deps.pollSeconds ?? 10,
+    });
+  }
   const { values, positionals } = parse(argv, {
     since: { type: 'string' },
     until: { type: 'string' },

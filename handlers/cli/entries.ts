@@ -1,4 +1,5 @@
 /** Ledger entries as the CLI prints them: the public contract, table rows and CSV. */
+import { lastArnSegment } from '../../rules/arn';
 import type { LedgerEntry } from '../../rules/types';
 import type { StoredEntry } from '../ports';
 
@@ -35,7 +36,7 @@ export function entryRow(entry: LedgerEntry): string[] {
 function actorLabel(entry: LedgerEntry): string {
   const { actor } = entry;
   const name = actor.name ?? actor.arn ?? actor.principalId ?? '?';
-  const issuer = actor.sessionIssuerArn?.split('/').pop();
+  const issuer = lastArnSegment(actor.sessionIssuerArn);
   return issuer && issuer !== name ? `${name} via ${issuer}` : `${name}`;
 }
 

@@ -1,9 +1,8 @@
 /**
- * `iamwatch inventory`: the IAM users of every account, from the ledger, with who created them, when
- * and from where, and what credentials they got afterwards (access keys, console password) and from
- * whom. Built from `CreateUser` / `DeleteUser` entries and each user's own history (indexed queries
- * by event name and by target; never a Scan), so it covers the users created within the ledger's
- * history: backfill first to reach 90 days back.
+ * `iamwatch inventory`: every IAM user as it exists now (IAM per account, or a Config aggregator),
+ * joined with the ledger's history of it (`handlers/audit/inventory.ts`). Without a source, the
+ * users created in the ledger's history alone: built from `CreateUser` / `DeleteUser` entries and
+ * each user's own history (indexed queries by event name and by target; never a Scan).
  */
 import {
   type InventoryRole,

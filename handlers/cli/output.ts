@@ -2,7 +2,8 @@
  * What replay and backfill do with each recorded entry: print it in the chosen format and alert on
  * new ones.
  */
-import { SEVERITIES, type Severity } from '../../rules/types';
+import { severityAtLeast } from '../../rules/severity';
+import type { Severity } from '../../rules/types';
 import { deliverEntry } from '../notify/handler';
 import type { Clock, LedgerStore, Notifier, StoredEntry } from '../ports';
 import { silentLogger } from '../shared/logger';
@@ -27,16 +28,13 @@ export interface EntryOutputOptions {
 export class EntryOutput {
   readonly alerts = { sent: 0, failed: 0 };
   private readonly rows: string[][] = [];
-  private readonly printedMin: number;
 
-  constructor(private readonly options: EntryOutputOptions) {
-    this.printedMin = SEVERITIES.indexOf(options.minSeverity ?? 'info');
-  }
+  constructor(private readonly options: EntryOutputOptions) {}
 
   /** Prints the entry (jsonl now, table rows at the end) and alerts when it was newly recorded. */
   async accept(entry: StoredEntry, outcome: 'inserted' | 'duplicate'): Promise<void> {
     const { format, io, notifiers } = this.options;
-    if (SEVERITIES.indexOf(entry.severity) >= this.printedMin) {
+    if (severityAtLeast(entry.severity, this.options.minSeverity ?? 'info')) {
       if (format === 'jsonl') io.stdout.write(`${JSON.stringify(toContract(entry))}\n`);
       else if (format === 'table') this.rows.push(entryRow(entry));
     }

@@ -3,6 +3,8 @@ export class Progress {
   private lastDraw = 0;
   private drawn = false;
   private readonly started = Date.now();
+  /** Shown after the record count, e.g. objects and bytes of an S3 replay. */
+  detail: string | undefined;
 
   constructor(private readonly stream: { write(chunk: string): unknown; isTTY?: boolean }) {}
 
@@ -13,7 +15,7 @@ export class Progress {
     this.lastDraw = now;
     const rate = Math.round(records / ((now - this.started) / 1000));
     this.stream.write(
-      `\r\u001b[2K${records.toLocaleString('en-US')} records (${rate.toLocaleString('en-US')}/s)`,
+      `\r\u001b[2K${records.toLocaleString('en-US')} records (${rate.toLocaleString('en-US')}/s)${this.detail ? `, ${this.detail}` : ''}`,
     );
     this.drawn = true;
   }

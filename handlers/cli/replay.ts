@@ -4,10 +4,12 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { ParsedItem } from '../../rules/cloudtrail/parse';
-import { derivePatterns } from '../../rules/eventbridge/derive';
+import { deliveredBy, derivePatterns } from '../../rules/eventbridge/derive';
 import { CATALOG } from '../../rules/registry';
-import { deliveredBatches } from '../input/delivered';
+import { type DeliveredBatch, deliveredBatches } from '../input/delivered';
+import type { EntryOrigin } from '../ports';
 import { originOf, recordValidated } from '../record/record';
+import { isS3Url } from '../s3/layout';
 import { silentLogger } from '../shared/logger';
 import { countVerdict, emptyVerdictCounts, type VerdictCounts, verdictLines } from '../shared/verdicts';
 import { oneOf, parse, severityOption } from './args';
@@ -16,15 +18,16 @@ import { type CliIo, EXIT } from './io';
 import { alertOptions, notifiersFromOptions } from './notifiers';
 import { EntryOutput } from './output';
 import { Progress } from './progress';
+import { S3_HELP, s3InputBatches, s3InputFrom, s3Options } from './s3-input';
 import { openStore, STORE_KINDS, storeOptions } from './store';
 
 export const DEMO_DIR = fileURLToPath(new URL('../../demo/cloudtrail', import.meta.url));
 
-const HELP = `Usage: iamwatch replay [PATH|-]... [options]
+const HELP = `Usage: iamwatch replay [PATH|-|s3://BUCKET/PREFIX]... [options]
 
 Replays CloudTrail input (single records, {"Records":[…]} log files (.json/.json.gz), EventBridge
-envelopes, JSON lines, directories, "-" for stdin) through the same path as in AWS. With no path it
-replays the bundled demo events.
+envelopes, JSON lines, directories, "-" for stdin, a trail's S3 bucket) through the same path as in
+AWS. With no path it replays the bundled demo events.
 
   --format summary|table|jsonl   alerts and a summary (default), a table of entries, or ledger entries as JSON lines
   --store local|memory|dynamodb  ledger: embedded DynamoDB-compatible store under $IAMWATCH_HOME (default),
@@ -39,6 +42,7 @@ replays the bundled demo events.
   --config FILE                  detection context JSON (organization/trusted accounts, automation principals,
                                  account names); default $IAMWATCH_CONFIG or ./iamwatch.config.json when present
 
+${S3_HELP}
 Inputs of 8 MB or more are read and matched by two reader threads; IAMWATCH_READER_THREADS=0 keeps
 everything on one thread, =1 forces the threads for any input.
 `;
@@ -52,7 +56,19 @@ export interface ReplayCounts extends VerdictCounts {
   invalid: number;
 }
 
-export async function replayCommand(argv: string[], io: CliIo): Promise<number> {
+export function replayCommand(argv: string[], io: CliIo): Promise<number> {
+  return runReplay(argv, io, { origin: 'replay' });
+}
+
+/**
+ * Replay with the origin its new entries get: `replay` (announced) or `backfill` (silent in the notify
+ * Lambda unless asked), for `iamwatch backfill --from-s3` which replays the trail bucket here.
+ */
+export async function runReplay(
+  argv: string[],
+  io: CliIo,
+  options: { origin: Extract<EntryOrigin, 'replay' | 'backfill'> },
+): Promise<number> {
   const { values, positionals } = parse(argv, {
     format: { type: 'string' },
     ...storeOptions,
@@ -60,6 +76,7 @@ export async function replayCommand(argv: string[], io: CliIo): Promise<number> 
     'min-severity': { type: 'string' },
     'no-alerts': { type: 'boolean' },
     config: { type: 'string' },
+    ...s3Options,
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -72,6 +89,7 @@ export async function replayCommand(argv: string[], io: CliIo): Promise<number> 
   const context = await loadDetectionContext(values.config, io);
   const notifiers = values['no-alerts'] ? [] : notifiersFromOptions(values, { format, minSeverity }, io);
   const paths = positionals.length > 0 ? positionals : [DEMO_DIR];
+  const s3 = s3InputFrom(paths, values, io, new Date());
   const patterns = derivePatterns(CATALOG);
   const store = await openStore(storeKind, values, io);
   const clock = { now: () => new Date() };
@@ -95,7 +113,7 @@ export async function replayCommand(argv: string[], io: CliIo): Promise<number> 
     ...(minSeverity ? { minSeverity } : {}),
   });
   const record = async (item: Extract<ParsedItem, { ok: true }>): Promise<void> => {
-    const result = await recordValidated(item.record, originOf(item.envelope, 'replay'), {
+    const result = await recordValidated(item.record, originOf(item.envelope, options.origin), {
       store,
       context,
       clock,
@@ -119,7 +137,7 @@ export async function replayCommand(argv: string[], io: CliIo): Promise<number> 
       stdin: io.stdin,
       ...(threads === undefined ? {} : { worker: threads !== '0' }),
     };
-    for await (const batch of deliveredBatches(paths, reading)) {
+    const consume = async (batch: DeliveredBatch): Promise<void> => {
       counts.read += batch.read;
       counts.notDelivered += batch.notDelivered;
       progress.tick(counts.read);
@@ -133,9 +151,28 @@ export async function replayCommand(argv: string[], io: CliIo): Promise<number> 
         progress.clear();
         io.stderr.write(`invalid input ${formatLocation(item.location)}: ${item.error.message}\n`);
       }
+    };
+    const localPaths = paths.filter((path) => !isS3Url(path));
+    if (localPaths.length > 0) {
+      for await (const batch of deliveredBatches(localPaths, reading)) await consume(batch);
+    }
+    if (s3) {
+      const isDelivered = deliveredBy([...patterns]);
+      const home = values.home ?? io.env.IAMWATCH_HOME ?? `${io.cwd}/.iamwatch`;
+      const s3Progress = { objects: 0, bytes: 0 };
+      for (const url of paths.filter(isS3Url)) {
+        for await (const object of s3InputBatches(url, s3, home, isDelivered, io)) {
+          s3Progress.objects++;
+          s3Progress.bytes += object.bytes;
+          progress.detail = `${s3Progress.objects} objects, ${formatBytes(s3Progress.bytes)}`;
+          await consume(object.batch);
+          await object.recorded();
+        }
+      }
     }
   } finally {
     progress.clear();
+    s3?.client.destroy();
     await store.close();
   }
   output.finish();
@@ -176,4 +213,10 @@ function formatLocation(location: { source: string; record?: number; line?: numb
   if (location.line !== undefined) return `${location.source}:${location.line}`;
   if (location.record !== undefined) return `${location.source} record ${location.record}`;
   return location.source;
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
+  return `${(bytes / 1024 ** 3).toFixed(2)} GB`;
 }

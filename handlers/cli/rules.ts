@@ -1,5 +1,6 @@
 /** `iamwatch rules`: the detection catalog, or the EventBridge patterns derived from it. */
 import { derivePatterns } from '../../rules/eventbridge/derive';
+import { RequestPolicies } from '../../rules/policy/document';
 import { CATALOG } from '../../rules/registry';
 import type { Detection, NormalisedEvent, Trigger } from '../../rules/types';
 import { oneOf, parse } from './args';
@@ -55,7 +56,8 @@ export function describeDetection(d: Detection) {
     references: d.references,
     mitre: d.mitre,
     falsePositives: d.falsePositives,
-    trigger: d.trigger,
+    // A single trigger is published as written, not as a one-item list.
+    trigger: d.trigger.length === 1 ? d.trigger[0] : d.trigger,
     fallback: d.fallback ?? false,
   };
 }
@@ -80,6 +82,7 @@ function titleTemplate(d: Detection): string {
       eventTime: '',
       eventSource: '',
       record: example?.event ?? { eventID: '', eventName: '', eventTime: '', eventSource: '' },
+      policies: new RequestPolicies({}),
     } as unknown as NormalisedEvent;
     return d.title(placeholder, {
       organizationAccountIds: [],
@@ -93,8 +96,7 @@ function titleTemplate(d: Detection): string {
   }
 }
 
-function triggerSummary(trigger: Trigger | readonly Trigger[]): string {
-  const triggers: readonly Trigger[] = Array.isArray(trigger) ? trigger : [trigger as Trigger];
+function triggerSummary(triggers: readonly Trigger[]): string {
   return triggers
     .map((t) => {
       const source = t.sources?.join(',') ?? 'any source';

@@ -13,7 +13,7 @@ import {
   type GetTrailStatusResponse,
   type Trail,
 } from '@aws-sdk/client-cloudtrail';
-import type { Detection, Trigger } from '../../rules/types';
+import type { Detection } from '../../rules/types';
 import { eventSourceOf } from '../backfill/plan';
 import { type Check, check, formatAge } from './check';
 
@@ -288,10 +288,7 @@ export function watchedEventSources(catalog: readonly Detection[]): string[] {
   const sources = new Set<string>();
   for (const detection of catalog) {
     if (detection.status === 'deprecated') continue;
-    const triggers: readonly Trigger[] = Array.isArray(detection.trigger)
-      ? detection.trigger
-      : [detection.trigger as Trigger];
-    for (const trigger of triggers)
+    for (const trigger of detection.trigger)
       for (const source of trigger.sources ?? []) sources.add(eventSourceOf(source));
   }
   return [...sources].sort();

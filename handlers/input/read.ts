@@ -204,3 +204,20 @@ function unreadable(source: string, error: unknown): ParsedItem {
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/**
+ * The items of one input's bytes (gunzipped when they are gzip), named `source` in every location: for
+ * readers of other stores (S3) that fetch the bytes themselves. Undecodable content is one error item.
+ */
+export function parseInputBytes(content: Buffer, source: string): ParsedItem[] {
+  try {
+    return [...parseInputText(decode(content), source)];
+  } catch (error) {
+    return [unreadable(source, error)];
+  }
+}
+
+/** The error item for an input that could not be fetched at all. */
+export function unreadableInput(source: string, error: unknown): ParsedItem {
+  return unreadable(source, error);
+}

@@ -2,6 +2,7 @@
  * History filter semantics, shared by every store: the memory store applies `matchesFilter` to all
  * entries, the DynamoDB store to what its chosen index returns. One predicate, so both stores agree.
  */
+import { severitiesFrom, severityAtLeast } from '../../rules/severity';
 import { SEVERITIES, type Severity, type TargetType } from '../../rules/types';
 import type { HistoryFilter, StoredEntry } from '../ports';
 import { InvalidHistoryFilterError } from './errors';
@@ -97,7 +98,7 @@ export function matchesFilter(entry: StoredEntry, filter: ResolvedFilter): boole
     const wanted = filter.detection;
     if (!entry.detections.some((hit) => same(hit.id, wanted))) return false;
   }
-  if (filter.minSeverity !== undefined && severityRank(entry.severity) < severityRank(filter.minSeverity)) {
+  if (filter.minSeverity !== undefined && !severityAtLeast(entry.severity, filter.minSeverity)) {
     return false;
   }
   const time = Date.parse(entry.eventTime);
@@ -117,13 +118,10 @@ function matchesTarget(entry: StoredEntry, query: TargetQuery): boolean {
 }
 
 /** Position on the severity scale: info 0 … critical 4. */
-export function severityRank(severity: Severity): number {
-  return SEVERITIES.indexOf(severity);
-}
 
 /** Severities at or above `min`, excluding info (never indexed). */
-export function severitiesFrom(min: Severity): Severity[] {
-  return SEVERITIES.filter((severity) => severity !== 'info' && severityRank(severity) >= severityRank(min));
+export function indexedSeveritiesFrom(min: Severity): Severity[] {
+  return severitiesFrom(min).filter((severity) => severity !== 'info');
 }
 
 /** The `target-in` facet value for a typed target query in a known account. */

@@ -6,7 +6,7 @@
  * The I/O is behind `HistoryReader`, so the plan and the paging logic do not depend on the SDK.
  */
 import type { StoredEntry } from '../ports';
-import { matchesFilter, type ResolvedFilter, severitiesFrom, typedTargetInAccount } from './filter';
+import { indexedSeveritiesFrom, matchesFilter, type ResolvedFilter, typedTargetInAccount } from './filter';
 import { dayOf, facetKey, sortTimeFrom, sortTimeUntil } from './keys';
 
 /** Sort-key bounds (inclusive) on the facet index. */
@@ -74,7 +74,9 @@ export function planHistory(filter: ResolvedFilter): HistoryPlan {
   if (filter.detection) return single(facetKey('detection', filter.detection));
   if (filter.eventName) return single(facetKey('event', filter.eventName));
   if (filter.minSeverity) {
-    const facets = severitiesFrom(filter.minSeverity).map((severity) => facetKey('severity', severity));
+    const facets = indexedSeveritiesFrom(filter.minSeverity).map((severity) =>
+      facetKey('severity', severity),
+    );
     return { kind: 'facets', facets, range };
   }
   if (filter.account) return single(facetKey('account', filter.account));

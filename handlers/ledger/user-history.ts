@@ -5,6 +5,7 @@
  * queries on the user as target (never a Scan), and folded from the fields the normaliser puts on
  * each entry (`accessKeyId`, `groupName`), never from raw CloudTrail.
  */
+import { lastArnSegment } from '../../rules/arn';
 import { isSamePrincipal } from '../../rules/target';
 import type { LedgerEntry, Target } from '../../rules/types';
 import type { LedgerStore } from '../ports';
@@ -160,7 +161,7 @@ export function principalLabel(principal: Principal): string {
   const name = principal.ssoUser
     ? `${principal.ssoUser} (SSO)`
     : (principal.sourceIdentity ?? principal.name ?? principal.arn ?? principal.type);
-  const role = principal.sessionIssuerArn?.split('/').pop();
+  const role = lastArnSegment(principal.sessionIssuerArn);
   return role && role !== principal.name ? `${name} via ${role}` : name;
 }
 

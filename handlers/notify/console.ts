@@ -4,9 +4,10 @@
  * stdout carries the machine output), optionally coloured by severity. Values are made one line first,
  * so a hostile user agent cannot smuggle ANSI escapes or fake lines into the terminal.
  */
+
+import { severityAtLeast } from '../../rules/severity';
 import type { LedgerEntry, Severity } from '../../rules/types';
 import type { Notifier } from '../ports';
-import { severityAtLeast } from './describe';
 import { plainTextAlert, renderPlainText } from './plain-text';
 import { DEFAULT_SLACK_MIN_SEVERITY } from './routing';
 

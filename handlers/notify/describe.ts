@@ -3,19 +3,10 @@
  * how the actor is named, and the ordered list of facts a responder needs. Values here are raw
  * (unescaped, untruncated); each channel escapes and cuts them for its own format.
  */
-import {
-  type Actor,
-  type DetectionHit,
-  type LedgerEntry,
-  SEVERITIES,
-  type Severity,
-} from '../../rules/types';
-import { cloudTrailEventUrl } from './links';
 
-/** Whether `severity` is `min` or above on the scale info < low < medium < high < critical. */
-export function severityAtLeast(severity: Severity, min: Severity): boolean {
-  return SEVERITIES.indexOf(severity) >= SEVERITIES.indexOf(min);
-}
+import { severityRank } from '../../rules/severity';
+import type { Actor, DetectionHit, LedgerEntry, Severity } from '../../rules/types';
+import { cloudTrailEventUrl } from './links';
 
 export function severityLabel(severity: Severity): string {
   return severity.toUpperCase();
@@ -25,7 +16,7 @@ export function severityLabel(severity: Severity): string {
 export function leadDetection(entry: LedgerEntry): DetectionHit | undefined {
   let lead: DetectionHit | undefined;
   for (const hit of entry.detections) {
-    if (!lead || SEVERITIES.indexOf(hit.severity) > SEVERITIES.indexOf(lead.severity)) lead = hit;
+    if (!lead || severityRank(hit.severity) > severityRank(lead.severity)) lead = hit;
   }
   return lead;
 }

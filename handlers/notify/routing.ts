@@ -7,8 +7,8 @@
  * errors that say which route and which field is wrong.
  */
 import { z } from 'zod';
+import { severityAtLeast } from '../../rules/severity';
 import { type LedgerEntry, SEVERITIES, type Severity } from '../../rules/types';
-import { severityAtLeast } from './describe';
 
 export interface SlackRoute {
   /** Unique; the delivery channel is `slack:<name>`. */

@@ -7,9 +7,9 @@
  * (validation, authorization, missing topic, KMS key problems) becomes PermanentDeliveryError.
  */
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { severityAtLeast } from '../../rules/severity';
 import type { LedgerEntry, Severity } from '../../rules/types';
 import { type Notifier, PermanentDeliveryError, TransientDeliveryError } from '../ports';
-import { severityAtLeast } from './describe';
 import { DEFAULT_SNS_MIN_SEVERITY } from './routing';
 import { buildSnsPublishInput } from './sns-message';
 

@@ -7,7 +7,9 @@
  * Findings are data with stable ids (`<check>:<account>:<resource>`), so two audits can be compared:
  * the same problem on the same resource keeps its id from run to run.
  */
-import { allowsAdmin, analyseTrust, isAdminManagedPolicyArn, parsePolicyDocument } from '../policy';
+import { allowsAdmin, isAdminManagedPolicyArn } from '../policy/admin';
+import { parsePolicyDocument } from '../policy/document';
+import { analyseTrust } from '../policy/trust';
 import type { DetectionContext, Severity } from '../types';
 import type { AccessKeyState, AccountSnapshot, RoleState, UserState } from './snapshot';
 

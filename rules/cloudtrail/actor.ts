@@ -5,6 +5,7 @@
  * only an ARN whose last segment is the session name, a service only `invokedBy` …), so each type
  * has its own rule for `name`. Fields CloudTrail left empty are absent, never `""`.
  */
+import { lastArnSegment } from '../arn';
 import type { Actor, CloudTrailRecord, CloudTrailUserIdentity } from '../types';
 
 /** Builds the actor of a record. Never throws: an absent or odd `userIdentity` gives a sparse actor. */
@@ -82,14 +83,6 @@ function sessionName(arn: string | undefined, marker: string): string | undefine
   if (marker === 'federated-user/') return text(rest);
   const slash = rest.indexOf('/');
   return slash < 0 ? undefined : text(rest.slice(slash + 1));
-}
-
-/** `user/path/alice` → `alice`; `arn:aws:iam::111122223333:root` → `root`. */
-function lastArnSegment(arn: string | undefined): string | undefined {
-  if (!arn) return undefined;
-  const resource = arn.split(':').slice(5).join(':');
-  const slash = resource.lastIndexOf('/');
-  return text(slash < 0 ? resource : resource.slice(slash + 1));
 }
 
 /** Principal ids of sessions are `<unique id>:<session name>`. */

@@ -12,9 +12,12 @@ import {
   type Trigger,
 } from '../types';
 
-/** What a detection file states; `status` defaults to `stable`, `severities` to `[severity]`. */
-export type DetectionSpec = Omit<Detection, 'status' | 'severities'> &
-  Partial<Pick<Detection, 'status' | 'severities'>>;
+/**
+ * What a detection file states; `status` defaults to `stable`, `severities` to `[severity]`, and a
+ * single `trigger` may be written without a list.
+ */
+export type DetectionSpec = Omit<Detection, 'status' | 'severities' | 'trigger'> &
+  Partial<Pick<Detection, 'status' | 'severities'>> & { trigger: Trigger | readonly Trigger[] };
 
 /** A detection definition that breaks the catalog's rules (bad id, missing metadata, no near miss …). */
 export class DetectionDefinitionError extends Error {
@@ -38,6 +41,7 @@ export function defineDetection(spec: DetectionSpec): Detection {
     ...spec,
     status: spec.status ?? 'stable',
     severities: spec.severities ?? [spec.severity],
+    trigger: Array.isArray(spec.trigger) ? spec.trigger : [spec.trigger as Trigger],
   };
   const problems = shapeProblems(detection);
   if (problems.length > 0) throw new DetectionDefinitionError(detection.id, problems);
@@ -67,12 +71,7 @@ function shapeProblems(d: Detection): string[] {
   return problems;
 }
 
-function isTriggerList(trigger: Trigger | readonly Trigger[]): trigger is readonly Trigger[] {
-  return Array.isArray(trigger);
-}
-
-function triggerProblems(trigger: Trigger | readonly Trigger[]): string[] {
-  const list = isTriggerList(trigger) ? trigger : [trigger];
+function triggerProblems(list: readonly Trigger[]): string[] {
   if (list.length === 0) return ['no trigger'];
   const problems: string[] = [];
   for (const t of list) {

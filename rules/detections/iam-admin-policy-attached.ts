@@ -1,5 +1,6 @@
+import { lastArnSegment } from '../arn';
 import { actors, iamCall } from '../examples';
-import { isAdminManagedPolicyArn } from '../policy';
+import { isAdminManagedPolicyArn } from '../policy/admin';
 import {
   ATTACK,
   actorLabel,
@@ -106,5 +107,5 @@ export const iamAdminPolicyAttached = defineDetection({
 });
 
 function policyName(arn: string | undefined): string {
-  return arn?.slice(arn.lastIndexOf('/') + 1) || 'Admin policy';
+  return lastArnSegment(arn) ?? 'Admin policy';
 }

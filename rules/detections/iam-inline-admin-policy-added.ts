@@ -1,5 +1,5 @@
 import { iamCall, policyJson } from '../examples';
-import { requestGrantsAdmin } from '../policy';
+import { requestGrantsAdmin } from '../policy/admin';
 import {
   ATTACK,
   actorLabel,
@@ -40,7 +40,7 @@ export const iamInlineAdminPolicyAdded = defineDetection({
   mitre: [ATTACK.additionalCloudRoles, ATTACK.validCloudAccounts],
   falsePositives: ['Break-glass roles defined in code with inline admin policies (labelled automation).'],
   trigger: { sources: ['aws.iam'], eventNames: PUT_INLINE_POLICY_CALLS },
-  match: (e) => succeeded(e) && requestGrantsAdmin(e.request, 'policyDocument', e.accountId),
+  match: (e) => succeeded(e) && requestGrantsAdmin(e.policies, 'policyDocument', e.accountId),
   examples: [
     {
       name: 'Allow * on * put on a user',

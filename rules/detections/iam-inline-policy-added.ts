@@ -1,5 +1,5 @@
 import { actors, iamCall, policyJson } from '../examples';
-import { requestGrantsAdmin } from '../policy';
+import { requestGrantsAdmin } from '../policy/admin';
 import {
   ATTACK,
   actorLabel,
@@ -38,7 +38,7 @@ export const iamInlinePolicyAdded = defineDetection({
   mitre: [ATTACK.additionalCloudRoles],
   falsePositives: ['Deployments that manage inline policies on workload roles (labelled automation).'],
   trigger: { sources: ['aws.iam'], eventNames: PUT_INLINE_POLICY_CALLS },
-  match: (e) => succeeded(e) && !requestGrantsAdmin(e.request, 'policyDocument', e.accountId),
+  match: (e) => succeeded(e) && !requestGrantsAdmin(e.policies, 'policyDocument', e.accountId),
   examples: [
     {
       name: 'a narrowly scoped inline policy on a role',

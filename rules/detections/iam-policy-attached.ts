@@ -1,5 +1,5 @@
 import { actors, iamCall } from '../examples';
-import { isAdminManagedPolicyArn } from '../policy';
+import { isAdminManagedPolicyArn } from '../policy/admin';
 import {
   ATTACK,
   actorLabel,

@@ -1,5 +1,5 @@
 import { EXAMPLE_EXTERNAL_ACCOUNT, EXAMPLE_ORG_ACCOUNT, iamCall, trustPolicy } from '../examples';
-import { analyseTrustInRequest, type TrustAnalysis } from '../policy';
+import { analyseTrustInRequest, type TrustAnalysis } from '../policy/trust';
 import type { DetectionContext, NormalisedEvent } from '../types';
 import {
   ATTACK,
@@ -14,7 +14,7 @@ import {
 /** CreateRole carries the trust policy as `assumeRolePolicyDocument`, UpdateAssumeRolePolicy as `policyDocument`. */
 function trustOf(e: NormalisedEvent, ctx: DetectionContext): TrustAnalysis {
   const key = e.eventName === 'CreateRole' ? 'assumeRolePolicyDocument' : 'policyDocument';
-  return analyseTrustInRequest(e.request, key, ctx, e.accountId);
+  return analyseTrustInRequest(e.policies, key, ctx, e.accountId);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { lastArnSegment } from '../arn';
 import { actors, apiCall } from '../examples';
 import type { DetectionContext, NormalisedEvent } from '../types';
 import {
@@ -79,7 +80,7 @@ function isTamperingForm(e: NormalisedEvent): boolean {
 function aimsAtMonitor(e: NormalisedEvent, ctx: DetectionContext): boolean {
   const prefix = ctx.monitorResourcePrefix.toLowerCase();
   const bus = typeof e.request.eventBusName === 'string' ? e.request.eventBusName : undefined;
-  const names = [e.target?.name, bus?.slice(bus.lastIndexOf('/') + 1)];
+  const names = [e.target?.name, lastArnSegment(bus)];
   return names.some((name) => !!name && name.toLowerCase().startsWith(prefix));
 }
 

@@ -1,3 +1,4 @@
+import { lastArnSegment } from '../arn';
 import { actors, ssoCall } from '../examples';
 import type { NormalisedEvent } from '../types';
 import {
@@ -17,7 +18,7 @@ function principalOf(e: NormalisedEvent): string {
 
 function permissionSetOf(e: NormalisedEvent): string {
   const arn = requestText(e, 'permissionSetArn');
-  return arn?.slice(arn.lastIndexOf('/') + 1) ?? 'unknown';
+  return lastArnSegment(arn) ?? 'unknown';
 }
 
 /** Who gets which permission set in which account changed. */

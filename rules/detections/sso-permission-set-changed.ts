@@ -1,5 +1,5 @@
 import { actors, policyJson, ssoCall } from '../examples';
-import { isAdminManagedPolicyArn, requestGrantsAdmin } from '../policy';
+import { isAdminManagedPolicyArn, requestGrantsAdmin } from '../policy/admin';
 import type { NormalisedEvent } from '../types';
 import {
   ATTACK,
@@ -29,7 +29,7 @@ const PERMISSION_SET_CALLS = [
 function grantsAdmin(e: NormalisedEvent): boolean {
   if (e.eventName === 'AttachManagedPolicyToPermissionSet') return isAdminManagedPolicyArn(e.policyArn);
   // A permission set applies in every account it is assigned to: no account to pin resources to.
-  if (e.eventName === 'PutInlinePolicyToPermissionSet') return requestGrantsAdmin(e.request, 'inlinePolicy');
+  if (e.eventName === 'PutInlinePolicyToPermissionSet') return requestGrantsAdmin(e.policies, 'inlinePolicy');
   return false;
 }
 

@@ -125,7 +125,7 @@ function groupBySource(catalog: readonly Detection[]): SourceGroup[] {
   const groups = new Map<string, SourceGroup>();
   for (const detection of catalog) {
     if (detection.status === 'deprecated') continue;
-    for (const trigger of triggersOf(detection)) {
+    for (const trigger of detection.trigger) {
       const sources = trigger.sources && trigger.sources.length > 0 ? trigger.sources : [ANY_SOURCE];
       for (const source of sources) {
         const group = groups.get(source) ?? { source, clauses: new Map(), detections: new Set() };
@@ -145,15 +145,6 @@ function sortKey(source: string): string {
 
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function triggersOf(detection: Detection): readonly Trigger[] {
-  const trigger = detection.trigger;
-  return isTriggerList(trigger) ? trigger : [trigger];
-}
-
-function isTriggerList(trigger: Trigger | readonly Trigger[]): trigger is readonly Trigger[] {
-  return Array.isArray(trigger);
 }
 
 function addTrigger(group: SourceGroup, trigger: Trigger): void {

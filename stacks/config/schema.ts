@@ -71,6 +71,45 @@ const trailSchema = z
     path: ['expirationDays'],
   });
 
+const backfillSchema = z
+  .object({
+    /** Deploy the S3 backfill state machine (Step Functions Distributed Map over the trail bucket). */
+    enabled: z.boolean().default(false),
+    /**
+     * The trail bucket's name. Needed when the trail is not created by this app in the security
+     * account (an organization trail lives in the management or log-archive account).
+     */
+    bucketName: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name')
+      .optional(),
+    /** The KMS key that encrypts the trail's log files (complete key ARN), when they are KMS-encrypted. */
+    bucketKeyArn: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[a-f0-9-]{36}$/, 'must be a KMS key ARN')
+      .optional(),
+    /** The trail's S3 key prefix, if it has one (log files are under `<keyPrefix>/AWSLogs/`). */
+    keyPrefix: z
+      .string()
+      .regex(
+        /^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/,
+        'must be an S3 key prefix without a leading or trailing /',
+      )
+      .optional(),
+    /** Child workflows (replay Lambda invocations) running at once. */
+    maxConcurrency: z.number().int().min(1).max(10000).default(40),
+    /** Trail log files per replay Lambda invocation. */
+    objectsPerBatch: z.number().int().min(1).max(500).default(25),
+    /** Failed batches tolerated before the whole Map Run fails (percent). */
+    toleratedFailurePercentage: z.number().min(0).max(100).default(1),
+    /**
+     * Reserved concurrency of the replay Lambda: its ledger writes can never crowd out the live record
+     * path's, whatever the Map's concurrency (on-demand tables absorb it; this keeps the burst bounded).
+     */
+    lambdaConcurrency: z.number().int().min(1).max(1000).default(40),
+  })
+  .strict();
+
 const slackRouteSchema = z
   .object({
     name: kebabName,
@@ -185,6 +224,7 @@ export const configSchema = z
       .strict()
       .prefault({}),
     trail: trailSchema.prefault({}),
+    backfill: backfillSchema.prefault({}),
     ledger: z
       .object({
         /** Entries expire (DynamoDB TTL) this many days after they were recorded. */
@@ -308,6 +348,18 @@ export const configSchema = z
     for (const [i, subscription] of config.sns.subscriptions.entries()) {
       checkDetections(subscription.filter?.detections, ['sns', 'subscriptions', i, 'filter', 'detections']);
     }
+    const trailInMonitorAccount =
+      config.trail.create &&
+      (config.trail.accountId ?? config.organization?.managementAccountId ?? config.securityAccountId) ===
+        config.securityAccountId;
+    if (config.backfill.enabled && !config.backfill.bucketName && !trailInMonitorAccount) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['backfill', 'bucketName'],
+        message:
+          "is required when backfill is enabled and the trail's bucket is in another account (see the trail stack's outputs)",
+      });
+    }
     const routeNames = config.slack.routes.map((r) => r.name);
     if (new Set(routeNames).size !== routeNames.length) {
       ctx.addIssue({ code: 'custom', path: ['slack', 'routes'], message: 'route names must be unique' });
@@ -320,4 +372,5 @@ export type IamwatchConfig = z.output<typeof configSchema>;
 export type IamwatchConfigInput = z.input<typeof configSchema>;
 export type SlackRouteConfig = IamwatchConfig['slack']['routes'][number];
 export type SubscriptionConfig = IamwatchConfig['sns']['subscriptions'][number];
+export type BackfillConfig = IamwatchConfig['backfill'];
 export type OrganizationConfig = NonNullable<IamwatchConfig['organization']>;

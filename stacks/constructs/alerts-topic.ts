@@ -11,7 +11,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { SEVERITIES, type Severity } from '../../rules/types';
+import { severitiesFrom } from '../../rules/severity';
 import type { SubscriptionConfig } from '../config/schema';
 import { DeadLetterQueue } from './dead-letter-queue';
 
@@ -84,11 +84,6 @@ export function filterPolicyOf(filter: SubscriptionConfig['filter']): Record<str
     });
   }
   return policy;
-}
-
-/** `minimum` and every severity above it. */
-export function severitiesFrom(minimum: Severity): Severity[] {
-  return SEVERITIES.slice(SEVERITIES.indexOf(minimum));
 }
 
 function toSubscriber(

@@ -30,6 +30,8 @@ export class LocalBundlingError extends Error {
 
 export interface IamwatchFunctionProps {
   functionName: string;
+  /** A fixed name for the execution role, when another account's policy must name it. */
+  roleName?: string;
   description: string;
   /** Entry file relative to the repository root, exporting `handler`. */
   entry: string;
@@ -41,8 +43,8 @@ export interface IamwatchFunctionProps {
   onFailure?: lambda.IDestination;
   retryAttempts?: number;
   maxEventAge?: Duration;
-  /** A fixed name for the execution role, when other accounts' trust policies must name it. */
-  roleName?: string;
+  /** Caps concurrent executions (and reserves them). */
+  reservedConcurrentExecutions?: number;
 }
 
 export class IamwatchFunction extends NodejsFunction {
@@ -52,8 +54,8 @@ export class IamwatchFunction extends NodejsFunction {
     // Its own role instead of AWSLambdaBasicExecutionRole: logs only to this function's log group.
     const role = new iam.Role(scope, `${id}Role`, {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `Execution role of ${props.functionName}`,
       ...(props.roleName ? { roleName: props.roleName } : {}),
+      description: `Execution role of ${props.functionName}`,
     });
     logGroup.grantWrite(role);
     super(scope, id, {
@@ -77,6 +79,7 @@ export class IamwatchFunction extends NodejsFunction {
       onFailure: props.onFailure,
       retryAttempts: props.retryAttempts,
       maxEventAge: props.maxEventAge,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       bundling: {
         format: OutputFormat.ESM,
         banner: ESM_REQUIRE_BANNER,

@@ -20,12 +20,13 @@ function importsOf(file: string): string[] {
 }
 
 describe('import boundaries', () => {
-  it('rules/ is the pure core: no aws-cdk-lib, no @aws-sdk, no handlers/ or stacks/', () => {
+  it('rules/ is the pure core: no aws-cdk-lib, no @aws-sdk, no zod, no handlers/ or stacks/', () => {
     const offenders = sourceFiles(join(root, 'rules')).flatMap((file) =>
       importsOf(file)
         .filter(
           (spec) =>
-            /^(aws-cdk-lib|@aws-sdk\/|constructs|cdk-nag)/.test(spec) || /\/(handlers|stacks)\//.test(spec),
+            /^(aws-cdk-lib|@aws-sdk\/|constructs|cdk-nag|zod)/.test(spec) ||
+            /\/(handlers|stacks)\//.test(spec),
         )
         .map((spec) => `${relative(root, file)} imports ${spec}`),
     );

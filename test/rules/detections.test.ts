@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { makeContext } from '../../rules/context';
-import { judge, lowerSeverity } from '../../rules/engine';
+import { judge } from '../../rules/engine';
 import { iamCall, policyJson, ssoCall, trustPolicy } from '../../rules/examples';
 import { normalise } from '../../rules/normalise';
-import { MAX_POLICY_DOCUMENT_CHARS } from '../../rules/policy';
+import { MAX_POLICY_DOCUMENT_CHARS } from '../../rules/policy/document';
 import { CATALOG } from '../../rules/registry';
+import { lowerSeverity } from '../../rules/severity';
 
 /**
  * Every example of every detection, through the real normaliser: the detection's own `match` must

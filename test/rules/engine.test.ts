@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { makeContext } from '../../rules/context';
-import { DetectionError, eventBridgeSource, judge, lowerSeverity, triggerCovers } from '../../rules/engine';
+import { DetectionError, eventBridgeSource, judge, triggerCovers } from '../../rules/engine';
 import { actors, iamCall, orgCall, signinEvent } from '../../rules/examples';
 import { normalise } from '../../rules/normalise';
+import { lowerSeverity } from '../../rules/severity';
 import type { Detection, NormalisedEvent, Severity, Trigger } from '../../rules/types';
 import { LEDGER_ENTRY_FIELDS } from '../support/contract';
 
@@ -20,7 +21,7 @@ function fake(id: string, overrides: Partial<Detection> = {}): Detection {
     references: ['https://example.com'],
     mitre: [{ id: 'T1098', name: 'Account Manipulation' }],
     falsePositives: ['none'],
-    trigger: { sources: ['aws.iam'], eventNames: ['CreateUser'] },
+    trigger: [{ sources: ['aws.iam'], eventNames: ['CreateUser'] }],
     match: () => true,
     examples: [],
     ...overrides,
@@ -156,7 +157,7 @@ describe('judge', () => {
     let calls = 0;
     const counting = (id: string, trigger: Trigger) =>
       fake(id, {
-        trigger,
+        trigger: [trigger],
         match: () => {
           calls += 1;
           return false;
@@ -257,21 +258,21 @@ describe('triggerCovers', () => {
 
   it('matches sources by EventBridge name and exact event names', () => {
     const trigger: Trigger = { sources: ['aws.iam'], eventNames: ['CreateUser'] };
-    expect(triggerCovers(trigger, subject('iam.amazonaws.com', 'CreateUser'))).toBe(true);
-    expect(triggerCovers(trigger, subject('iam.amazonaws.com', 'CreateUserX'))).toBe(false);
-    expect(triggerCovers(trigger, subject('organizations.amazonaws.com', 'CreateUser'))).toBe(false);
+    expect(triggerCovers([trigger], subject('iam.amazonaws.com', 'CreateUser'))).toBe(true);
+    expect(triggerCovers([trigger], subject('iam.amazonaws.com', 'CreateUserX'))).toBe(false);
+    expect(triggerCovers([trigger], subject('organizations.amazonaws.com', 'CreateUser'))).toBe(false);
   });
 
   it('matches prefixes, identity types and lists of triggers', () => {
     expect(
-      triggerCovers({ eventNamePrefixes: ['Delete'] }, subject('sns.amazonaws.com', 'DeleteTopic')),
+      triggerCovers([{ eventNamePrefixes: ['Delete'] }], subject('sns.amazonaws.com', 'DeleteTopic')),
     ).toBe(true);
     expect(
-      triggerCovers({ userIdentityTypes: ['Root'] }, subject('ec2.amazonaws.com', 'RunInstances', 'Root')),
+      triggerCovers([{ userIdentityTypes: ['Root'] }], subject('ec2.amazonaws.com', 'RunInstances', 'Root')),
     ).toBe(true);
-    expect(triggerCovers({ userIdentityTypes: ['Root'] }, subject('ec2.amazonaws.com', 'RunInstances'))).toBe(
-      false,
-    );
+    expect(
+      triggerCovers([{ userIdentityTypes: ['Root'] }], subject('ec2.amazonaws.com', 'RunInstances')),
+    ).toBe(false);
     const list: Trigger[] = [
       { sources: ['aws.sns'], eventNames: ['DeleteTopic'] },
       { sources: ['aws.lambda'], eventNames: ['DeleteFunction20150331'] },

@@ -76,7 +76,7 @@ describe('registry', () => {
 
   it('root-activity listens to the Root identity type on any source', () => {
     const trigger = findDetection('root-activity')?.trigger;
-    expect(trigger).toEqual({ userIdentityTypes: ['Root'] });
+    expect(trigger).toEqual([{ userIdentityTypes: ['Root'] }]);
   });
 
   it('keeps the severities the design fixes', () => {

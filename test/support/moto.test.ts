@@ -1,4 +1,8 @@
-import { CreateOrganizationCommand, ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import {
+  CreateOrganizationCommand,
+  ListAccountsCommand,
+  OrganizationsClient,
+} from '@aws-sdk/client-organizations';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MOTO_AVAILABLE, MOTO_DEFAULT_ACCOUNT, type MotoServer, startMoto } from './moto';
 

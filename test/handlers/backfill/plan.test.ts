@@ -5,7 +5,7 @@ import { toEnvelope } from '../../../rules/cloudtrail/envelope';
 import { parseInputText } from '../../../rules/cloudtrail/parse';
 import { deliveredBy, derivePatterns } from '../../../rules/eventbridge/derive';
 import { CATALOG } from '../../../rules/registry';
-import type { CloudTrailRecord, Detection } from '../../../rules/types';
+import type { CloudTrailRecord, Detection, Trigger } from '../../../rules/types';
 import { FIXTURES } from './support/events';
 import { usernameOf } from './support/fake-cloudtrail';
 
@@ -93,11 +93,11 @@ describe('planLookups over the catalog', () => {
 
 describe('planLookups on other catalogs', () => {
   const base = CATALOG[0] as Detection;
-  const detection = (id: string, trigger: Detection['trigger'], status: Detection['status'] = 'stable') => ({
+  const detection = (id: string, trigger: Trigger, status: Detection['status'] = 'stable') => ({
     ...base,
     id,
     status,
-    trigger,
+    trigger: [trigger],
   });
 
   it('falls back to ReadOnly=false for a trigger on every source and principal', () => {

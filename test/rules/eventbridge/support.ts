@@ -24,7 +24,7 @@ export function detection(
     references: [],
     mitre: [],
     falsePositives: [],
-    trigger,
+    trigger: Array.isArray(trigger) ? trigger : [trigger as Trigger],
     match: () => true,
     examples: [],
   };
@@ -83,11 +83,7 @@ export function triggerCovers(trigger: Trigger, envelope: EventBridgeEnvelope): 
 }
 
 export function triggersOf(d: Detection): readonly Trigger[] {
-  return isTriggerList(d.trigger) ? d.trigger : [d.trigger];
-}
-
-function isTriggerList(trigger: Trigger | readonly Trigger[]): trigger is readonly Trigger[] {
-  return Array.isArray(trigger);
+  return d.trigger;
 }
 
 /** Whether any live detection of the catalog asks for the event. */

@@ -1,0 +1,168 @@
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createBackfillCommand } from '../../../handlers/cli/backfill';
+import type { CliIo } from '../../../handlers/cli/io';
+import { createReplayBatchHandler } from '../../../handlers/s3/replay-handler';
+import { silentLogger } from '../../../handlers/shared/logger';
+import { makeContext } from '../../../rules/context';
+import { MOTO_AVAILABLE, MOTO_CREDENTIALS, type MotoServer, startMoto } from '../../support/moto';
+import { cli } from '../cli/support';
+import { type DynaliteLedger, startDynaliteLedger } from '../ledger/support/dynalite';
+import { type FakeStepFunctions, startFakeStepFunctions } from './support/fake-step-functions';
+import { getObjectKey, type S3Proxy, startS3Proxy } from './support/proxy';
+import { createTrailBucket, ORG_ID, trailObjects } from './support/trail-bucket';
+
+const BUCKET = 'org-trail-logs';
+const RESULTS = 'backfill-results';
+const OBJECTS = trailObjects();
+
+async function runBackfill(argv: string[], env: Record<string, string>) {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = {
+    stdout: { write: (chunk: string) => (stdout += chunk) },
+    stderr: { write: (chunk: string) => (stderr += chunk) },
+    stdin: process.stdin,
+    env,
+    cwd: process.cwd(),
+  };
+  const command = createBackfillCommand({ sleepS3: async () => {}, pollSeconds: 1 });
+  const code = await command(argv, io);
+  return { code, stdout, stderr };
+}
+
+describe.skipIf(!MOTO_AVAILABLE)('backfill --from-s3 (moto S3; Step Functions emulated at the wire)', () => {
+  let moto: MotoServer;
+  let proxy: S3Proxy;
+  let ledger: DynaliteLedger;
+  let sfn: FakeStepFunctions;
+  let s3: S3Client;
+  let proxied: S3Client;
+
+  beforeAll(async () => {
+    moto = await startMoto();
+    s3 = new S3Client(moto.clientConfig());
+    await createTrailBucket(s3, BUCKET, OBJECTS);
+    await s3.send(new CreateBucketCommand({ Bucket: RESULTS }));
+    proxy = await startS3Proxy(moto.endpoint);
+    proxied = new S3Client({ ...moto.clientConfig(), endpoint: proxy.endpoint });
+    ledger = await startDynaliteLedger();
+    const replay = createReplayBatchHandler({
+      store: ledger.store,
+      context: makeContext({}),
+      clock: { now: () => new Date() },
+      logger: silentLogger,
+      s3: proxied,
+      retentionDays: 36500,
+      concurrency: 4,
+      fetch: { retries: 0 },
+    });
+    sfn = await startFakeStepFunctions({
+      name: 'iamwatch-s3-backfill',
+      bucket: BUCKET,
+      resultsBucket: RESULTS,
+      objectsPerBatch: 3,
+      s3,
+      runBatch: (event) => replay(event),
+      toleratedFailurePercentage: 1,
+    });
+    vi.stubEnv('AWS_ACCESS_KEY_ID', MOTO_CREDENTIALS.accessKeyId);
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', MOTO_CREDENTIALS.secretAccessKey);
+  });
+  afterAll(async () => {
+    vi.unstubAllEnvs();
+    s3?.destroy();
+    proxied?.destroy();
+    await sfn?.close();
+    await ledger?.close();
+    await proxy?.close();
+    await moto?.close();
+  });
+  afterEach(() => {
+    proxy.fault = () => undefined;
+  });
+
+  const env = () => ({
+    AWS_ENDPOINT_URL_S3: moto.endpoint,
+    AWS_ENDPOINT_URL_SFN: sfn.endpoint,
+    AWS_REGION: 'us-east-1',
+  });
+
+  it('replays the bucket on this machine as silent backfill entries, alerting only with --alert', async () => {
+    const url = `s3://${BUCKET}/AWSLogs/${ORG_ID}/111122223333/`;
+    const quiet = await cli(['backfill', '--from-s3', url, '--store', 'memory'], { env: env() });
+    expect(quiet.code).toBe(0);
+    expect(quiet.stdout).toMatch(/records read\s+48\n/);
+    expect(quiet.stdout).toMatch(/alerts sent\s+0\n/);
+    const loud = await cli(['backfill', '--from-s3', url, '--store', 'memory', '--alert'], { env: env() });
+    expect(loud.stdout).not.toMatch(/alerts sent\s+0\n/);
+  });
+
+  it('--distributed starts the state machine on the narrowest prefix, follows it, and prints the totals', async () => {
+    const argv = [
+      '--from-s3',
+      `s3://${BUCKET}/AWSLogs/${ORG_ID}/`,
+      '--accounts',
+      '111122223333',
+      '--since',
+      '2025-03-15T00:00:00Z',
+      '--distributed',
+    ];
+    const first = await runBackfill(argv, env());
+    expect(first.stderr).toContain('starting backfill-');
+    expect(first.code).toBe(0);
+    expect(sfn.inputs.at(-1)).toEqual({
+      prefix: `AWSLogs/${ORG_ID}/111122223333/CloudTrail/`,
+      since: '2025-03-15T00:00:00.000Z',
+      until: '',
+      accounts: ['111122223333'],
+      regions: [],
+      alert: false,
+    });
+    expect(first.stdout).toContain('status                SUCCEEDED');
+    expect(first.stdout).toMatch(/log files read\s+4 {2}\(3 outside the window or not log files\)/);
+    expect(first.stdout).toMatch(/records read\s+32\n/);
+    const inserted = Number(/recorded \(new\)\s+(\d+)/.exec(first.stdout)?.[1]);
+    expect(inserted).toBeGreaterThan(0);
+    expect(sfn.calls).toEqual(
+      expect.arrayContaining(['ListStateMachines', 'DescribeStateMachine', 'DescribeMapRun']),
+    );
+
+    const again = await runBackfill(argv, env());
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/recorded \(new\)\s+0\n/);
+    expect(again.stdout).toMatch(new RegExp(`already in ledger\\s+${inserted}\\n`));
+  });
+
+  it('--distributed exits 1 naming the objects of failed batches', async () => {
+    const victim = OBJECTS.find(
+      (o) => o.log && o.key.includes('/444455556666/CloudTrail/eu-west-1/2025/03/14/'),
+    )?.key;
+    proxy.fault = (request) =>
+      getObjectKey(request, BUCKET) === victim ? { status: 403, code: 'AccessDenied' } : undefined;
+    const run = await runBackfill(
+      ['--from-s3', `s3://${BUCKET}/AWSLogs/${ORG_ID}/444455556666/`, '--distributed'],
+      env(),
+    );
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('status                FAILED');
+    expect(run.stdout).toContain('States.ExceedToleratedFailureThreshold');
+    expect(run.stdout).toContain('Failed batches');
+    expect(run.stdout).toContain(`    ${victim}`);
+    expect(run.stdout).toContain('ObjectsUnreadableError');
+  });
+
+  it('refuses a state machine that replays another bucket, and local-only options with --distributed', async () => {
+    const other = await runBackfill(['--from-s3', 's3://another-bucket/', '--distributed'], env());
+    expect(other.code).toBe(1);
+    expect(other.stderr).toContain(`replays s3://${BUCKET}, not s3://another-bucket`);
+    const mixed = await cli(
+      ['backfill', '--from-s3', `s3://${BUCKET}/`, '--distributed', '--store', 'memory'],
+      {
+        env: env(),
+      },
+    );
+    expect(mixed.code).toBe(2);
+    expect(mixed.stderr).toContain('--store applies to a backfill on this machine');
+  });
+});
