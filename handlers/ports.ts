@@ -3,6 +3,7 @@
  * implement them; handler factories receive them, so tests can build handlers over real local
  * components or fakes.
  */
+import type { AuditRunRecord } from '../rules/audit/compare';
 import type { CloudTrailRecord, LedgerEntry, Severity } from '../rules/types';
 
 /** Where an entry came from: live EventBridge delivery, offline replay or CloudTrail backfill. */
@@ -149,6 +150,14 @@ export interface LedgerStore extends SuppressionStore, BurstStore {
   requestRedelivery?(eventId: string, requestedAt: string): Promise<void>;
   /** Newest first. Served by Query on an index, never Scan. */
   history(filter: HistoryFilter): Promise<StoredEntry[]>;
+  /**
+   * The event time of the oldest entry of an account (of the whole ledger without one): where the
+   * ledger's history starts, so a report can say a user is older than it. One Query, never a Scan.
+   */
+  oldestEntryTime(accountId?: string): Promise<string | undefined>;
+  /** The newest audit run kept, for new / fixed / open since then. */
+  latestAuditRun(): Promise<AuditRunRecord | undefined>;
+  putAuditRun(run: AuditRunRecord): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -145,6 +145,8 @@ function toEntry(event: NormalisedEvent, detections: DetectionHit[]): LedgerEntr
   entry.actor = event.actor;
   if (event.target !== undefined) entry.target = event.target;
   if (event.policyArn !== undefined) entry.policyArn = event.policyArn;
+  if (event.accessKeyId !== undefined) entry.accessKeyId = event.accessKeyId;
+  if (event.groupName !== undefined) entry.groupName = event.groupName;
   if (event.sourceIp !== undefined) entry.sourceIp = event.sourceIp;
   if (event.sourceIpKind !== undefined) entry.sourceIpKind = event.sourceIpKind;
   if (event.vpcEndpointId !== undefined) entry.vpcEndpointId = event.vpcEndpointId;

@@ -10,6 +10,7 @@ import { wildcardMatches } from './policy/wildcard';
 import { extractTarget } from './target';
 import type { Actor, CloudTrailRecord, DetectionContext, NormalisedEvent } from './types';
 
+const IAM_SOURCE = 'iam.amazonaws.com';
 const EMPTY: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
 
 export function normalise(record: CloudTrailRecord, ctx: DetectionContext): NormalisedEvent {
@@ -44,6 +45,14 @@ export function normalise(record: CloudTrailRecord, ctx: DetectionContext): Norm
   if (ouPath) event.ouPath = ouPath;
   if (target) event.target = target;
   if (policyArn) event.policyArn = policyArn;
+  if (record.eventSource === IAM_SOURCE) {
+    const request = asObject(record.requestParameters);
+    const createdKey = asObject(asObject(record.responseElements).accessKey);
+    const accessKeyId = nonEmpty(createdKey.accessKeyId) ?? nonEmpty(request.accessKeyId);
+    if (accessKeyId) event.accessKeyId = accessKeyId;
+    const groupName = nonEmpty(request.groupName);
+    if (groupName && target?.type !== 'group') event.groupName = groupName;
+  }
   if (sourceIp) {
     event.sourceIp = sourceIp;
     event.sourceIpKind = classifySourceIp(sourceIp);

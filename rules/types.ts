@@ -158,6 +158,13 @@ export interface LedgerEntry {
   actor: Actor;
   target?: Target;
   policyArn?: string;
+  /**
+   * The access key an IAM call created or changed (CreateAccessKey's new key, the key of
+   * Update/DeleteAccessKey): not the caller's own key, which is `actor.accessKeyId`.
+   */
+  accessKeyId?: string;
+  /** The group an IAM call names (AddUserToGroup, RemoveUserFromGroup …) when the target is not the group. */
+  groupName?: string;
   sourceIp?: string;
   sourceIpKind?: SourceIpKind;
   vpcEndpointId?: string;

@@ -7,6 +7,7 @@ import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { DerivedPattern } from '../rules/eventbridge/derive';
 import type { RegionsConfig } from '../rules/regions';
+import { AuditReadRole } from './constructs/audit-read-role';
 import { ForwarderRules } from './constructs/forwarder-rules';
 
 export interface ForwarderStackProps extends StackProps {
@@ -17,6 +18,8 @@ export interface ForwarderStackProps extends StackProps {
   heartbeatIntervalMinutes?: number;
   /** Where each placement's rules run (Identity Center home region, forwarder regions). */
   regions: RegionsConfig;
+  /** Also deploy the audit's read-only role here (one stack per account: the us-east-1 one). */
+  auditReadRole?: { securityAccountId: string };
 }
 
 export class ForwarderStack extends Stack {
@@ -31,5 +34,11 @@ export class ForwarderStack extends Stack {
       heartbeatIntervalMinutes: props.heartbeatIntervalMinutes,
       regions: props.regions,
     });
+    if (props.auditReadRole) {
+      new AuditReadRole(this, 'AuditRead', {
+        resourcePrefix: props.resourcePrefix,
+        securityAccountId: props.auditReadRole.securityAccountId,
+      });
+    }
   }
 }

@@ -9,6 +9,8 @@ import path from 'node:path';
 import { App, BootstraplessSynthesizer, Stack } from 'aws-cdk-lib';
 import type { DerivedPattern } from '../rules/eventbridge/derive';
 import type { RegionsConfig } from '../rules/regions';
+import { MONITOR_REGION } from './config/schema';
+import { AuditReadRole } from './constructs/audit-read-role';
 import { ForwarderRules } from './constructs/forwarder-rules';
 import { addNagPacks } from './nag';
 
@@ -27,6 +29,8 @@ export interface ForwarderTemplateProps {
   regions: RegionsConfig;
   /** Context of the enclosing app (feature flags), so both synthesize alike. */
   context?: Record<string, unknown>;
+  /** Also deploy the audit's read-only role (in us-east-1 instances only: IAM is global). */
+  auditReadRole?: { securityAccountId: string };
   /** Validate the template against the CloudFormation schema and rules (default true, as in the app). */
   cloudFormationValidation?: boolean;
 }
@@ -63,6 +67,13 @@ export function synthesizeForwarderTemplate(props: ForwarderTemplateProps): Clou
       heartbeatIntervalMinutes: props.heartbeatIntervalMinutes,
       regions: props.regions,
     });
+    if (props.auditReadRole) {
+      new AuditReadRole(stack, 'AuditRead', {
+        resourcePrefix: props.resourcePrefix,
+        securityAccountId: props.auditReadRole.securityAccountId,
+        onlyInRegion: MONITOR_REGION,
+      });
+    }
     const artifact = app.synth().getStackArtifact(stack.artifactId);
     if (artifact.assets.length > 0) {
       throw new StackSetTemplateError(

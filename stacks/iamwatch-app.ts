@@ -102,6 +102,7 @@ export function buildIamwatch(app: App, config: IamwatchConfig, options: BuildOp
     monitor.addStackDependency(organizationReader, 'the first organization refresh assumes the read role');
   }
 
+  const auditRole = config.audit.enabled ? { securityAccountId: config.securityAccountId } : undefined;
   const stacks: IamwatchStacks = { trail, monitor, organizationReader, forwarders: [] };
   const forwarder = (id: string, account: string, region: string, targetBusArn: string) => {
     const stack = new ForwarderStack(app, id, {
@@ -112,6 +113,14 @@ export function buildIamwatch(app: App, config: IamwatchConfig, options: BuildOp
       targetBusArn,
       heartbeatIntervalMinutes,
       regions: config.regions,
+      // The management account is audited too; the security account's own role is in its forwarder
+      // stack only in organization mode (single-account audits read with the function's own role).
+      ...(auditRole &&
+      organization &&
+      account === organization.managementAccountId &&
+      region === MONITOR_REGION
+        ? { auditReadRole: auditRole }
+        : {}),
     });
     dependsOnMonitor(stack, monitor);
     stacks.forwarders.push(stack);
@@ -200,6 +209,7 @@ function forwarderStackSet(
       heartbeatIntervalMinutes: forwarding.heartbeatIntervalMinutes,
       regions: config.regions,
       context: app.node.getAllContext() as Record<string, unknown>,
+      ...(config.audit.enabled ? { auditReadRole: { securityAccountId: config.securityAccountId } } : {}),
       cloudFormationValidation: forwarding.cloudFormationValidation,
     }),
     organizationalUnitIds: targetOus.length > 0 ? targetOus : [organization.rootId],

@@ -43,6 +43,7 @@ import { LedgerTable } from './constructs/ledger-table';
 import { MonitorAlarms, type WatchedMetric, type WatchedQueue } from './constructs/monitor-alarms';
 import { OperationsTopic } from './constructs/operations-topic';
 import { S3Backfill } from './constructs/s3-backfill';
+import { ScheduledAudit } from './constructs/scheduled-audit';
 import { SlackSecrets } from './constructs/slack-secrets';
 import { archivePatternFor, forwarderAlarmPattern } from './monitor-patterns';
 import { organizationReaderRoleName, organizationRefreshRoleName } from './organization-reader-stack';
@@ -153,6 +154,8 @@ export class MonitorStack extends Stack {
   /** Where alarms and other operational messages go (unfiltered subscriptions). */
   readonly operationsTopic: sns.Topic;
   readonly alarms: cloudwatch.Alarm[];
+  /** Present when `audit.enabled`. */
+  readonly audit?: ScheduledAudit;
   /** The S3 backfill state machine, when `backfill.enabled`. */
   readonly backfill: S3Backfill | undefined;
 
@@ -261,6 +264,18 @@ export class MonitorStack extends Stack {
 
     const organizationFailures = organizationMode ? this.addOrganizationRefresh(config) : undefined;
 
+    if (config.audit.enabled) {
+      this.audit = new ScheduledAudit(this, 'Audit', {
+        config,
+        table: this.table,
+        key: this.key,
+        topic: alerts.topic,
+        slackRoutesJson: JSON.stringify(slack.routes),
+        slackSecrets: slack.secrets,
+        detectionContextJson: JSON.stringify(detectionContextOf(config)),
+      });
+    }
+
     const queues: WatchedQueue[] = [
       {
         name: 'record-failures',
@@ -301,6 +316,13 @@ export class MonitorStack extends Stack {
         name: 'organization-failures',
         queue: organizationFailures,
         meaning: 'Organization refreshes that failed after retries (the last snapshot stays in use)',
+      });
+    }
+    if (this.audit) {
+      queues.push({
+        name: 'audit-failures',
+        queue: this.audit.failures,
+        meaning: 'Scheduled audits that failed',
       });
     }
     if (alerts.deadLetterQueue) {

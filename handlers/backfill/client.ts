@@ -81,7 +81,7 @@ export function createCloudTrailClient(options: CloudTrailClientOptions): CloudT
  */
 export function assumeRoleCredentials(
   roleArn: string,
-  settings: SdkSettings & { region: string },
+  settings: SdkSettings & { region: string; sessionName?: string },
 ): NonNullable<CloudTrailClientConfig['credentials']> {
   const sts = new STSClient({
     region: settings.region,
@@ -92,7 +92,10 @@ export function assumeRoleCredentials(
     let response: AssumeRoleCommandOutput;
     try {
       response = await sts.send(
-        new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: ROLE_SESSION_NAME }),
+        new AssumeRoleCommand({
+          RoleArn: roleArn,
+          RoleSessionName: settings.sessionName ?? ROLE_SESSION_NAME,
+        }),
       );
     } catch (cause) {
       throw new AssumeRoleError(`cannot assume ${roleArn}: ${(cause as Error).message}`, roleArn, { cause });

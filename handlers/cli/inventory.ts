@@ -1,90 +1,86 @@
 /**
- * `iamwatch inventory`: the IAM users of every account, from the ledger, with who created them, when
- * and from where, and what credentials they got afterwards (access keys, console password) and from
- * whom. Built from `CreateUser` / `DeleteUser` entries and each user's own history (indexed queries
- * by event name and by target; never a Scan), so it covers the users created within the ledger's
- * history: backfill first to reach 90 days back.
+ * `iamwatch inventory`: every IAM user as it exists now (IAM per account, or a Config aggregator),
+ * joined with the ledger's history of it (`handlers/audit/inventory.ts`). Without a source, the
+ * users created in the ledger's history alone: built from `CreateUser` / `DeleteUser` entries and
+ * each user's own history (indexed queries by event name and by target; never a Scan).
  */
-import { lastArnSegment } from '../../rules/arn';
-import type { Actor, LedgerEntry } from '../../rules/types';
+import {
+  type InventoryRole,
+  type InventoryRow,
+  joinRolesWithLedger,
+  joinWithLedger,
+} from '../audit/inventory';
 import { historyPages } from '../ledger/pages';
+import {
+  type AccessKeyRecord,
+  type LoginProfileRecord,
+  type Principal,
+  principalLabel,
+  principalOf,
+  readUserHistory,
+} from '../ledger/user-history';
 import type { LedgerStore, StoredEntry } from '../ports';
 import { oneOf, parse } from './args';
+import {
+  emit,
+  hasSource,
+  readSource,
+  reportProblems,
+  SOURCE_HELP,
+  SOURCE_OPTIONS,
+  type SourceDeps,
+} from './audit-sources';
 import { loadDetectionContext } from './context';
 import { csvCell } from './entries';
+import { renderInventory } from './inventory-render';
 import { type CliIo, EXIT, UsageError } from './io';
-import { applyOrganization, ORGANIZATION_HELP, organizationOptions } from './organization';
+import { applyOrganization, organizationOptions } from './organization';
 import { openStore, STORE_KINDS, storeOptions } from './store';
 import { renderTable } from './table';
 
-const HELP = `Usage: iamwatch inventory [--account ID] [--format table|json|csv] [--include-deleted]
+const HELP = `Usage: iamwatch inventory (--accounts ID,… | --org) [--role-name NAME] [options]
+       iamwatch inventory --aggregator NAME [--resources users,roles] [options]
+       iamwatch inventory [--account ID] [--include-deleted]            (from the ledger alone)
 
-Lists the IAM users created in the ledger's history (replayed, live or backfilled), minus those deleted
-since, with who created each one (actor, via, source IP), and the access keys and console password
-created for them afterwards and by whom. Users created before the ledger's history are not known:
-run "iamwatch backfill" to read 90 days of CloudTrail history first.
+Every IAM user as it exists now, from IAM in each account or from an AWS Config aggregator, joined with
+the ledger: who created it (through assumed roles to the role and the SSO user), when, from where and
+how, the access keys and console password created for it and by whom, password and key last use, MFA,
+groups and policies attached to it. A user older than the ledger's history says so, with the date the
+history starts ("iamwatch backfill" reaches 90 days back). Accounts that cannot be read are reported on
+stderr and the others are still listed (exit code 1 when any failed).
 
-  --account ID             one account only
-  --include-deleted        also list deleted users, with who deleted them
-  --format table|json|csv  readable table (default), JSON array, or CSV
+${SOURCE_HELP}
+  --format table|json|csv  readable table (default), JSON, or CSV (opens in a spreadsheet as is)
   --config FILE            detection context JSON (account names)
   --store local|memory|dynamodb, --table NAME, --home DIR   which ledger (see "iamwatch replay --help")
-${ORGANIZATION_HELP}`;
 
-const IAM = 'iam.amazonaws.com';
+Without a source, the users created in the ledger's history (minus those deleted since):
+  --account ID             one account only
+  --include-deleted        also list deleted users, with who deleted them
+  --org-refresh            with --org: read Organizations now even when the cached copy is fresh
+                           (--org also names accounts and OU paths from Organizations, cached 1h)
+`;
 
-/** Who made a call, as the inventory shows it. */
-export interface Principal {
-  type: string;
-  name?: string;
-  arn?: string;
-  /** The role an assumed-role session was issued by. */
-  sessionIssuerArn?: string;
-  via?: string;
-  sourceIp?: string;
-  eventId: string;
+/** What the command needs from outside: SDK settings and the clock (tests point them at moto). */
+export type InventoryCommandDeps = SourceDeps;
+
+export function createInventoryCommand(
+  overrides: Partial<InventoryCommandDeps> = {},
+): (argv: string[], io: CliIo) => Promise<number> {
+  const deps: InventoryCommandDeps = { sdk: {}, now: () => new Date(), ...overrides };
+  return (argv, io) => inventory(argv, io, deps);
 }
 
-export interface AccessKeyRecord {
-  accessKeyId?: string;
-  createdAt: string;
-  createdBy: Principal;
-  /** The key was minted by someone other than the user itself. */
-  byAnotherPrincipal: boolean;
-  deletedAt?: string;
-}
+export const inventoryCommand = createInventoryCommand();
 
-export interface LoginProfileRecord {
-  createdAt: string;
-  createdBy: Principal;
-  byAnotherPrincipal: boolean;
-  /** Password changed by an administrator (UpdateLoginProfile) since. */
-  lastChangedAt?: string;
-  deletedAt?: string;
-}
-
-export interface InventoryUser {
-  accountId: string;
-  accountName?: string;
-  userName: string;
-  userArn?: string;
-  createdAt: string;
-  createdBy: Principal;
-  accessKeys: AccessKeyRecord[];
-  loginProfile?: LoginProfileRecord;
-  /** Groups added to (AddUserToGroup) and not removed since. */
-  groups: string[];
-  deletedAt?: string;
-  deletedBy?: Principal;
-}
-
-export async function inventoryCommand(argv: string[], io: CliIo): Promise<number> {
+async function inventory(argv: string[], io: CliIo, deps: InventoryCommandDeps): Promise<number> {
   const { values, positionals } = parse(argv, {
     account: { type: 'string' },
     'include-deleted': { type: 'boolean' },
     format: { type: 'string' },
     config: { type: 'string' },
     ...organizationOptions,
+    ...SOURCE_OPTIONS,
     ...storeOptions,
     help: { type: 'boolean', short: 'h' },
   });
@@ -99,6 +95,25 @@ export async function inventoryCommand(argv: string[], io: CliIo): Promise<numbe
   }
   const kind = oneOf(values.store, STORE_KINDS, '--store') ?? (values.table ? 'dynamodb' : 'local');
   const { context } = await applyOrganization(await loadDetectionContext(values.config, io), values, io);
+  if (hasSource(values)) {
+    if (values.account || values['include-deleted']) {
+      throw new UsageError('--account and --include-deleted are for the ledger-only inventory');
+    }
+    const read = await readSource(values, io, deps, { roles: false, accountNames: context.accountNames });
+    const store = await openStore(kind, values, io);
+    let rows: InventoryRow[];
+    let roles: InventoryRole[];
+    try {
+      rows = await joinWithLedger(read.snapshots, store);
+      roles = await joinRolesWithLedger(read.snapshots, store);
+    } finally {
+      await store.close();
+    }
+    reportProblems(read, io);
+    await emit(renderInventory(rows, roles, read.failures, format), values.output, io);
+    if (format === 'table') io.stderr.write(`${rows.length} ${rows.length === 1 ? 'user' : 'users'}\n`);
+    return read.failures.length > 0 ? EXIT.failure : EXIT.ok;
+  }
   const store = await openStore(kind, values, io);
   let users: InventoryUser[];
   try {
@@ -113,14 +128,33 @@ export async function inventoryCommand(argv: string[], io: CliIo): Promise<numbe
     const name = user.accountName ?? context.accountNames[user.accountId];
     if (name) user.accountName = name;
   }
-  if (format === 'json') io.stdout.write(`${JSON.stringify(users, null, 2)}\n`);
-  else if (format === 'csv')
-    io.stdout.write(`${[CSV_HEADERS.join(','), ...users.map(csvLine)].join('\n')}\n`);
-  else {
-    io.stdout.write(renderTable(TABLE_HEADERS, users.map(tableRow), { maxWidth: 48 }));
-    io.stderr.write(`${users.length} ${users.length === 1 ? 'user' : 'users'}\n`);
-  }
+  let text: string;
+  if (format === 'json') text = `${JSON.stringify(users, null, 2)}\n`;
+  else if (format === 'csv') text = `${[CSV_HEADERS.join(','), ...users.map(csvLine)].join('\n')}\n`;
+  else text = renderTable(TABLE_HEADERS, users.map(tableRow), { maxWidth: 48 });
+  await emit(text, values.output, io);
+  if (format === 'table') io.stderr.write(`${users.length} ${users.length === 1 ? 'user' : 'users'}\n`);
   return EXIT.ok;
+}
+
+const IAM = 'iam.amazonaws.com';
+
+export type { AccessKeyRecord, LoginProfileRecord, Principal } from '../ledger/user-history';
+
+/** A user of the ledger-only inventory (no source flags): what the ledger's history says about it. */
+export interface InventoryUser {
+  accountId: string;
+  accountName?: string;
+  userName: string;
+  userArn?: string;
+  createdAt: string;
+  createdBy: Principal;
+  accessKeys: AccessKeyRecord[];
+  loginProfile?: LoginProfileRecord;
+  /** Groups added to (AddUserToGroup) and not removed since. */
+  groups: string[];
+  deletedAt?: string;
+  deletedBy?: Principal;
 }
 
 /**
@@ -175,126 +209,26 @@ async function describeUser(
 ): Promise<InventoryUser | undefined> {
   const userName = creation.target?.name;
   if (!userName) return undefined;
+  const history = await readUserHistory(store, creation.accountId, userName, {
+    since: creation.eventTime,
+    ...(deletion ? { until: deletion.eventTime } : {}),
+  });
   const user: InventoryUser = {
     accountId: creation.accountId,
     userName,
     createdAt: creation.eventTime,
     createdBy: principalOf(creation),
-    accessKeys: [],
-    groups: [],
+    accessKeys: history.accessKeys,
+    groups: history.groups,
   };
   if (creation.accountName) user.accountName = creation.accountName;
   if (creation.target?.arn) user.userArn = creation.target.arn;
+  if (history.loginProfile) user.loginProfile = history.loginProfile;
   if (deletion) {
     user.deletedAt = deletion.eventTime;
     user.deletedBy = principalOf(deletion);
   }
-  const since = creation.eventTime;
-  const changes: StoredEntry[] = [];
-  for await (const entry of historyPages(store, {
-    target: `user/${userName}`,
-    account: creation.accountId,
-    since,
-    ...(deletion ? { until: deletion.eventTime } : {}),
-  })) {
-    if (entry.eventSource === IAM && entry.result === 'success') changes.push(entry);
-  }
-  // Oldest first, so later calls (a deleted key, a removed group) undo earlier ones.
-  changes.reverse();
-  const groups = new Set<string>();
-  for (const entry of changes) {
-    switch (entry.eventName) {
-      case 'CreateAccessKey':
-        user.accessKeys.push(await accessKeyOf(store, entry, userName));
-        break;
-      case 'DeleteAccessKey': {
-        const keyId = await requestString(store, entry, 'accessKeyId');
-        const key = user.accessKeys.find((k) => !k.deletedAt && (!keyId || k.accessKeyId === keyId));
-        if (key) key.deletedAt = entry.eventTime;
-        break;
-      }
-      case 'CreateLoginProfile':
-        user.loginProfile = {
-          createdAt: entry.eventTime,
-          createdBy: principalOf(entry),
-          byAnotherPrincipal: !isUserItself(entry.actor, userName),
-        };
-        break;
-      case 'UpdateLoginProfile':
-        if (user.loginProfile) user.loginProfile.lastChangedAt = entry.eventTime;
-        break;
-      case 'DeleteLoginProfile':
-        if (user.loginProfile) user.loginProfile.deletedAt = entry.eventTime;
-        break;
-      case 'AddUserToGroup':
-      case 'RemoveUserFromGroup': {
-        const group = await requestString(store, entry, 'groupName');
-        if (!group) break;
-        if (entry.eventName === 'AddUserToGroup') groups.add(group);
-        else groups.delete(group);
-        break;
-      }
-    }
-  }
-  user.groups = [...groups].sort();
   return user;
-}
-
-async function accessKeyOf(
-  store: LedgerStore,
-  entry: StoredEntry,
-  userName: string,
-): Promise<AccessKeyRecord> {
-  const key: AccessKeyRecord = {
-    createdAt: entry.eventTime,
-    createdBy: principalOf(entry),
-    byAnotherPrincipal: !isUserItself(entry.actor, userName),
-  };
-  const raw = await store.getRaw(entry.eventId);
-  const accessKey = objectField(raw?.responseElements, 'accessKey');
-  const accessKeyId = accessKey?.accessKeyId;
-  if (typeof accessKeyId === 'string' && accessKeyId.length > 0) key.accessKeyId = accessKeyId;
-  return key;
-}
-
-/** A request parameter the ledger entry does not carry, read from the stored raw record. */
-async function requestString(
-  store: LedgerStore,
-  entry: StoredEntry,
-  field: string,
-): Promise<string | undefined> {
-  const raw = await store.getRaw(entry.eventId);
-  const value = raw?.requestParameters?.[field];
-  return typeof value === 'string' && value.length > 0 ? value : undefined;
-}
-
-function objectField(value: unknown, field: string): Record<string, unknown> | undefined {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
-  const inner = (value as Record<string, unknown>)[field];
-  return inner !== null && typeof inner === 'object' && !Array.isArray(inner)
-    ? (inner as Record<string, unknown>)
-    : undefined;
-}
-
-/** Whether the actor is the IAM user itself (a user minting its own key), not an administrator. */
-function isUserItself(actor: Actor, userName: string): boolean {
-  return actor.type === 'IAMUser' && actor.name?.toLowerCase() === userName.toLowerCase();
-}
-
-function principalOf(entry: LedgerEntry): Principal {
-  const principal: Principal = { type: entry.actor.type, eventId: entry.eventId };
-  if (entry.actor.name) principal.name = entry.actor.name;
-  if (entry.actor.arn) principal.arn = entry.actor.arn;
-  if (entry.actor.sessionIssuerArn) principal.sessionIssuerArn = entry.actor.sessionIssuerArn;
-  if (entry.via) principal.via = entry.via;
-  if (entry.sourceIp) principal.sourceIp = entry.sourceIp;
-  return principal;
-}
-
-function principalLabel(principal: Principal): string {
-  const name = principal.name ?? principal.arn ?? principal.type;
-  const role = lastArnSegment(principal.sessionIssuerArn);
-  return role && role !== name ? `${name} via ${role}` : name;
 }
 
 const TABLE_HEADERS = [

@@ -54,6 +54,10 @@ const COMMANDS: Record<string, CommandEntry> = {
     summary: 'send the alerts that failed while a Slack route had no webhook URL yet',
     load: async () => (await import('./resend')).resendCommand,
   },
+  audit: {
+    summary: 'IAM hygiene findings per account, with whom to contact; new/fixed since last run',
+    load: async () => (await import('./audit')).auditCommand,
+  },
 };
 
 export const USAGE = `Usage: iamwatch <command> [options]

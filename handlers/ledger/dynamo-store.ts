@@ -17,6 +17,7 @@ import {
   type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { AuditRunRecord } from '../../rules/audit/compare';
 import type { CloudTrailRecord } from '../../rules/types';
 import type {
   ChannelDelivery,
@@ -29,6 +30,7 @@ import type {
   Suppression,
   SuppressionEvent,
 } from '../ports';
+import { latestAuditRun, putAuditRun } from './audit-runs';
 import {
   decodeEntryItem,
   decodeRawItem,
@@ -49,7 +51,7 @@ import {
   runHistory,
   type SortRange,
 } from './history';
-import { DAYS_PARTITION_KEY, entryKey, eventIdOfPartitionKey, rawKey, redeliveryKey } from './keys';
+import { DAYS_PARTITION_KEY, entryKey, eventIdOfPartitionKey, facetKey, rawKey, redeliveryKey } from './keys';
 import { DEFAULT_RETENTION_DAYS, FACET_INDEX_NAME, LEDGER_ATTRIBUTES, LEDGER_ITEM_KINDS } from './table';
 
 /** A redelivery request is read by notify within seconds; TTL removes it after a day. */
@@ -232,6 +234,42 @@ export class DynamoLedgerStore implements LedgerStore {
 
   async history(filter: HistoryFilter): Promise<StoredEntry[]> {
     return runHistory(resolveFilter(filter), this.reader(), this.pageSize);
+  }
+
+  async oldestEntryTime(accountId?: string): Promise<string | undefined> {
+    let facet = accountId ? facetKey('account', accountId) : undefined;
+    if (!facet) {
+      const { Items } = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          ...keyCondition(PK, DAYS_PARTITION_KEY, SK, undefined, undefined),
+          ScanIndexForward: true,
+          Limit: 1,
+        }),
+      );
+      const day = Items?.[0]?.[SK];
+      if (typeof day !== 'string') return undefined;
+      facet = facetKey('day', day);
+    }
+    const { Items } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: FACET_INDEX_NAME,
+        ...keyCondition(FACET, facet, TIME, undefined, undefined),
+        ScanIndexForward: true,
+        Limit: 1,
+      }),
+    );
+    const time = Items?.[0]?.[TIME];
+    return typeof time === 'string' ? time.slice(0, time.indexOf('#')) : undefined;
+  }
+
+  latestAuditRun(): Promise<AuditRunRecord | undefined> {
+    return latestAuditRun(this.client, this.tableName);
+  }
+
+  putAuditRun(run: AuditRunRecord): Promise<void> {
+    return putAuditRun(this.client, this.tableName, run, this.retentionDays);
   }
 
   async close(): Promise<void> {

@@ -5,6 +5,7 @@
  * record is kept by reference and copied only on the way out: parsed records are never mutated, and
  * copying every one on the way in would double the cost of a memory replay.
  */
+import type { AuditRunRecord } from '../../rules/audit/compare';
 import type { CloudTrailRecord } from '../../rules/types';
 import type {
   ChannelDelivery,
@@ -94,6 +95,8 @@ export class MemoryLedgerStore implements LedgerStore {
     this.followUps.set(`${burst.closesAt}#${burst.key}`, structuredClone(burst));
   }
 
+  private readonly auditRuns: AuditRunRecord[] = [];
+
   async putIfAbsent(entry: StoredEntry, raw: CloudTrailRecord): Promise<PutResult> {
     const canonical = canonicalEntry(entry);
     // No await between the check and the set: concurrent puts of one eventId cannot both insert.
@@ -128,6 +131,27 @@ export class MemoryLedgerStore implements LedgerStore {
       .filter((slot) => matchesFilter(slot.entry, resolved))
       .sort((a, b) => (a.time < b.time ? 1 : a.time > b.time ? -1 : 0));
     return matches.slice(0, resolved.limit ?? matches.length).map((slot) => structuredClone(slot.entry));
+  }
+
+  async oldestEntryTime(accountId?: string): Promise<string | undefined> {
+    let oldest: Slot | undefined;
+    for (const slot of this.slots.values()) {
+      if (accountId && slot.entry.accountId !== accountId) continue;
+      if (!oldest || slot.time < oldest.time) oldest = slot;
+    }
+    return oldest?.time.slice(0, oldest.time.indexOf('#'));
+  }
+
+  async latestAuditRun(): Promise<AuditRunRecord | undefined> {
+    const newest = this.auditRuns.reduce<AuditRunRecord | undefined>(
+      (found, run) => (!found || run.runAt > found.runAt ? run : found),
+      undefined,
+    );
+    return newest ? structuredClone(newest) : undefined;
+  }
+
+  async putAuditRun(run: AuditRunRecord): Promise<void> {
+    this.auditRuns.push(structuredClone(run));
   }
 
   async close(): Promise<void> {}

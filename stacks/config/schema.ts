@@ -183,6 +183,29 @@ const subscriptionSchema = z.discriminatedUnion('protocol', [
     .strict(),
 ]);
 
+const auditSchema = z
+  .object({
+    /** Deploy the scheduled audit Lambda, its report bucket and the member-account read role. */
+    enabled: z.boolean().default(false),
+    /** An EventBridge schedule expression: every 14 days by default (a bi-weekly audit). */
+    schedule: z
+      .string()
+      .regex(
+        /^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(.+\))$/,
+        'must be rate(N days) or cron(...)',
+      )
+      .default('rate(14 days)'),
+    /** Accounts to audit; empty = every active account of the organization (Organizations ListAccounts). */
+    accounts: z.array(accountId).default([]),
+    /** Users and roles with no use for this many days are findings. */
+    staleDays: days(3650).default(90),
+    /** Access keys older than this many days are findings. */
+    keyAgeDays: days(3650).default(90),
+    /** Roles allowing longer sessions are findings. */
+    maxSessionHours: z.number().int().min(1).max(12).default(1),
+  })
+  .strict();
+
 /** The configuration file as written; defaults filled in by parsing. */
 export const configSchema = z
   .object({
@@ -280,6 +303,8 @@ export const configSchema = z
     trustedAccountIds: z.array(accountId).default([]),
     /** Account id → friendly name shown in alerts. */
     accountNames: z.record(accountId, z.string().min(1).max(64)).default({}),
+    /** The scheduled audit of every IAM user (off unless enabled). */
+    audit: auditSchema.prefault({}),
   })
   .strict()
   .superRefine((config, ctx) => {

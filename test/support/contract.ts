@@ -58,6 +58,8 @@ export const LEDGER_ENTRY_FIELDS: readonly (keyof LedgerEntry)[] = [
   'actor',
   'target',
   'policyArn',
+  'accessKeyId',
+  'groupName',
   'sourceIp',
   'sourceIpKind',
   'vpcEndpointId',

@@ -1,0 +1,85 @@
+/**
+ * The scheduled audit Lambda entry point: the one wiring block. It reads every account of the
+ * organization (Organizations ListAccounts, or the accounts configured) through the read-only audit
+ * role deployed in each, keeps the run in the ledger, writes the report to the report bucket and
+ * posts the summary to the Slack routes and the alert topic.
+ */
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { DEFAULT_AUDIT_OPTIONS } from '../../rules/audit/findings';
+import { createDocumentClient, DynamoLedgerStore } from '../ledger/dynamo-store';
+import { readNotifyConfig } from '../notify/config';
+import { slackChannel } from '../notify/routing';
+import { slackWebhookSecret } from '../notify/secret';
+import { SlackSender } from '../notify/slack-sender';
+import { readRecordConfig } from '../record/config';
+import { integerEnv, jsonEnv, requiredEnv } from '../shared/env';
+import { jsonLogger } from '../shared/logger';
+import { type AccountRef, listOrganizationAccounts, readAccounts } from './accounts';
+import { type AuditRunResult, createAuditHandler } from './handler';
+
+const env = process.env;
+const { tableName, retentionDays, context } = readRecordConfig(env);
+const notify = readNotifyConfig(env);
+const bucketName = requiredEnv(env, 'IAMWATCH_AUDIT_BUCKET');
+const roleName = requiredEnv(env, 'IAMWATCH_AUDIT_ROLE_NAME');
+const configuredAccounts = jsonEnv(env, 'IAMWATCH_AUDIT_ACCOUNTS');
+const s3 = new S3Client({});
+const sns = new SNSClient({});
+const secrets = new SecretsManagerClient({});
+const topicArn = notify.snsTopicArn;
+
+export const handler: () => Promise<AuditRunResult> = createAuditHandler({
+  read: async () => {
+    const accounts: AccountRef[] =
+      Array.isArray(configuredAccounts) && configuredAccounts.length > 0
+        ? configuredAccounts.map((accountId) => ({ accountId: String(accountId) }))
+        : await listOrganizationAccounts({});
+    for (const account of accounts) {
+      const name = context.accountNames[account.accountId];
+      if (name) account.accountName = name;
+    }
+    return readAccounts(accounts, { roleName, roles: true, sdk: {} });
+  },
+  store: new DynamoLedgerStore({ client: createDocumentClient(), tableName, retentionDays }),
+  bucket: {
+    location: `s3://${bucketName}`,
+    put: async (key, body, contentType) => {
+      await s3.send(
+        new PutObjectCommand({ Bucket: bucketName, Key: key, Body: body, ContentType: contentType }),
+      );
+    },
+  },
+  slack: notify.slackRoutes.map((route) => {
+    const url = route.secretArn
+      ? (() => {
+          const secret = slackWebhookSecret(secrets, route.secretArn ?? '');
+          return () => secret.get();
+        })()
+      : (route.webhookUrl ?? '');
+    const sender = new SlackSender(url, slackChannel(route));
+    return { channel: slackChannel(route), post: (message) => sender.post(message) };
+  }),
+  ...(topicArn
+    ? {
+        sns: {
+          publish: async (subject: string, message: string) => {
+            await sns.send(new PublishCommand({ TopicArn: topicArn, Subject: subject, Message: message }));
+          },
+        },
+      }
+    : {}),
+  clock: { now: () => new Date() },
+  logger: jsonLogger('iamwatch-audit'),
+  options: {
+    staleDays: integerEnv(env, 'IAMWATCH_AUDIT_STALE_DAYS', DEFAULT_AUDIT_OPTIONS.staleDays),
+    keyAgeDays: integerEnv(env, 'IAMWATCH_AUDIT_KEY_AGE_DAYS', DEFAULT_AUDIT_OPTIONS.keyAgeDays),
+    maxSessionSeconds: integerEnv(
+      env,
+      'IAMWATCH_AUDIT_MAX_SESSION_SECONDS',
+      DEFAULT_AUDIT_OPTIONS.maxSessionSeconds,
+    ),
+    context,
+  },
+});

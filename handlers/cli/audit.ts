@@ -1,0 +1,121 @@
+/**
+ * `iamwatch audit`: the hygiene findings of every account read (unused users and keys, old keys,
+ * console users without MFA, the root user, direct and admin policies, the password policy, long role
+ * sessions, unused roles, open trust), each with whom to contact from the ledger, and what is new,
+ * fixed and still open since the previous audit kept in the ledger.
+ */
+import { DEFAULT_AUDIT_OPTIONS } from '../../rules/audit/findings';
+import { byUrgency, contactLabel, findingsCsv, summaryLine } from '../audit/report';
+import { runAudit } from '../audit/run';
+import { oneOf, parse, positiveInteger } from './args';
+import {
+  emit,
+  readSource,
+  reportProblems,
+  SOURCE_HELP,
+  SOURCE_OPTIONS,
+  type SourceDeps,
+} from './audit-sources';
+import { loadDetectionContext } from './context';
+import { csvCell } from './entries';
+import { type CliIo, EXIT, UsageError } from './io';
+import { openStore, STORE_KINDS, storeOptions } from './store';
+import { renderTable } from './table';
+
+const HELP = `Usage: iamwatch audit (--accounts ID,… | --org | --aggregator NAME) [--role-name NAME] [options]
+
+Hygiene findings per account, each with severity, resource, evidence and whom to contact (the creator
+and last actor the ledger knows): users unused for --stale days, access keys older than --key-age days
+or never used, console users without MFA, root access keys or root without MFA, policies attached
+straight to users, admin users, a password policy missing or below CIS (length >= 14, reuse >= 24),
+roles allowing sessions over --max-session, roles unused for --stale days, and trust open to anyone or
+to accounts outside the organization. Each run is kept in the ledger, so the next says what is new,
+fixed and still open. Exit code 1 when an account could not be read.
+
+${SOURCE_HELP}
+  --stale DAYS             unused after this many days (default ${DEFAULT_AUDIT_OPTIONS.staleDays})
+  --key-age DAYS           access keys older than this (default ${DEFAULT_AUDIT_OPTIONS.keyAgeDays})
+  --max-session HOURS      longest acceptable role session (default ${DEFAULT_AUDIT_OPTIONS.maxSessionSeconds / 3600})
+  --dry-run                do not keep this run in the ledger
+  --format table|json|csv  readable table (default), JSON report, or CSV of findings
+  --config FILE            detection context JSON (organization accounts, trusted accounts, names)
+  --store local|memory|dynamodb, --table NAME, --home DIR   which ledger (see "iamwatch replay --help")
+`;
+
+export type AuditCommandDeps = SourceDeps;
+
+export function createAuditCommand(
+  overrides: Partial<AuditCommandDeps> = {},
+): (argv: string[], io: CliIo) => Promise<number> {
+  const deps: AuditCommandDeps = { sdk: {}, now: () => new Date(), ...overrides };
+  return (argv, io) => audit(argv, io, deps);
+}
+
+export const auditCommand = createAuditCommand();
+
+async function audit(argv: string[], io: CliIo, deps: AuditCommandDeps): Promise<number> {
+  const { values, positionals } = parse(argv, {
+    stale: { type: 'string' },
+    'key-age': { type: 'string' },
+    'max-session': { type: 'string' },
+    'dry-run': { type: 'boolean' },
+    format: { type: 'string' },
+    config: { type: 'string' },
+    ...SOURCE_OPTIONS,
+    ...storeOptions,
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    io.stdout.write(HELP);
+    return EXIT.ok;
+  }
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  const format = oneOf(values.format, ['table', 'json', 'csv'] as const, '--format') ?? 'table';
+  const staleDays = positiveInteger(values.stale, '--stale') ?? DEFAULT_AUDIT_OPTIONS.staleDays;
+  const keyAgeDays = positiveInteger(values['key-age'], '--key-age') ?? DEFAULT_AUDIT_OPTIONS.keyAgeDays;
+  const maxSessionHours = positiveInteger(values['max-session'], '--max-session');
+  const kind = oneOf(values.store, STORE_KINDS, '--store') ?? (values.table ? 'dynamodb' : 'local');
+  const context = await loadDetectionContext(values.config, io);
+  const read = await readSource(values, io, deps, { roles: true, accountNames: context.accountNames });
+  const store = await openStore(kind, values, io);
+  let report: Awaited<ReturnType<typeof runAudit>>;
+  try {
+    report = await runAudit(read, store, {
+      now: deps.now(),
+      staleDays,
+      keyAgeDays,
+      maxSessionSeconds: maxSessionHours ? maxSessionHours * 3600 : DEFAULT_AUDIT_OPTIONS.maxSessionSeconds,
+      context,
+      save: values['dry-run'] !== true,
+    });
+  } finally {
+    await store.close();
+  }
+  reportProblems(read, io);
+  let text: string;
+  if (format === 'json') text = `${JSON.stringify(report, null, 2)}\n`;
+  else if (format === 'csv') text = findingsCsv(report, csvCell);
+  else {
+    const rows = [...report.findings]
+      .sort(byUrgency)
+      .map((finding) => [
+        finding.severity.toUpperCase(),
+        finding.accountName ? `${finding.accountId} (${finding.accountName})` : finding.accountId,
+        finding.title,
+        finding.evidence,
+        contactLabel(finding),
+        finding.status,
+      ]);
+    text = renderTable(['SEVERITY', 'ACCOUNT', 'FINDING', 'EVIDENCE', 'CONTACT', 'STATUS'], rows, {
+      maxWidth: 64,
+    });
+    if (report.fixed.length > 0) {
+      text += `\nFixed since ${report.previousRunAt?.slice(0, 10)}:\n${report.fixed
+        .map((finding) => `  ${finding.severity.toUpperCase()}  ${finding.accountId}  ${finding.title}`)
+        .join('\n')}\n`;
+    }
+  }
+  await emit(text, values.output, io);
+  io.stderr.write(`${summaryLine(report)}\n`);
+  return read.failures.length > 0 ? EXIT.failure : EXIT.ok;
+}

@@ -1,0 +1,137 @@
+/** The source-of-truth inventory as a table, JSON or a CSV a spreadsheet opens as is. */
+
+import type { AccountFailure } from '../../rules/audit/snapshot';
+import type { InventoryRole, InventoryRow } from '../audit/inventory';
+import { principalLabel } from '../ledger/user-history';
+import { csvCell } from './entries';
+import { renderTable } from './table';
+
+export function renderInventory(
+  rows: readonly InventoryRow[],
+  roles: readonly InventoryRole[],
+  failures: readonly AccountFailure[],
+  format: 'table' | 'json' | 'csv',
+): string {
+  if (format === 'json') {
+    return `${JSON.stringify({ users: rows, ...(roles.length > 0 ? { roles } : {}), failures }, null, 2)}\n`;
+  }
+  if (format === 'csv') return `${[CSV_HEADERS.join(','), ...rows.map(csvLine)].join('\r\n')}\r\n`;
+  let text = renderTable(TABLE_HEADERS, rows.map(tableRow), { maxWidth: 60 });
+  if (roles.length > 0) text += `\n${renderTable(ROLE_HEADERS, roles.map(roleRow), { maxWidth: 60 })}`;
+  return text;
+}
+
+const TABLE_HEADERS = [
+  'ACCOUNT',
+  'USER',
+  'CREATED',
+  'CREATED BY',
+  'VIA',
+  'SOURCE IP',
+  'PASSWORD LAST USED',
+  'MFA',
+  'ACCESS KEYS',
+  'GROUPS',
+];
+
+function tableRow(row: InventoryRow): string[] {
+  const by = row.creator.by;
+  return [
+    row.accountName ? `${row.accountId} (${row.accountName})` : row.accountId,
+    row.userName,
+    row.createdAt ?? '',
+    by ? principalLabel(by) : row.creator.note,
+    by?.via ?? '',
+    by?.sourceIp ?? '',
+    row.passwordEnabled === false
+      ? 'no password'
+      : (row.passwordLastUsedAt ?? (row.passwordEnabled ? 'never' : '')),
+    row.mfaActive === undefined ? '' : row.mfaActive ? 'yes' : 'no',
+    keySummary(row),
+    row.groups.join(', '),
+  ];
+}
+
+function keySummary(row: InventoryRow): string {
+  const active = row.accessKeys.filter((key) => key.active);
+  if (active.length === 0) return row.accessKeys.length > 0 ? `${row.accessKeys.length} inactive` : 'none';
+  return active
+    .map((key) => {
+      const used = key.lastUsedAt ? `used ${key.lastUsedAt.slice(0, 10)}` : 'never used';
+      const by = key.createdBy ? `, by ${principalLabel(key.createdBy)}` : '';
+      return `${key.accessKeyId ?? key.slot} (${used}${by})`;
+    })
+    .join('; ');
+}
+
+const ROLE_HEADERS = ['ACCOUNT', 'ROLE', 'CREATED', 'CREATED BY', 'LAST USED', 'MAX SESSION'];
+
+function roleRow(role: InventoryRole): string[] {
+  return [
+    role.accountName ? `${role.accountId} (${role.accountName})` : role.accountId,
+    role.roleName,
+    role.createdAt ?? '',
+    role.createdBy ? principalLabel(role.createdBy) : '',
+    role.lastUsedAt ?? 'never',
+    role.maxSessionDuration === undefined ? '' : `${role.maxSessionDuration}s`,
+  ];
+}
+
+const CSV_HEADERS = [
+  'accountId',
+  'accountName',
+  'userName',
+  'userArn',
+  'createdAt',
+  'creatorStatus',
+  'createdBy',
+  'createdByArn',
+  'createdVia',
+  'createdFromIp',
+  'creatorNote',
+  'passwordEnabled',
+  'passwordLastUsedAt',
+  'passwordSetBy',
+  'mfaActive',
+  'activeAccessKeys',
+  'accessKeysLastUsed',
+  'accessKeysCreatedBy',
+  'groups',
+  'attachedPolicies',
+  'inlinePolicies',
+  'lastChangedBy',
+  'lastChangedAt',
+  'source',
+] as const;
+
+function csvLine(row: InventoryRow): string {
+  const active = row.accessKeys.filter((key) => key.active);
+  const by = row.creator.by;
+  const values: Record<(typeof CSV_HEADERS)[number], unknown> = {
+    accountId: row.accountId,
+    accountName: row.accountName,
+    userName: row.userName,
+    userArn: row.userArn,
+    createdAt: row.createdAt,
+    creatorStatus: row.creator.status,
+    createdBy: by ? principalLabel(by) : undefined,
+    createdByArn: by?.arn,
+    createdVia: by?.via,
+    createdFromIp: by?.sourceIp,
+    creatorNote: row.creator.note,
+    passwordEnabled: row.passwordEnabled,
+    passwordLastUsedAt: row.passwordLastUsedAt,
+    passwordSetBy: row.passwordCreatedBy ? principalLabel(row.passwordCreatedBy) : undefined,
+    mfaActive: row.mfaActive,
+    activeAccessKeys: active.map((key) => key.accessKeyId ?? key.slot).join(';'),
+    accessKeysLastUsed: active.map((key) => key.lastUsedAt ?? 'never').join(';'),
+    accessKeysCreatedBy: active.map((key) => (key.createdBy ? principalLabel(key.createdBy) : '?')).join(';'),
+    groups: row.groups.join(';'),
+    attachedPolicies: row.attachedPolicies.join(';'),
+    inlinePolicies: row.inlinePolicies.join(';'),
+    lastChangedBy: row.lastChange ? principalLabel(row.lastChange) : undefined,
+    lastChangedAt: row.lastChange?.at,
+    source: row.source,
+  };
+  return CSV_HEADERS.map((header) => csvCell(values[header])).join(',');
+}

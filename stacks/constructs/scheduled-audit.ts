@@ -1,0 +1,193 @@
+/**
+ * The scheduled audit: an EventBridge schedule (every 14 days by default) invokes the audit Lambda,
+ * which assumes the read-only audit role in each account, keeps the run in the ledger, writes the
+ * report (JSON and CSV) to an encrypted, versioned bucket and posts the summary to Slack and the
+ * alert topic. Every grant names its resource; the wildcards cdk-nag asks about are explained.
+ */
+import { type CfnElement, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import type { IamwatchConfig } from '../config/schema';
+import { auditFunctionRoleName, auditReadRoleName } from './audit-read-role';
+import { DeadLetterQueue } from './dead-letter-queue';
+import { assertEnvironmentFits } from './environment-size';
+import { IamwatchFunction } from './iamwatch-function';
+import type { LedgerTable } from './ledger-table';
+
+/**
+ * What the audit does on the ledger (`handlers/audit/run.ts`): history queries (Query on the table
+ * and its index, BatchGetItem) to find whom to contact, and the audit run read and kept.
+ */
+const AUDIT_LEDGER_ACTIONS = ['dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:PutItem'];
+const KEY_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey*'];
+
+export interface ScheduledAuditProps {
+  config: IamwatchConfig;
+  table: LedgerTable;
+  key: kms.IKey;
+  topic: sns.ITopic;
+  slackRoutesJson: string;
+  slackSecrets: readonly secretsmanager.ISecret[];
+  detectionContextJson: string;
+}
+
+export class ScheduledAudit extends Construct {
+  readonly bucket: s3.Bucket;
+  readonly function: IamwatchFunction;
+  readonly schedule: events.Rule;
+  /** Runs that failed after their retries. */
+  readonly failures: DeadLetterQueue;
+
+  constructor(scope: Construct, id: string, props: ScheduledAuditProps) {
+    super(scope, id);
+    const { config } = props;
+    const prefix = config.resourcePrefix;
+    const accessLogs = new s3.Bucket(this, 'ReportAccessLogs', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      versioned: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      lifecycleRules: [{ expiration: Duration.days(365) }],
+    });
+    Validations.of(accessLogs).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'This bucket receives the report bucket access logs; logging it too would loop.',
+    });
+    this.bucket = new s3.Bucket(this, 'Reports', {
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: props.key,
+      bucketKeyEnabled: true,
+      versioned: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: 'reports/',
+    });
+
+    this.failures = new DeadLetterQueue(this, 'Failures', {
+      queueName: `${prefix}-audit-failures`,
+      catches: 'audit runs that failed after their retries',
+    });
+    const failures = this.failures;
+    const environment = {
+      IAMWATCH_TABLE_NAME: props.table.tableName,
+      IAMWATCH_RETENTION_DAYS: String(config.ledger.retentionDays),
+      IAMWATCH_DETECTION_CONTEXT: props.detectionContextJson,
+      IAMWATCH_SLACK_ROUTES: props.slackRoutesJson,
+      IAMWATCH_SNS_TOPIC_ARN: props.topic.topicArn,
+      IAMWATCH_AUDIT_BUCKET: this.bucket.bucketName,
+      IAMWATCH_AUDIT_ROLE_NAME: auditReadRoleName(prefix),
+      IAMWATCH_AUDIT_ACCOUNTS: JSON.stringify(config.audit.accounts),
+      IAMWATCH_AUDIT_STALE_DAYS: String(config.audit.staleDays),
+      IAMWATCH_AUDIT_KEY_AGE_DAYS: String(config.audit.keyAgeDays),
+      IAMWATCH_AUDIT_MAX_SESSION_SECONDS: String(config.audit.maxSessionHours * 3600),
+    };
+    assertEnvironmentFits(`${prefix}-audit`, environment);
+    this.function = new IamwatchFunction(this, 'Function', {
+      functionName: `${prefix}-audit`,
+      description: 'iamwatch: audit every IAM user and role of the organization; report to S3, Slack, SNS',
+      entry: 'handlers/audit/lambda.ts',
+      memorySize: 512,
+      timeout: Duration.minutes(15),
+      logRetention: config.logRetentionDays,
+      environment,
+      roleName: auditFunctionRoleName(prefix),
+      onFailure: new destinations.SqsDestination(failures),
+      retryAttempts: 1,
+      maxEventAge: Duration.hours(6),
+    });
+    const fn = this.function;
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'AssumeAuditReadRoleInEveryAccount',
+        actions: ['sts:AssumeRole'],
+        resources: [`arn:aws:iam::*:role/${auditReadRoleName(prefix)}`],
+      }),
+    );
+    if (config.audit.accounts.length === 0) {
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          sid: 'ListOrganizationAccounts',
+          actions: ['organizations:ListAccounts'],
+          resources: ['*'],
+        }),
+      );
+    }
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: AUDIT_LEDGER_ACTIONS,
+        resources: [props.table.tableArn, `${props.table.tableArn}/index/*`],
+      }),
+    );
+    props.key.grant(fn, ...KEY_ACTIONS);
+    this.bucket.grantPut(fn);
+    props.topic.grantPublish(fn);
+    for (const secret of props.slackSecrets) secret.grantRead(fn);
+    const role = fn.role as iam.Role;
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:aws:iam::*:role/${auditReadRoleName(prefix)}]`,
+      reason:
+        'The audit reads every account of the organization through the same read-only role name in each.',
+    });
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'organizations:ListAccounts and the X-Ray tracing actions support no resource-level permissions.',
+    });
+    const logicalId = (construct: Construct) =>
+      Stack.of(this).getLogicalId(construct.node.defaultChild as CfnElement);
+    const acknowledgements: [string, string][] = [
+      [
+        `Resource::<${logicalId(this.bucket)}.Arn>/*`,
+        'Each run writes new report objects under audits/<time>/ in the report bucket.',
+      ],
+      [
+        `Resource::<${logicalId(props.table)}.Arn>/index/*`,
+        "History queries read the ledger's one facet index (byFacet).",
+      ],
+      [
+        'Action::s3:Abort*',
+        'grantPut lets an interrupted multipart upload of a report be aborted; the bucket is the report bucket only.',
+      ],
+      [
+        'Action::kms:GenerateDataKey*',
+        'The ledger and the report bucket are encrypted with the monitor key; the grant names that one key.',
+      ],
+      [
+        'Action::kms:ReEncrypt*',
+        'The ledger and the report bucket are encrypted with the monitor key; the grant names that one key.',
+      ],
+    ];
+    for (const [finding, reason] of acknowledgements) {
+      Validations.of(role).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });
+    }
+    Validations.of(fn).acknowledge({
+      id: 'Serverless-LambdaDLQ',
+      reason:
+        'Failed scheduled runs go to the on-failure destination (audit-failures) with the error; a legacy DLQ would duplicate it.',
+    });
+
+    this.schedule = new events.Rule(this, 'Schedule', {
+      ruleName: `${prefix}-audit-schedule`,
+      description: 'iamwatch: run the IAM audit',
+      schedule: events.Schedule.expression(config.audit.schedule),
+      targets: [
+        new targets.LambdaFunction(fn, {
+          retryAttempts: 2,
+          maxEventAge: Duration.hours(6),
+          deadLetterQueue: failures,
+        }),
+      ],
+    });
+  }
+}
