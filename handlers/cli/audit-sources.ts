@@ -61,19 +61,22 @@ export interface SourceRead {
 }
 
 /** Reads the selected source; per-account failures are returned, not thrown. */
+/** The SDK settings of a read: `--endpoint-url` (a test server, LocalStack) over the command's own. */
+export function sourceSdk(values: SourceValues, deps: SourceDeps): SdkSettings {
+  const endpoint = values['endpoint-url'];
+  if (endpoint !== undefined && !/^https?:\/\/\S+$/.test(endpoint)) {
+    throw new UsageError(`--endpoint-url must be an http(s) URL, got "${endpoint}"`);
+  }
+  return endpoint ? { ...deps.sdk, endpoint, stsEndpoint: deps.sdk.stsEndpoint ?? endpoint } : deps.sdk;
+}
+
 export async function readSource(
   values: SourceValues,
   io: CliIo,
   deps: SourceDeps,
   options: { roles: boolean; accountNames: Readonly<Record<string, string>> },
 ): Promise<SourceRead> {
-  const endpoint = values['endpoint-url'];
-  if (endpoint !== undefined && !/^https?:\/\/\S+$/.test(endpoint)) {
-    throw new UsageError(`--endpoint-url must be an http(s) URL, got "${endpoint}"`);
-  }
-  const sdk: SdkSettings = endpoint
-    ? { ...deps.sdk, endpoint, stsEndpoint: deps.sdk.stsEndpoint ?? endpoint }
-    : deps.sdk;
+  const sdk = sourceSdk(values, deps);
   const resources = resourcesOption(values.resources, options.roles);
   const roleName = values['role-name'];
   if (roleName !== undefined && !/^[\w+=,.@/-]{1,64}$/.test(roleName)) {

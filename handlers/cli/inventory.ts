@@ -10,6 +10,7 @@ import {
   joinRolesWithLedger,
   joinWithLedger,
 } from '../audit/inventory';
+import { cloudTrailCreationLookup } from '../audit/lookup';
 import { historyPages } from '../ledger/pages';
 import {
   type AccessKeyRecord,
@@ -20,6 +21,7 @@ import {
   readUserHistory,
 } from '../ledger/user-history';
 import type { LedgerStore, StoredEntry } from '../ports';
+import { printable } from '../shared/printable';
 import { oneOf, parse } from './args';
 import {
   emit,
@@ -29,6 +31,7 @@ import {
   SOURCE_HELP,
   SOURCE_OPTIONS,
   type SourceDeps,
+  sourceSdk,
 } from './audit-sources';
 import { loadDetectionContext } from './context';
 import { csvCell } from './entries';
@@ -50,6 +53,8 @@ history starts ("iamwatch backfill" reaches 90 days back). Accounts that cannot 
 stderr and the others are still listed (exit code 1 when any failed).
 
 ${SOURCE_HELP}
+  --lookup                 for users the ledger has no CreateUser for, ask CloudTrail event history (its
+                           last 90 days, us-east-1, through --role-name in each account) who created them
   --format table|json|csv  readable table (default), JSON, or CSV (opens in a spreadsheet as is)
   --config FILE            detection context JSON (account names)
   --store local|memory|dynamodb, --table NAME, --home DIR   which ledger (see "iamwatch replay --help")
@@ -77,6 +82,7 @@ async function inventory(argv: string[], io: CliIo, deps: InventoryCommandDeps):
   const { values, positionals } = parse(argv, {
     account: { type: 'string' },
     'include-deleted': { type: 'boolean' },
+    lookup: { type: 'boolean' },
     format: { type: 'string' },
     config: { type: 'string' },
     ...organizationOptions,
@@ -95,18 +101,33 @@ async function inventory(argv: string[], io: CliIo, deps: InventoryCommandDeps):
   }
   const kind = oneOf(values.store, STORE_KINDS, '--store') ?? (values.table ? 'dynamodb' : 'local');
   const { context } = await applyOrganization(await loadDetectionContext(values.config, io), values, io);
+  if (values.lookup && !hasSource(values)) {
+    throw new UsageError('--lookup goes with a source: --accounts, --org or --aggregator');
+  }
   if (hasSource(values)) {
     if (values.account || values['include-deleted']) {
       throw new UsageError('--account and --include-deleted are for the ledger-only inventory');
     }
     const read = await readSource(values, io, deps, { roles: false, accountNames: context.accountNames });
     const store = await openStore(kind, values, io);
+    const lookup = values.lookup
+      ? cloudTrailCreationLookup({
+          sdk: sourceSdk(values, deps),
+          ...(values['role-name'] ? { roleName: values['role-name'] } : {}),
+          now: deps.now,
+          onError: (accountId, error) =>
+            io.stderr.write(
+              `account ${accountId}: CloudTrail event history not read (${printable(error.message)}); creators stay unknown\n`,
+            ),
+        })
+      : undefined;
     let rows: InventoryRow[];
     let roles: InventoryRole[];
     try {
-      rows = await joinWithLedger(read.snapshots, store);
+      rows = await joinWithLedger(read.snapshots, store, lookup?.lookup);
       roles = await joinRolesWithLedger(read.snapshots, store);
     } finally {
+      lookup?.close();
       await store.close();
     }
     reportProblems(read, io);
