@@ -14,7 +14,7 @@ import {
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import type { TrailFilter } from './layout';
-import type { ReplayBatchResult } from './replay-handler';
+import { emptyTotals, type ReplayBatchResult, type ReplayTotals } from './totals';
 
 /** The state machine's name for a resource prefix (see stacks/constructs/s3-backfill.ts). */
 export function backfillStateMachineName(resourcePrefix: string): string {
@@ -76,7 +76,7 @@ export interface DistributedOutcome {
   /** The last counters seen; absent when the Map Run never started. */
   counts?: MapRunCounts;
   /** Record totals over the successful batches' results. */
-  totals: Omit<ReplayBatchResult, 'failedObjects'>;
+  totals: ReplayTotals;
   /** Objects of failed batches, with the error each batch ended with. */
   failed: { keys: string[]; error: string }[];
   /** Why the execution itself failed (States.ExceedToleratedFailureThreshold …). */
@@ -206,18 +206,6 @@ export async function runDistributed(
   }
 }
 
-const ZERO_TOTALS: DistributedOutcome['totals'] = {
-  objects: 0,
-  skipped: 0,
-  read: 0,
-  delivered: 0,
-  notDelivered: 0,
-  inserted: 0,
-  duplicates: 0,
-  invalid: 0,
-  expired: 0,
-};
-
 /** One child execution in a result file written by the Map Run's result writer. */
 interface ChildResult {
   Input?: string;
@@ -255,7 +243,7 @@ async function readResults(
   s3: S3Client,
   details: { Bucket: string; Key: string } | undefined,
 ): Promise<Pick<DistributedOutcome, 'totals' | 'failed'>> {
-  const totals = { ...ZERO_TOTALS };
+  const totals = emptyTotals();
   const failed: DistributedOutcome['failed'] = [];
   if (!details) return { totals, failed };
   const manifest = await readJson<{ ResultFiles?: Record<string, { Key: string }[]> }>(

@@ -13,6 +13,7 @@ import { originOf, type RecordDeps, recordValidated } from '../record/record';
 import { s3Batches } from './batches';
 import { objectWanted, type TrailFilter } from './layout';
 import type { FetchOptions } from './source';
+import { emptyTotals, type ReplayBatchResult } from './totals';
 
 /** What the Distributed Map passes: the batch's items and the execution's shared input. */
 export interface ReplayBatchEvent {
@@ -29,23 +30,7 @@ export interface ReplayBatchEvent {
 }
 
 /** The batch's counts: the Map Run's result writer keeps them per batch. */
-export interface ReplayBatchResult {
-  objects: number;
-  skipped: number;
-  read: number;
-  delivered: number;
-  notDelivered: number;
-  inserted: number;
-  duplicates: number;
-  invalid: number;
-  /**
-   * Delivered events older than the ledger's retention: their entries would expire (DynamoDB TTL)
-   * as soon as they were written, so they are counted and not written.
-   */
-  expired: number;
-  /** Objects that could not be read; the batch fails after the others are recorded. */
-  failedObjects: string[];
-}
+export type { ReplayBatchResult } from './totals';
 
 /** A batch whose event is not what the state machine sends. */
 export class InvalidBatchError extends Error {
@@ -74,18 +59,7 @@ export function createReplayBatchHandler(
     const batch = parseBatchEvent(event);
     const filter = filterOf(batch.BatchInput);
     const origin = batch.BatchInput.alert ? 'replay' : 'backfill';
-    const result: ReplayBatchResult = {
-      objects: 0,
-      skipped: 0,
-      read: 0,
-      delivered: 0,
-      notDelivered: 0,
-      inserted: 0,
-      duplicates: 0,
-      invalid: 0,
-      expired: 0,
-      failedObjects: [],
-    };
+    const result: ReplayBatchResult = { ...emptyTotals(), failedObjects: [] };
     const oldest = deps.clock.now().getTime() - deps.retentionDays * 86_400_000;
     const wanted = batch.Items.filter((item) => objectWanted(item.Key, filter));
     result.skipped = batch.Items.length - wanted.length;
