@@ -14,6 +14,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { HeartbeatTargets } from '../../handlers/heartbeat/config';
 import type { IamwatchConfig } from '../config/schema';
+import { canaryIdentityOf } from './canary';
 import { DeadLetterQueue } from './dead-letter-queue';
 import { assertEnvironmentFits } from './environment-size';
 import { HEARTBEAT_PATTERN, HeartbeatSchedule } from './heartbeat-schedule';
@@ -62,6 +63,7 @@ export class HeartbeatCheck extends Construct {
       IAMWATCH_HEARTBEAT_REGIONS: JSON.stringify(props.regions),
       IAMWATCH_HEARTBEAT_LATE_MINUTES: String(config.heartbeat.lateAfterMinutes),
       IAMWATCH_HEARTBEAT_TARGETS: JSON.stringify(heartbeatTargets),
+      ...canaryEnvironment(config),
     };
     assertEnvironmentFits(`${prefix}-heartbeat`, environment);
     const failures = new DeadLetterQueue(this, 'Failures', {
@@ -145,4 +147,11 @@ export class HeartbeatCheck extends Construct {
       });
     }
   }
+}
+
+/** The canary the check watches (`IAMWATCH_CANARY`), when one is deployed. */
+function canaryEnvironment(config: IamwatchConfig): Record<string, string> {
+  const canary = canaryIdentityOf(config);
+  if (!canary) return {};
+  return { IAMWATCH_CANARY: JSON.stringify({ accountId: canary.accountId, roleName: canary.roleName }) };
 }
