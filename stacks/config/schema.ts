@@ -206,8 +206,10 @@ const auditSchema = z
   })
   .strict();
 
-/** The canary's default schedule: as often as the heartbeats, well inside the 45-minute deadline. */
-export const DEFAULT_CANARY_SCHEDULE = 'rate(15 minutes)';
+/** A rate expression of `minutes` (EventBridge Scheduler wants the singular for 1). */
+export function everyMinutes(minutes: number): string {
+  return `rate(${minutes} ${minutes === 1 ? 'minute' : 'minutes'})`;
+}
 
 /**
  * Minutes between runs of an EventBridge Scheduler rate expression (`rate(15 minutes)`, `rate(1 hour)`);
@@ -237,8 +239,11 @@ const canaryObjectSchema = z
   .object({
     /** Deploy the canary (it runs only where the heartbeat check runs: `heartbeat.enabled`). */
     enabled: z.boolean().default(true),
-    /** How often the canary writes (EventBridge Scheduler expression). */
-    schedule: schedulerExpression.default(DEFAULT_CANARY_SCHEDULE),
+    /**
+     * How often the canary writes (EventBridge Scheduler expression); by default as often as the
+     * heartbeats (`heartbeat.intervalMinutes`, 15 minutes), well inside the lateness deadline.
+     */
+    schedule: schedulerExpression.optional(),
     /** The dedicated role the canary tags; `<resourcePrefix>-canary` by default. */
     roleName: z
       .string()
@@ -335,11 +340,18 @@ export const configSchema = z
           'lateAfterMinutes must be at least twice intervalMinutes, or one late delivery reads as silence',
         path: ['lateAfterMinutes'],
       })
-      .refine((h) => !h.canary.enabled || (rateMinutes(h.canary.schedule) ?? 0) * 2 <= h.lateAfterMinutes, {
-        message:
-          'must run at least twice within lateAfterMinutes, or one late canary reads as silence (a rate at most half of it)',
-        path: ['canary', 'schedule'],
-      }),
+      .refine(
+        (h) => !h.canary.enabled || !h.canary.schedule || (rateMinutes(h.canary.schedule) ?? 0) * 2 <= h.lateAfterMinutes,
+        {
+          message:
+            'must run at least twice within lateAfterMinutes, or one late canary reads as silence (a rate at most half of it)',
+          path: ['canary', 'schedule'],
+        },
+      )
+      .transform((h) => ({
+        ...h,
+        canary: { ...h.canary, schedule: h.canary.schedule ?? everyMinutes(h.intervalMinutes) },
+      })),
     /** Principal ARNs (with `*` wildcards) that are automation: labelled and lowered one severity step. */
     automationPrincipals: z.array(z.string().startsWith('arn:', 'must be an ARN pattern')).default([]),
     /** iamwatch's own deployments: what they change on iamwatch is expected, recorded low and never paged. */
