@@ -21,7 +21,10 @@ export const CANARY_EVENT_NAME = 'TagRole';
 /** The tag it writes, with the time of the write as the value. */
 export const CANARY_TAG_KEY = 'iamwatch:canary';
 
-type CanarySubject = Pick<NormalisedEvent, 'eventSource' | 'eventName' | 'result' | 'accountId' | 'actor' | 'target'>;
+type CanarySubject = Pick<
+  NormalisedEvent,
+  'eventSource' | 'eventName' | 'result' | 'accountId' | 'actor' | 'target'
+>;
 
 /** Whether the event is the canary's own scheduled write (see the module comment). */
 export function isCanaryWrite(event: CanarySubject, canary: CanaryIdentity): boolean {
@@ -47,7 +50,12 @@ export function canaryEnvelope(canary: CanaryIdentity): EventBridgeEnvelope {
       arn: `arn:aws:sts::${canary.accountId}:assumed-role/${canary.writerRoleName}/canary`,
       accountId: canary.accountId,
       sessionContext: {
-        sessionIssuer: { type: 'Role', arn: issuer, accountId: canary.accountId, userName: canary.writerRoleName },
+        sessionIssuer: {
+          type: 'Role',
+          arn: issuer,
+          accountId: canary.accountId,
+          userName: canary.writerRoleName,
+        },
       },
     },
     eventTime: '2026-01-01T00:00:00Z',

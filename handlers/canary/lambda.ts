@@ -15,7 +15,10 @@ const writeCanary = createCanaryHandler({
   logger,
 });
 
-export const handler = async (event: unknown, context?: { awsRequestId?: string }): Promise<CanaryOutcome> => {
+export const handler = async (
+  event: unknown,
+  context?: { awsRequestId?: string },
+): Promise<CanaryOutcome> => {
   logger.withRequestId(context?.awsRequestId);
   return writeCanary(event);
 };

@@ -201,7 +201,7 @@ export function describeCanaryNotice(
         `End-to-end canary silent since ${notice.since} (${seen}): ${what} has not completed ` +
         'CloudTrail → EventBridge → forwarder → central bus → record → ledger in time, so IAM changes may not be ' +
         'reaching iamwatch. Check that the trail is logging, the forwarder of that account in us-east-1 (its ' +
-        'StackSet instance, rules and dead-letter queue), the canary function\'s errors and the record-failures queue.',
+        "StackSet instance, rules and dead-letter queue), the canary function's errors and the record-failures queue.",
     };
   }
   return {

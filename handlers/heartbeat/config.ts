@@ -41,7 +41,12 @@ export function readHeartbeatConfig(env: Readonly<Record<string, string | undefi
 function canaryOf(value: unknown): { canary?: { accountId: string; roleName: string } } {
   if (value === undefined) return {};
   const v = (value ?? {}) as Record<string, unknown>;
-  if (typeof v.accountId === 'string' && /^\d{12}$/.test(v.accountId) && typeof v.roleName === 'string' && v.roleName) {
+  if (
+    typeof v.accountId === 'string' &&
+    /^\d{12}$/.test(v.accountId) &&
+    typeof v.roleName === 'string' &&
+    v.roleName
+  ) {
     return { canary: { accountId: v.accountId, roleName: v.roleName } };
   }
   throw new ConfigurationError(

@@ -224,16 +224,17 @@ export function rateMinutes(expression: string): number | undefined {
 }
 
 /** EventBridge Scheduler's recurring expressions: `rate(1 minute)`, `rate(5 minutes)` …, or `cron(six fields)`. */
-const schedulerExpression = z
-  .string()
-  .refine(
-    (expression) => {
-      const rate = /^rate\((\d+) (minute|hour|day)(s?)\)$/.exec(expression);
-      if (rate) return Number(rate[1]) >= 1 && (rate[1] === '1') === (rate[3] === '');
-      return /^cron\(\S+( \S+){5}\)$/.test(expression);
-    },
-    { message: 'must be rate(1 minute), rate(N minutes|hours|days) or cron(minutes hours day month weekday year)' },
-  );
+const schedulerExpression = z.string().refine(
+  (expression) => {
+    const rate = /^rate\((\d+) (minute|hour|day)(s?)\)$/.exec(expression);
+    if (rate) return Number(rate[1]) >= 1 && (rate[1] === '1') === (rate[3] === '');
+    return /^cron\(\S+( \S+){5}\)$/.test(expression);
+  },
+  {
+    message:
+      'must be rate(1 minute), rate(N minutes|hours|days) or cron(minutes hours day month weekday year)',
+  },
+);
 
 const canaryObjectSchema = z
   .object({
@@ -341,7 +342,10 @@ export const configSchema = z
         path: ['lateAfterMinutes'],
       })
       .refine(
-        (h) => !h.canary.enabled || !h.canary.schedule || (rateMinutes(h.canary.schedule) ?? 0) * 2 <= h.lateAfterMinutes,
+        (h) =>
+          !h.canary.enabled ||
+          !h.canary.schedule ||
+          (rateMinutes(h.canary.schedule) ?? 0) * 2 <= h.lateAfterMinutes,
         {
           message:
             'must run at least twice within lateAfterMinutes, or one late canary reads as silence (a rate at most half of it)',

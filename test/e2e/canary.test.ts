@@ -77,7 +77,10 @@ describe('the canary write through record and notify', () => {
     [
       'TagRole on another role',
       withId(
-        { ...canaryRecord(), requestParameters: { roleName: 'payments-deploy', tags: [{ key: 'team', value: 'x' }] } },
+        {
+          ...canaryRecord(),
+          requestParameters: { roleName: 'payments-deploy', tags: [{ key: 'team', value: 'x' }] },
+        },
         '1b2c3d4e-5f60-4a7b-9c8d-9e0f1a2b3c4d',
       ),
     ],

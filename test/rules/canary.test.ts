@@ -35,7 +35,10 @@ describe('the canary write', () => {
       eventName: 'TagRole',
       accountId: '111122223333',
       target: { type: 'role', name: 'iamwatch-canary' },
-      actor: { type: 'AssumedRole', sessionIssuerArn: 'arn:aws:iam::111122223333:role/iamwatch-canary-writer' },
+      actor: {
+        type: 'AssumedRole',
+        sessionIssuerArn: 'arn:aws:iam::111122223333:role/iamwatch-canary-writer',
+      },
       canary: true,
       severity: 'info',
     });

@@ -20,7 +20,11 @@ import { buildTestApp, exampleConfig, MIXED_PATTERNS, stackSetTemplateBody } fro
 interface Resource {
   Type: string;
   Condition?: string;
-  Properties: Record<string, unknown> & { Name?: string; State?: RuleState; EventPattern?: Record<string, unknown> };
+  Properties: Record<string, unknown> & {
+    Name?: string;
+    State?: RuleState;
+    EventPattern?: Record<string, unknown>;
+  };
 }
 type Resources = Record<string, Resource>;
 
@@ -46,7 +50,11 @@ const functionNamed = (resources: Resources, name: string) =>
   ofType(resources, 'AWS::Lambda::Function').find(([, r]) => r.Properties.FunctionName === name);
 
 /** The pattern rules (not schedules, not the alarm rule) that exist in us-east-1 and deliver `envelope`. */
-function delivering(resources: Resources, envelope: EventBridgeEnvelope, conditions: Record<string, unknown> = {}) {
+function delivering(
+  resources: Resources,
+  envelope: EventBridgeEnvelope,
+  conditions: Record<string, unknown> = {},
+) {
   return ofType(resources, 'AWS::Events::Rule')
     .map(([, r]) => r)
     .filter((r) => r.Properties.EventPattern && !JSON.stringify(r.Properties.EventPattern).includes('"Fn::'))
@@ -55,7 +63,9 @@ function delivering(resources: Resources, envelope: EventBridgeEnvelope, conditi
       const [, region] = (conditions[r.Condition] as { 'Fn::Equals': [unknown, string] })['Fn::Equals'];
       return region === 'us-east-1';
     })
-    .filter((r) => r.Properties.State !== ('DISABLED' as RuleState) && stateAdmits(r.Properties.State, envelope))
+    .filter(
+      (r) => r.Properties.State !== ('DISABLED' as RuleState) && stateAdmits(r.Properties.State, envelope),
+    )
     .filter((r) => matchesPattern(r.Properties.EventPattern!, envelope))
     .map((r) => r.Properties.Name as string);
 }
@@ -75,7 +85,9 @@ describe('the canary in the organization deployment (example configuration)', ()
   });
 
   it('has a dedicated role that nobody can assume and that is denied everything', () => {
-    const [, role] = ofType(monitor, 'AWS::IAM::Role').find(([, r]) => r.Properties.RoleName === 'iamwatch-canary')!;
+    const [, role] = ofType(monitor, 'AWS::IAM::Role').find(
+      ([, r]) => r.Properties.RoleName === 'iamwatch-canary',
+    )!;
     const trust = JSON.stringify(role.Properties.AssumeRolePolicyDocument);
     expect(trust).toContain('aws:PrincipalArn');
     expect(trust).toContain(':role/iamwatch-canary"');
@@ -83,7 +95,10 @@ describe('the canary in the organization deployment (example configuration)', ()
     expect(role.Properties.Policies).toEqual([
       {
         PolicyName: 'DenyEverything',
-        PolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: '*', Resource: '*' }] },
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Deny', Action: '*', Resource: '*' }],
+        },
       },
     ]);
   });
@@ -95,7 +110,9 @@ describe('the canary in the organization deployment (example configuration)', ()
     expect((fn.Properties.Environment as { Variables: Record<string, string> }).Variables).toMatchObject({
       IAMWATCH_CANARY_ROLE_NAME: 'iamwatch-canary',
     });
-    const [canaryRoleId] = ofType(monitor, 'AWS::IAM::Role').find(([, r]) => r.Properties.RoleName === 'iamwatch-canary')!;
+    const [canaryRoleId] = ofType(monitor, 'AWS::IAM::Role').find(
+      ([, r]) => r.Properties.RoleName === 'iamwatch-canary',
+    )!;
     const iamStatements = ofType(monitor, 'AWS::IAM::Policy')
       .filter(([, p]) => JSON.stringify(p.Properties.Roles).includes(roleId))
       .flatMap(([, p]) => (p.Properties.PolicyDocument as { Statement: { Action: unknown }[] }).Statement)
@@ -116,7 +133,9 @@ describe('the canary in the organization deployment (example configuration)', ()
   });
 
   it('runs it on an EventBridge Scheduler schedule with retries and a dead-letter queue', () => {
-    const [, schedule] = ofType(monitor, 'AWS::Scheduler::Schedule').find(([, s]) => s.Properties.Name === 'iamwatch-canary')!;
+    const [, schedule] = ofType(monitor, 'AWS::Scheduler::Schedule').find(
+      ([, s]) => s.Properties.Name === 'iamwatch-canary',
+    )!;
     const [fnId] = functionNamed(monitor, 'iamwatch-canary')!;
     expect(schedule.Properties).toMatchObject({
       ScheduleExpression: 'rate(15 minutes)',
@@ -128,12 +147,19 @@ describe('the canary in the organization deployment (example configuration)', ()
         RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 900 },
       },
     });
-    const invokerId = (schedule.Properties.Target as { RoleArn: { 'Fn::GetAtt': [string] } }).RoleArn['Fn::GetAtt'][0];
+    const invokerId = (schedule.Properties.Target as { RoleArn: { 'Fn::GetAtt': [string] } }).RoleArn[
+      'Fn::GetAtt'
+    ][0];
     const invokerActions = ofType(monitor, 'AWS::IAM::Policy')
       .filter(([, p]) => JSON.stringify(p.Properties.Roles).includes(invokerId))
       .flatMap(([, p]) => (p.Properties.PolicyDocument as { Statement: { Action: unknown }[] }).Statement)
       .flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
-    expect(invokerActions.sort()).toEqual(['lambda:InvokeFunction', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage']);
+    expect(invokerActions.sort()).toEqual([
+      'lambda:InvokeFunction',
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
+      'sqs:SendMessage',
+    ]);
   });
 
   it('lets the record function note arrivals in the heartbeat partition only, and the check watch them', () => {
@@ -141,7 +167,11 @@ describe('the canary in the organization deployment (example configuration)', ()
     const recordRole = (record.Properties.Role as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
     const updates = ofType(monitor, 'AWS::IAM::Policy')
       .filter(([, p]) => JSON.stringify(p.Properties.Roles).includes(recordRole))
-      .flatMap(([, p]) => (p.Properties.PolicyDocument as { Statement: { Action: unknown; Condition?: unknown }[] }).Statement)
+      .flatMap(
+        ([, p]) =>
+          (p.Properties.PolicyDocument as { Statement: { Action: unknown; Condition?: unknown }[] })
+            .Statement,
+      )
       .filter((s) => JSON.stringify(s.Action).includes('dynamodb:UpdateItem'));
     expect(updates).toHaveLength(1);
     expect(updates[0]!.Condition).toEqual({
@@ -150,7 +180,10 @@ describe('the canary in the organization deployment (example configuration)', ()
     expect(stacks.monitor.detectionContext.canary).toEqual(identity);
     const [, heartbeat] = functionNamed(monitor, 'iamwatch-heartbeat')!;
     expect(
-      JSON.parse((heartbeat.Properties.Environment as { Variables: Record<string, string> }).Variables.IAMWATCH_CANARY!),
+      JSON.parse(
+        (heartbeat.Properties.Environment as { Variables: Record<string, string> }).Variables
+          .IAMWATCH_CANARY!,
+      ),
     ).toEqual({ accountId: '222222222222', roleName: 'iamwatch-canary' });
   });
 
@@ -161,7 +194,9 @@ describe('the canary in the organization deployment (example configuration)', ()
       Resources: Resources;
       Conditions: Record<string, unknown>;
     };
-    expect(delivering(body.Resources, envelope, body.Conditions)).toEqual([expect.stringMatching(/^iamwatch-fwd-iam-/)]);
+    expect(delivering(body.Resources, envelope, body.Conditions)).toEqual([
+      expect.stringMatching(/^iamwatch-fwd-iam-/),
+    ]);
     expect(delivering(monitor, envelope)).toEqual([expect.stringMatching(/^iamwatch-iam-/)]);
     // The derived iam pattern already delivers it: no canary-specific rule is added.
     expect(delivering(monitor, envelope).some((name) => name.includes('canary'))).toBe(false);
@@ -197,9 +232,13 @@ describe('the canary in single-account mode', () => {
   it('follows a configured schedule and role name', () => {
     const config = singleConfig({ canary: { schedule: 'rate(5 minutes)', roleName: 'acme-iam-canary' } });
     const { monitor } = monitorOf(config);
-    const [, schedule] = ofType(monitor, 'AWS::Scheduler::Schedule').find(([, s]) => s.Properties.Name === 'iamwatch-canary')!;
+    const [, schedule] = ofType(monitor, 'AWS::Scheduler::Schedule').find(
+      ([, s]) => s.Properties.Name === 'iamwatch-canary',
+    )!;
     expect(schedule.Properties.ScheduleExpression).toBe('rate(5 minutes)');
-    expect(ofType(monitor, 'AWS::IAM::Role').some(([, r]) => r.Properties.RoleName === 'acme-iam-canary')).toBe(true);
+    expect(
+      ofType(monitor, 'AWS::IAM::Role').some(([, r]) => r.Properties.RoleName === 'acme-iam-canary'),
+    ).toBe(true);
   });
 });
 

@@ -50,7 +50,12 @@ describe('checkCanary', () => {
       lateAfterMs: LATE,
       state: { ...state, lastSeenAt: iso(302), arrivedAt: iso(303) },
     });
-    expect(back.notice).toEqual({ kind: 'recovered', silentSince: iso(0), lastSeenAt: iso(302), arrivedAt: iso(303) });
+    expect(back.notice).toEqual({
+      kind: 'recovered',
+      silentSince: iso(0),
+      lastSeenAt: iso(302),
+      arrivedAt: iso(303),
+    });
     expect(back.changed).not.toHaveProperty('silentSince');
   });
 
@@ -111,7 +116,9 @@ describe('the heartbeat function checks the canary', () => {
       canary: CANARY,
       clock: { now: () => new Date(now) },
       publish: async ({ subject, message }) => {
-        await sns.client.send(new PublishCommand({ TopicArn: TOPIC_ARN, Subject: subject, Message: message }));
+        await sns.client.send(
+          new PublishCommand({ TopicArn: TOPIC_ARN, Subject: subject, Message: message }),
+        );
       },
       logger: silentLogger,
     };
@@ -121,12 +128,17 @@ describe('the heartbeat function checks the canary', () => {
     // A duplicate or older write arriving late never moves the clock back.
     await store.recordCanary(iso(-15), iso(2));
     expect(await handler(scheduled)).toMatchObject({ kind: 'checked', expected: 1, notices: [] });
-    expect(await store.canaryState()).toEqual({ firstExpectedAt: iso(0), lastSeenAt: iso(0), arrivedAt: iso(1) });
+    expect(await store.canaryState()).toEqual({
+      firstExpectedAt: iso(0),
+      lastSeenAt: iso(0),
+      arrivedAt: iso(1),
+    });
     // The canary item is not a reporter: heartbeats see one account × region, and nothing departs.
     expect(await store.states()).toHaveLength(1);
 
     // Heartbeats keep coming, the canary does not.
-    for (let minute = 15; minute <= 45; minute += 15) await store.recordHeartbeat('222222222222', 'us-east-1', iso(minute));
+    for (let minute = 15; minute <= 45; minute += 15)
+      await store.recordHeartbeat('222222222222', 'us-east-1', iso(minute));
     now = T0 + 50 * MINUTE;
     const late = await handler(scheduled);
     expect(late).toMatchObject({ notices: [], canaryNotice: { kind: 'silent', since: iso(0) } });
@@ -145,7 +157,11 @@ describe('the heartbeat function checks the canary', () => {
       'iamwatch: end-to-end canary silent',
       'iamwatch: end-to-end canary recovered',
     ]);
-    expect(await store.canaryState()).toEqual({ firstExpectedAt: iso(0), lastSeenAt: iso(56), arrivedAt: iso(57) });
+    expect(await store.canaryState()).toEqual({
+      firstExpectedAt: iso(0),
+      lastSeenAt: iso(56),
+      arrivedAt: iso(57),
+    });
   });
 
   it('checks the canary even when the account directory fails', async () => {
@@ -183,6 +199,8 @@ describe('IAMWATCH_CANARY', () => {
   it('is optional, and checked when present', () => {
     expect(readHeartbeatConfig(env).canary).toBeUndefined();
     expect(readHeartbeatConfig({ ...env, IAMWATCH_CANARY: JSON.stringify(CANARY) }).canary).toEqual(CANARY);
-    expect(() => readHeartbeatConfig({ ...env, IAMWATCH_CANARY: '{"roleName":"x"}' })).toThrow(ConfigurationError);
+    expect(() => readHeartbeatConfig({ ...env, IAMWATCH_CANARY: '{"roleName":"x"}' })).toThrow(
+      ConfigurationError,
+    );
   });
 });
