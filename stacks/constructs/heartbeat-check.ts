@@ -2,7 +2,8 @@
  * The monitor's half of the heartbeat: a central rule hands every forwarded heartbeat to the heartbeat
  * function, which records it in the ledger table (apart from entries); a schedule runs the same
  * function as the check, which reads the expected accounts from AWS Organizations (the StackSet's
- * targets) and reports silent and recovered forwarders on the operations topic.
+ * targets) and reports silent and recovered forwarders on the operations topic — and, when deployed,
+ * the end-to-end canary (`IAMWATCH_CANARY`, see `canary.ts`), whose arrivals the record function notes.
  */
 import { Duration, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
