@@ -10,3 +10,10 @@ export function lastArnSegment(value: string | undefined): string | undefined {
   const segment = slash < 0 ? resource : resource.slice(slash + 1);
   return segment.length > 0 ? segment : undefined;
 }
+
+/** The account field of an ARN (`arn:aws:iam::111122223333:role/x` → `111122223333`), when it has one. */
+export function arnAccount(arn: string | undefined): string | undefined {
+  if (!arn?.startsWith('arn:')) return undefined;
+  const account = arn.split(':')[4];
+  return account ? account : undefined;
+}

@@ -42,6 +42,7 @@ export function makeContext(partial: Partial<DetectionContext> = {}): DetectionC
     accountOuPaths: partial.accountOuPaths
       ? Object.freeze({ ...partial.accountOuPaths })
       : DEFAULT_CONTEXT.accountOuPaths,
+    ...(partial.canary ? { canary: Object.freeze({ ...partial.canary }) } : {}),
   });
 }
 

@@ -5,6 +5,7 @@
  * once per (event source, event name) and a verdict allocates little more than the entry itself.
  * A detection that throws is reported and never stops the others (cdk-nag's lesson).
  */
+import { isCanaryWrite } from './canary';
 import { sourceFromEventSource } from './cloudtrail/envelope';
 import { CATALOG } from './registry';
 import { bySeverityDescending, lowerSeverity } from './severity';
@@ -77,7 +78,9 @@ export function judge(
   if (hits.length === 0) evaluate(candidates.fallback, event, ctx, hits, errors);
   // Array.prototype.sort is stable: equal severities keep catalog order.
   if (hits.length > 1) hits.sort((a, b) => bySeverityDescending(a.severity, b.severity));
-  return { entry: toEntry(event, hits), errors };
+  const entry = toEntry(event, hits);
+  if (ctx.canary && isCanaryWrite(event, ctx.canary)) entry.canary = true;
+  return { entry, errors };
 }
 
 function evaluate(

@@ -175,13 +175,18 @@ export interface LedgerEntry {
   automation: boolean;
   detections: DetectionHit[];
   severity: Severity;
+  /**
+   * The end-to-end canary's own scheduled write (`rules/canary.ts`): recorded like any entry, labelled,
+   * never alerted on. Absent on every other entry.
+   */
+  canary?: true;
 }
 
 /**
  * What detections see: every ledger field except the verdict, plus the raw request/response and
  * flags a detection needs. Built by `rules/normalise.ts`.
  */
-export interface NormalisedEvent extends Omit<LedgerEntry, 'detections' | 'severity'> {
+export interface NormalisedEvent extends Omit<LedgerEntry, 'detections' | 'severity' | 'canary'> {
   /** requestParameters, `{}` when absent. */
   request: Record<string, unknown>;
   /** responseElements, `{}` when absent. */
@@ -214,6 +219,18 @@ export interface DetectionContext {
   accountNames: Readonly<Record<string, string>>;
   /** Account id → OU path from the root (`Root/Workloads/Prod`), from AWS Organizations. */
   accountOuPaths: Readonly<Record<string, string>>;
+  /** The end-to-end canary, when deployed: whose scheduled write is labelled `canary` (`rules/canary.ts`). */
+  canary?: CanaryIdentity;
+}
+
+/** What identifies the canary's scheduled write: who tags which role, in which account. */
+export interface CanaryIdentity {
+  /** The monitor (security) account, where the canary role and the canary function live. */
+  accountId: string;
+  /** The dedicated role the canary tags. */
+  roleName: string;
+  /** The canary function's execution role: the only principal whose TagRole counts. */
+  writerRoleName: string;
 }
 
 /** What a detection listens to; the EventBridge patterns are derived from these. */

@@ -12,10 +12,12 @@
  * Stacks depend on one another in that order, so `cdk deploy --all` respects it too.
  */
 import { type App, Aws, type Stack } from 'aws-cdk-lib';
+import { withCanaryPattern } from '../rules/canary';
 import { type DerivedPattern, derivePatterns } from '../rules/eventbridge/derive';
 import { coverage, coverageGaps, placePatterns, regionsOf } from '../rules/placement';
 import { CATALOG } from '../rules/registry';
 import { type IamwatchConfig, MONITOR_REGION, type OrganizationConfig } from './config/schema';
+import { canaryIdentityOf } from './constructs/canary';
 import { backfillRoleArns, logsPrefix } from './constructs/s3-backfill';
 import { ForwarderStack } from './forwarder-stack';
 import { ForwarderStackSetStack } from './forwarder-stackset-stack';
@@ -41,7 +43,10 @@ export interface IamwatchStacks {
 }
 
 export interface BuildOptions {
-  /** The derived patterns; `derivePatterns(CATALOG)` unless a test supplies its own. */
+  /**
+   * The derived patterns; `derivePatterns(CATALOG)` unless a test supplies its own. The canary's pattern
+   * is added when none of them delivers its write (`withCanaryPattern`).
+   */
   patterns?: readonly DerivedPattern[];
   /** CloudFormation validation of the StackSet template, synthesized apart from the app (default true). */
   cloudFormationValidation?: boolean;
@@ -49,7 +54,8 @@ export interface BuildOptions {
 
 /** Adds every stack the configuration calls for to `app`. */
 export function buildIamwatch(app: App, config: IamwatchConfig, options: BuildOptions = {}): IamwatchStacks {
-  const patterns = options.patterns ?? derivePatterns(CATALOG);
+  // The canary's write must be forwarded and matched centrally like any IAM change.
+  const patterns = withCanaryPattern(options.patterns ?? derivePatterns(CATALOG), canaryIdentityOf(config));
   assertCovered(config, patterns);
   const prefix = config.resourcePrefix;
   const organization = config.mode === 'organization' ? config.organization : undefined;

@@ -17,6 +17,7 @@ import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { HEARTBEATS_PARTITION } from '../handlers/heartbeat/store';
 import { NOTIFY_STREAM_FILTERS } from '../handlers/ledger/table';
 import {
   DELIVERY_FAILURE_METRICS,
@@ -34,6 +35,7 @@ import type { DetectionContext } from '../rules/types';
 import { ConfigError } from './config/load';
 import { type IamwatchConfig, MONITOR_REGION } from './config/schema';
 import { AlertsTopic } from './constructs/alerts-topic';
+import { Canary, canaryIdentityOf } from './constructs/canary';
 import { DeadLetterQueue } from './constructs/dead-letter-queue';
 import { assertEnvironmentFits } from './constructs/environment-size';
 import { forwarderRoleName } from './constructs/forwarder-rules';
@@ -158,6 +160,8 @@ export class MonitorStack extends Stack {
   readonly audit?: ScheduledAudit;
   /** The S3 backfill state machine, when `backfill.enabled`. */
   readonly backfill: S3Backfill | undefined;
+  /** The end-to-end canary, when `heartbeat.enabled` and `heartbeat.canary.enabled`. */
+  readonly canary: Canary | undefined;
 
   constructor(scope: Construct, id: string, props: MonitorStackProps) {
     super(scope, id, props);
@@ -239,6 +243,16 @@ export class MonitorStack extends Stack {
       maxEventAge: Duration.hours(6),
     });
     this.grantLedger(this.recordFunction, RECORD_LEDGER_ACTIONS);
+    if (this.detectionContext.canary) {
+      // The canary's arrival is one item of the heartbeat partition (`handlers/heartbeat/store.ts`).
+      this.recordFunction.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['dynamodb:UpdateItem'],
+          resources: [this.table.tableArn],
+          conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [HEARTBEATS_PARTITION] } },
+        }),
+      );
+    }
     Validations.of(this.recordFunction).acknowledge({
       id: 'Serverless-LambdaDLQ',
       reason:
@@ -311,6 +325,8 @@ export class MonitorStack extends Stack {
         })
       : undefined;
     if (heartbeat) queues.push(...heartbeat.queues);
+    this.canary = this.detectionContext.canary ? new Canary(this, 'Canary', { config }) : undefined;
+    if (this.canary) queues.push(...this.canary.queues);
     if (organizationFailures) {
       queues.push({
         name: 'organization-failures',
@@ -340,6 +356,7 @@ export class MonitorStack extends Stack {
         notify: this.notifyFunction,
         ...(operations.relay ? { 'operations-relay': operations.relay } : {}),
         ...(heartbeat ? { heartbeat: heartbeat.function } : {}),
+        ...(this.canary ? { canary: this.canary.function } : {}),
       },
       streamConsumer: this.notifyFunction,
       queues,
@@ -608,6 +625,7 @@ function deliveryFailureAlarms(): WatchedMetric[] {
 /** The detection context the record function judges with (`IAMWATCH_DETECTION_CONTEXT`). */
 export function detectionContextOf(config: IamwatchConfig): DetectionContext {
   const organization = config.organization;
+  const canary = canaryIdentityOf(config);
   const known = [
     config.securityAccountId,
     ...(organization
@@ -627,5 +645,6 @@ export function detectionContextOf(config: IamwatchConfig): DetectionContext {
     monitorResourcePrefix: config.resourcePrefix,
     accountNames: config.accountNames,
     accountOuPaths: {},
+    ...(canary ? { canary } : {}),
   };
 }

@@ -52,8 +52,6 @@ export function reporterKey(reporter: { accountId: string; region: string }): st
 
 /** Compares states with expectations at `now`; see {@link CheckResult}. */
 export function checkHeartbeats(input: CheckInput): CheckResult {
-  const now = input.now.getTime();
-  const nowIso = input.now.toISOString();
   const stored = new Map(input.states.map((state) => [reporterKey(state), state]));
   const result: CheckResult = { notices: [], changed: [], departed: [] };
 
@@ -64,36 +62,64 @@ export function checkHeartbeats(input: CheckInput): CheckResult {
     const state: ReporterState = previous
       ? { ...previous }
       : { accountId: reporter.accountId, region: reporter.region };
-    let changed = !previous;
-    if (!state.firstExpectedAt) {
-      state.firstExpectedAt = nowIso;
-      changed = true;
-    }
-    const reference = state.lastSeenAt ?? state.firstExpectedAt;
-    const late = now - Date.parse(reference) > input.lateAfterMs;
-    if (late && !state.silentSince) {
-      state.silentSince = reference;
+    const step = stepSilence(state, input.now, input.lateAfterMs);
+    if (step.became === 'silent') {
       result.notices.push({
         kind: 'silent',
         reporter,
-        since: reference,
+        since: step.since,
         neverReported: state.lastSeenAt === undefined,
       });
-      changed = true;
-    } else if (!late && state.silentSince) {
+    } else if (step.became === 'recovered') {
       result.notices.push({
         kind: 'recovered',
         reporter,
-        silentSince: state.silentSince,
-        lastSeenAt: state.lastSeenAt ?? reference,
+        silentSince: step.silentSince,
+        lastSeenAt: state.lastSeenAt ?? step.since,
       });
-      delete state.silentSince;
-      changed = true;
     }
-    if (changed) result.changed.push(state);
+    if (!previous || step.changed) result.changed.push(state);
   }
   result.departed = [...stored.values()];
   return result;
+}
+
+/** The bookkeeping every silence watch keeps: the newest sign of life, and the silence reported. */
+export interface SilenceState {
+  lastSeenAt?: string;
+  firstExpectedAt?: string;
+  silentSince?: string;
+}
+
+export type SilenceStep =
+  | { became?: undefined; changed: boolean; since: string }
+  | { became: 'silent'; changed: true; since: string }
+  | { became: 'recovered'; changed: true; since: string; silentSince: string };
+
+/**
+ * One step of the state machine shared by heartbeats and the canary, applied to `state` in place:
+ * late (newest sign older than `lateAfterMs`, or none since first expected) and not yet reported →
+ * `silent` once; on time again after a report → `recovered` once; anything else → no notice, so a
+ * silence pages once however many checks it lasts.
+ */
+export function stepSilence(state: SilenceState, now: Date, lateAfterMs: number): SilenceStep {
+  let changed = false;
+  if (!state.firstExpectedAt) {
+    state.firstExpectedAt = now.toISOString();
+    changed = true;
+  }
+  const since = state.lastSeenAt ?? state.firstExpectedAt;
+  const late = now.getTime() - Date.parse(since) > lateAfterMs;
+  if (late && !state.silentSince) {
+    state.silentSince = since;
+    return { became: 'silent', changed: true, since };
+  }
+  if (!late && state.silentSince) {
+    const silentSince = state.silentSince;
+    delete state.silentSince;
+    return { became: 'recovered', changed: true, since, silentSince };
+  }
+  return { changed, since };
 }
 
 /** One line a person reads: "account A / region R silent since T". */
@@ -116,5 +142,72 @@ export function describeNotice(notice: HeartbeatNotice): { subject: string; mess
   return {
     subject: `iamwatch: ${reporter.accountId} / ${reporter.region} recovered`,
     message: `${who} / region ${reporter.region} recovered: heartbeat received at ${notice.lastSeenAt} after silence since ${notice.silentSince}.`,
+  };
+}
+
+/** What the monitor keeps about the end-to-end canary between checks. */
+export interface CanaryState extends SilenceState {
+  /** `lastSeenAt` is when the newest canary write was made (its CloudTrail eventTime); this, when it was recorded. */
+  arrivedAt?: string;
+}
+
+export type CanaryNotice =
+  | { kind: 'silent'; since: string; lastSeenAt?: string; arrivedAt?: string }
+  | { kind: 'recovered'; silentSince: string; lastSeenAt: string; arrivedAt?: string };
+
+export interface CanaryCheckInput {
+  now: Date;
+  /** A canary whose newest write is older than this has not made the trip in time. */
+  lateAfterMs: number;
+  /** The stored state; absent before the first check. */
+  state: CanaryState | undefined;
+}
+
+/**
+ * The canary check, the heartbeat state machine over one item: the clock is the canary's newest write
+ * time, so a write that arrives but took longer than the deadline to arrive counts as late too.
+ */
+export function checkCanary(input: CanaryCheckInput): { notice?: CanaryNotice; changed?: CanaryState } {
+  const state: CanaryState = { ...input.state };
+  const step = stepSilence(state, input.now, input.lateAfterMs);
+  const seen = {
+    ...(state.lastSeenAt ? { lastSeenAt: state.lastSeenAt } : {}),
+    ...(state.arrivedAt ? { arrivedAt: state.arrivedAt } : {}),
+  };
+  const changed = !input.state || step.changed ? { changed: state } : {};
+  if (step.became === 'silent') return { notice: { kind: 'silent', since: step.since, ...seen }, ...changed };
+  if (step.became === 'recovered') {
+    return {
+      notice: { kind: 'recovered', silentSince: step.silentSince, lastSeenAt: step.since, ...seen },
+      ...changed,
+    };
+  }
+  return changed;
+}
+
+/** The canary's notice in words: what is silent, since when, what that means and where to look. */
+export function describeCanaryNotice(
+  notice: CanaryNotice,
+  canary: { accountId: string; roleName: string },
+): { subject: string; message: string } {
+  const what = `the end-to-end canary (iam:TagRole on role ${canary.roleName} in account ${canary.accountId})`;
+  const seen = notice.lastSeenAt
+    ? `last seen: written at ${notice.lastSeenAt}${notice.arrivedAt ? `, recorded at ${notice.arrivedAt}` : ''}`
+    : 'never seen';
+  if (notice.kind === 'silent') {
+    return {
+      subject: 'iamwatch: end-to-end canary silent',
+      message:
+        `End-to-end canary silent since ${notice.since} (${seen}): ${what} has not completed ` +
+        'CloudTrail → EventBridge → forwarder → central bus → record → ledger in time, so IAM changes may not be ' +
+        'reaching iamwatch. Check that the trail is logging, the forwarder of that account in us-east-1 (its ' +
+        "StackSet instance, rules and dead-letter queue), the canary function's errors and the record-failures queue.",
+    };
+  }
+  return {
+    subject: 'iamwatch: end-to-end canary recovered',
+    message: `End-to-end canary recovered: ${what} written at ${notice.lastSeenAt}${
+      notice.arrivedAt ? ` was recorded at ${notice.arrivedAt}` : ' reached the ledger'
+    }, after silence since ${notice.silentSince}.`,
   };
 }

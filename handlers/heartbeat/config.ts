@@ -13,6 +13,8 @@ export interface HeartbeatConfig {
   regions: string[];
   lateAfterMinutes: number;
   targets: HeartbeatTargets;
+  /** The end-to-end canary to check, when deployed (`IAMWATCH_CANARY`). */
+  canary?: { accountId: string; roleName: string };
 }
 
 /**
@@ -32,7 +34,24 @@ export function readHeartbeatConfig(env: Readonly<Record<string, string | undefi
     regions,
     lateAfterMinutes: integerEnv(env, 'IAMWATCH_HEARTBEAT_LATE_MINUTES', 45),
     targets: targetsOf(jsonEnv(env, 'IAMWATCH_HEARTBEAT_TARGETS')),
+    ...canaryOf(jsonEnv(env, 'IAMWATCH_CANARY')),
   };
+}
+
+function canaryOf(value: unknown): { canary?: { accountId: string; roleName: string } } {
+  if (value === undefined) return {};
+  const v = (value ?? {}) as Record<string, unknown>;
+  if (
+    typeof v.accountId === 'string' &&
+    /^\d{12}$/.test(v.accountId) &&
+    typeof v.roleName === 'string' &&
+    v.roleName
+  ) {
+    return { canary: { accountId: v.accountId, roleName: v.roleName } };
+  }
+  throw new ConfigurationError(
+    'Environment variable IAMWATCH_CANARY must be {"accountId":"<12 digits>","roleName":"…"} (or absent: no canary)',
+  );
 }
 
 function targetsOf(value: unknown): HeartbeatTargets {

@@ -5,11 +5,21 @@
  *   and region it was put in: recorded as that reporter's last heartbeat, nothing else;
  * - the scheduled check (`Scheduled Event`): expected reporters (accounts from the directory × the
  *   forwarder regions) are compared with the stored heartbeats, and "silent" / "recovered" notices go
- *   to the operations topic (and from there to Slack).
+ *   to the operations topic (and from there to Slack). When the end-to-end canary is deployed, the
+ *   same check compares the canary's newest write (recorded by the record function) with the deadline,
+ *   first, so a failing Organizations listing never hides a silent canary.
  */
 import type { Clock, Logger } from '../ports';
 import type { AccountDirectory } from './accounts';
-import { checkHeartbeats, describeNotice, type HeartbeatNotice, type Reporter } from './check';
+import {
+  type CanaryNotice,
+  checkCanary,
+  checkHeartbeats,
+  describeCanaryNotice,
+  describeNotice,
+  type HeartbeatNotice,
+  type Reporter,
+} from './check';
 import type { HeartbeatStore } from './store';
 
 /** What the forwarders' schedules put on each default bus. */
@@ -31,6 +41,8 @@ export interface HeartbeatDeps {
   /** Every region with forwarders. */
   regions: readonly string[];
   lateAfterMs: number;
+  /** The end-to-end canary, checked against the same deadline; not checked when absent. */
+  canary?: { accountId: string; roleName: string };
   clock: Clock;
   /** Sends one operational message (the operations topic). */
   publish(message: { subject: string; message: string }): Promise<void>;
@@ -39,7 +51,13 @@ export interface HeartbeatDeps {
 
 export type HeartbeatOutcome =
   | { kind: 'recorded'; accountId: string; region: string; at: string }
-  | { kind: 'checked'; expected: number; notices: HeartbeatNotice[]; departed: number }
+  | {
+      kind: 'checked';
+      expected: number;
+      notices: HeartbeatNotice[];
+      departed: number;
+      canaryNotice?: CanaryNotice;
+    }
   | { kind: 'ignored'; reason: string };
 
 /** A heartbeat event that cannot be attributed: bad input, logged and dropped. */
@@ -86,6 +104,7 @@ async function record(event: HeartbeatEvent, deps: HeartbeatDeps): Promise<Heart
 }
 
 async function check(deps: HeartbeatDeps): Promise<HeartbeatOutcome> {
+  const canaryNotice = deps.canary ? await checkTheCanary(deps, deps.canary) : undefined;
   const accounts = await deps.directory.expectedAccounts();
   // An empty organization cannot be right (the management account always reports); concluding from it
   // would forget every reporter.
@@ -118,5 +137,24 @@ async function check(deps: HeartbeatDeps): Promise<HeartbeatOutcome> {
     expected: expected.length,
     notices: result.notices,
     departed: result.departed.length,
+    ...(canaryNotice ? { canaryNotice } : {}),
   };
+}
+
+async function checkTheCanary(
+  deps: HeartbeatDeps,
+  canary: { accountId: string; roleName: string },
+): Promise<CanaryNotice | undefined> {
+  const { notice, changed } = checkCanary({
+    now: deps.clock.now(),
+    lateAfterMs: deps.lateAfterMs,
+    state: await deps.store.canaryState(),
+  });
+  // Publish before saving, as for heartbeats: a failed publish is found again by the next check.
+  if (notice) {
+    await deps.publish(describeCanaryNotice(notice, canary));
+    deps.logger.warn(`canary ${notice.kind}`, { roleName: canary.roleName, lastSeenAt: notice.lastSeenAt });
+  }
+  if (changed) await deps.store.saveCanaryCheck(changed);
+  return notice;
 }

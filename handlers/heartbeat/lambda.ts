@@ -26,6 +26,7 @@ export const handler: (event: HeartbeatEvent) => Promise<HeartbeatOutcome> = cre
       : staticDirectory(targets.accountIds.map((id) => ({ id }))),
   regions: config.regions,
   lateAfterMs: config.lateAfterMinutes * 60_000,
+  ...(config.canary ? { canary: config.canary } : {}),
   clock: { now: () => new Date() },
   publish: async ({ subject, message }) => {
     await sns.send(

@@ -1,8 +1,9 @@
 /**
  * Heartbeat state in the ledger table, apart from ledger entries: one item per reporter in the
- * `HEARTBEATS` partition (`sk = <account>#<region>`, `kind = heartbeat`). These items have no facet (so
- * no history query finds them), no TTL, and a kind the notify stream filter drops, so a heartbeat is
- * never an entry and never alerts on its own.
+ * `HEARTBEATS` partition (`sk = <account>#<region>`, `kind = heartbeat`), and one for the end-to-end
+ * canary (`sk = CANARY`, `kind = canary`), written by the record function when a canary entry arrives.
+ * These items have no facet (so no history query finds them), no TTL, and a kind the notify stream
+ * filter drops, so neither is ever an entry nor alerts on its own.
  */
 import {
   DeleteCommand,
@@ -10,18 +11,34 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { type ReporterState, reporterKey } from './check';
+import { type CanaryState, type ReporterState, reporterKey } from './check';
 
 export const HEARTBEATS_PARTITION = 'HEARTBEATS';
 export const HEARTBEAT_ITEM_KIND = 'heartbeat';
+/** The canary's item in the heartbeat partition; no reporter key (`<account>#<region>`) can equal it. */
+export const CANARY_SORT_KEY = 'CANARY';
+export const CANARY_ITEM_KIND = 'canary';
 
-export interface HeartbeatStore {
+/** The one call the record function makes on heartbeat state. */
+export interface CanaryArrivals {
+  /**
+   * Records that a canary write made the trip: `writtenAt` is its CloudTrail eventTime, `arrivedAt`
+   * when it was recorded. An older write arriving late never moves either back.
+   */
+  recordCanary(writtenAt: string, arrivedAt: string): Promise<void>;
+}
+
+export interface HeartbeatStore extends CanaryArrivals {
   /** Records a heartbeat; an older one arriving late never moves `lastSeenAt` back. */
   recordHeartbeat(accountId: string, region: string, at: string): Promise<void>;
   states(): Promise<ReporterState[]>;
   /** Writes the check's bookkeeping (first expected, silent since) without touching `lastSeenAt`. */
   saveCheck(state: ReporterState): Promise<void>;
   forget(state: ReporterState): Promise<void>;
+  /** The canary's state; undefined before the first canary or check. */
+  canaryState(): Promise<CanaryState | undefined>;
+  /** Writes the canary check's bookkeeping without touching `lastSeenAt` / `arrivedAt`. */
+  saveCanaryCheck(state: CanaryState): Promise<void>;
 }
 
 export class DynamoHeartbeatStore implements HeartbeatStore {
@@ -68,6 +85,7 @@ export class DynamoHeartbeatStore implements HeartbeatStore {
         }),
       );
       for (const item of page.Items ?? []) {
+        if (item.sk === CANARY_SORT_KEY) continue;
         if (typeof item.accountId !== 'string' || typeof item.region !== 'string') continue;
         const state: ReporterState = { accountId: item.accountId, region: item.region };
         for (const field of ['lastSeenAt', 'firstExpectedAt', 'silentSince'] as const) {
@@ -118,11 +136,92 @@ export class DynamoHeartbeatStore implements HeartbeatStore {
       }),
     );
   }
+
+  async recordCanary(writtenAt: string, arrivedAt: string): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: HEARTBEATS_PARTITION, sk: CANARY_SORT_KEY },
+          UpdateExpression: 'SET lastSeenAt = :at, arrivedAt = :arrived, kind = :kind',
+          ConditionExpression: 'attribute_not_exists(lastSeenAt) OR lastSeenAt < :at',
+          ExpressionAttributeValues: { ':at': writtenAt, ':arrived': arrivedAt, ':kind': CANARY_ITEM_KIND },
+        }),
+      );
+    } catch (error) {
+      // A newer canary write is already stored (or this one is a duplicate delivery): nothing to do.
+      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return;
+      throw error;
+    }
+  }
+
+  async canaryState(): Promise<CanaryState | undefined> {
+    const page = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk = :sk',
+        ExpressionAttributeValues: { ':pk': HEARTBEATS_PARTITION, ':sk': CANARY_SORT_KEY },
+        ConsistentRead: true,
+      }),
+    );
+    const item = page.Items?.[0];
+    if (!item) return undefined;
+    const state: CanaryState = {};
+    for (const field of ['lastSeenAt', 'arrivedAt', 'firstExpectedAt', 'silentSince'] as const) {
+      if (typeof item[field] === 'string') state[field] = item[field];
+    }
+    return state;
+  }
+
+  async saveCanaryCheck(state: CanaryState): Promise<void> {
+    const values: Record<string, unknown> = { ':kind': CANARY_ITEM_KIND };
+    const set = ['kind = :kind'];
+    if (state.firstExpectedAt) {
+      set.push('firstExpectedAt = :first');
+      values[':first'] = state.firstExpectedAt;
+    }
+    if (state.silentSince) {
+      set.push('silentSince = :silent');
+      values[':silent'] = state.silentSince;
+    }
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: HEARTBEATS_PARTITION, sk: CANARY_SORT_KEY },
+        UpdateExpression: `SET ${set.join(', ')}${state.silentSince ? '' : ' REMOVE silentSince'}`,
+        ExpressionAttributeValues: values,
+      }),
+    );
+  }
 }
 
 /** The same contract in memory, for the local runner and tests of the wiring. */
 export class MemoryHeartbeatStore implements HeartbeatStore {
   readonly items = new Map<string, ReporterState>();
+  canary: CanaryState | undefined;
+
+  async recordCanary(writtenAt: string, arrivedAt: string): Promise<void> {
+    const state = this.canary ?? {};
+    if (!state.lastSeenAt || state.lastSeenAt < writtenAt) {
+      state.lastSeenAt = writtenAt;
+      state.arrivedAt = arrivedAt;
+    }
+    this.canary = state;
+  }
+
+  async canaryState(): Promise<CanaryState | undefined> {
+    return this.canary ? { ...this.canary } : undefined;
+  }
+
+  async saveCanaryCheck(state: CanaryState): Promise<void> {
+    const { lastSeenAt, arrivedAt } = this.canary ?? {};
+    const next: CanaryState = { ...state };
+    delete next.lastSeenAt;
+    delete next.arrivedAt;
+    if (lastSeenAt) next.lastSeenAt = lastSeenAt;
+    if (arrivedAt) next.arrivedAt = arrivedAt;
+    this.canary = next;
+  }
 
   async recordHeartbeat(accountId: string, region: string, at: string): Promise<void> {
     const key = reporterKey({ accountId, region });

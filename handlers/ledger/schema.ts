@@ -133,6 +133,8 @@ export const storedEntrySchema = z.looseObject({
   automation: z.boolean(),
   detections: z.array(z.looseObject({ id: nonEmpty, severity, title: text })),
   severity,
+  /** The end-to-end canary's write (`rules/canary.ts`); absent on every other entry. */
+  canary: z.optional(z.literal(true)),
   origin: oneOf(ORIGINS),
   recordedAt: isoTime,
   delivery: z.optional(z.record(z.string(), channelDeliverySchema)),
@@ -185,6 +187,7 @@ export function copyIfValidEntry(value: unknown): z.infer<typeof storedEntrySche
     return undefined;
   if (e.result !== 'success' && e.result !== 'failure') return undefined;
   if (typeof e.automation !== 'boolean' || !SEVERITY_SET.has(e.severity)) return undefined;
+  if (e.canary !== undefined && e.canary !== true) return undefined;
   if (!memberOrAbsent(SOURCE_IP_KINDS, e.sourceIpKind) || !memberOrAbsent(VIAS, e.via)) return undefined;
   if (typeof e.origin !== 'string' || !Object.hasOwn(ORIGINS, e.origin)) return undefined;
   const actor = e.actor;

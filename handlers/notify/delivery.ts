@@ -82,6 +82,11 @@ export async function deliverEntry(entry: StoredEntry, deps: NotifyDeps): Promis
     report.skippedReason = `${entry.origin} entries do not alert`;
     return report;
   }
+  // The canary's write is the pipeline testing itself: its absence is what pages (the heartbeat check).
+  if (entry.canary) {
+    report.skippedReason = 'canary entries do not alert';
+    return report;
+  }
   const alert = alertOf(entry);
   const wanting = deps.notifiers.filter((notifier) => notifier.wants(alert));
   if (wanting.length === 0) return report;

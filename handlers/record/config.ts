@@ -23,6 +23,13 @@ const contextSchema = z.strictObject({
   monitorResourcePrefix: z._default(z.string().check(z.minLength(1)), 'iamwatch'),
   accountNames: z._default(z.record(z.string(), z.string()), {}),
   accountOuPaths: z._default(z.record(z.string(), z.string()), {}),
+  canary: z.optional(
+    z.strictObject({
+      accountId,
+      roleName: z.string().check(z.minLength(1)),
+      writerRoleName: z.string().check(z.minLength(1)),
+    }),
+  ),
 });
 
 /**

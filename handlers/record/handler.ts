@@ -5,6 +5,7 @@
  */
 import { InvalidRecordError } from '../../rules/cloudtrail/parse';
 import type { DetectionContext } from '../../rules/types';
+import type { CanaryArrivals } from '../heartbeat/store';
 import type { Logger } from '../ports';
 import { isSettled } from '../shared/delivery-state';
 import {
@@ -24,6 +25,8 @@ export interface RecordHandlerDeps extends RecordDeps {
    * `handlers/organization/context.ts`); never rejects. `context` is used when absent.
    */
   contextOf?: () => Promise<DetectionContext>;
+  /** Where the arrival of the end-to-end canary's write is noted for the heartbeat check. */
+  canaryArrivals?: CanaryArrivals;
 }
 
 export function createRecordHandler(deps: RecordHandlerDeps): RecordHandler {
@@ -37,12 +40,18 @@ export function createRecordHandler(deps: RecordHandlerDeps): RecordHandler {
       throw rejection(error, event, deps.logger);
     }
     if (result.outcome === 'duplicate') await resumeDelivery(result.entry.eventId, deps);
+    // After the entry is committed, so an arrival is never noted for a canary the ledger lacks; a
+    // failure here propagates, and the retry (a duplicate) notes it again.
+    if (result.entry.canary && deps.canaryArrivals) {
+      await deps.canaryArrivals.recordCanary(result.entry.eventTime, result.entry.recordedAt);
+    }
     deps.logger.info(result.outcome === 'inserted' ? 'recorded' : 'duplicate delivery ignored', {
       eventId: result.entry.eventId,
       eventName: result.entry.eventName,
       accountId: result.entry.accountId,
       severity: result.entry.severity,
       detections: result.entry.detections.map((d) => d.id),
+      ...(result.entry.canary ? { canary: true } : {}),
     });
     return result;
   };

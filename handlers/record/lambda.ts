@@ -2,6 +2,7 @@
  * The record Lambda entry point: the one wiring block. Configuration and clients are built once per
  * container; everything else lives in the handler factory.
  */
+import { DynamoHeartbeatStore } from '../heartbeat/store';
 import { createDocumentClient, DynamoLedgerStore } from '../ledger/dynamo-store';
 import { createOrganizationContext } from '../organization/context';
 import { DynamoSnapshotStore } from '../organization/store';
@@ -40,6 +41,7 @@ const recordEvent = createRecordHandler({
         }),
       }
     : {}),
+  ...(config.context.canary ? { canaryArrivals: new DynamoHeartbeatStore(client, config.tableName) } : {}),
   clock,
   logger,
 });

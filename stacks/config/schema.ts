@@ -206,6 +206,61 @@ const auditSchema = z
   })
   .strict();
 
+/** A rate expression of `minutes` (EventBridge Scheduler wants the singular for 1). */
+export function everyMinutes(minutes: number): string {
+  return `rate(${minutes} ${minutes === 1 ? 'minute' : 'minutes'})`;
+}
+
+/**
+ * Minutes between runs of an EventBridge Scheduler rate expression (`rate(15 minutes)`, `rate(1 hour)`);
+ * undefined for anything else (cron expressions have no single interval).
+ */
+export function rateMinutes(expression: string): number | undefined {
+  const match = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(expression);
+  if (!match) return undefined;
+  const value = Number(match[1]);
+  const unit = match[2] as string;
+  return value * (unit.startsWith('minute') ? 1 : unit.startsWith('hour') ? 60 : 1440);
+}
+
+/** EventBridge Scheduler's recurring expressions: `rate(1 minute)`, `rate(5 minutes)` …, or `cron(six fields)`. */
+const schedulerExpression = z.string().refine(
+  (expression) => {
+    const rate = /^rate\((\d+) (minute|hour|day)(s?)\)$/.exec(expression);
+    if (rate) return Number(rate[1]) >= 1 && (rate[1] === '1') === (rate[3] === '');
+    return /^cron\(\S+( \S+){5}\)$/.test(expression);
+  },
+  {
+    message:
+      'must be rate(1 minute), rate(N minutes|hours|days) or cron(minutes hours day month weekday year)',
+  },
+);
+
+const canaryObjectSchema = z
+  .object({
+    /** Deploy the canary (it runs only where the heartbeat check runs: `heartbeat.enabled`). */
+    enabled: z.boolean().default(true),
+    /**
+     * How often the canary writes (EventBridge Scheduler expression); by default as often as the
+     * heartbeats (`heartbeat.intervalMinutes`, 15 minutes), well inside the lateness deadline.
+     */
+    schedule: schedulerExpression.optional(),
+    /** The dedicated role the canary tags; `<resourcePrefix>-canary` by default. */
+    roleName: z
+      .string()
+      .regex(/^[\w+=,.@-]{1,64}$/, 'must be an IAM role name (letters, digits and _+=,.@-, at most 64)')
+      .optional(),
+  })
+  .strict();
+
+/**
+ * The end-to-end canary: a scheduled harmless IAM write in the security account whose CloudTrail event
+ * must reach the ledger within `heartbeat.lateAfterMinutes`. `true` / `false` is short for `{ enabled }`.
+ */
+const canarySchema = z
+  .union([z.boolean(), canaryObjectSchema])
+  .transform((value) => (typeof value === 'boolean' ? canaryObjectSchema.parse({ enabled: value }) : value));
+
 /** The configuration file as written; defaults filled in by parsing. */
 export const configSchema = z
   .object({
@@ -277,7 +332,7 @@ export const configSchema = z
         /** A forwarder whose last heartbeat is older than this is reported silent. */
         lateAfterMinutes: z.number().int().min(5).max(1440).default(45),
         /** The end-to-end canary: a scheduled harmless IAM write in the security account. */
-        canary: z.boolean().default(true),
+        canary: canarySchema.prefault({}),
       })
       .strict()
       .prefault({})
@@ -285,7 +340,22 @@ export const configSchema = z
         message:
           'lateAfterMinutes must be at least twice intervalMinutes, or one late delivery reads as silence',
         path: ['lateAfterMinutes'],
-      }),
+      })
+      .refine(
+        (h) =>
+          !h.canary.enabled ||
+          !h.canary.schedule ||
+          (rateMinutes(h.canary.schedule) ?? 0) * 2 <= h.lateAfterMinutes,
+        {
+          message:
+            'must run at least twice within lateAfterMinutes, or one late canary reads as silence (a rate at most half of it)',
+          path: ['canary', 'schedule'],
+        },
+      )
+      .transform((h) => ({
+        ...h,
+        canary: { ...h.canary, schedule: h.canary.schedule ?? everyMinutes(h.intervalMinutes) },
+      })),
     /** Principal ARNs (with `*` wildcards) that are automation: labelled and lowered one severity step. */
     automationPrincipals: z.array(z.string().startsWith('arn:', 'must be an ARN pattern')).default([]),
     /** iamwatch's own deployments: what they change on iamwatch is expected, recorded low and never paged. */

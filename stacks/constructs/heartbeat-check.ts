@@ -2,7 +2,8 @@
  * The monitor's half of the heartbeat: a central rule hands every forwarded heartbeat to the heartbeat
  * function, which records it in the ledger table (apart from entries); a schedule runs the same
  * function as the check, which reads the expected accounts from AWS Organizations (the StackSet's
- * targets) and reports silent and recovered forwarders on the operations topic.
+ * targets) and reports silent and recovered forwarders on the operations topic — and, when deployed,
+ * the end-to-end canary (`IAMWATCH_CANARY`, see `canary.ts`), whose arrivals the record function notes.
  */
 import { Duration, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -14,6 +15,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { HeartbeatTargets } from '../../handlers/heartbeat/config';
 import type { IamwatchConfig } from '../config/schema';
+import { canaryIdentityOf } from './canary';
 import { DeadLetterQueue } from './dead-letter-queue';
 import { assertEnvironmentFits } from './environment-size';
 import { HEARTBEAT_PATTERN, HeartbeatSchedule } from './heartbeat-schedule';
@@ -62,6 +64,7 @@ export class HeartbeatCheck extends Construct {
       IAMWATCH_HEARTBEAT_REGIONS: JSON.stringify(props.regions),
       IAMWATCH_HEARTBEAT_LATE_MINUTES: String(config.heartbeat.lateAfterMinutes),
       IAMWATCH_HEARTBEAT_TARGETS: JSON.stringify(heartbeatTargets),
+      ...canaryEnvironment(config),
     };
     assertEnvironmentFits(`${prefix}-heartbeat`, environment);
     const failures = new DeadLetterQueue(this, 'Failures', {
@@ -145,4 +148,11 @@ export class HeartbeatCheck extends Construct {
       });
     }
   }
+}
+
+/** The canary the check watches (`IAMWATCH_CANARY`), when one is deployed. */
+function canaryEnvironment(config: IamwatchConfig): Record<string, string> {
+  const canary = canaryIdentityOf(config);
+  if (!canary) return {};
+  return { IAMWATCH_CANARY: JSON.stringify({ accountId: canary.accountId, roleName: canary.roleName }) };
 }

@@ -240,6 +240,57 @@ describe('configuration schema', () => {
     expect(context.monitorResourcePrefix).toBe('iamwatch');
     expect(context.trustedAccountIds).toEqual(['555555555555']);
     expect(context.accountNames['333333333333']).toBe('prod-payments');
+    expect(context.canary).toEqual({
+      accountId: '222222222222',
+      roleName: 'iamwatch-canary',
+      writerRoleName: 'iamwatch-canary-writer',
+    });
+  });
+
+  it('turns the canary on by default, as often as the heartbeats, and reads the short and long forms', () => {
+    const canaryOf = (heartbeat?: unknown) =>
+      parseConfig({ name: 'c', value: { ...minimal, ...(heartbeat === undefined ? {} : { heartbeat }) } })
+        .heartbeat.canary;
+    expect(canaryOf()).toEqual({ enabled: true, schedule: 'rate(15 minutes)' });
+    expect(canaryOf({ intervalMinutes: 10 })).toEqual({ enabled: true, schedule: 'rate(10 minutes)' });
+    expect(canaryOf({ intervalMinutes: 1, lateAfterMinutes: 5 })).toEqual({
+      enabled: true,
+      schedule: 'rate(1 minute)',
+    });
+    expect(canaryOf({ canary: false })).toEqual({ enabled: false, schedule: 'rate(15 minutes)' });
+    expect(canaryOf({ canary: true })).toEqual({ enabled: true, schedule: 'rate(15 minutes)' });
+    expect(canaryOf({ canary: { schedule: 'cron(0/10 * * * ? *)', roleName: 'acme-canary' } })).toEqual({
+      enabled: true,
+      schedule: 'cron(0/10 * * * ? *)',
+      roleName: 'acme-canary',
+    });
+    const prefixed = parseConfig({ name: 'p', value: { ...minimal, resourcePrefix: 'acme' } });
+    expect(detectionContextOf(prefixed).canary).toMatchObject({
+      roleName: 'acme-canary',
+      writerRoleName: 'acme-canary-writer',
+    });
+    const off = parseConfig({ name: 'off', value: { ...minimal, heartbeat: { enabled: false } } });
+    expect(detectionContextOf(off).canary).toBeUndefined();
+  });
+
+  it('rejects a canary schedule Scheduler would refuse, or one too slow for the deadline, and a bad role name', () => {
+    const heartbeat = (canary: unknown) => ({ ...minimal, heartbeat: { canary } });
+    for (const schedule of [
+      'rate(1 minutes)',
+      'rate(5 minute)',
+      'rate(0 minutes)',
+      'every 5 minutes',
+      'cron(* * *)',
+    ]) {
+      expect(errorOf(heartbeat({ schedule })), schedule).toMatch(/heartbeat\.canary\.schedule: must be rate/);
+    }
+    expect(errorOf(heartbeat({ schedule: 'rate(30 minutes)' }))).toMatch(
+      /heartbeat\.canary\.schedule: must run at least twice within lateAfterMinutes/,
+    );
+    expect(errorOf(heartbeat({ roleName: 'has space' }))).toMatch(
+      /heartbeat\.canary\.roleName: must be an IAM role name/,
+    );
+    expect(errorOf(heartbeat({ enabled: true, typo: 1 }))).toMatch(/heartbeat\.canary/);
   });
 });
 

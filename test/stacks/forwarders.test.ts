@@ -1,10 +1,12 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { withCanaryPattern } from '../../rules/canary';
 import { derivePatterns } from '../../rules/eventbridge/derive';
 import { patternsForRegion, placePatterns } from '../../rules/placement';
 import { DEFAULT_ENABLED_REGIONS } from '../../rules/regions';
 import { CATALOG } from '../../rules/registry';
+import { canaryIdentityOf } from '../../stacks/constructs/canary';
 import { ForwarderStackSetStack } from '../../stacks/forwarder-stackset-stack';
 import { StackSetTemplateError, synthesizeForwarderTemplate } from '../../stacks/forwarder-template';
 import type { IamwatchStacks } from '../../stacks/iamwatch-app';
@@ -95,6 +97,8 @@ describe('forwarder StackSet template', () => {
     expect([...byName.keys()].sort()).toEqual(
       [
         'iamwatch-fwd-alarms',
+        // MIXED_PATTERNS' iam-1 does not deliver the canary's TagRole: synth adds the canary's own rule.
+        'iamwatch-fwd-canary',
         'iamwatch-fwd-heartbeat',
         'iamwatch-fwd-iam-1',
         'iamwatch-fwd-identity-1-identity-center',
@@ -219,7 +223,11 @@ describe('management-account forwarders', () => {
     for (const stack of stacks.forwarders) {
       const template = Template.fromStack(stack);
       const rules = rulesOf(template.toJSON().Resources as Resources);
-      const expected = patternsForRegion(MIXED_PATTERNS, stack.region, config.regions);
+      const expected = patternsForRegion(
+        withCanaryPattern(MIXED_PATTERNS, canaryIdentityOf(config)),
+        stack.region,
+        config.regions,
+      );
       expect(
         rules
           .filter(

@@ -144,7 +144,12 @@ describe('heartbeat configuration', () => {
   it('beats on the monitored default bus itself in single-account mode', () => {
     const { stacks } = buildTestApp(exampleConfig({ mode: 'single-account', organization: undefined }));
     const monitor = Template.fromStack(stacks.monitor);
-    monitor.resourceCountIs('AWS::Scheduler::Schedule', 1);
+    // The heartbeat's schedule, and the end-to-end canary's.
+    expect(
+      Object.values(monitor.findResources('AWS::Scheduler::Schedule'))
+        .map((s) => s.Properties.Name)
+        .sort(),
+    ).toEqual(['iamwatch-canary', 'iamwatch-heartbeat']);
     const fn = Object.values(
       monitor.findResources('AWS::Lambda::Function', { Properties: { FunctionName: 'iamwatch-heartbeat' } }),
     )[0]!;

@@ -27,7 +27,8 @@ describe('Lambda bundles', () => {
   it('load no zod classic from handler code', () => {
     for (const [name, bundle] of bundles) {
       const handlerInputs = bundle.inputs.filter((input) => input.startsWith('handlers/'));
-      expect(handlerInputs.length, name).toBeGreaterThan(5);
+      // The canary function is small on purpose: its handler, its wiring, the env and logger helpers.
+      expect(handlerInputs.length, name).toBeGreaterThan(name === 'canary' ? 2 : 5);
       expect(
         bundle.handlerImports.filter((edge) => ZOD_CLASSIC_IMPORT.test(edge.to)),
         name,

@@ -105,7 +105,10 @@ describe('least privilege across every template', () => {
 
   it('grants no action "*" and no whole-service wildcard', () => {
     for (const [name, resources] of templates) {
-      for (const { owner, statement } of identityStatements(resources)) {
+      // A Deny grants nothing: the canary role's deny-everything policy is the opposite of a grant.
+      for (const { owner, statement } of identityStatements(resources).filter(
+        (s) => s.statement.Effect !== 'Deny',
+      )) {
         for (const action of actionsOf(statement)) {
           expect({ name, owner, action }).not.toMatchObject({
             action: expect.stringMatching(/^\*$|^[a-z0-9-]+:\*$/),
@@ -140,7 +143,7 @@ describe('least privilege across every template', () => {
       const [key] = idsOf('AWS::KMS::Key');
       const secrets = idsOf('AWS::SecretsManager::Secret');
       const functions = idsOf('AWS::Lambda::Function');
-      expect(functions).toHaveLength(label === 'org' ? 5 : 4);
+      expect(functions).toHaveLength(label === 'org' ? 6 : 5);
       for (const fn of functions) {
         const props = resources[fn]!.Properties!;
         const [roleId] = referencedIds(props.Role);
@@ -151,6 +154,7 @@ describe('least privilege across every template', () => {
           'iamwatch-operations-relay': /^OperationsRelayFailures/,
           'iamwatch-heartbeat': /^HeartbeatFailures/,
           'iamwatch-organization': /^OrganizationFailures/,
+          'iamwatch-canary': /^CanaryFailures/,
         };
         const ownQueue = ownQueues[props.FunctionName as string]!;
         const ownTopic: Record<string, string | undefined> = {
@@ -175,6 +179,14 @@ describe('least privilege across every template', () => {
           organizations: new Set(),
           // The organization read role in the management account, by ARN (another account's role).
           sts: new Set(),
+          // The canary role, and only it.
+          iam: new Set(
+            Object.keys(resources).filter(
+              (id) =>
+                resources[id]!.Type === 'AWS::IAM::Role' &&
+                resources[id]!.Properties?.RoleName === 'iamwatch-canary',
+            ),
+          ),
         };
         const services = new Set<string>();
         for (const { statement } of statements) {
@@ -204,6 +216,7 @@ describe('least privilege across every template', () => {
             'xray',
           ],
           'iamwatch-organization': ['dynamodb', 'kms', 'logs', 'sqs', 'sts', 'xray'],
+          'iamwatch-canary': ['iam', 'logs', 'sqs', 'xray'],
         };
         expect([...services].sort()).toEqual(expectedServices[name as string]);
       }
@@ -212,11 +225,13 @@ describe('least privilege across every template', () => {
 
   it('lets neither function delete, scan or reach the indexes of the ledger, only what each one calls', () => {
     const expected: Record<string, string[]> = {
+      // UpdateItem: the canary's arrival, in the heartbeat partition only (a LeadingKeys condition).
       'iamwatch-record': [
         'dynamodb:BatchWriteItem',
         'dynamodb:GetItem',
         'dynamodb:PutItem',
         'dynamodb:Query',
+        'dynamodb:UpdateItem',
       ],
       'iamwatch-notify': [
         'dynamodb:DeleteItem',
@@ -227,6 +242,7 @@ describe('least privilege across every template', () => {
       ],
       'iamwatch-heartbeat': ['dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
       'iamwatch-operations-relay': [],
+      'iamwatch-canary': [],
       'iamwatch-organization': [
         'dynamodb:BatchWriteItem',
         'dynamodb:GetItem',
@@ -248,8 +264,11 @@ describe('least privilege across every template', () => {
           .filter((statement) => referencedIds(statement.Resource).has(table!))
           .filter((statement) => JSON.stringify(statement.Resource).includes('"Arn"'));
         const name = fn.Properties!.FunctionName as string;
-        expect(onTable.map((statement) => statement.Resource)).toEqual(
-          name === 'iamwatch-operations-relay' ? [] : [{ 'Fn::GetAtt': [table, 'Arn'] }],
+        const onTableResources = [...new Set(onTable.map((statement) => JSON.stringify(statement.Resource)))];
+        expect(onTableResources.map((resource) => JSON.parse(resource))).toEqual(
+          name === 'iamwatch-operations-relay' || name === 'iamwatch-canary'
+            ? []
+            : [{ 'Fn::GetAtt': [table, 'Arn'] }],
         );
         expect(onTable.flatMap(actionsOf).sort()).toEqual(expected[fn.Properties!.FunctionName as string]);
       }

@@ -189,6 +189,11 @@ describe('record function', () => {
       monitorResourcePrefix: 'iamwatch',
       accountNames: config.accountNames,
       accountOuPaths: {},
+      canary: {
+        accountId: '222222222222',
+        roleName: 'iamwatch-canary',
+        writerRoleName: 'iamwatch-canary-writer',
+      },
     });
   });
 
@@ -478,6 +483,9 @@ describe('alarms', () => {
       [
         'iamwatch-alarm-rule-dlq-not-empty',
         'iamwatch-alerts-subscription-dlq-not-empty',
+        'iamwatch-canary-errors',
+        'iamwatch-canary-failures-not-empty',
+        'iamwatch-canary-throttles',
         'iamwatch-heartbeat-errors',
         'iamwatch-heartbeat-failures-not-empty',
         'iamwatch-heartbeat-throttles',
@@ -554,12 +562,15 @@ describe('alarms', () => {
 describe('logs', () => {
   it('keep each function log group for the configured retention, as JSON', () => {
     const groups = template.findResources('AWS::Logs::LogGroup');
-    expect(Object.values(groups).map((g) => g.Properties.RetentionInDays)).toEqual([365, 365, 365, 365, 365]);
+    expect(Object.values(groups).map((g) => g.Properties.RetentionInDays)).toEqual([
+      365, 365, 365, 365, 365, 365,
+    ]);
     for (const name of [
       'iamwatch-record',
       'iamwatch-notify',
       'iamwatch-operations-relay',
       'iamwatch-heartbeat',
+      'iamwatch-canary',
       'iamwatch-organization',
     ]) {
       template.hasResourceProperties('AWS::Lambda::Function', {

@@ -6,6 +6,7 @@
  */
 import { DynamoDBClient, type DynamoDBClientConfig, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { CanaryArrivals } from '../../../handlers/heartbeat/store';
 import { createDocumentClient, DynamoLedgerStore } from '../../../handlers/ledger/dynamo-store';
 import { entryKey, rawKey } from '../../../handlers/ledger/keys';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startLocalLedger } from '../../../handlers/ledger/local';
@@ -26,7 +27,7 @@ import { createRecordHandler, type RecordHandler } from '../../../handlers/recor
 import { type RecordResult, recordEnvelope } from '../../../handlers/record/record';
 import { cachedSuppressions } from '../../../handlers/suppress/suppression';
 import { makeContext } from '../../../rules/context';
-import type { EventBridgeEnvelope, Severity } from '../../../rules/types';
+import type { DetectionContext, EventBridgeEnvelope, Severity } from '../../../rules/types';
 import { type FakeSlack, startFakeSlack } from './slack';
 import { type FakeSns, startFakeSns, TOPIC_ARN } from './sns';
 import { type AttributeMap, type StreamRecord, type StreamTap, tapStream } from './stream';
@@ -54,6 +55,15 @@ export interface NotifyOptions {
   suppressions?: boolean;
   /** The notify function's clock. Default `NOW`. */
   clock?: Clock;
+  /** Minimum severity of the Slack route. Default `medium`, the route default. */
+  slackMinSeverity?: Severity;
+}
+
+export interface PipelineOptions {
+  /** Detection context beyond the account name every test uses (e.g. the canary). */
+  context?: Partial<DetectionContext>;
+  /** Where the record handler notes canary arrivals (as the deployed record function does). */
+  canaryArrivals?: CanaryArrivals;
 }
 
 export type NotifyHandler = (event: { Records: StreamRecord[] } | ScheduledEvent) => Promise<BatchResponse>;
@@ -82,7 +92,7 @@ export interface Pipeline {
   close(): Promise<void>;
 }
 
-export async function startPipeline(): Promise<Pipeline> {
+export async function startPipeline(options: PipelineOptions = {}): Promise<Pipeline> {
   const local = await startLocalLedger({ persist: false });
   const clientConfig: DynamoDBClientConfig = {
     endpoint: local.endpoint,
@@ -110,7 +120,8 @@ export async function startPipeline(): Promise<Pipeline> {
   const logs: LogLine[] = [];
   const logger = recordingLogger(logs);
   const clock: Clock = { now: () => NOW };
-  const context = makeContext({ accountNames: { '111122223333': ACCOUNT_NAME } });
+  const context = makeContext({ accountNames: { '111122223333': ACCOUNT_NAME }, ...options.context });
+  const arrivals = options.canaryArrivals ? { canaryArrivals: options.canaryArrivals } : {};
   const readItem = async (key: { pk: string; sk: string }) => {
     const { Item } = await reader.send(
       new GetItemCommand({
@@ -124,9 +135,9 @@ export async function startPipeline(): Promise<Pipeline> {
   const recordStore = storeOf(firstClient);
 
   return {
-    record: createRecordHandler({ store: recordStore, context, clock, logger }),
+    record: createRecordHandler({ store: recordStore, context, clock, logger, ...arrivals }),
     recordInNewContainer: (later = clock) =>
-      createRecordHandler({ store: newStore(), context, clock: later, logger }),
+      createRecordHandler({ store: newStore(), context, clock: later, logger, ...arrivals }),
     backfill: (envelope) =>
       recordEnvelope(envelope, 'backfill', { store: recordStore, context, clock, logger }),
     notify: (options = {}) => {
@@ -136,7 +147,10 @@ export async function startPipeline(): Promise<Pipeline> {
         store,
         notifiers: [
           createSlackNotifier({
-            route: defaultSlackRoute({ webhookUrl: slack.webhookUrl }),
+            route: {
+              ...defaultSlackRoute({ webhookUrl: slack.webhookUrl }),
+              ...(options.slackMinSeverity ? { minSeverity: options.slackMinSeverity } : {}),
+            },
             webhookUrl: slack.webhookUrl,
             retry: { maxAttempts: 2, sleep: async () => {}, random: () => 0, ...options.slackRetry },
           }),

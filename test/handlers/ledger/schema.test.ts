@@ -46,6 +46,9 @@ const mutations: [string, Record<string, unknown>][] = [
   ['detection without id', { detections: [{ id: '', severity: 'low', title: 't' }] }],
   ['delivery state present', { delivery: { sns: { status: 'delivered', at: 'now', attempts: 1 } } }],
   ['an extra field', { riskScore: 7 }],
+  ['a canary entry', { canary: true }],
+  ['canary false', { canary: false }],
+  ['canary as a string', { canary: 'yes' }],
   ['no target', { target: undefined }],
   ['no detections', { detections: [], severity: 'info' }],
 ];

@@ -66,7 +66,23 @@ describe('readRecordConfig', () => {
     expect(context).toEqual({ ...DEFAULT_CONTEXT, organizationAccountIds: ['111122223333'] });
   });
 
+  it('reads the canary the stack compiles into the context', () => {
+    const canary = {
+      accountId: '222222222222',
+      roleName: 'iamwatch-canary',
+      writerRoleName: 'iamwatch-canary-writer',
+    };
+    const { context } = readRecordConfig({ ...base, IAMWATCH_DETECTION_CONTEXT: JSON.stringify({ canary }) });
+    expect(context.canary).toEqual(canary);
+    expect(readRecordConfig(base).context).not.toHaveProperty('canary');
+  });
+
   const invalid: [string, Record<string, string>, string | RegExp][] = [
+    [
+      'a canary without its writer role',
+      { ...base, IAMWATCH_DETECTION_CONTEXT: '{"canary":{"accountId":"222222222222","roleName":"c"}}' },
+      /^Environment variable IAMWATCH_DETECTION_CONTEXT: canary\.writerRoleName /,
+    ],
     ['a missing table name', {}, 'Environment variable IAMWATCH_TABLE_NAME is required but not set'],
     [
       'a blank table name',
