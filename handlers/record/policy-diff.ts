@@ -142,8 +142,13 @@ export async function finishPolicyDiff(
     context: deps.context,
     accountId: entry.accountId,
   });
-  diff.previous = { eventId: previous.eventId, eventTime: previous.eventTime, eventName: previous.eventName };
-  return diff;
+  const { status, kind, ...changes } = diff;
+  return {
+    status,
+    kind,
+    previous: { eventId: previous.eventId, eventTime: previous.eventTime, eventName: previous.eventName },
+    ...changes,
+  };
 }
 
 /** The newest earlier version of the policy in the ledger, leaving out events the run's memory speaks for. */
