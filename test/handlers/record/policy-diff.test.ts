@@ -4,7 +4,7 @@
  * `unavailable` (still recorded) when the lookup fails. Replay compares with the version before it in
  * the input even while that write is in flight.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ import { storedEntrySchema } from '../../../handlers/ledger/schema';
 import type { LedgerStore, Logger } from '../../../handlers/ports';
 import { PolicyVersionMemory } from '../../../handlers/record/policy-diff';
 import { type RecordDeps, recordValidated } from '../../../handlers/record/record';
+import { parseRecord } from '../../../rules/cloudtrail/parse';
 import { makeContext } from '../../../rules/context';
 import {
   EXAMPLE_ACCOUNT,
@@ -194,6 +195,40 @@ describe('policy diffs on the record path (memory store)', () => {
     });
     // `*` still allows ec2:Describe*: nothing is less allowed.
     expect(second?.entry.policyDiff?.actionsRemoved).toBeUndefined();
+  });
+
+  it('a real trail record (Stratus Red Team backdoor): the new external account against the role’s CreateRole', async () => {
+    const sample = parseRecord(
+      JSON.parse(
+        readFileSync(
+          new URL(
+            '../../fixtures/rules/cloudtrail/stratus-red-team/UpdateAssumeRolePolicy__1.json',
+            import.meta.url,
+          ),
+          'utf8',
+        ),
+      ),
+    );
+    const roleName = sample.requestParameters?.roleName;
+    const created = iamCall('CreateRole', {
+      request: { roleName, assumeRolePolicyDocument: ec2Trust },
+      accountId: sample.recipientAccountId ?? EXAMPLE_ACCOUNT,
+      eventTime: '2024-08-01T13:00:00Z',
+    });
+    const store = new MemoryLedgerStore();
+    const [, updated] = await recordAll(depsOver(store), [created, sample]);
+    expect(updated?.entry.policyDiff).toMatchObject({
+      status: 'changed',
+      kind: 'trust',
+      previous: { eventId: created.eventID, eventName: 'CreateRole' },
+      principalsAdded: {
+        items: ['AWS arn:aws:iam::193672423079:root (account 193672423079 outside the organization)'],
+        total: 1,
+      },
+    });
+    // ec2 is still trusted: the old statement is kept, nothing removed.
+    expect(updated?.entry.policyDiff?.principalsRemoved).toBeUndefined();
+    expect(updated?.entry.policyDiff?.statementsRemoved).toBeUndefined();
   });
 
   it('a malformed previous document gives `unreadable`', async () => {
