@@ -232,7 +232,7 @@ export function policyChange(entry: LedgerEntry): PolicyChange | undefined {
   if (!diff) return undefined;
   const what = diff.kind === 'trust' ? 'trust policy' : `${diff.kind} policy`;
   const previous = diff.previous
-    ? `the version of ${diff.previous.eventTime} (${diff.previous.eventName} ${diff.previous.eventId})`
+    ? `the ${diff.previous.eventName.startsWith('Delete') ? 'deletion' : 'version'} of ${diff.previous.eventTime} (${diff.previous.eventName} ${diff.previous.eventId})`
     : 'the previous version';
   const summaries: Record<typeof diff.status, string> = {
     changed: `${what} changed against ${previous}`,

@@ -6,8 +6,9 @@
  * Identities (IAM names are unique regardless of case, so names compare lower-cased):
  * - trust policy: account + role name (CreateRole's `assumeRolePolicyDocument` is its first version);
  * - managed policy: policy ARN (CreatePolicy's document is its first version);
- * - inline policy: account + principal kind + principal name + policy name;
- * - permission set inline policy: account + Identity Center instance ARN + permission set ARN.
+ * - inline policy: account + principal kind + principal name + policy name (Delete…Policy: empty);
+ * - permission set inline policy: account + Identity Center instance ARN + permission set ARN
+ *   (DeleteInlinePolicyFromPermissionSet: empty).
  */
 import type { CloudTrailRecord, PolicyKind } from '../types';
 
@@ -29,7 +30,11 @@ export interface PolicyVersion {
   lookup: PolicyLookup;
 }
 
-/** Every event that writes a policy version; the first ones are what the ledger is searched for. */
+/**
+ * Every event that writes a policy version, which is what the ledger is searched for. Deleting an
+ * inline policy writes an empty one: a policy put again under the same name is compared with nothing,
+ * not with what it held before the deletion.
+ */
 export const POLICY_VERSION_EVENTS: ReadonlySet<string> = new Set([
   'CreateRole',
   'UpdateAssumeRolePolicy',
@@ -38,13 +43,23 @@ export const POLICY_VERSION_EVENTS: ReadonlySet<string> = new Set([
   'PutUserPolicy',
   'PutGroupPolicy',
   'PutRolePolicy',
+  'DeleteUserPolicy',
+  'DeleteGroupPolicy',
+  'DeleteRolePolicy',
   'PutInlinePolicyToPermissionSet',
+  'DeleteInlinePolicyFromPermissionSet',
 ]);
+
+/** What a deleted inline policy leaves: a document allowing nothing. */
+export const DELETED_POLICY_DOCUMENT = { Version: '2012-10-17', Statement: [] } as const;
 
 const INLINE_PRINCIPALS = {
   PutUserPolicy: ['user', 'userName'],
   PutGroupPolicy: ['group', 'groupName'],
   PutRolePolicy: ['role', 'roleName'],
+  DeleteUserPolicy: ['user', 'userName'],
+  DeleteGroupPolicy: ['group', 'groupName'],
+  DeleteRolePolicy: ['role', 'roleName'],
 } as const;
 
 /**
@@ -79,28 +94,30 @@ export function policyVersionOf(record: CloudTrailRecord, accountId: string): Po
       lookup: { target: policyArn },
     };
   }
-  if (name === 'PutUserPolicy' || name === 'PutGroupPolicy' || name === 'PutRolePolicy') {
-    const [kind, key] = INLINE_PRINCIPALS[name];
+  if (Object.hasOwn(INLINE_PRINCIPALS, name)) {
+    const [kind, key] = INLINE_PRINCIPALS[name as keyof typeof INLINE_PRINCIPALS];
+    const deleted = name.startsWith('Delete');
     const principal = text(request[key]);
     const policyName = text(request.policyName);
     if (!principal || !policyName) return undefined;
     return {
       kind: 'inline',
       identity: `inline#${accountId}#${kind}#${principal.toLowerCase()}#${policyName.toLowerCase()}`,
-      document: request.policyDocument,
-      diffed: true,
+      document: deleted ? DELETED_POLICY_DOCUMENT : request.policyDocument,
+      diffed: !deleted,
       lookup: { target: `${kind}/${principal}`, account: accountId },
     };
   }
-  if (name === 'PutInlinePolicyToPermissionSet') {
+  if (name === 'PutInlinePolicyToPermissionSet' || name === 'DeleteInlinePolicyFromPermissionSet') {
+    const deleted = name === 'DeleteInlinePolicyFromPermissionSet';
     const instanceArn = text(request.instanceArn);
     const permissionSetArn = text(request.permissionSetArn);
     if (!instanceArn || !permissionSetArn) return undefined;
     return {
       kind: 'permission-set',
       identity: `permission-set#${accountId}#${instanceArn}#${permissionSetArn}`,
-      document: request.inlinePolicy,
-      diffed: true,
+      document: deleted ? DELETED_POLICY_DOCUMENT : request.inlinePolicy,
+      diffed: !deleted,
       lookup: { target: permissionSetArn, account: accountId },
     };
   }

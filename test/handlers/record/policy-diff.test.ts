@@ -144,6 +144,32 @@ describe('policy diffs on the record path (memory store)', () => {
     });
   });
 
+  it('inline policies: one put again after its deletion is compared with nothing, not with the deleted one', async () => {
+    const store = new MemoryLedgerStore();
+    const document = policyJson([{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }]);
+    const [, deleted, again] = await recordAll(depsOver(store), [
+      iamCall('PutRolePolicy', {
+        request: { roleName: 'app', policyName: 'p', policyDocument: document },
+        eventTime: '2026-11-20T10:00:00Z',
+      }),
+      iamCall('DeleteRolePolicy', {
+        request: { roleName: 'app', policyName: 'p' },
+        eventTime: '2026-11-20T10:30:00Z',
+      }),
+      iamCall('PutRolePolicy', {
+        request: { roleName: 'app', policyName: 'p', policyDocument: document },
+        eventTime: '2026-11-20T11:00:00Z',
+      }),
+    ]);
+    expect(deleted?.entry.policyDiff).toBeUndefined();
+    expect(again?.entry.policyDiff).toMatchObject({
+      status: 'changed',
+      previous: { eventId: deleted?.entry.eventId, eventName: 'DeleteRolePolicy' },
+      statementsAdded: { items: ['Allow s3:GetObject on *'], total: 1 },
+      actionsAdded: { items: ['s3:GetObject'], total: 1 },
+    });
+  });
+
   it('managed policies: CreatePolicyVersion against CreatePolicy; an identical version is unchanged', async () => {
     const store = new MemoryLedgerStore();
     const arn = `arn:aws:iam::${EXAMPLE_ACCOUNT}:policy/deploy`;

@@ -277,6 +277,32 @@ describe('policyVersionOf: the identity of each policy kind', () => {
     expect(version?.lookup).toEqual({ target: request.permissionSetArn, account: EXAMPLE_ACCOUNT });
   });
 
+  it('deleting an inline policy writes an empty version that is never diffed itself', () => {
+    const put = policyVersionOf(
+      iamCall('PutGroupPolicy', { request: { groupName: 'ops', policyName: 'p', policyDocument: '{}' } }),
+      EXAMPLE_ACCOUNT,
+    );
+    const deleted = policyVersionOf(
+      iamCall('DeleteGroupPolicy', { request: { groupName: 'ops', policyName: 'p' } }),
+      EXAMPLE_ACCOUNT,
+    );
+    expect(deleted).toMatchObject({ identity: put?.identity, diffed: false, document: { Statement: [] } });
+    const request = {
+      instanceArn: 'arn:aws:sso:::instance/ssoins-1111111111111111',
+      permissionSetArn: 'arn:aws:sso:::permissionSet/ssoins-1111111111111111/ps-2222222222222222',
+    };
+    const setDeleted = policyVersionOf(
+      ssoCall('DeleteInlinePolicyFromPermissionSet', { request }),
+      EXAMPLE_ACCOUNT,
+    );
+    const setPut = policyVersionOf(
+      ssoCall('PutInlinePolicyToPermissionSet', { request: { ...request, inlinePolicy: '{}' } }),
+      EXAMPLE_ACCOUNT,
+    );
+    expect(setDeleted?.identity).toBe(setPut?.identity);
+    expect(setDeleted?.diffed).toBe(false);
+  });
+
   it('failed calls and other events write no version', () => {
     expect(
       policyVersionOf(
