@@ -41,6 +41,13 @@ export interface KnownVersion {
 
 /** Versions kept per policy identity by {@link PolicyVersionMemory}. */
 const VERSIONS_PER_POLICY = 8;
+/**
+ * What {@link PolicyVersionMemory} keeps in all, oldest forgotten first. Replay has at most 16 writes
+ * in flight, so a version remembered thousands of events ago is long committed and the ledger answers
+ * for it again once forgotten; the bounds only keep a year-long replay from holding every document.
+ */
+const MAX_REMEMBERED_VERSIONS = 4096;
+const MAX_REMEMBERED_CHARS = 32 * 1024 * 1024;
 
 /**
  * The policy versions one replay run has seen, in input order. Fed and read synchronously when an
@@ -50,9 +57,14 @@ const VERSIONS_PER_POLICY = 8;
  */
 export class PolicyVersionMemory {
   readonly #versions = new Map<string, KnownVersion[]>();
+  /** Remembered versions, oldest first: what to forget first. */
+  readonly #queue: { identity: string; eventId: string; chars: number }[] = [];
   readonly #seen = new Set<string>();
+  #chars = 0;
 
-  /** The newest version of `identity` ordered before `order`, among those seen. */
+  constructor(private readonly limits = { versions: MAX_REMEMBERED_VERSIONS, chars: MAX_REMEMBERED_CHARS }) {}
+
+  /** The newest version of `identity` ordered before `order`, among those remembered. */
   previous(identity: string, order: string): KnownVersion | undefined {
     let best: KnownVersion | undefined;
     for (const version of this.#versions.get(identity) ?? []) {
@@ -62,16 +74,35 @@ export class PolicyVersionMemory {
   }
 
   remember(identity: string, version: KnownVersion): void {
+    const known = this.#versions.get(identity) ?? [];
+    if (known.some((v) => v.eventId === version.eventId)) return;
+    const chars = typeof version.document === 'string' ? version.document.length : 64;
+    known.push(version);
+    known.sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0));
+    this.#versions.set(identity, known);
     this.#seen.add(version.eventId);
-    const versions = (this.#versions.get(identity) ?? []).filter((v) => v.eventId !== version.eventId);
-    versions.push(version);
-    versions.sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0));
-    this.#versions.set(identity, versions.slice(-VERSIONS_PER_POLICY));
+    this.#queue.push({ identity, eventId: version.eventId, chars });
+    this.#chars += chars;
+    // Only the newest versions of a policy can be the previous one of a later event.
+    while (known.length > VERSIONS_PER_POLICY) this.#forget(identity, known[0]!.eventId);
+    while (this.#queue.length > this.limits.versions || this.#chars > this.limits.chars) {
+      const oldest = this.#queue[0]!;
+      this.#forget(oldest.identity, oldest.eventId);
+    }
   }
 
-  /** Whether this run has seen the event: the memory, not the ledger, speaks for it. */
+  /** Whether the memory speaks for this event (the ledger is not asked about it). */
   seen(eventId: string): boolean {
     return this.#seen.has(eventId);
+  }
+
+  #forget(identity: string, eventId: string): void {
+    const known = (this.#versions.get(identity) ?? []).filter((v) => v.eventId !== eventId);
+    if (known.length > 0) this.#versions.set(identity, known);
+    else this.#versions.delete(identity);
+    this.#seen.delete(eventId);
+    const index = this.#queue.findIndex((item) => item.eventId === eventId);
+    if (index >= 0) this.#chars -= this.#queue.splice(index, 1)[0]!.chars;
   }
 }
 

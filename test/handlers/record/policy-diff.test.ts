@@ -323,6 +323,39 @@ describe('policy diffs on the record path (memory store)', () => {
   });
 });
 
+describe('PolicyVersionMemory', () => {
+  const version = (eventId: string, time: string, document = '{}') => ({
+    eventId,
+    eventTime: time,
+    eventName: 'PutUserPolicy',
+    order: `${time}#${eventId}`,
+    document,
+  });
+
+  it('answers with the newest version ordered before the event, whatever order it was fed in', () => {
+    const memory = new PolicyVersionMemory();
+    memory.remember('p', version('b', '2026-11-20T11:00:00.000Z'));
+    memory.remember('p', version('a', '2026-11-20T10:00:00.000Z'));
+    memory.remember('q', version('c', '2026-11-20T10:30:00.000Z'));
+    expect(memory.previous('p', '2026-11-20T12:00:00.000Z#z')?.eventId).toBe('b');
+    expect(memory.previous('p', '2026-11-20T10:59:00.000Z#z')?.eventId).toBe('a');
+    expect(memory.previous('p', '2026-11-20T09:00:00.000Z#z')).toBeUndefined();
+    expect(memory.seen('c')).toBe(true);
+  });
+
+  it('forgets the oldest versions past its bounds, and then lets the ledger answer for them', () => {
+    const memory = new PolicyVersionMemory({ versions: 2, chars: 10 });
+    memory.remember('p', version('a', '2026-11-20T10:00:00.000Z', 'aaaa'));
+    memory.remember('q', version('b', '2026-11-20T11:00:00.000Z', 'bbbb'));
+    memory.remember('r', version('c', '2026-11-20T12:00:00.000Z', 'cccc'));
+    expect([memory.seen('a'), memory.seen('b'), memory.seen('c')]).toEqual([false, true, true]);
+    expect(memory.previous('p', '2026-11-21T00:00:00.000Z#z')).toBeUndefined();
+    memory.remember('r', version('d', '2026-11-20T13:00:00.000Z', 'x'.repeat(9)));
+    // Over 10 characters: b, then c go.
+    expect([memory.seen('b'), memory.seen('c'), memory.seen('d')]).toEqual([false, false, true]);
+  });
+});
+
 describe('policy diffs on the record path (dynalite)', () => {
   let ledger: DynaliteLedger;
   beforeAll(async () => {
