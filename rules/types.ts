@@ -188,7 +188,8 @@ export type PolicyKind = 'trust' | 'managed' | 'inline' | 'permission-set';
 
 /**
  * `changed` / `unchanged`: compared with the previous version. `no-previous`: the ledger holds no earlier
- * version. `unreadable`: it holds one, but the document cannot be parsed (shortened raw record, garbage).
+ * version. `unreadable`: it holds one, but that document or the new one cannot be parsed (a raw
+ * record shortened to fit the ledger, a document too large to inspect, garbage).
  * `unavailable`: the lookup failed; the entry was recorded without a comparison.
  */
 export type PolicyDiffStatus = 'changed' | 'unchanged' | 'no-previous' | 'unreadable' | 'unavailable';

@@ -238,7 +238,7 @@ export function policyChange(entry: LedgerEntry): PolicyChange | undefined {
     changed: `${what} changed against ${previous}`,
     unchanged: `${what} unchanged against ${previous}`,
     'no-previous': `${what}: previous version not in the ledger`,
-    unreadable: `${what}: ${previous} could not be read, no comparison`,
+    unreadable: `${what}: not compared, the new document or ${previous} could not be read`,
     unavailable: `${what}: previous version could not be looked up, no comparison`,
   };
   const groups: PolicyChangeGroup[] = [];

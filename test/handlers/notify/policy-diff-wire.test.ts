@@ -4,6 +4,7 @@
  * the same lines in the plain-text (SNS email, console) alert.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { policyChange } from '../../../handlers/notify/describe';
 import { plainTextAlert, renderPlainText } from '../../../handlers/notify/plain-text';
 import { createSlackNotifier } from '../../../handlers/notify/slack';
 import { buildSlackMessage } from '../../../handlers/notify/slack-message';
@@ -120,6 +121,42 @@ describe('policy change in the Slack alert, at the wire', () => {
     );
     expect(section).toContain('&lt;!channel&gt;');
     expect(section).toMatch(/…and 52 more \(full documents: `iamwatch show /);
+  });
+});
+
+describe('policyChange: the summary line per status', () => {
+  it.each([
+    ['no-previous', 'managed policy: previous version not in the ledger'],
+    ['unavailable', 'inline policy: previous version could not be looked up, no comparison'],
+    ['unchanged', 'trust policy unchanged against the version of 2026-11-20T10:00:00Z (CreateRole e-1)'],
+    [
+      'unreadable',
+      'permission-set policy: not compared, the new document or the version of 2026-11-20T10:00:00Z (CreateRole e-1) could not be read',
+    ],
+  ] as const)('%s', (status, summary) => {
+    const kind = {
+      'no-previous': 'managed',
+      unavailable: 'inline',
+      unchanged: 'trust',
+      unreadable: 'permission-set',
+    } as const;
+    const diff: PolicyDiff = { status, kind: kind[status] };
+    if (status === 'unchanged' || status === 'unreadable') {
+      diff.previous = { eventId: 'e-1', eventTime: '2026-11-20T10:00:00Z', eventName: 'CreateRole' };
+    }
+    expect(policyChange(trustChange(diff))).toEqual({ summary, groups: [] });
+  });
+
+  it('names a deletion as such, and an entry without a diff has no policy change', () => {
+    const diff: PolicyDiff = {
+      status: 'changed',
+      kind: 'inline',
+      previous: { eventId: 'e-2', eventTime: '2026-11-20T10:00:00Z', eventName: 'DeleteRolePolicy' },
+    };
+    expect(policyChange(trustChange(diff))?.summary).toBe(
+      'inline policy changed against the deletion of 2026-11-20T10:00:00Z (DeleteRolePolicy e-2)',
+    );
+    expect(policyChange(keyForAnotherUser())).toBeUndefined();
   });
 });
 
