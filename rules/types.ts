@@ -180,13 +180,53 @@ export interface LedgerEntry {
    * never alerted on. Absent on every other entry.
    */
   canary?: true;
+  /**
+   * What a policy or trust change changed against the previous version the ledger holds
+   * (UpdateAssumeRolePolicy, CreatePolicyVersion, Put{User,Group,Role}Policy,
+   * PutInlinePolicyToPermissionSet). Absent on every other event and on entries written before it existed.
+   */
+  policyDiff?: PolicyDiff;
+}
+
+/** Which kind of policy a diff is about; each has its own identity (see `rules/policy/versions.ts`). */
+export type PolicyKind = 'trust' | 'managed' | 'inline' | 'permission-set';
+
+/**
+ * `changed` / `unchanged`: compared with the previous version. `no-previous`: the ledger holds no earlier
+ * version. `unreadable`: it holds one, but that document or the new one cannot be parsed (a raw
+ * record shortened to fit the ledger, a document too large to inspect, garbage).
+ * `unavailable`: the lookup failed; the entry was recorded without a comparison.
+ */
+export type PolicyDiffStatus = 'changed' | 'unchanged' | 'no-previous' | 'unreadable' | 'unavailable';
+
+/** A capped list: at most a few items are kept (each cut short), `total` counts them all. */
+export interface PolicyDiffList {
+  items: string[];
+  total: number;
+}
+
+/** A policy change, summarised small enough to live on the entry and in an alert. */
+export interface PolicyDiff {
+  status: PolicyDiffStatus;
+  kind: PolicyKind;
+  /** The entry holding the previous version, when one was found. */
+  previous?: { eventId: string; eventTime: string; eventName: string };
+  statementsAdded?: PolicyDiffList;
+  statementsRemoved?: PolicyDiffList;
+  /** Trust policies: principals that may now assume the role, and those that no longer may. */
+  principalsAdded?: PolicyDiffList;
+  principalsRemoved?: PolicyDiffList;
+  /** Actions an Allow statement now names that no earlier Allow statement covered, and the reverse. */
+  actionsAdded?: PolicyDiffList;
+  actionsRemoved?: PolicyDiffList;
 }
 
 /**
  * What detections see: every ledger field except the verdict, plus the raw request/response and
  * flags a detection needs. Built by `rules/normalise.ts`.
  */
-export interface NormalisedEvent extends Omit<LedgerEntry, 'detections' | 'severity' | 'canary'> {
+export interface NormalisedEvent
+  extends Omit<LedgerEntry, 'detections' | 'severity' | 'canary' | 'policyDiff'> {
   /** requestParameters, `{}` when absent. */
   request: Record<string, unknown>;
   /** responseElements, `{}` when absent. */

@@ -18,7 +18,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { HEARTBEATS_PARTITION } from '../handlers/heartbeat/store';
-import { NOTIFY_STREAM_FILTERS } from '../handlers/ledger/table';
+import { FACET_INDEX_NAME, NOTIFY_STREAM_FILTERS } from '../handlers/ledger/table';
 import {
   DELIVERY_FAILURE_METRICS,
   type DeliveryFailureKind,
@@ -65,7 +65,12 @@ const RECORD_LEDGER_ACTIONS = [
   'dynamodb:GetItem',
   'dynamodb:Query',
   'dynamodb:BatchWriteItem',
+  // A policy change is compared with the previous version (handlers/record/policy-diff.ts): a history
+  // query on the facet index (below), whose entries are fetched with BatchGetItem, then GetItem of raw records.
+  'dynamodb:BatchGetItem',
 ];
+/** The one index the record function reads, for the previous version of a changed policy. */
+const RECORD_INDEX_ACTIONS = ['dynamodb:Query'];
 /** get (consistent read of the entry) and markDelivery (per-channel update). */
 /**
  * Notify reads an entry and writes its delivery state; burst windows and follow-ups are counted
@@ -242,7 +247,7 @@ export class MonitorStack extends Stack {
       retryAttempts: 2,
       maxEventAge: Duration.hours(6),
     });
-    this.grantLedger(this.recordFunction, RECORD_LEDGER_ACTIONS);
+    this.grantLedger(this.recordFunction, RECORD_LEDGER_ACTIONS, RECORD_INDEX_ACTIONS);
     if (this.detectionContext.canary) {
       // The canary's arrival is one item of the heartbeat partition (`handlers/heartbeat/store.ts`).
       this.recordFunction.addToRolePolicy(
@@ -268,7 +273,7 @@ export class MonitorStack extends Stack {
           recordEnvironment,
           recordDefine,
           logRetention: config.logRetentionDays,
-          grantLedger: (fn) => this.grantLedger(fn, RECORD_LEDGER_ACTIONS),
+          grantLedger: (fn) => this.grantLedger(fn, RECORD_LEDGER_ACTIONS, RECORD_INDEX_ACTIONS),
         })
       : undefined;
 
@@ -525,9 +530,24 @@ export class MonitorStack extends Stack {
     return fn;
   }
 
-  /** `actions` on the ledger table (not its indexes) and use of its key, with the wildcards cdk-nag asks about explained. */
-  private grantLedger(fn: IamwatchFunction, actions: readonly string[]): void {
+  /**
+   * `actions` on the ledger table, `indexActions` on its facet index (by name, no wildcard), and use of
+   * its key, with the wildcards cdk-nag asks about explained.
+   */
+  private grantLedger(
+    fn: IamwatchFunction,
+    actions: readonly string[],
+    indexActions: readonly string[] = [],
+  ): void {
     fn.addToRolePolicy(new iam.PolicyStatement({ actions: [...actions], resources: [this.table.tableArn] }));
+    if (indexActions.length > 0) {
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: [...indexActions],
+          resources: [`${this.table.tableArn}/index/${FACET_INDEX_NAME}`],
+        }),
+      );
+    }
     this.key.grant(fn, ...LEDGER_KEY_ACTIONS);
     for (const action of ['kms:GenerateDataKey*', 'kms:ReEncrypt*']) {
       Validations.of(fn.role!).acknowledge({

@@ -24,6 +24,7 @@ import { type BackfillCounts, runBackfill } from '../backfill/run';
 import { renderBackfillSummary } from '../backfill/summary';
 import { LOOKUP_RETENTION_DAYS, lookupWindow, missingWindows, type TimeWindow } from '../backfill/window';
 import { parseTimeBound } from '../ledger/time';
+import { PolicyVersionMemory } from '../record/policy-diff';
 import { silentLogger } from '../shared/logger';
 import { printable } from '../shared/printable';
 import { oneOf, parse, positiveInteger, severityOption } from './args';
@@ -197,7 +198,7 @@ async function backfill(argv: string[], io: CliIo, deps: BackfillCommandDeps): P
         },
         checkpoints,
         isDelivered: deliveredBy(derivePatterns(CATALOG)),
-        record: { store, context, clock, logger: silentLogger },
+        record: { store, context, clock, logger: silentLogger, policyVersions: new PolicyVersionMemory() },
         report: (line) => io.stderr.write(`${printable(line)}\n`),
         now: deps.now,
         onRecorded: ({ entry, outcome }) => output.accept(entry, outcome),

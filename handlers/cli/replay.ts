@@ -9,6 +9,7 @@ import { CATALOG } from '../../rules/registry';
 import { type DeliveredBatch, deliveredBatches } from '../input/delivered';
 import { LedgerEncodingError } from '../ledger/errors';
 import type { EntryOrigin } from '../ports';
+import { PolicyVersionMemory } from '../record/policy-diff';
 import { originOf, type RecordResult, recordValidated } from '../record/record';
 import { isS3Url } from '../s3/layout';
 import { silentLogger } from '../shared/logger';
@@ -157,6 +158,9 @@ export async function runReplay(
   };
   // Ledgers behind I/O take several writes at once; results are still taken in input order.
   const window = new OrderedWindow<Recorded>(storeKind === 'memory' ? 1 : LEDGER_WRITES_IN_FLIGHT, taken);
+  // Writes overlap, so a policy change cannot count on the ledger showing the version just before it
+  // in the input: the run remembers the versions it has seen, in input order (handlers/record/policy-diff.ts).
+  const policyVersions = new PolicyVersionMemory();
   const record = (item: Extract<ParsedItem, { ok: true }>): Promise<void> => {
     const where = formatLocation(item.location);
     if (item.warnings) {
@@ -170,6 +174,7 @@ export async function runReplay(
           context,
           clock,
           logger: silentLogger,
+          policyVersions,
         });
         return { where, result };
       } catch (error) {

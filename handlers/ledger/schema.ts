@@ -4,7 +4,14 @@
  * are loose: a field added to the contract later survives a round trip through an older reader.
  */
 import * as z from 'zod/mini';
-import { SEVERITIES, type SourceIpKind, type TargetType, type Via } from '../../rules/types';
+import {
+  type PolicyDiffStatus,
+  type PolicyKind,
+  SEVERITIES,
+  type SourceIpKind,
+  type TargetType,
+  type Via,
+} from '../../rules/types';
 import type { ChannelDelivery, EntryOrigin } from '../ports';
 
 // Records keyed by the union: adding a member to the contract without adding it here fails to compile.
@@ -108,6 +115,38 @@ const channelDeliverySchema = z.looseObject({
   burst: optionalText,
 });
 
+const POLICY_KINDS: Record<PolicyKind, true> = {
+  trust: true,
+  managed: true,
+  inline: true,
+  'permission-set': true,
+};
+const POLICY_DIFF_STATUSES: Record<PolicyDiffStatus, true> = {
+  changed: true,
+  unchanged: true,
+  'no-previous': true,
+  unreadable: true,
+  unavailable: true,
+};
+
+const policyDiffListSchema = z.looseObject({
+  items: z.array(text),
+  total: z.int().check(z.nonnegative()),
+});
+
+/** Optional: entries of other events, and entries written before diffs existed, have none. */
+const policyDiffSchema = z.looseObject({
+  status: oneOf(POLICY_DIFF_STATUSES),
+  kind: oneOf(POLICY_KINDS),
+  previous: z.optional(z.looseObject({ eventId: nonEmpty, eventTime: text, eventName: text })),
+  statementsAdded: z.optional(policyDiffListSchema),
+  statementsRemoved: z.optional(policyDiffListSchema),
+  principalsAdded: z.optional(policyDiffListSchema),
+  principalsRemoved: z.optional(policyDiffListSchema),
+  actionsAdded: z.optional(policyDiffListSchema),
+  actionsRemoved: z.optional(policyDiffListSchema),
+});
+
 /** A `StoredEntry` as JSON data. */
 export const storedEntrySchema = z.looseObject({
   eventId: nonEmpty,
@@ -138,6 +177,7 @@ export const storedEntrySchema = z.looseObject({
   origin: oneOf(ORIGINS),
   recordedAt: isoTime,
   delivery: z.optional(z.record(z.string(), channelDeliverySchema)),
+  policyDiff: z.optional(policyDiffSchema),
 });
 
 /** The fields every raw CloudTrail record must keep, even truncated. */
@@ -214,7 +254,8 @@ export function copyIfValidEntry(value: unknown): z.infer<typeof storedEntrySche
       return undefined;
     }
   }
-  if (e.delivery !== undefined) return undefined;
+  // Rare (policy changes only), nested and optional: the schema checks and copies it.
+  if (e.delivery !== undefined || e.policyDiff !== undefined) return undefined;
   const copy: Record<string, unknown> = {
     ...e,
     actor: { ...actor },

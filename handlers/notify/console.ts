@@ -83,6 +83,7 @@ export function formatConsoleAlert(
       label: `${ANSI.dim}${fact.label}`,
       value: `${ANSI.reset}${fact.value}`,
     })),
+    policyChange: alert.policyChange,
   };
   return `${ANSI.dim}${'-'.repeat(72)}${ANSI.reset}\n${renderPlainText(coloured)}`;
 }

@@ -201,3 +201,51 @@ export function headerSentence(
   }
   return `${severity}: ${shortName(entry.eventName, 40)}`;
 }
+
+/** One group of a policy change: "Principals newly trusted" and its (capped) items. */
+export interface PolicyChangeGroup {
+  label: string;
+  items: string[];
+  /** Items the entry counted but does not list. */
+  more: number;
+}
+
+export interface PolicyChange {
+  /** One line: what the change was compared with, or why it was not. */
+  summary: string;
+  /** Most telling first: principals, actions, then whole statements. */
+  groups: PolicyChangeGroup[];
+}
+
+const POLICY_CHANGE_GROUPS = [
+  ['principalsAdded', 'Principals newly trusted'],
+  ['principalsRemoved', 'Principals no longer trusted'],
+  ['actionsAdded', 'Actions newly allowed'],
+  ['actionsRemoved', 'Actions no longer allowed'],
+  ['statementsAdded', 'Statements added'],
+  ['statementsRemoved', 'Statements removed'],
+] as const;
+
+/** What the entry's policy diff says, as raw text (escape and cut per channel); undefined without one. */
+export function policyChange(entry: LedgerEntry): PolicyChange | undefined {
+  const diff = entry.policyDiff;
+  if (!diff) return undefined;
+  const what = diff.kind === 'trust' ? 'trust policy' : `${diff.kind} policy`;
+  const previous = diff.previous
+    ? `the ${diff.previous.eventName.startsWith('Delete') ? 'deletion' : 'version'} of ${diff.previous.eventTime} (${diff.previous.eventName} ${diff.previous.eventId})`
+    : 'the previous version';
+  const summaries: Record<typeof diff.status, string> = {
+    changed: `${what} changed against ${previous}`,
+    unchanged: `${what} unchanged against ${previous}`,
+    'no-previous': `${what}: previous version not in the ledger`,
+    unreadable: `${what}: not compared, the new document or ${previous} could not be read`,
+    unavailable: `${what}: previous version could not be looked up, no comparison`,
+  };
+  const groups: PolicyChangeGroup[] = [];
+  for (const [field, label] of POLICY_CHANGE_GROUPS) {
+    const list = diff[field];
+    if (!list || list.total === 0) continue;
+    groups.push({ label, items: list.items, more: Math.max(0, list.total - list.items.length) });
+  }
+  return { summary: summaries[diff.status], groups };
+}

@@ -5,7 +5,7 @@
  * maximum length with a marker.
  */
 import type { LedgerEntry } from '../../rules/types';
-import { alertFacts, headline, severityLabel } from './describe';
+import { alertFacts, headline, policyChange, severityLabel } from './describe';
 import { singleLine } from './escape';
 import { truncate } from './truncate';
 
@@ -16,6 +16,8 @@ export interface PlainTextAlert {
   detections: string[];
   /** Labelled facts, values safe and cut. */
   facts: { label: string; value: string }[];
+  /** The policy diff, one line each (summary, group headings, indented items); empty without one. */
+  policyChange: string[];
 }
 
 /** Builds the parts of a plain-text alert; every value at most `maxValueLength` characters. */
@@ -27,7 +29,19 @@ export function plainTextAlert(entry: LedgerEntry, maxValueLength: number): Plai
       (hit) => `${severityLabel(hit.severity)} ${clean(hit.id)}: ${clean(hit.title)}`,
     ),
     facts: alertFacts(entry).map((fact) => ({ label: fact.label, value: clean(fact.value) })),
+    policyChange: policyChangeText(entry, clean),
   };
+}
+
+function policyChangeText(entry: LedgerEntry, clean: (value: string) => string): string[] {
+  const change = policyChange(entry);
+  if (!change) return [];
+  const lines = [clean(change.summary)];
+  for (const group of change.groups) {
+    lines.push(`${group.label}:`, ...group.items.map((item) => `  - ${clean(item)}`));
+    if (group.more > 0) lines.push(`  - …and ${group.more} more (iamwatch show ${clean(entry.eventId)})`);
+  }
+  return lines;
 }
 
 /** The alert as a multi-line string, labels aligned. */
@@ -38,6 +52,9 @@ export function renderPlainText(alert: PlainTextAlert): string {
     lines.push('Detections:', ...alert.detections.map((line) => `  - ${line}`), '');
   } else {
     lines.push('Detections: none (recorded IAM activity)', '');
+  }
+  if (alert.policyChange.length > 0) {
+    lines.push('Policy change:', ...alert.policyChange.map((line) => `  ${line}`), '');
   }
   for (const fact of alert.facts) lines.push(`${`${fact.label}:`.padEnd(width)}${fact.value}`);
   return `${lines.join('\n')}\n`;

@@ -19,6 +19,7 @@ import {
   headerSentence,
   headline,
   mfaLabel,
+  policyChange,
   sessionIssuer,
   severityLabel,
   yesNo,
@@ -42,7 +43,15 @@ export const SLACK_LIMITS = {
 } as const;
 
 /** Per-value caps, chosen so a message whose every field is huge still stays under `totalText`. */
-const MAX = { name: 300, arn: 500, userAgent: 800, title: 300, detections: 1500, fallback: 1000 } as const;
+const MAX = {
+  name: 300,
+  arn: 500,
+  userAgent: 800,
+  title: 300,
+  detections: 1500,
+  fallback: 1000,
+  policyItem: 260,
+} as const;
 
 export interface PlainTextObject {
   type: 'plain_text';
@@ -96,8 +105,10 @@ export function buildSlackMessage(entry: LedgerEntry): SlackMessage {
     },
     section(detectionsText(entry)),
     { type: 'section', fields: summaryFields(entry).map(mrkdwn) },
-    section(lines('Actor', actorLines(entry))),
   ];
+  const change = policyChangeLines(entry);
+  if (change.length > 0) blocks.push(section(lines('Policy change', change)));
+  blocks.push(section(lines('Actor', actorLines(entry))));
   const target = targetLines(entry);
   if (target.length > 0) blocks.push(section(lines('Target', target)));
   blocks.push(section(lines('Origin', originLines(entry))));
@@ -238,6 +249,26 @@ function targetLines(entry: LedgerEntry): string[] {
     if (target.accountId) rows.push(`Account: ${mrkdwnCode(target.accountId, 40)}`);
   }
   if (entry.policyArn) rows.push(`Policy ARN: ${mrkdwnCode(entry.policyArn, MAX.arn)}`);
+  return rows;
+}
+
+/**
+ * The policy diff: a summary line, then each group's items as inline code (policy text is the
+ * caller's), with "…and N more" where the entry counted more than it lists. `lines` keeps the
+ * section under Slack's limit by dropping whole lines.
+ */
+function policyChangeLines(entry: LedgerEntry): string[] {
+  const change = policyChange(entry);
+  if (!change) return [];
+  const rows = [mrkdwnText(change.summary, MAX.title)];
+  for (const group of change.groups) {
+    rows.push(`_${group.label}_`);
+    for (const item of group.items) rows.push(`• ${mrkdwnCode(item, MAX.policyItem)}`);
+    if (group.more > 0)
+      rows.push(
+        `• …and ${group.more} more (full documents: ${mrkdwnCode(`iamwatch show ${entry.eventId}`, 160)})`,
+      );
+  }
   return rows;
 }
 

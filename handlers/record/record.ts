@@ -1,6 +1,7 @@
 /**
  * The record path shared by the Lambda and the CLI: validate → normalise → judge → conditional put.
- * Pure decisions come from rules/; the only I/O is the ledger put.
+ * Pure decisions come from rules/; the I/O is the ledger put and, for policy changes, the bounded
+ * lookup of the previous policy version (`policy-diff.ts`).
  */
 import { parseRecord, type RecordWarning } from '../../rules/cloudtrail/parse';
 import { judge } from '../../rules/engine';
@@ -8,12 +9,18 @@ import { normalise } from '../../rules/normalise';
 import type { CloudTrailRecord, DetectionContext, EventBridgeEnvelope } from '../../rules/types';
 import { fitEntry } from '../ledger/fit';
 import type { Clock, EntryOrigin, LedgerStore, Logger, StoredEntry } from '../ports';
+import { beginPolicyDiff, finishPolicyDiff, type PolicyVersionMemory } from './policy-diff';
 
 export interface RecordDeps {
   store: LedgerStore;
   context: DetectionContext;
   clock: Clock;
   logger: Logger;
+  /**
+   * Replay and backfill: the policy versions seen earlier in the run, so a policy change is compared
+   * with the version before it in the input even while that one's write is still in flight.
+   */
+  policyVersions?: PolicyVersionMemory;
 }
 
 export interface RecordResult {
@@ -72,8 +79,13 @@ export async function recordValidated(
       error: failure.error,
     });
   }
+  // Before the first await: replay starts record tasks in input order, and the run's policy memory
+  // must be read and fed in that order.
+  const pendingDiff = beginPolicyDiff(record, verdict.entry, deps.policyVersions);
+  const policyDiff = pendingDiff ? await finishPolicyDiff(pendingDiff, verdict.entry, deps) : undefined;
   const { entry, truncated } = fitEntry<StoredEntry>({
     ...verdict.entry,
+    ...(policyDiff ? { policyDiff } : {}),
     origin,
     recordedAt: deps.clock.now().toISOString(),
   });

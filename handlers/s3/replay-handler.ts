@@ -9,6 +9,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { deliveredBy, derivePatterns } from '../../rules/eventbridge/derive';
 import { CATALOG } from '../../rules/registry';
 import type { Logger } from '../ports';
+import { PolicyVersionMemory } from '../record/policy-diff';
 import { originOf, type RecordDeps, recordValidated } from '../record/record';
 import { s3Batches } from './batches';
 import { objectWanted, type TrailFilter } from './layout';
@@ -62,6 +63,8 @@ export function createReplayBatchHandler(
     const result: ReplayBatchResult = { ...emptyTotals(), failedObjects: [] };
     const oldest = deps.clock.now().getTime() - deps.retentionDays * 86_400_000;
     const wanted = batch.Items.filter((item) => objectWanted(item.Key, filter));
+    // The facet index is read eventually consistent: the batch remembers its own policy versions.
+    const recordDeps: RecordDeps = { ...deps, policyVersions: new PolicyVersionMemory() };
     result.skipped = batch.Items.length - wanted.length;
     const objects = s3Batches(`s3://${batch.BatchInput.bucket}`, {
       client: deps.s3,
@@ -89,7 +92,7 @@ export function createReplayBatchHandler(
           result.expired++;
           continue;
         }
-        const recorded = await recordValidated(item.record, originOf(item.envelope, origin), deps);
+        const recorded = await recordValidated(item.record, originOf(item.envelope, origin), recordDeps);
         if (recorded.outcome === 'inserted') result.inserted++;
         else result.duplicates++;
       }

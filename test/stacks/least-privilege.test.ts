@@ -223,13 +223,16 @@ describe('least privilege across every template', () => {
     }
   });
 
-  it('lets neither function delete, scan or reach the indexes of the ledger, only what each one calls', () => {
+  it('lets no function delete or scan the ledger, only record reach its facet index (Query), only what each one calls', () => {
     const expected: Record<string, string[]> = {
       // UpdateItem: the canary's arrival, in the heartbeat partition only (a LeadingKeys condition).
       'iamwatch-record': [
+        'dynamodb:BatchGetItem',
         'dynamodb:BatchWriteItem',
         'dynamodb:GetItem',
         'dynamodb:PutItem',
+        'dynamodb:Query',
+        // On the byFacet index: the previous version of a changed policy.
         'dynamodb:Query',
         'dynamodb:UpdateItem',
       ],
@@ -264,11 +267,15 @@ describe('least privilege across every template', () => {
           .filter((statement) => referencedIds(statement.Resource).has(table!))
           .filter((statement) => JSON.stringify(statement.Resource).includes('"Arn"'));
         const name = fn.Properties!.FunctionName as string;
+        const tableArn = { 'Fn::GetAtt': [table, 'Arn'] };
+        const facetIndexArn = { 'Fn::Join': ['', [tableArn, '/index/byFacet']] };
         const onTableResources = [...new Set(onTable.map((statement) => JSON.stringify(statement.Resource)))];
         expect(onTableResources.map((resource) => JSON.parse(resource))).toEqual(
           name === 'iamwatch-operations-relay' || name === 'iamwatch-canary'
             ? []
-            : [{ 'Fn::GetAtt': [table, 'Arn'] }],
+            : name === 'iamwatch-record'
+              ? [tableArn, facetIndexArn]
+              : [tableArn],
         );
         expect(onTable.flatMap(actionsOf).sort()).toEqual(expected[fn.Properties!.FunctionName as string]);
       }

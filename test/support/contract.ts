@@ -70,4 +70,5 @@ export const LEDGER_ENTRY_FIELDS: readonly (keyof LedgerEntry)[] = [
   'automation',
   'detections',
   'severity',
+  'policyDiff',
 ];
