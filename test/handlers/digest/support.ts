@@ -13,7 +13,6 @@ export const WINDOW = { since: '2026-11-20T08:00:00.000Z', until: '2026-11-21T08
 
 export const HOSTILE_ACTOR = '<!channel> *urgent* <http://evil.example|click> `x`';
 
-const alice = entry({ eventId: 'x', eventTime: WINDOW.since }).actor;
 const terraform: StoredEntry['actor'] = {
   type: 'AssumedRole',
   arn: `arn:aws:sts::${ACCOUNT_A}:assumed-role/terraform-deploy/terraform`,
