@@ -35,6 +35,7 @@ import { ConfigError } from './config/load';
 import { type IamwatchConfig, MONITOR_REGION } from './config/schema';
 import { AlertsTopic } from './constructs/alerts-topic';
 import { DeadLetterQueue } from './constructs/dead-letter-queue';
+import { Digest } from './constructs/digest';
 import { assertEnvironmentFits } from './constructs/environment-size';
 import { forwarderRoleName } from './constructs/forwarder-rules';
 import { HeartbeatCheck } from './constructs/heartbeat-check';
@@ -156,6 +157,8 @@ export class MonitorStack extends Stack {
   readonly alarms: cloudwatch.Alarm[];
   /** Present when `audit.enabled`. */
   readonly audit?: ScheduledAudit;
+  /** Present when `digest.enabled` and there is a Slack route to post it to. */
+  readonly digest?: Digest;
   /** The S3 backfill state machine, when `backfill.enabled`. */
   readonly backfill: S3Backfill | undefined;
 
@@ -276,6 +279,16 @@ export class MonitorStack extends Stack {
       });
     }
 
+    if (config.digest.enabled && slack.routes.length > 0) {
+      this.digest = new Digest(this, 'Digest', {
+        config,
+        table: this.table,
+        key: this.key,
+        slackRoutesJson: JSON.stringify(slack.routes),
+        slackSecrets: slack.secrets,
+      });
+    }
+
     const queues: WatchedQueue[] = [
       {
         name: 'record-failures',
@@ -325,6 +338,7 @@ export class MonitorStack extends Stack {
         meaning: 'Scheduled audits that failed',
       });
     }
+    if (this.digest) queues.push(...this.digest.queues);
     if (alerts.deadLetterQueue) {
       queues.push({
         name: 'alerts-subscription-dlq',
