@@ -11,6 +11,7 @@ import type { Metafile } from 'esbuild';
 export const LAMBDA_ENTRIES = {
   record: 'handlers/record/lambda.ts',
   notify: 'handlers/notify/lambda.ts',
+  digest: 'handlers/digest/lambda.ts',
 } as const;
 
 /** ESM bundles still meet CommonJS dependencies that call `require`; give them one. */

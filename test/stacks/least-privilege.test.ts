@@ -140,7 +140,7 @@ describe('least privilege across every template', () => {
       const [key] = idsOf('AWS::KMS::Key');
       const secrets = idsOf('AWS::SecretsManager::Secret');
       const functions = idsOf('AWS::Lambda::Function');
-      expect(functions).toHaveLength(label === 'org' ? 5 : 4);
+      expect(functions).toHaveLength(label === 'org' ? 6 : 5);
       for (const fn of functions) {
         const props = resources[fn]!.Properties!;
         const [roleId] = referencedIds(props.Role);
@@ -151,6 +151,7 @@ describe('least privilege across every template', () => {
           'iamwatch-operations-relay': /^OperationsRelayFailures/,
           'iamwatch-heartbeat': /^HeartbeatFailures/,
           'iamwatch-organization': /^OrganizationFailures/,
+          'iamwatch-digest': /^DigestFailures/,
         };
         const ownQueue = ownQueues[props.FunctionName as string]!;
         const ownTopic: Record<string, string | undefined> = {
@@ -204,13 +205,14 @@ describe('least privilege across every template', () => {
             'xray',
           ],
           'iamwatch-organization': ['dynamodb', 'kms', 'logs', 'sqs', 'sts', 'xray'],
+          'iamwatch-digest': ['dynamodb', 'kms', 'logs', 'secretsmanager', 'sqs', 'xray'],
         };
         expect([...services].sort()).toEqual(expectedServices[name as string]);
       }
     }
   });
 
-  it('lets neither function delete, scan or reach the indexes of the ledger, only what each one calls', () => {
+  it('lets no function delete or scan the ledger or reach its index (but the digest, to Query it), only what each one calls', () => {
     const expected: Record<string, string[]> = {
       'iamwatch-record': [
         'dynamodb:BatchWriteItem',
@@ -234,6 +236,7 @@ describe('least privilege across every template', () => {
         'dynamodb:Query',
         'dynamodb:UpdateItem',
       ],
+      'iamwatch-digest': ['dynamodb:BatchGetItem', 'dynamodb:Query'],
     };
     for (const label of ['org', 'single']) {
       const resources = templates.get(`${label}:iamwatch-monitor`)!;
@@ -248,9 +251,14 @@ describe('least privilege across every template', () => {
           .filter((statement) => referencedIds(statement.Resource).has(table!))
           .filter((statement) => JSON.stringify(statement.Resource).includes('"Arn"'));
         const name = fn.Properties!.FunctionName as string;
-        expect(onTable.map((statement) => statement.Resource)).toEqual(
-          name === 'iamwatch-operations-relay' ? [] : [{ 'Fn::GetAtt': [table, 'Arn'] }],
-        );
+        const tableArn = { 'Fn::GetAtt': [table, 'Arn'] };
+        // The digest reads the day partitions, which live on the facet index: Query there, nothing more.
+        const digestResources = [[tableArn, { 'Fn::Join': ['', [tableArn, '/index/byFacet']] }], tableArn];
+        const expectedResources: Record<string, unknown[]> = {
+          'iamwatch-operations-relay': [],
+          'iamwatch-digest': digestResources,
+        };
+        expect(onTable.map((statement) => statement.Resource)).toEqual(expectedResources[name] ?? [tableArn]);
         expect(onTable.flatMap(actionsOf).sort()).toEqual(expected[fn.Properties!.FunctionName as string]);
       }
     }
