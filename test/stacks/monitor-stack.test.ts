@@ -478,6 +478,7 @@ describe('alarms', () => {
       [
         'iamwatch-alarm-rule-dlq-not-empty',
         'iamwatch-alerts-subscription-dlq-not-empty',
+        'iamwatch-digest-failures-not-empty',
         'iamwatch-heartbeat-errors',
         'iamwatch-heartbeat-failures-not-empty',
         'iamwatch-heartbeat-throttles',
@@ -554,13 +555,16 @@ describe('alarms', () => {
 describe('logs', () => {
   it('keep each function log group for the configured retention, as JSON', () => {
     const groups = template.findResources('AWS::Logs::LogGroup');
-    expect(Object.values(groups).map((g) => g.Properties.RetentionInDays)).toEqual([365, 365, 365, 365, 365]);
+    expect(Object.values(groups).map((g) => g.Properties.RetentionInDays)).toEqual([
+      365, 365, 365, 365, 365, 365,
+    ]);
     for (const name of [
       'iamwatch-record',
       'iamwatch-notify',
       'iamwatch-operations-relay',
       'iamwatch-heartbeat',
       'iamwatch-organization',
+      'iamwatch-digest',
     ]) {
       template.hasResourceProperties('AWS::Lambda::Function', {
         FunctionName: name,
