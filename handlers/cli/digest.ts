@@ -16,7 +16,8 @@ most changes, and how many alerts were suppressed or folded into bursts. Read wi
 partitions (or the account's partition), never Scan.
 
   --since TIME             start of the window: ISO-8601 time or relative (30m, 12h, 7d, 2w); default 24h
-  --until TIME             end of the window; default now
+  --until TIME             end of the window, not included (consecutive windows count each change
+                           once); default now
   --account ID             one account only
   --format text|slack|json readable text (default), the Slack message as posted (Block Kit JSON), or the
                            digest as JSON

@@ -9,7 +9,10 @@ import { bySeverityDescending } from '../../rules/severity';
 import { SEVERITIES, type Severity } from '../../rules/types';
 import type { ChannelDelivery, StoredEntry } from '../ports';
 
-/** The time window a digest covers; both bounds inclusive, ISO-8601 UTC. */
+/**
+ * The time window a digest covers, ISO-8601 UTC: `since` inclusive, `until` exclusive, so the digests
+ * of consecutive windows count an entry at the boundary once.
+ */
 export interface DigestWindow {
   since: string;
   until: string;
@@ -83,7 +86,7 @@ export const DEFAULT_TOP_ACTORS = 5;
 
 /**
  * Builds the digest of `entries` inside `window`. Entries outside the window are ignored, so a caller
- * may pass a superset; each eventId counts once.
+ * may pass a superset (the ledger query's bounds are both inclusive); each eventId counts once.
  */
 export function buildDigest(
   entries: Iterable<StoredEntry>,
@@ -96,7 +99,7 @@ export function buildDigest(
   const byAccount = new Map<string, StoredEntry[]>();
   for (const entry of entries) {
     const time = Date.parse(entry.eventTime);
-    if (seen.has(entry.eventId) || time < from || time > until) continue;
+    if (seen.has(entry.eventId) || time < from || time >= until) continue;
     seen.add(entry.eventId);
     const list = byAccount.get(entry.accountId) ?? [];
     list.push(entry);
@@ -141,6 +144,7 @@ function accountDigest(accountId: string, entries: StoredEntry[], options: Diges
     const created = newPrincipalOf(entry);
     if (created) newPrincipals.push(created);
     const states = deliveryStates(entry, options.channel);
+    // One entry counts once: suppressed when any of its channels suppressed it, else folded.
     if (states.some((state) => state.status === 'suppressed')) suppressed++;
     else if (states.some((state) => state.status === 'folded')) folded++;
   }

@@ -8,15 +8,21 @@ import { historyPages } from '../ledger/pages';
 import type { LedgerStore, StoredEntry } from '../ports';
 import type { DigestWindow } from './build';
 
-/** Every entry of the window (of one account when given), newest first. */
+/**
+ * Every entry of the window (of one account when given), newest first. The ledger's bounds are both
+ * inclusive; an entry at the window's end belongs to the next window and is left out.
+ */
 export async function digestEntries(
   store: Pick<LedgerStore, 'history'>,
   window: DigestWindow,
   accountId?: string,
 ): Promise<StoredEntry[]> {
+  const end = Date.parse(window.until);
   const entries: StoredEntry[] = [];
   const filter = { since: window.since, until: window.until, ...(accountId ? { account: accountId } : {}) };
-  for await (const entry of historyPages(store, filter)) entries.push(entry);
+  for await (const entry of historyPages(store, filter)) {
+    if (Date.parse(entry.eventTime) < end) entries.push(entry);
+  }
   return entries;
 }
 

@@ -48,7 +48,7 @@ export function buildDigestSlackMessage(digest: Digest, options: DigestSlackOpti
       ),
     );
   }
-  const footer = options.scope ? `${options.scope}. All accounts: ` : 'Details: ';
+  const footer = options.scope ? `${options.scope}. Everything in the window: ` : 'Details: ';
   blocks.push({
     type: 'context',
     elements: [

@@ -1,6 +1,6 @@
 /**
- * A seeded ledger for the digest tests: one window (2026-11-20 08:00 → 2026-11-21 08:00 UTC) across
- * two day partitions, entries just outside it on both sides, two accounts, new principals of every
+ * A seeded ledger for the digest tests: one window (2026-11-20 08:00 up to, not including,
+ * 2026-11-21 08:00 UTC) across two day partitions, entries just outside it on both sides, two accounts, new principals of every
  * kind, a failed creation (no new principal), a suppressed and a folded alert on the `security`
  * route, and a hostile actor name.
  */
@@ -55,7 +55,17 @@ export const SEEDED: { entry: StoredEntry; delivery?: Record<string, ChannelDeli
       severity: 'medium',
     }),
   },
-  // Account A, first day partition.
+  // At the end of the window: the next window's first entry, not this one's.
+  {
+    entry: entry({
+      eventId: 'at-window-end',
+      eventTime: '2026-11-21T08:00:00.000Z',
+      target: { type: 'user', name: 'next-window' },
+      detections: [hit('iam-user-created', 'medium')],
+      severity: 'medium',
+    }),
+  },
+  // Account A, first day partition, at the start of the window (included).
   {
     entry: entry({
       eventId: 'a-create-user',
