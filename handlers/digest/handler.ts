@@ -58,8 +58,6 @@ const digestEvent = z.object({
   scheduledTime: z.optional(z.string()),
 });
 
-export type DigestEvent = z.infer<typeof digestEvent>;
-
 export function createDigestHandler(deps: DigestHandlerDeps): (event?: unknown) => Promise<DigestRunResult> {
   return async (event) => {
     const window = windowEndingAt(endOf(event, deps.clock), deps.windowHours);
@@ -85,7 +83,10 @@ export function createDigestHandler(deps: DigestHandlerDeps): (event?: unknown) 
       } catch (error) {
         failed.push(route.name);
         firstError ??= error;
-        deps.logger.error('digest not posted to Slack', { channel, error: (error as Error).message });
+        deps.logger.error('digest not posted to Slack', {
+          channel,
+          error: error instanceof Error ? error.message : String(error),
+        });
       }
     }
     if (failed.length > 0) throw new DigestNotPostedError(failed, { cause: firstError });
