@@ -108,32 +108,6 @@ describe('daily digest configuration', () => {
     slack: { routes: [{ name: 'alerts' }] },
   };
 
-  it('defaults to 08:00 UTC every day over the last 24 hours', () => {
-    const config = parseConfig({ name: 'minimal', value: minimal });
-    expect(config.digest).toEqual({
-      enabled: true,
-      schedule: 'cron(0 8 * * ? *)',
-      timezone: 'UTC',
-      windowHours: 24,
-    });
-  });
-
-  it('refuses an unknown time zone, a malformed schedule and an unusable window', () => {
-    const errorOf = (digest: unknown) => {
-      try {
-        parseConfig({ name: 'inline.json', value: { ...minimal, digest } });
-      } catch (error) {
-        return (error as Error).message;
-      }
-      throw new Error('expected the configuration to be rejected');
-    };
-    expect(errorOf({ timezone: 'Mars/Olympus' })).toMatch(/digest\.timezone.*IANA time zone/);
-    expect(errorOf({ schedule: 'cron(0 8 * *)' })).toMatch(/digest\.schedule/);
-    expect(errorOf({ schedule: 'daily' })).toMatch(/digest\.schedule/);
-    expect(errorOf({ windowHours: 0 })).toMatch(/digest\.windowHours/);
-    expect(errorOf({ enabled: true, extra: 1 })).toMatch(/digest/);
-  });
-
   it('deploys nothing when disabled or when there is no Slack route to post to', () => {
     for (const value of [
       { ...minimal, digest: { enabled: false } },
