@@ -10,9 +10,9 @@ import { openStore, STORE_KINDS, storeOptions } from './store';
 
 const HELP = `Usage: iamwatch digest [--since 24h] [--until TIME] [--account ID] [--format text|slack|json]
 
-Summarises the ledger per account over a window (the last 24 hours by default): changes by detection
+Summarises the ledger per account over a window (the last 24 hours by default): IAM events by detection
 and severity, the users, roles, access keys and Identity Center users created, the actors who made the
-most changes, and how many alerts were suppressed or folded into bursts. Read with Query on the day
+most calls, and how many alerts were suppressed or folded into bursts. Read with Query on the day
 partitions (or the account's partition), never Scan.
 
   --since TIME             start of the window: ISO-8601 time or relative (30m, 12h, 7d, 2w); default 24h

@@ -1,7 +1,8 @@
 /**
  * The daily digest, the decisions: from the ledger entries of a time window, per account, how many IAM
- * changes there were by detection and severity, which principals were created, who made the most
- * changes, and how many alerts were suppressed or folded into a burst follow-up. Pure: the entries
+ * events (changes, denied calls, sign-ins: whatever the ledger recorded) there were by detection and
+ * severity, which principals were created, who made the most calls, and how many alerts were
+ * suppressed or folded into a burst follow-up. Pure: the entries
  * are read elsewhere (`query.ts`) and the result is rendered elsewhere (`render-*.ts`).
  */
 import { lastArnSegment } from '../../rules/arn';
@@ -47,14 +48,14 @@ export interface AccountDigest {
   accountId: string;
   accountName?: string;
   /** Ledger entries (IAM calls recorded) in the window. */
-  changes: number;
+  events: number;
   /** Entries by their severity (the highest of their detections, `info` when none). */
   bySeverity: Record<Severity, number>;
   /** Most severe first, then most frequent. */
   detections: DetectionCount[];
   /** Oldest first. */
   newPrincipals: NewPrincipal[];
-  /** Most changes first; at most `topActors`. */
+  /** Most events first; at most `topActors`. */
   topActors: ActorCount[];
   /** Entries whose alert a suppression silenced. */
   suppressed: number;
@@ -65,10 +66,10 @@ export interface AccountDigest {
 export interface Digest {
   window: DigestWindow;
   /** Entries in all accounts. */
-  changes: number;
+  events: number;
   suppressed: number;
   folded: number;
-  /** Most changes first. */
+  /** Most events first. */
   accounts: AccountDigest[];
 }
 
@@ -107,10 +108,10 @@ export function buildDigest(
   }
   const accounts = [...byAccount.entries()]
     .map(([accountId, list]) => accountDigest(accountId, list, options))
-    .sort((a, b) => b.changes - a.changes || compareText(a.accountId, b.accountId));
+    .sort((a, b) => b.events - a.events || compareText(a.accountId, b.accountId));
   return {
     window,
-    changes: sum(accounts, (account) => account.changes),
+    events: sum(accounts, (account) => account.events),
     suppressed: sum(accounts, (account) => account.suppressed),
     folded: sum(accounts, (account) => account.folded),
     accounts,
@@ -150,7 +151,7 @@ function accountDigest(accountId: string, entries: StoredEntry[], options: Diges
   }
   const digest: AccountDigest = {
     accountId,
-    changes: entries.length,
+    events: entries.length,
     bySeverity,
     detections: [...detections.values()].sort(
       (a, b) => bySeverityDescending(a.severity, b.severity) || b.count - a.count || compareText(a.id, b.id),

@@ -3,7 +3,7 @@
  * (Query on the day partitions, never Scan), then for each Slack route build the digest of what that
  * route would have received — its accounts, severities and detections (`routeWants`), its own
  * suppressed and folded counts — and post it. A route with nothing in the window still gets a short
- * "no IAM changes" digest: silence would not tell people whether the digest ran.
+ * "no IAM events" digest: silence would not tell people whether the digest ran.
  *
  * A route whose post fails does not stop the others; the run then fails with every failed route
  * named, so the on-failure queue and its alarm catch it. The function is not retried, which would
@@ -77,7 +77,7 @@ export function createDigestHandler(deps: DigestHandlerDeps): (event?: unknown) 
         posted.push(route.name);
         deps.logger.info('digest posted', {
           channel,
-          changes: digest.changes,
+          events: digest.events,
           accounts: digest.accounts.length,
         });
       } catch (error) {

@@ -1,5 +1,5 @@
 /**
- * The digest as a Slack message: a header, the totals, then one section per account (most changes
+ * The digest as a Slack message: a header, the totals, then one section per account (most events
  * first). Account, actor and principal names are attacker-controlled and go through the alerts'
  * escaping (`escape.ts`: inline code for names, fenced formatting for free text). Slack's limits
  * (`SLACK_LIMITS`: 50 blocks, 3000 characters a section, about 12 000 in all) are kept by cutting at

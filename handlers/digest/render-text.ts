@@ -23,20 +23,20 @@ export function digestTitle(digest: Digest): string {
   return `iamwatch digest ${shortTime(digest.window.since)} – ${shortTime(digest.window.until)} UTC`;
 }
 
-/** "42 IAM changes in 2 accounts; 3 alerts suppressed, 10 folded" or the no-change line. */
+/** "42 IAM events in 2 accounts; 3 alerts suppressed, 10 folded" or the empty-window line. */
 export function digestSummary(digest: Digest): string {
-  if (digest.changes === 0) return 'No IAM changes recorded in this window.';
+  if (digest.events === 0) return 'No IAM events recorded in this window.';
   const accounts = digest.accounts.length;
-  return `${plural(digest.changes, 'IAM change')} in ${plural(accounts, 'account')}; ${plural(digest.suppressed, 'alert')} suppressed, ${digest.folded} folded into bursts`;
+  return `${plural(digest.events, 'IAM event')} in ${plural(accounts, 'account')}; ${plural(digest.suppressed, 'alert')} suppressed, ${digest.folded} folded into bursts`;
 }
 
-/** "30 changes: 1 critical, 2 high, 12 info" */
+/** "30 events: 1 critical, 2 high, 12 info" */
 export function severityLine(account: AccountDigest): string {
   const counts = [...SEVERITIES]
     .reverse()
     .filter((severity) => account.bySeverity[severity] > 0)
     .map((severity) => `${account.bySeverity[severity]} ${severity}`);
-  return `${plural(account.changes, 'change')}: ${counts.join(', ')}`;
+  return `${plural(account.events, 'event')}: ${counts.join(', ')}`;
 }
 
 /** "user bob by alice at 14:03" */

@@ -34,7 +34,7 @@ describe('iamwatch digest', () => {
     const run = await digest();
     expect(run).toMatchObject({ code: 0, stderr: '' });
     expect(run.stdout).toContain('iamwatch digest 2026-11-20 08:00 – 2026-11-21 08:00 UTC');
-    expect(run.stdout).toContain('7 IAM changes in 2 accounts; 1 alert suppressed, 2 folded into bursts');
+    expect(run.stdout).toContain('7 IAM events in 2 accounts; 1 alert suppressed, 2 folded into bursts');
     expect(run.stdout).toContain('new principals  user bob by alice at 08:00');
     expect(run.stdout).toContain('top actors      alice 3, terraform via terraform-deploy 2');
   });
@@ -44,7 +44,7 @@ describe('iamwatch digest', () => {
     expect(run.code).toBe(0);
     const parsed = JSON.parse(run.stdout) as Digest;
     expect(parsed.window).toEqual(WINDOW);
-    expect(parsed.accounts.map((account) => [account.accountId, account.changes])).toEqual([
+    expect(parsed.accounts.map((account) => [account.accountId, account.events])).toEqual([
       [ACCOUNT_A, 5],
       [ACCOUNT_B, 2],
     ]);
@@ -67,7 +67,7 @@ describe('iamwatch digest', () => {
   it('says so when the window holds no change', async () => {
     const run = await cli(['digest', '--since', '2026-06-01', '--until', '2026-06-02', '--home', home]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('No IAM changes recorded in this window.');
+    expect(run.stdout).toContain('No IAM events recorded in this window.');
   });
 
   it('refuses a bad format, account or window as usage errors', async () => {

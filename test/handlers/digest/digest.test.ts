@@ -39,8 +39,8 @@ describe('the digest of a seeded ledger', () => {
 
   it('keeps the window from its start to just before its end, across two day partitions', () => {
     const a = digest.accounts.find((account) => account.accountId === ACCOUNT_A);
-    expect(digest.changes).toBe(7);
-    expect(a?.changes).toBe(5);
+    expect(digest.events).toBe(7);
+    expect(a?.events).toBe(5);
     const names = a?.newPrincipals.map((principal) => principal.name);
     expect(names).toEqual(['bob', 'deployer', 'bob']);
     expect(JSON.stringify(digest)).not.toMatch(/too-early|too-late|next-window/);
@@ -111,16 +111,16 @@ describe('the digest of a seeded ledger', () => {
     ledger.commands.length = 0;
     const onlyB = buildDigest(await digestEntries(ledger.store, WINDOW, ACCOUNT_B), WINDOW);
     expect(onlyB.accounts.map((account) => account.accountId)).toEqual([ACCOUNT_B]);
-    expect(onlyB.changes).toBe(2);
+    expect(onlyB.events).toBe(2);
     expect(ledger.commands).not.toContain('ScanCommand');
   });
 
   it('renders text with hostile names escaped for the terminal', () => {
     const text = renderDigestText(digest);
     expect(text).toContain('iamwatch digest 2026-11-20 08:00 – 2026-11-21 08:00 UTC');
-    expect(text).toContain('7 IAM changes in 2 accounts; 1 alert suppressed, 2 folded into bursts');
+    expect(text).toContain('7 IAM events in 2 accounts; 1 alert suppressed, 2 folded into bursts');
     expect(text).toContain(
-      '111122223333 (prod-payments): 5 changes: 1 critical, 1 high, 1 medium, 1 low, 1 info',
+      '111122223333 (prod-payments): 5 events: 1 critical, 1 high, 1 medium, 1 low, 1 info',
     );
     expect(text).toContain('access key for bob by alice at 00:00');
     // biome-ignore lint/suspicious/noControlCharactersInRegex: the point is that none are printed

@@ -71,9 +71,9 @@ describe('the digest handler, posting to Slack per route', () => {
     await handler()({ scheduledTime: '2026-11-21T08:00:00Z' });
     const [security, critical, identity] = posts().map((body) => JSON.stringify(body));
     // security: ≥ low everywhere (the info entry left out), its own suppressed and folded counts.
-    expect(security).toContain('6 IAM changes in 2 accounts; 1 alert suppressed, 1 folded into bursts');
+    expect(security).toContain('6 IAM events in 2 accounts; 1 alert suppressed, 1 folded into bursts');
     // prod-critical: account A's one critical change.
-    expect(critical).toContain('1 IAM change in 1 account');
+    expect(critical).toContain('1 IAM event in 1 account');
     expect(critical).toContain('iam-admin-policy-attached');
     expect(critical).not.toContain(ACCOUNT_B);
     expect(critical).toContain('Route prod-critical: severity ≥ critical; accounts 111122223333');
@@ -94,11 +94,11 @@ describe('the digest handler, posting to Slack per route', () => {
     }
   });
 
-  it('posts a short "no IAM changes" digest for an empty window, so people see it ran', async () => {
+  it('posts a short "no IAM events" digest for an empty window, so people see it ran', async () => {
     const result = await handler(ROUTES.slice(0, 1))({ scheduledTime: '2026-06-01T08:00:00Z' });
     expect(result.entries).toBe(0);
     const [body] = posts();
-    expect(JSON.stringify(body)).toContain('No IAM changes recorded in this window.');
+    expect(JSON.stringify(body)).toContain('No IAM events recorded in this window.');
   });
 
   it('uses the clock when invoked without a scheduled time', async () => {

@@ -48,9 +48,9 @@ describe('the deployed digest entry point', () => {
     const result = await handler({ scheduledTime: '2026-11-21T08:00:00Z' }, { awsRequestId: 'r-1' });
     expect(result).toMatchObject({ entries: 7, posted: ['sec', 'payments'] });
     const [sec, payments] = slack.accepted().map((request) => textsOf(JSON.parse(request.body)).join('\n'));
-    expect(sec).toContain('2 IAM changes in 1 account');
+    expect(sec).toContain('2 IAM events in 1 account');
     // Low and above by default: the info change is left out.
-    expect(payments).toContain('4 IAM changes in 1 account');
+    expect(payments).toContain('4 IAM events in 1 account');
   });
 });
 
