@@ -1,5 +1,5 @@
 /** `iamwatch digest`: per account, what changed in IAM over a window, as the scheduled digest posts it. */
-import { buildDigest, type DigestWindow } from '../digest/build';
+import { DigestBuilder, type DigestWindow } from '../digest/build';
 import { digestEntries } from '../digest/query';
 import { buildDigestSlackMessage } from '../digest/render-slack';
 import { renderDigestText } from '../digest/render-text';
@@ -46,7 +46,9 @@ export async function digestCommand(argv: string[], io: CliIo): Promise<number> 
   const window = windowOf(values.since ?? '24h', values.until, new Date());
   const store = await openStore(kind, values, io);
   try {
-    const digest = buildDigest(await digestEntries(store, window, account), window);
+    const builder = new DigestBuilder(window);
+    for await (const entry of digestEntries(store, window, account)) builder.add(entry);
+    const digest = builder.digest();
     if (format === 'json') io.stdout.write(`${JSON.stringify(digest, null, 2)}\n`);
     else if (format === 'slack')
       io.stdout.write(`${JSON.stringify(buildDigestSlackMessage(digest), null, 2)}\n`);

@@ -47,7 +47,7 @@ export interface ActorCount {
 export interface AccountDigest {
   accountId: string;
   accountName?: string;
-  /** Ledger entries (IAM calls recorded) in the window. */
+  /** Ledger entries (IAM calls, denied calls, sign-ins) in the window. */
   events: number;
   /** Entries by their severity (the highest of their detections, `info` when none). */
   bySeverity: Record<Severity, number>;
@@ -94,79 +94,121 @@ export function buildDigest(
   window: DigestWindow,
   options: DigestOptions = {},
 ): Digest {
-  const from = Date.parse(window.since);
-  const until = Date.parse(window.until);
-  const seen = new Set<string>();
-  const byAccount = new Map<string, StoredEntry[]>();
-  for (const entry of entries) {
-    const time = Date.parse(entry.eventTime);
-    if (seen.has(entry.eventId) || time < from || time >= until) continue;
-    seen.add(entry.eventId);
-    const list = byAccount.get(entry.accountId) ?? [];
-    list.push(entry);
-    byAccount.set(entry.accountId, list);
+  const builder = new DigestBuilder(window, options);
+  for (const entry of entries) builder.add(entry);
+  return builder.digest();
+}
+
+/**
+ * The digest built one entry at a time, holding counts rather than entries, so a busy day read page
+ * by page never has to fit in memory at once. `buildDigest` is this over a list.
+ */
+export class DigestBuilder {
+  private readonly from: number;
+  private readonly until: number;
+  private readonly seen = new Set<string>();
+  private readonly accounts = new Map<string, AccountTally>();
+
+  constructor(
+    private readonly window: DigestWindow,
+    private readonly options: DigestOptions = {},
+  ) {
+    this.from = Date.parse(window.since);
+    this.until = Date.parse(window.until);
   }
-  const accounts = [...byAccount.entries()]
-    .map(([accountId, list]) => accountDigest(accountId, list, options))
-    .sort((a, b) => b.events - a.events || compareText(a.accountId, b.accountId));
+
+  add(entry: StoredEntry): void {
+    const time = Date.parse(entry.eventTime);
+    if (this.seen.has(entry.eventId) || time < this.from || time >= this.until) return;
+    this.seen.add(entry.eventId);
+    let tally = this.accounts.get(entry.accountId);
+    if (!tally) {
+      tally = newTally(entry.accountId);
+      this.accounts.set(entry.accountId, tally);
+    }
+    countInto(tally, entry, this.options.channel);
+  }
+
+  digest(): Digest {
+    const accounts = [...this.accounts.values()]
+      .map((tally) => accountDigest(tally, this.options.topActors ?? DEFAULT_TOP_ACTORS))
+      .sort((a, b) => b.events - a.events || compareText(a.accountId, b.accountId));
+    return {
+      window: this.window,
+      events: sum(accounts, (account) => account.events),
+      suppressed: sum(accounts, (account) => account.suppressed),
+      folded: sum(accounts, (account) => account.folded),
+      accounts,
+    };
+  }
+}
+
+interface AccountTally {
+  accountId: string;
+  accountName?: string;
+  events: number;
+  bySeverity: Record<Severity, number>;
+  detections: Map<string, DetectionCount>;
+  actors: Map<string, number>;
+  newPrincipals: NewPrincipal[];
+  suppressed: number;
+  folded: number;
+}
+
+function newTally(accountId: string): AccountTally {
   return {
-    window,
-    events: sum(accounts, (account) => account.events),
-    suppressed: sum(accounts, (account) => account.suppressed),
-    folded: sum(accounts, (account) => account.folded),
-    accounts,
+    accountId,
+    events: 0,
+    bySeverity: Object.fromEntries(SEVERITIES.map((severity) => [severity, 0])) as Record<Severity, number>,
+    detections: new Map(),
+    actors: new Map(),
+    newPrincipals: [],
+    suppressed: 0,
+    folded: 0,
   };
 }
 
-function accountDigest(accountId: string, entries: StoredEntry[], options: DigestOptions): AccountDigest {
-  const bySeverity = Object.fromEntries(SEVERITIES.map((severity) => [severity, 0])) as Record<
-    Severity,
-    number
-  >;
-  const detections = new Map<string, DetectionCount>();
-  const actors = new Map<string, number>();
-  const newPrincipals: NewPrincipal[] = [];
-  let suppressed = 0;
-  let folded = 0;
-  let accountName: string | undefined;
-  for (const entry of entries) {
-    accountName ??= entry.accountName;
-    bySeverity[entry.severity]++;
-    for (const hit of entry.detections) {
-      const known = detections.get(hit.id);
-      if (!known) detections.set(hit.id, { id: hit.id, severity: hit.severity, count: 1 });
-      else {
-        known.count++;
-        if (bySeverityDescending(hit.severity, known.severity) < 0) known.severity = hit.severity;
-      }
+function countInto(tally: AccountTally, entry: StoredEntry, channel: string | undefined): void {
+  tally.accountName ??= entry.accountName;
+  tally.events++;
+  tally.bySeverity[entry.severity]++;
+  for (const hit of entry.detections) {
+    const known = tally.detections.get(hit.id);
+    if (!known) tally.detections.set(hit.id, { id: hit.id, severity: hit.severity, count: 1 });
+    else {
+      known.count++;
+      if (bySeverityDescending(hit.severity, known.severity) < 0) known.severity = hit.severity;
     }
-    const actor = actorLabel(entry);
-    actors.set(actor, (actors.get(actor) ?? 0) + 1);
-    const created = newPrincipalOf(entry);
-    if (created) newPrincipals.push(created);
-    const states = deliveryStates(entry, options.channel);
-    // One entry counts once: suppressed when any of its channels suppressed it, else folded.
-    if (states.some((state) => state.status === 'suppressed')) suppressed++;
-    else if (states.some((state) => state.status === 'folded')) folded++;
   }
+  const actor = actorLabel(entry);
+  tally.actors.set(actor, (tally.actors.get(actor) ?? 0) + 1);
+  const created = newPrincipalOf(entry);
+  if (created) tally.newPrincipals.push(created);
+  const states = deliveryStates(entry, channel);
+  // One entry counts once: suppressed when any of its channels suppressed it, else folded.
+  if (states.some((state) => state.status === 'suppressed')) tally.suppressed++;
+  else if (states.some((state) => state.status === 'folded')) tally.folded++;
+}
+
+function accountDigest(tally: AccountTally, topActors: number): AccountDigest {
   const digest: AccountDigest = {
-    accountId,
-    events: entries.length,
-    bySeverity,
-    detections: [...detections.values()].sort(
+    accountId: tally.accountId,
+    events: tally.events,
+    bySeverity: tally.bySeverity,
+    detections: [...tally.detections.values()].sort(
       (a, b) => bySeverityDescending(a.severity, b.severity) || b.count - a.count || compareText(a.id, b.id),
     ),
-    newPrincipals: newPrincipals.sort(
+    newPrincipals: [...tally.newPrincipals].sort(
       (a, b) => compareText(a.eventTime, b.eventTime) || compareText(a.eventId, b.eventId),
     ),
-    topActors: [...actors.entries()]
+    topActors: [...tally.actors.entries()]
       .map(([actor, count]) => ({ actor, count }))
       .sort((a, b) => b.count - a.count || compareText(a.actor, b.actor))
-      .slice(0, options.topActors ?? DEFAULT_TOP_ACTORS),
-    suppressed,
-    folded,
+      .slice(0, topActors),
+    suppressed: tally.suppressed,
+    folded: tally.folded,
   };
-  if (accountName) digest.accountName = accountName;
+  if (tally.accountName) digest.accountName = tally.accountName;
   return digest;
 }
 

@@ -13,7 +13,7 @@ import * as z from 'zod/mini';
 import { routeWants, type SlackRoute, slackChannel } from '../notify/routing';
 import type { SlackMessage } from '../notify/slack-message';
 import type { Clock, LedgerStore, Logger } from '../ports';
-import { buildDigest, type DigestWindow } from './build';
+import { DigestBuilder, type DigestWindow } from './build';
 import { digestEntries, windowEndingAt } from './query';
 import { buildDigestSlackMessage } from './render-slack';
 
@@ -61,17 +61,23 @@ const digestEvent = z.object({
 export function createDigestHandler(deps: DigestHandlerDeps): (event?: unknown) => Promise<DigestRunResult> {
   return async (event) => {
     const window = windowEndingAt(endOf(event, deps.clock), deps.windowHours);
-    const entries = await digestEntries(deps.store, window);
+    // One pass over the window feeds every route's digest; only counts are kept, never the entries.
+    const targets = deps.routes.map(({ route, post }) => ({
+      route,
+      post,
+      builder: new DigestBuilder(window, { channel: slackChannel(route) }),
+    }));
+    let entries = 0;
+    for await (const entry of digestEntries(deps.store, window)) {
+      entries++;
+      for (const { route, builder } of targets) if (routeWants(route, entry)) builder.add(entry);
+    }
     const posted: string[] = [];
     const failed: string[] = [];
     let firstError: unknown;
-    for (const { route, post } of deps.routes) {
+    for (const { route, post, builder } of targets) {
       const channel = slackChannel(route);
-      const digest = buildDigest(
-        entries.filter((entry) => routeWants(route, entry)),
-        window,
-        { channel },
-      );
+      const digest = builder.digest();
       try {
         await post(buildDigestSlackMessage(digest, { scope: routeScope(route) }));
         posted.push(route.name);
@@ -90,7 +96,7 @@ export function createDigestHandler(deps: DigestHandlerDeps): (event?: unknown) 
       }
     }
     if (failed.length > 0) throw new DigestNotPostedError(failed, { cause: firstError });
-    return { window, entries: entries.length, posted };
+    return { window, entries, posted };
   };
 }
 

@@ -9,21 +9,20 @@ import type { LedgerStore, StoredEntry } from '../ports';
 import type { DigestWindow } from './build';
 
 /**
- * Every entry of the window (of one account when given), newest first. The ledger's bounds are both
- * inclusive; an entry at the window's end belongs to the next window and is left out.
+ * Every entry of the window (of one account when given), newest first, read page by page. The
+ * ledger's bounds are both inclusive; an entry at the window's end belongs to the next window and is
+ * left out.
  */
-export async function digestEntries(
+export async function* digestEntries(
   store: Pick<LedgerStore, 'history'>,
   window: DigestWindow,
   accountId?: string,
-): Promise<StoredEntry[]> {
+): AsyncGenerator<StoredEntry> {
   const end = Date.parse(window.until);
-  const entries: StoredEntry[] = [];
   const filter = { since: window.since, until: window.until, ...(accountId ? { account: accountId } : {}) };
   for await (const entry of historyPages(store, filter)) {
-    if (Date.parse(entry.eventTime) < end) entries.push(entry);
+    if (Date.parse(entry.eventTime) < end) yield entry;
   }
-  return entries;
 }
 
 /** The window of `hours` hours ending at `until`. */

@@ -13,6 +13,12 @@ import { entry } from '../ledger/support/entries';
 import { expectNoInjectedMarkup, expectWithinSlackLimits } from '../notify/slack-limits';
 import { ACCOUNT_A, ACCOUNT_B, HOSTILE_ACTOR, SEEDED, seed, WINDOW } from './support';
 
+async function readAll<T>(source: AsyncIterable<T>): Promise<T[]> {
+  const items: T[] = [];
+  for await (const item of source) items.push(item);
+  return items;
+}
+
 /** The seeded entries as the ledger returns them, delivery state included. */
 const seededEntries = SEEDED.map((seeded) =>
   seeded.delivery ? { ...seeded.entry, delivery: seeded.delivery } : seeded.entry,
@@ -27,7 +33,7 @@ describe('the digest of a seeded ledger', () => {
     ledger = await startDynaliteLedger({ pageSize: 2 });
     await seed(ledger.store);
     ledger.commands.length = 0;
-    digest = buildDigest(await digestEntries(ledger.store, WINDOW), WINDOW);
+    digest = buildDigest(await readAll(digestEntries(ledger.store, WINDOW)), WINDOW);
   });
   afterAll(async () => {
     await ledger?.close();
@@ -109,7 +115,7 @@ describe('the digest of a seeded ledger', () => {
 
   it('reads one account through its own partition', async () => {
     ledger.commands.length = 0;
-    const onlyB = buildDigest(await digestEntries(ledger.store, WINDOW, ACCOUNT_B), WINDOW);
+    const onlyB = buildDigest(await readAll(digestEntries(ledger.store, WINDOW, ACCOUNT_B)), WINDOW);
     expect(onlyB.accounts.map((account) => account.accountId)).toEqual([ACCOUNT_B]);
     expect(onlyB.events).toBe(2);
     expect(ledger.commands).not.toContain('ScanCommand');
