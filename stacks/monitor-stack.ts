@@ -37,6 +37,7 @@ import { type IamwatchConfig, MONITOR_REGION } from './config/schema';
 import { AlertsTopic } from './constructs/alerts-topic';
 import { Canary, canaryIdentityOf } from './constructs/canary';
 import { DeadLetterQueue } from './constructs/dead-letter-queue';
+import { Digest } from './constructs/digest';
 import { assertEnvironmentFits } from './constructs/environment-size';
 import { forwarderRoleName } from './constructs/forwarder-rules';
 import { HeartbeatCheck } from './constructs/heartbeat-check';
@@ -163,6 +164,8 @@ export class MonitorStack extends Stack {
   readonly alarms: cloudwatch.Alarm[];
   /** Present when `audit.enabled`. */
   readonly audit?: ScheduledAudit;
+  /** Present when `digest.enabled` and there is a Slack route to post it to. */
+  readonly digest?: Digest;
   /** The S3 backfill state machine, when `backfill.enabled`. */
   readonly backfill: S3Backfill | undefined;
   /** The end-to-end canary, when `heartbeat.enabled` and `heartbeat.canary.enabled`. */
@@ -295,6 +298,16 @@ export class MonitorStack extends Stack {
       });
     }
 
+    if (config.digest.enabled && slack.routes.length > 0) {
+      this.digest = new Digest(this, 'Digest', {
+        config,
+        table: this.table,
+        key: this.key,
+        slackRoutesJson: JSON.stringify(slack.routes),
+        slackSecrets: slack.secrets,
+      });
+    }
+
     const queues: WatchedQueue[] = [
       {
         name: 'record-failures',
@@ -346,6 +359,7 @@ export class MonitorStack extends Stack {
         meaning: 'Scheduled audits that failed',
       });
     }
+    if (this.digest) queues.push(...this.digest.queues);
     if (alerts.deadLetterQueue) {
       queues.push({
         name: 'alerts-subscription-dlq',

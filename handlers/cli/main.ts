@@ -58,6 +58,10 @@ const COMMANDS: Record<string, CommandEntry> = {
     summary: 'IAM hygiene findings per account, with whom to contact; new/fixed since last run',
     load: async () => (await import('./audit')).auditCommand,
   },
+  digest: {
+    summary: 'per account: changes by detection and severity, new principals, top actors (last 24h)',
+    load: async () => (await import('./digest')).digestCommand,
+  },
 };
 
 export const USAGE = `Usage: iamwatch <command> [options]

@@ -8,7 +8,7 @@ import type { HistoryFilter, LedgerStore, StoredEntry } from '../ports';
 const DEFAULT_PAGE_SIZE = 500;
 
 export async function* historyPages(
-  store: LedgerStore,
+  store: Pick<LedgerStore, 'history'>,
   filter: Omit<HistoryFilter, 'limit'>,
   pageSize = DEFAULT_PAGE_SIZE,
 ): AsyncGenerator<StoredEntry> {

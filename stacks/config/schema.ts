@@ -261,6 +261,40 @@ const canarySchema = z
   .union([z.boolean(), canaryObjectSchema])
   .transform((value) => (typeof value === 'boolean' ? canaryObjectSchema.parse({ enabled: value }) : value));
 
+/** Whether `Intl` knows `zone` as a time zone (IANA names such as `Europe/Berlin`, and `UTC`). */
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const digestSchema = z
+  .object({
+    /**
+     * Post a digest of the ledger to every Slack route on a schedule. Deployed only when there is a
+     * Slack route to post to.
+     */
+    enabled: z.boolean().default(true),
+    /** An EventBridge Scheduler expression, read in `timezone`: 08:00 every day by default. */
+    schedule: schedulerExpression.default('cron(0 8 * * ? *)'),
+    /** The IANA time zone the schedule is read in (e.g. Europe/Berlin); daylight saving is followed. */
+    timezone: z
+      .string()
+      .refine(isTimeZone, { message: 'must be an IANA time zone such as UTC or Europe/Berlin' })
+      .default('UTC'),
+    /** How many hours back each digest looks: match it to the schedule (24 for a daily digest). */
+    windowHours: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 31)
+      .default(24),
+  })
+  .strict();
+
 /** The configuration file as written; defaults filled in by parsing. */
 export const configSchema = z
   .object({
@@ -375,6 +409,8 @@ export const configSchema = z
     accountNames: z.record(accountId, z.string().min(1).max(64)).default({}),
     /** The scheduled audit of every IAM user (off unless enabled). */
     audit: auditSchema.prefault({}),
+    /** The daily digest per Slack route (on by default). */
+    digest: digestSchema.prefault({}),
   })
   .strict()
   .superRefine((config, ctx) => {
@@ -497,3 +533,4 @@ export type SubscriptionConfig = IamwatchConfig['sns']['subscriptions'][number];
 export type BackfillConfig = IamwatchConfig['backfill'];
 export type OrganizationConfig = NonNullable<IamwatchConfig['organization']>;
 export type HeartbeatConfig = IamwatchConfig['heartbeat'];
+export type DigestConfig = IamwatchConfig['digest'];

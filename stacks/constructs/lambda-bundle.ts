@@ -12,6 +12,7 @@ export const LAMBDA_ENTRIES = {
   record: 'handlers/record/lambda.ts',
   notify: 'handlers/notify/lambda.ts',
   canary: 'handlers/canary/lambda.ts',
+  digest: 'handlers/digest/lambda.ts',
 } as const;
 
 /** ESM bundles still meet CommonJS dependencies that call `require`; give them one. */

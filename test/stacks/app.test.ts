@@ -75,8 +75,8 @@ describe('npm run synth: the whole app with real bundling, cdk-nag and CloudForm
       files: Record<string, { source: { path: string; packaging?: string } }>;
     };
     const bundles = Object.values(assets.files).filter((f) => f.source.packaging === 'zip');
-    // record, notify, the operations relay, the heartbeat, the organization refresh and the canary.
-    expect(bundles).toHaveLength(6);
+    // record, notify, the operations relay, the heartbeat, the organization refresh, the canary and the digest.
+    expect(bundles).toHaveLength(7);
     // The record function's detection context is compiled into its code, not its environment.
     const codes = bundles.map((b) => readFileSync(path.join(output, b.source.path, 'index.mjs'), 'utf8'));
     expect(

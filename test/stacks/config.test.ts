@@ -328,3 +328,35 @@ describe('finding the configuration', () => {
     expect(read('broken.json')).toThrow(/broken\.json is not valid JSON/);
   });
 });
+
+describe('digest configuration', () => {
+  it('defaults to 08:00 UTC every day over the last 24 hours', () => {
+    expect(parseConfig({ name: 'minimal', value: minimal }).digest).toEqual({
+      enabled: true,
+      schedule: 'cron(0 8 * * ? *)',
+      timezone: 'UTC',
+      windowHours: 24,
+    });
+  });
+
+  it('takes any IANA time zone and a six-field cron or a rate', () => {
+    const config = parseConfig({
+      name: 'berlin',
+      value: { ...minimal, digest: { schedule: 'cron(30 7 ? * MON-FRI *)', timezone: 'Europe/Berlin' } },
+    });
+    expect(config.digest).toMatchObject({ schedule: 'cron(30 7 ? * MON-FRI *)', timezone: 'Europe/Berlin' });
+    expect(
+      parseConfig({ name: 'rate', value: { ...minimal, digest: { schedule: 'rate(1 day)' } } }).digest
+        .schedule,
+    ).toBe('rate(1 day)');
+  });
+
+  it('refuses an unknown time zone, a malformed schedule, an unusable window and unknown keys', () => {
+    const digest = (value: unknown) => errorOf({ ...minimal, digest: value });
+    expect(digest({ timezone: 'Mars/Olympus' })).toMatch(/digest\.timezone.*IANA time zone/);
+    expect(digest({ schedule: 'cron(0 8 * *)' })).toMatch(/digest\.schedule/);
+    expect(digest({ schedule: 'daily' })).toMatch(/digest\.schedule/);
+    expect(digest({ windowHours: 0 })).toMatch(/digest\.windowHours/);
+    expect(digest({ enabled: true, extra: 1 })).toMatch(/digest/);
+  });
+});

@@ -144,12 +144,12 @@ describe('heartbeat configuration', () => {
   it('beats on the monitored default bus itself in single-account mode', () => {
     const { stacks } = buildTestApp(exampleConfig({ mode: 'single-account', organization: undefined }));
     const monitor = Template.fromStack(stacks.monitor);
-    // The heartbeat's schedule, and the end-to-end canary's.
+    // The heartbeat's schedule, the end-to-end canary's and the daily digest's.
     expect(
       Object.values(monitor.findResources('AWS::Scheduler::Schedule'))
         .map((s) => s.Properties.Name)
         .sort(),
-    ).toEqual(['iamwatch-canary', 'iamwatch-heartbeat']);
+    ).toEqual(['iamwatch-canary', 'iamwatch-digest', 'iamwatch-heartbeat']);
     const fn = Object.values(
       monitor.findResources('AWS::Lambda::Function', { Properties: { FunctionName: 'iamwatch-heartbeat' } }),
     )[0]!;

@@ -36,10 +36,18 @@ describe('Lambda bundles', () => {
     }
   });
 
-  it('leave zod classic out of the notify function entirely', () => {
-    const notify = bundles.get('notify');
-    expect(notify?.inputs.some((input) => input.includes('node_modules/zod/v4/core/'))).toBe(true);
-    expect(notify?.inputs.filter((input) => ZOD_CLASSIC.test(input))).toEqual([]);
+  it('leave zod classic out of the notify and digest functions entirely', () => {
+    for (const name of ['notify', 'digest']) {
+      const bundle = bundles.get(name);
+      expect(
+        bundle?.inputs.some((input) => input.includes('node_modules/zod/v4/core/')),
+        name,
+      ).toBe(true);
+      expect(
+        bundle?.inputs.filter((input) => ZOD_CLASSIC.test(input)),
+        name,
+      ).toEqual([]);
+    }
   });
 
   it('carry the CLI-only packages in neither function', () => {

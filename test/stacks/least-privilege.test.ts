@@ -143,7 +143,7 @@ describe('least privilege across every template', () => {
       const [key] = idsOf('AWS::KMS::Key');
       const secrets = idsOf('AWS::SecretsManager::Secret');
       const functions = idsOf('AWS::Lambda::Function');
-      expect(functions).toHaveLength(label === 'org' ? 6 : 5);
+      expect(functions).toHaveLength(label === 'org' ? 7 : 6);
       for (const fn of functions) {
         const props = resources[fn]!.Properties!;
         const [roleId] = referencedIds(props.Role);
@@ -155,6 +155,7 @@ describe('least privilege across every template', () => {
           'iamwatch-heartbeat': /^HeartbeatFailures/,
           'iamwatch-organization': /^OrganizationFailures/,
           'iamwatch-canary': /^CanaryFailures/,
+          'iamwatch-digest': /^DigestFailures/,
         };
         const ownQueue = ownQueues[props.FunctionName as string]!;
         const ownTopic: Record<string, string | undefined> = {
@@ -217,13 +218,14 @@ describe('least privilege across every template', () => {
           ],
           'iamwatch-organization': ['dynamodb', 'kms', 'logs', 'sqs', 'sts', 'xray'],
           'iamwatch-canary': ['iam', 'logs', 'sqs', 'xray'],
+          'iamwatch-digest': ['dynamodb', 'kms', 'logs', 'secretsmanager', 'sqs', 'xray'],
         };
         expect([...services].sort()).toEqual(expectedServices[name as string]);
       }
     }
   });
 
-  it('lets no function delete or scan the ledger, only record reach its facet index (Query), only what each one calls', () => {
+  it('lets no function delete or scan the ledger, only record and the digest reach its facet index (Query), only what each one calls', () => {
     const expected: Record<string, string[]> = {
       // UpdateItem: the canary's arrival, in the heartbeat partition only (a LeadingKeys condition).
       'iamwatch-record': [
@@ -253,6 +255,7 @@ describe('least privilege across every template', () => {
         'dynamodb:Query',
         'dynamodb:UpdateItem',
       ],
+      'iamwatch-digest': ['dynamodb:BatchGetItem', 'dynamodb:Query'],
     };
     for (const label of ['org', 'single']) {
       const resources = templates.get(`${label}:iamwatch-monitor`)!;
@@ -269,13 +272,16 @@ describe('least privilege across every template', () => {
         const name = fn.Properties!.FunctionName as string;
         const tableArn = { 'Fn::GetAtt': [table, 'Arn'] };
         const facetIndexArn = { 'Fn::Join': ['', [tableArn, '/index/byFacet']] };
+        // Record reads earlier policy versions on the facet index; the digest reads the day partitions there.
+        const expectedResources: Record<string, unknown[]> = {
+          'iamwatch-operations-relay': [],
+          'iamwatch-canary': [],
+          'iamwatch-record': [tableArn, facetIndexArn],
+          'iamwatch-digest': [[tableArn, facetIndexArn], tableArn],
+        };
         const onTableResources = [...new Set(onTable.map((statement) => JSON.stringify(statement.Resource)))];
         expect(onTableResources.map((resource) => JSON.parse(resource))).toEqual(
-          name === 'iamwatch-operations-relay' || name === 'iamwatch-canary'
-            ? []
-            : name === 'iamwatch-record'
-              ? [tableArn, facetIndexArn]
-              : [tableArn],
+          expectedResources[name] ?? [tableArn],
         );
         expect(onTable.flatMap(actionsOf).sort()).toEqual(expected[fn.Properties!.FunctionName as string]);
       }

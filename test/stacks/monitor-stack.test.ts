@@ -486,6 +486,7 @@ describe('alarms', () => {
         'iamwatch-canary-errors',
         'iamwatch-canary-failures-not-empty',
         'iamwatch-canary-throttles',
+        'iamwatch-digest-failures-not-empty',
         'iamwatch-heartbeat-errors',
         'iamwatch-heartbeat-failures-not-empty',
         'iamwatch-heartbeat-throttles',
@@ -563,7 +564,7 @@ describe('logs', () => {
   it('keep each function log group for the configured retention, as JSON', () => {
     const groups = template.findResources('AWS::Logs::LogGroup');
     expect(Object.values(groups).map((g) => g.Properties.RetentionInDays)).toEqual([
-      365, 365, 365, 365, 365, 365,
+      365, 365, 365, 365, 365, 365, 365,
     ]);
     for (const name of [
       'iamwatch-record',
@@ -572,6 +573,7 @@ describe('logs', () => {
       'iamwatch-heartbeat',
       'iamwatch-canary',
       'iamwatch-organization',
+      'iamwatch-digest',
     ]) {
       template.hasResourceProperties('AWS::Lambda::Function', {
         FunctionName: name,

@@ -1,0 +1,75 @@
+/** `iamwatch digest`: per account, what changed in IAM over a window, as the scheduled digest posts it. */
+import { DigestBuilder, type DigestWindow } from '../digest/build';
+import { digestEntries } from '../digest/query';
+import { buildDigestSlackMessage } from '../digest/render-slack';
+import { renderDigestText } from '../digest/render-text';
+import { parseTimeBound } from '../ledger/time';
+import { oneOf, parse } from './args';
+import { type CliIo, EXIT, UsageError } from './io';
+import { openStore, STORE_KINDS, storeOptions } from './store';
+
+const HELP = `Usage: iamwatch digest [--since 24h] [--until TIME] [--account ID] [--format text|slack|json]
+
+Summarises the ledger per account over a window (the last 24 hours by default): IAM events by detection
+and severity, the users, roles, access keys and Identity Center users created, the actors who made the
+most calls, and how many alerts were suppressed or folded into bursts. Read with Query on the day
+partitions (or the account's partition), never Scan.
+
+  --since TIME             start of the window: ISO-8601 time or relative (30m, 12h, 7d, 2w); default 24h
+  --until TIME             end of the window, not included (consecutive windows count each change
+                           once); default now
+  --account ID             one account only
+  --format text|slack|json readable text (default), the Slack message as posted (Block Kit JSON), or the
+                           digest as JSON
+  --store local|memory|dynamodb, --table NAME, --home DIR   which ledger (see "iamwatch replay --help")
+`;
+
+export async function digestCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(argv, {
+    since: { type: 'string' },
+    until: { type: 'string' },
+    account: { type: 'string' },
+    format: { type: 'string' },
+    ...storeOptions,
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    io.stdout.write(HELP);
+    return EXIT.ok;
+  }
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  const format = oneOf(values.format, ['text', 'slack', 'json'] as const, '--format') ?? 'text';
+  const kind = oneOf(values.store, STORE_KINDS, '--store') ?? (values.table ? 'dynamodb' : 'local');
+  const account = values.account?.trim();
+  if (account !== undefined && !/^\d{12}$/.test(account))
+    throw new UsageError(`--account must be a 12-digit account id, got "${values.account}"`);
+  const window = windowOf(values.since ?? '24h', values.until, new Date());
+  const store = await openStore(kind, values, io);
+  try {
+    const builder = new DigestBuilder(window);
+    for await (const entry of digestEntries(store, window, account)) builder.add(entry);
+    const digest = builder.digest();
+    if (format === 'json') io.stdout.write(`${JSON.stringify(digest, null, 2)}\n`);
+    else if (format === 'slack')
+      io.stdout.write(`${JSON.stringify(buildDigestSlackMessage(digest), null, 2)}\n`);
+    else io.stdout.write(renderDigestText(digest));
+    return EXIT.ok;
+  } finally {
+    await store.close();
+  }
+}
+
+function windowOf(since: string, until: string | undefined, now: Date): DigestWindow {
+  let window: DigestWindow;
+  try {
+    window = {
+      since: parseTimeBound(since, now),
+      until: until ? parseTimeBound(until, now) : now.toISOString(),
+    };
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  if (window.since > window.until)
+    throw new UsageError(`--since (${window.since}) is after --until (${window.until})`);
+  return window;
+}
