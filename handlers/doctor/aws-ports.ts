@@ -212,7 +212,8 @@ export function centralPort(settings: SdkSettings, region: string): CentralPort 
           { AlarmNamePrefix: namePrefix, StateValue: 'ALARM', AlarmTypes: ['MetricAlarm', 'CompositeAlarm'] },
         )) {
           for (const alarm of [...(page.MetricAlarms ?? []), ...(page.CompositeAlarms ?? [])]) {
-            if (!alarm.AlarmName) continue;
+            // Filtered again here: some implementations (moto) ignore StateValue next to a name prefix.
+            if (!alarm.AlarmName || alarm.StateValue !== 'ALARM') continue;
             alarms.push({
               name: alarm.AlarmName,
               ...(alarm.StateReason ? { reason: alarm.StateReason } : {}),

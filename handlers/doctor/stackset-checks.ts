@@ -4,6 +4,7 @@
  * forwarder stacks instead: StackSets skip it). Missing instances, `OUTDATED` ones (a failed or
  * stopped operation) and `INOPERABLE` ones are named with CloudFormation's own reason.
  */
+import { MONITOR_REGION } from '../../rules/regions';
 import { type Check, check } from './check';
 import { accountLabel, describeError, type FleetAccount, isAccessDenied } from './fleet';
 
@@ -61,7 +62,9 @@ export function judgeStackInstances(
   options: StackSetCheckOptions,
 ): Check[] {
   const regions =
-    options.regions.length > 0 ? [...options.regions] : [...new Set(instances.map((i) => i.region))].sort();
+    options.regions.length > 0
+      ? [...options.regions]
+      : [...new Set(instances.map((i) => i.region))].sort(monitorFirst);
   const byKey = new Map(instances.map((instance) => [`${instance.account}#${instance.region}`, instance]));
   const problems: Check[] = [];
   let current = 0;
@@ -115,6 +118,12 @@ export function judgeStackInstances(
     );
   }
   return checks;
+}
+
+/** us-east-1 first, as the configuration lists forwarder regions; the others by name. */
+function monitorFirst(a: string, b: string): number {
+  if (a === MONITOR_REGION || b === MONITOR_REGION) return a === MONITOR_REGION ? -1 : 1;
+  return a < b ? -1 : 1;
 }
 
 function judgeInstance(instance: StackInstance, id: string, title: string): Check {
