@@ -390,7 +390,7 @@ function asFleetAccounts(ids: readonly string[]): FleetAccount[] {
 }
 
 /** The SDK-backed ports; the caller's own account reads its rules without assuming a role. */
-async function realFleetPorts(settings: FleetPortSettings): Promise<FleetPorts> {
+export async function realFleetPorts(settings: FleetPortSettings): Promise<FleetPorts> {
   const own = await callerAccount(settings.sdk, MONITOR_REGION).catch(() => undefined);
   const documents = settings.table ? createDocumentClient() : undefined;
   return {
