@@ -188,6 +188,7 @@ async function doctor(argv: string[], io: CliIo, deps: DoctorCommandDeps): Promi
     now,
   );
   const expected = accounts ?? context.organizationAccountIds;
+  const fleetTargets = fleet ? fleetAccounts(context, organization, asFleetAccounts(expected)) : [];
 
   const checks: Check[] = [];
   const store = await openStore(storeKind, values, io);
@@ -240,19 +241,18 @@ async function doctor(argv: string[], io: CliIo, deps: DoctorCommandDeps): Promi
     const sdk: SdkSettings = endpoint
       ? { ...deps.sdk, endpoint, stsEndpoint: deps.sdk.stsEndpoint ?? endpoint }
       : deps.sdk;
-    const accounts = fleetAccounts(context, organization, asFleetAccounts(expected));
-    const managementAccountId = fleet.managementAccountId ?? organization?.snapshot.managementAccountId;
     const ports = await (deps.fleetPorts ?? realFleetPorts)({
       sdk,
       callAs: fleet.callAs,
       roleName: fleet.roleName,
       ...(storeKind === 'dynamodb' && values.table ? { table: values.table } : {}),
     });
+    const managementAccountId = fleet.managementAccountId ?? organization?.snapshot.managementAccountId;
     try {
       checks.push(
         ...(await checkFleet(ports, {
           resourcePrefix: fleet.prefix,
-          accounts,
+          accounts: fleetTargets,
           ...(managementAccountId ? { managementAccountId } : {}),
           ...(fleet.busName === 'default' ? {} : { stackSetName: fleet.stackSetName }),
           ...(fleet.regions ? { regions: fleet.regions } : {}),

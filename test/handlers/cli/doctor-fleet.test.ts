@@ -234,6 +234,8 @@ describe.skipIf(!MOTO_AVAILABLE)(
         [...args, '--call-as', 'ROOT'],
         [...args, '--forwarder-regions', 'mars-north-1'],
         ['--fleet', '--prefix', 'Not A Prefix'],
+        // No --org, no --accounts, no config: no fleet to check.
+        ['--fleet', '--store', 'memory'],
       ]) {
         const run = await runCommand(doctor(), argv, { env });
         expect(run.code, argv.join(' ')).toBe(2);
