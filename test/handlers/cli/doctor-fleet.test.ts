@@ -2,11 +2,12 @@
  * `iamwatch doctor --fleet` end to end against moto_server: the organization (`--org`), the ledger
  * table with entries, heartbeats and the organization snapshot (`--table`), and a healthy fleet built
  * as the stacks leave it. Exit codes, `--format table` and `json`, faults named, and one account
- * denying access while the rest are still checked.
+ * denying access while the rest are still checked. The progress line is checked over fake ports.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteRuleCommand, EventBridgeClient, PutRuleCommand } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -264,3 +265,48 @@ describe.skipIf(!MOTO_AVAILABLE)(
     });
   },
 );
+
+describe('iamwatch doctor --fleet on a terminal', () => {
+  const fakePorts = async (): Promise<FleetPorts> => ({
+    stackSet: { listStackInstances: async () => [] },
+    forwarders: { listRules: async () => [] },
+    central: {
+      busPolicy: async () => undefined,
+      listRules: async () => [],
+      queueDepths: async () => [],
+      alarmsInAlarm: async () => [],
+    },
+    notifications: {
+      listSecrets: async () => [],
+      secretString: async () => undefined,
+      topicArn: async (name) => `arn:aws:sns:us-east-1:123456789012:${name}`,
+      subscriptions: async () => [],
+    },
+  });
+
+  it('draws a progress line on stderr only when stderr is a terminal, and clears it', async () => {
+    const accounts = ['111111111111', '222222222222', '333333333333'];
+    for (const isTTY of [true, false]) {
+      let stdout = '';
+      let stderr = '';
+      const code = await createDoctorCommand({ fleetPorts: fakePorts })(
+        ['--store', 'memory', '--accounts', accounts.join(','), '--fleet', '--deep', '--format', 'json'],
+        {
+          stdout: { write: (chunk: string) => (stdout += chunk) },
+          stderr: { write: (chunk: string) => (stderr += chunk), isTTY },
+          stdin: Readable.from(['']),
+          env: {},
+          cwd: process.cwd(),
+        },
+      );
+      expect(code).toBe(1);
+      expect((JSON.parse(stdout) as Report).checks.some((c) => c.group === 'forwarders')).toBe(true);
+      if (isTTY) {
+        expect(stderr).toContain('\r\u001b[2Kforwarder rules: 3/3 accounts');
+        expect(stderr.endsWith('\r\u001b[2K')).toBe(true);
+      } else {
+        expect(stderr).not.toContain('forwarder rules');
+      }
+    }
+  });
+});
