@@ -2,7 +2,7 @@
  * What the fleet checks share: the accounts and regions they look at, a sample of them, bounded
  * concurrency, and how an account that denies access becomes a finding instead of a crash.
  */
-import { mapLimit } from '../audit/iam-reader';
+import { describeError as describeReadError, mapLimit } from '../audit/iam-reader';
 
 /** An account of the organization the checks look at. */
 export interface FleetAccount {
@@ -20,8 +20,6 @@ const ACCESS_DENIED = new Set([
   'AuthorizationError',
   'AuthorizationErrorException',
   'UnauthorizedOperation',
-  'UnrecognizedClientException',
-  'InvalidClientTokenId',
 ]);
 
 /** Whether `error` (or, for a failed AssumeRole, its cause) says access was denied. */
@@ -33,14 +31,9 @@ export function isAccessDenied(error: unknown): boolean {
   );
 }
 
-/** `AccessDenied: User … is not authorized …`: the error's name and message, one line. */
+/** `AccessDenied: User … is not authorized …`: the error's name (the cause's for AssumeRole) and message, one line. */
 export function describeError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = error.name === 'AssumeRoleError' && error.cause instanceof Error ? error.cause : undefined;
-  const name = cause ? cause.name : error.name;
-  const text =
-    name && name !== 'Error' && !error.message.startsWith(name) ? `${name}: ${error.message}` : error.message;
-  return text.replace(/\s+/g, ' ').trim();
+  return describeReadError(error).replace(/\s+/g, ' ').trim();
 }
 
 /** How a failed read of one account is worded: access denied is named as such, anything else as an error. */
