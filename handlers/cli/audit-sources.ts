@@ -167,7 +167,7 @@ function accountsOption(values: readonly string[]): string[] {
 }
 
 /** A line redrawn on a terminal's stderr; nothing when stderr is not a terminal. */
-function progressLine(io: CliIo): (text?: string) => void {
+export function progressLine(io: CliIo): (text?: string) => void {
   let drawn = false;
   return (text) => {
     if (!io.stderr.isTTY) return;

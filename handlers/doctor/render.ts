@@ -1,4 +1,5 @@
-/** The doctor's checklist: ✔ / ! / ✖ lines grouped by section for people, or JSON for machines. */
+/** The doctor's checklist: ✔ / ! / ✖ lines grouped by section, an aligned table, or JSON for machines. */
+import { renderTable } from '../cli/table';
 import { allPassed, type Check, type CheckStatus } from './check';
 
 const MARKS: Record<CheckStatus, string> = { pass: '✔', warn: '!', fail: '✖' };
@@ -19,11 +20,25 @@ export function renderChecklist(checks: readonly Check[], sections: readonly Sec
       lines.push(`  ${MARKS[c.status]} ${oneLine(c.title).padEnd(width)}  ${oneLine(c.detail)}`);
     lines.push('');
   }
-  const count = (status: CheckStatus) => checks.filter((c) => c.status === status).length;
-  lines.push(
-    `${allPassed(checks) ? 'All checks passed' : 'Some checks failed'}: ${count('pass')} passed, ${count('warn')} warnings, ${count('fail')} failed`,
-  );
+  lines.push(summary(checks));
   return `${lines.join('\n')}\n`;
+}
+
+function summary(checks: readonly Check[]): string {
+  const count = (status: CheckStatus) => checks.filter((c) => c.status === status).length;
+  return `${allPassed(checks) ? 'All checks passed' : 'Some checks failed'}: ${count('pass')} passed, ${count('warn')} warnings, ${count('fail')} failed`;
+}
+
+/** One row per check (status, group, check, detail), in section order, then the same summary line. */
+export function renderChecklistTable(checks: readonly Check[], sections: readonly Section[]): string {
+  const order = sections.map((s) => s.group);
+  const rank = (group: string) => (order.includes(group) ? order.indexOf(group) : order.length);
+  const sorted = checks
+    .map((c, index) => ({ c, index }))
+    .sort((a, b) => rank(a.c.group) - rank(b.c.group) || a.index - b.index)
+    .map(({ c }) => c);
+  const rows = sorted.map((c) => [c.status.toUpperCase(), c.group, c.title, c.detail]);
+  return `${renderTable(['STATUS', 'GROUP', 'CHECK', 'DETAIL'], rows, { maxWidth: 400 })}\n${summary(checks)}\n`;
 }
 
 export function renderChecklistJson(checks: readonly Check[], checkedAt: Date): string {

@@ -1,7 +1,8 @@
 /**
  * The read-only role the scheduled audit assumes in each account: the IAM list and get calls of
- * `handlers/audit/iam-reader.ts` and nothing else, trusted only by the audit Lambda's execution role
- * in the security account (by ARN condition, so the trust is valid even before that role exists).
+ * `handlers/audit/iam-reader.ts` and `events:ListRules` for `iamwatch doctor --fleet`, nothing else,
+ * trusted only by the audit Lambda's execution role in the security account (by ARN condition, so
+ * the trust is valid even before that role exists).
  * Deployed by the forwarder StackSet (members) and the management-account forwarder stack.
  */
 import { CfnCondition, Fn, Validations } from 'aws-cdk-lib';
@@ -26,6 +27,13 @@ export const AUDIT_READ_ACTIONS = [
   'iam:GetRole',
   'iam:GetAccountPasswordPolicy',
 ] as const;
+
+/**
+ * What `iamwatch doctor --fleet` reads through this role besides IAM: the forwarder rules on the
+ * account's default bus (ListRules returns each rule's state and pattern). ListRules has no
+ * resource-level permission.
+ */
+export const DOCTOR_READ_ACTIONS = ['events:ListRules'] as const;
 
 /** The audit Lambda's execution role name; member trust policies name it. */
 export function auditFunctionRoleName(prefix: string): string {
@@ -61,12 +69,15 @@ export class AuditReadRole extends Construct {
         ReadIam: new iam.PolicyDocument({
           statements: [new iam.PolicyStatement({ actions: [...AUDIT_READ_ACTIONS], resources: ['*'] })],
         }),
+        ReadForwarderRules: new iam.PolicyDocument({
+          statements: [new iam.PolicyStatement({ actions: [...DOCTOR_READ_ACTIONS], resources: ['*'] })],
+        }),
       },
     });
     Validations.of(this.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
-        'The audit reads every user, role and policy of the account: ListUsers, ListRoles, the credential report and the password policy have no resource-level permissions, and the per-user reads must cover every user.',
+        'The audit reads every user, role and policy of the account: ListUsers, ListRoles, the credential report and the password policy have no resource-level permissions, and the per-user reads must cover every user. The doctor lists the rules of the default bus: events:ListRules has no resource-level permission either.',
     });
     if (props.onlyInRegion) {
       const condition = new CfnCondition(this, 'InIamHomeRegion', {

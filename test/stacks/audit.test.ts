@@ -100,6 +100,16 @@ describe('scheduled audit', () => {
       expect(
         AUDIT_READ_ACTIONS.every((action) => /^iam:(List|Get|GenerateCredentialReport)/.test(action)),
       ).toBe(true);
+      // The doctor's read of the forwarder rules, in its own policy: nothing else of EventBridge.
+      const rules = (
+        (properties?.Policies ?? []) as {
+          PolicyName: string;
+          PolicyDocument: { Statement: { Action: string | string[]; Resource: string }[] };
+        }[]
+      ).find((p) => p.PolicyName === 'ReadForwarderRules');
+      expect(rules?.PolicyDocument.Statement).toEqual([
+        expect.objectContaining({ Action: 'events:ListRules', Resource: '*' }),
+      ]);
     }
   });
 
