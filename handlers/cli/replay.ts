@@ -25,8 +25,13 @@ import { S3_HELP, s3InputBatches, s3InputFrom, s3Options } from './s3-input';
 import { openStore, STORE_KINDS, storeOptions } from './store';
 import { OrderedWindow } from './window';
 
-/** Ledger writes in flight for stores behind I/O (local dynalite, DynamoDB). */
+/** Ledger writes in flight for a DynamoDB table. */
 const LEDGER_WRITES_IN_FLIGHT = 16;
+/**
+ * For the local journal: its writes are group-committed, one fsync per batch, so the more writes in
+ * flight, the fewer fsyncs per entry.
+ */
+const LOCAL_WRITES_IN_FLIGHT = 128;
 
 export const DEMO_DIR = fileURLToPath(new URL('../../demo/cloudtrail', import.meta.url));
 
@@ -156,7 +161,8 @@ export async function runReplay(
     return output.accept(result.entry, result.outcome);
   };
   // Ledgers behind I/O take several writes at once; results are still taken in input order.
-  const window = new OrderedWindow<Recorded>(storeKind === 'memory' ? 1 : LEDGER_WRITES_IN_FLIGHT, taken);
+  const depth = { memory: 1, local: LOCAL_WRITES_IN_FLIGHT, dynamodb: LEDGER_WRITES_IN_FLIGHT }[storeKind];
+  const window = new OrderedWindow<Recorded>(depth, taken);
   const record = (item: Extract<ParsedItem, { ok: true }>): Promise<void> => {
     const where = formatLocation(item.location);
     if (item.warnings) {

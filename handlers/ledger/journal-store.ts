@@ -1,0 +1,491 @@
+/**
+ * The local ledger (`--store local`): the memory store's semantics, kept on disk as an append-only
+ * journal under `$IAMWATCH_HOME/journal/` and loaded whole when opened. `history` then runs on the
+ * in-memory state with the same `matchesFilter` predicate as every other store.
+ *
+ * Why not the embedded DynamoDB-compatible server it replaces: each entry cost a conditional put and a
+ * batch of about a dozen items through HTTP, the SDK and LevelDB — about 10 ms of CPU per entry. Here
+ * an entry is one JSON line and one raw record appended, fsync'd in group-committed batches.
+ *
+ * Guarantees kept: a put is checked and recorded in memory before its first `await`, so one eventId
+ * is inserted once however many puts race; `inserted` is answered only after the line is fsync'd, so
+ * an alert never goes out for an entry a crash could lose; a duplicate whose raw record is missing or
+ * unreadable writes it again (the repair); a crash can only tear the journal's last line, which is
+ * dropped when the ledger is next opened. One process at a time: a pid lock turns a second away.
+ */
+import { existsSync, mkdirSync, readFileSync, statSync, truncateSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { AuditRunRecord } from '../../rules/audit/compare';
+import type { CloudTrailRecord } from '../../rules/types';
+import type {
+  ChannelDelivery,
+  FoldedAlert,
+  FoldedBurst,
+  HistoryFilter,
+  LedgerStore,
+  PutResult,
+  StoredEntry,
+  Suppression,
+  SuppressionEvent,
+} from '../ports';
+import { canonicalEntry } from './codec';
+import { MAX_FOLDED_LISTED } from './control-items';
+import { LedgerConfigurationError, LedgerEntryNotFoundError, SuppressionExistsError } from './errors';
+import { matchesFilter, resolveFilter } from './filter';
+import { JournalWriter, parseJournal, type RawRef, replaceFileAtomically, syncFolder } from './journal-file';
+import { sortTime } from './keys';
+import { acquireLock } from './lock';
+
+export const JOURNAL_FORMAT = 'iamwatch-ledger-journal';
+export const JOURNAL_VERSION = 1;
+
+/** The journal's lines. The first is the header; every other one is a committed write. */
+export type JournalRecord =
+  | { t: 'header'; format: typeof JOURNAL_FORMAT; version: number }
+  | { t: 'entry'; entry: StoredEntry; raw?: RawRef }
+  | { t: 'raw'; id: string; raw: RawRef }
+  | { t: 'delivery'; id: string; channel: string; state: ChannelDelivery }
+  | { t: 'suppression'; suppression: Suppression }
+  | { t: 'unsuppress'; id: string }
+  | { t: 'suppression-event'; event: SuppressionEvent }
+  | { t: 'burst-window'; key: string; closesAt: string; count: number }
+  | { t: 'follow-up'; id: string; burst: FoldedBurst }
+  | { t: 'follow-ups-taken'; ids: string[] }
+  | { t: 'audit-run'; run: AuditRunRecord };
+
+/** Files of a local ledger inside `$IAMWATCH_HOME`. */
+export interface JournalPaths {
+  home: string;
+  folder: string;
+  journal: string;
+  raw: string;
+  lock: string;
+  /** Where iamwatch before the journal kept its embedded dynalite (LevelDB) ledger. */
+  legacy: string;
+}
+
+export function journalPaths(home: string): JournalPaths {
+  const root = resolve(home);
+  const folder = join(root, 'journal');
+  return {
+    home: root,
+    folder,
+    journal: join(folder, 'ledger.jsonl'),
+    raw: join(folder, 'raw.jsonl'),
+    // The same lock file the dynalite ledger used, so an older iamwatch and this one exclude each other.
+    lock: join(root, 'ledger.lock'),
+    legacy: join(root, 'ledger'),
+  };
+}
+
+/**
+ * Superseded lines (delivery updates, taken follow-ups, …) tolerated before the journal is rewritten
+ * at open: at least this many, and at least as many as the live records.
+ */
+const COMPACT_AFTER_SUPERSEDED = 10_000;
+
+interface Slot {
+  entry: StoredEntry;
+  raw: RawRef | undefined;
+  time: string;
+  /** Settles when the line that inserted the entry is on disk; rejects if that write failed. */
+  committed: Promise<void>;
+}
+
+export interface JournalLedgerOptions {
+  /** The `$IAMWATCH_HOME` folder. */
+  home: string;
+  /**
+   * Moves an older, dynalite-based ledger found in the home into a journal folder; called once, with
+   * the lock held, when `home/ledger` exists and `home/journal` does not.
+   */
+  migrate?: (paths: JournalPaths) => Promise<void>;
+  /** Superseded lines tolerated before the journal is rewritten at open (tests lower it). */
+  compactAfter?: number;
+}
+
+export class JournalLedgerStore implements LedgerStore {
+  private readonly slots = new Map<string, Slot>();
+  /** Every slot, oldest first once `sorted`. */
+  private readonly ordered: Slot[] = [];
+  private sorted = true;
+  private readonly suppressions = new Map<string, Suppression>();
+  private readonly suppressionLog: SuppressionEvent[] = [];
+  private readonly windows = new Map<string, { closesAt: string; count: number }>();
+  private readonly followUps = new Map<string, FoldedBurst>();
+  private readonly auditRuns: AuditRunRecord[] = [];
+  private lines = 0;
+  private writer: JournalWriter | undefined;
+  private closing: Promise<void> | undefined;
+
+  private constructor(
+    readonly paths: JournalPaths,
+    private readonly release: () => void,
+    private readonly compactAfter = COMPACT_AFTER_SUPERSEDED,
+  ) {}
+
+  /**
+   * Opens (creating if needed) the ledger in `home`: takes the lock, migrates an older ledger, loads
+   * the journal, drops a torn tail and rewrites the journal when most of it is superseded.
+   *
+   * @throws LedgerConfigurationError when another process holds the ledger, or the journal is damaged
+   *   or of an unknown format.
+   */
+  static async open(options: JournalLedgerOptions): Promise<JournalLedgerStore> {
+    const paths = journalPaths(options.home);
+    mkdirSync(paths.home, { recursive: true });
+    const release = acquireLock(paths.lock, `the local ledger in ${paths.home}`);
+    try {
+      if (!existsSync(paths.folder) && isFolder(paths.legacy)) {
+        if (!options.migrate) {
+          throw new LedgerConfigurationError(
+            `${paths.legacy} holds a ledger of an older iamwatch (embedded dynalite); open it with \`iamwatch history\` once to migrate it`,
+          );
+        }
+        await options.migrate(paths);
+      }
+      const store = new JournalLedgerStore(paths, release, options.compactAfter);
+      store.load();
+      store.writer = await JournalWriter.open(paths.journal, paths.raw);
+      return store;
+    } catch (error) {
+      release();
+      throw error;
+    }
+  }
+
+  /**
+   * A ledger in `folder` with no lock and no migration: for building a journal that is moved into
+   * place afterwards (the migration of an older ledger).
+   */
+  static async createAt(folder: string): Promise<JournalLedgerStore> {
+    const paths = {
+      ...journalPaths(folder),
+      folder,
+      journal: join(folder, 'ledger.jsonl'),
+      raw: join(folder, 'raw.jsonl'),
+    };
+    const store = new JournalLedgerStore(paths, () => undefined);
+    store.load();
+    store.writer = await JournalWriter.open(paths.journal, paths.raw);
+    return store;
+  }
+
+  /** Lines in the journal after its header (superseded ones included). */
+  get journalLines(): number {
+    return this.lines;
+  }
+
+  private load(): void {
+    mkdirSync(this.paths.folder, { recursive: true });
+    if (!existsSync(this.paths.journal)) {
+      replaceFileAtomically(this.paths.journal, [header()]);
+      return;
+    }
+    const contents = parseJournal(readFileSync(this.paths.journal), this.paths.journal);
+    const [first, ...records] = contents.records as JournalRecord[];
+    if (first === undefined && contents.validBytes === 0) {
+      // Created but its header never reached the disk.
+      replaceFileAtomically(this.paths.journal, [header()]);
+      return;
+    }
+    if (first?.t !== 'header' || first.format !== JOURNAL_FORMAT || first.version !== JOURNAL_VERSION) {
+      throw new LedgerConfigurationError(
+        `${this.paths.journal} is not a ledger journal this iamwatch can read (format ${JSON.stringify(first?.t === 'header' ? first.version : first)}); move it away or upgrade iamwatch`,
+      );
+    }
+    if (contents.torn) {
+      truncateSync(this.paths.journal, contents.validBytes);
+      syncFolder(this.paths.folder);
+    }
+    for (const record of records) this.apply(record);
+    this.lines = records.length;
+    const live = this.liveRecords().length;
+    if (this.lines - live > Math.max(this.compactAfter, live)) this.compact();
+  }
+
+  /** Brings the state up to date with one committed line. */
+  private apply(record: JournalRecord): void {
+    switch (record.t) {
+      case 'entry': {
+        if (this.slots.has(record.entry.eventId)) return;
+        this.addSlot(record.entry, record.raw, Promise.resolve());
+        return;
+      }
+      case 'raw': {
+        const slot = this.slots.get(record.id);
+        if (slot) slot.raw = record.raw;
+        return;
+      }
+      case 'delivery': {
+        const slot = this.slots.get(record.id);
+        if (slot) slot.entry.delivery = { ...slot.entry.delivery, [record.channel]: record.state };
+        return;
+      }
+      case 'suppression':
+        this.suppressions.set(record.suppression.id, record.suppression);
+        return;
+      case 'unsuppress':
+        this.suppressions.delete(record.id);
+        return;
+      case 'suppression-event':
+        this.suppressionLog.push(record.event);
+        return;
+      case 'burst-window':
+        this.windows.set(record.key, { closesAt: record.closesAt, count: record.count });
+        return;
+      case 'follow-up':
+        this.followUps.set(record.id, record.burst);
+        return;
+      case 'follow-ups-taken':
+        for (const id of record.ids) this.followUps.delete(id);
+        return;
+      case 'audit-run':
+        this.auditRuns.push(record.run);
+        return;
+      case 'header':
+        return;
+    }
+  }
+
+  /** The state as the fewest lines that rebuild it. */
+  private liveRecords(): JournalRecord[] {
+    const records: JournalRecord[] = [];
+    for (const slot of this.slots.values()) {
+      records.push(
+        slot.raw ? { t: 'entry', entry: slot.entry, raw: slot.raw } : { t: 'entry', entry: slot.entry },
+      );
+    }
+    for (const suppression of this.suppressions.values()) records.push({ t: 'suppression', suppression });
+    for (const event of this.suppressionLog) records.push({ t: 'suppression-event', event });
+    for (const [key, window] of this.windows) records.push({ t: 'burst-window', key, ...window });
+    for (const [id, burst] of this.followUps) records.push({ t: 'follow-up', id, burst });
+    for (const run of this.auditRuns) records.push({ t: 'audit-run', run });
+    return records;
+  }
+
+  private compact(): void {
+    const records = this.liveRecords();
+    replaceFileAtomically(this.paths.journal, [header(), ...records]);
+    this.lines = records.length;
+  }
+
+  private addSlot(entry: StoredEntry, raw: RawRef | undefined, committed: Promise<void>): Slot {
+    const slot: Slot = { entry, raw, time: sortTime(entry.eventTime, entry.eventId), committed };
+    const last = this.ordered.at(-1);
+    if (last && last.time > slot.time) this.sorted = false;
+    this.slots.set(entry.eventId, slot);
+    this.ordered.push(slot);
+    return slot;
+  }
+
+  private write(record: JournalRecord): Promise<void> {
+    if (!this.writer || this.closing) {
+      return Promise.reject(new LedgerConfigurationError('the local ledger is closed'));
+    }
+    this.lines++;
+    return this.writer.append(record);
+  }
+
+  async putIfAbsent(entry: StoredEntry, raw: CloudTrailRecord): Promise<PutResult> {
+    const canonical = canonicalEntry(entry);
+    const writer = this.openWriter();
+    const existing = this.slots.get(canonical.eventId);
+    if (existing) {
+      await existing.committed;
+      if (!existing.raw || (await writer.readRaw(existing.raw)) === undefined) {
+        existing.raw = writer.reserveRaw(JSON.stringify(raw));
+        await this.write({ t: 'raw', id: canonical.eventId, raw: existing.raw });
+      }
+      return { outcome: 'duplicate' };
+    }
+    // No await between the check and the insert: concurrent puts of one eventId cannot both insert.
+    const rawRef = writer.reserveRaw(JSON.stringify(raw));
+    const committed = this.write({ t: 'entry', entry: canonical, raw: rawRef });
+    committed.catch(() => undefined);
+    this.addSlot(structuredClone(canonical), rawRef, committed);
+    await committed;
+    return { outcome: 'inserted' };
+  }
+
+  /**
+   * Inserts an entry brought over from another ledger, with its delivery state as it is and its raw
+   * record when that ledger still had one (a later duplicate put writes a missing one).
+   */
+  async importEntry(entry: StoredEntry, raw: CloudTrailRecord | undefined): Promise<PutResult> {
+    if (raw) return this.putIfAbsent(entry, raw);
+    const canonical = canonicalEntry(entry);
+    if (this.slots.has(canonical.eventId)) return { outcome: 'duplicate' };
+    const committed = this.write({ t: 'entry', entry: canonical });
+    committed.catch(() => undefined);
+    this.addSlot(structuredClone(canonical), undefined, committed);
+    await committed;
+    return { outcome: 'inserted' };
+  }
+
+  async get(eventId: string): Promise<StoredEntry | undefined> {
+    const slot = this.slots.get(eventId);
+    if (!slot) return undefined;
+    await slot.committed;
+    return structuredClone(slot.entry);
+  }
+
+  async getRaw(eventId: string): Promise<CloudTrailRecord | undefined> {
+    const slot = this.slots.get(eventId);
+    if (!slot?.raw) return undefined;
+    await slot.committed;
+    return (await this.openWriter().readRaw(slot.raw)) as CloudTrailRecord | undefined;
+  }
+
+  async markDelivery(eventId: string, channel: string, state: ChannelDelivery): Promise<void> {
+    const slot = this.slots.get(eventId);
+    if (!slot) throw new LedgerEntryNotFoundError(eventId);
+    const copy = JSON.parse(JSON.stringify(state)) as ChannelDelivery;
+    slot.entry.delivery = { ...slot.entry.delivery, [channel]: copy };
+    await this.write({ t: 'delivery', id: eventId, channel, state: copy });
+  }
+
+  async history(filter: HistoryFilter): Promise<StoredEntry[]> {
+    const resolved = resolveFilter(filter);
+    const limit = resolved.limit ?? Number.POSITIVE_INFINITY;
+    const found: StoredEntry[] = [];
+    if (limit <= 0) return found;
+    const ordered = this.inTimeOrder();
+    for (let index = ordered.length - 1; index >= 0; index--) {
+      const slot = ordered[index] as Slot;
+      // Oldest first, so nothing before `since` can match once one slot is older.
+      if (resolved.since && slot.time < resolved.since) break;
+      if (!matchesFilter(slot.entry, resolved)) continue;
+      found.push(structuredClone(slot.entry));
+      if (found.length >= limit) break;
+    }
+    return found;
+  }
+
+  async oldestEntryTime(accountId?: string): Promise<string | undefined> {
+    const oldest = this.inTimeOrder().find((slot) => !accountId || slot.entry.accountId === accountId);
+    return oldest?.time.slice(0, oldest.time.indexOf('#'));
+  }
+
+  async putSuppression(suppression: Suppression): Promise<void> {
+    if (this.suppressions.has(suppression.id)) throw new SuppressionExistsError(suppression.id);
+    const copy = structuredClone(suppression);
+    this.suppressions.set(copy.id, copy);
+    await this.write({ t: 'suppression', suppression: copy });
+  }
+
+  async listSuppressions(): Promise<Suppression[]> {
+    return [...this.suppressions.values()].map((s) => structuredClone(s));
+  }
+
+  async deleteSuppression(id: string): Promise<Suppression | undefined> {
+    const found = this.suppressions.get(id);
+    if (!found) return undefined;
+    this.suppressions.delete(id);
+    await this.write({ t: 'unsuppress', id });
+    return structuredClone(found);
+  }
+
+  async appendSuppressionEvent(event: SuppressionEvent): Promise<void> {
+    const copy = structuredClone(event);
+    this.suppressionLog.push(copy);
+    await this.write({ t: 'suppression-event', event: copy });
+  }
+
+  async suppressionEvents(): Promise<SuppressionEvent[]> {
+    return this.suppressionLog.map((e) => structuredClone(e)).sort((a, b) => (a.at < b.at ? -1 : 1));
+  }
+
+  async countInBurst(
+    key: string,
+    time: string,
+    windowMs: number,
+  ): Promise<{ position: number; closesAt: string }> {
+    const open = this.windows.get(key);
+    const window =
+      open && open.closesAt > time
+        ? { closesAt: open.closesAt, count: open.count + 1 }
+        : { closesAt: new Date(Date.parse(time) + windowMs).toISOString(), count: 1 };
+    this.windows.set(key, window);
+    await this.write({ t: 'burst-window', key, ...window });
+    return { position: window.count, closesAt: window.closesAt };
+  }
+
+  async addFolded(burst: Omit<FoldedBurst, 'alerts' | 'total'>, alert: FoldedAlert): Promise<void> {
+    const id = `${burst.closesAt}#${burst.key}`;
+    const followUp = this.followUps.get(id) ?? { ...structuredClone(burst), alerts: [], total: 0 };
+    if (followUp.alerts.length < MAX_FOLDED_LISTED) followUp.alerts.push(structuredClone(alert));
+    followUp.total++;
+    this.followUps.set(id, followUp);
+    await this.write({ t: 'follow-up', id, burst: followUp });
+  }
+
+  async takeClosedBursts(now: string): Promise<FoldedBurst[]> {
+    const due = [...this.followUps.entries()]
+      .filter(([, b]) => b.closesAt <= now)
+      .sort(([a], [b]) => (a < b ? -1 : 1));
+    if (due.length === 0) return [];
+    for (const [id] of due) this.followUps.delete(id);
+    await this.write({ t: 'follow-ups-taken', ids: due.map(([id]) => id) });
+    return due.map(([, burst]) => structuredClone(burst));
+  }
+
+  async putBurst(burst: FoldedBurst): Promise<void> {
+    const id = `${burst.closesAt}#${burst.key}`;
+    const copy = structuredClone(burst);
+    this.followUps.set(id, copy);
+    await this.write({ t: 'follow-up', id, burst: copy });
+  }
+
+  async latestAuditRun(): Promise<AuditRunRecord | undefined> {
+    const newest = this.auditRuns.reduce<AuditRunRecord | undefined>(
+      (found, run) => (!found || run.runAt > found.runAt ? run : found),
+      undefined,
+    );
+    return newest ? structuredClone(newest) : undefined;
+  }
+
+  async putAuditRun(run: AuditRunRecord): Promise<void> {
+    const copy = structuredClone(run);
+    this.auditRuns.push(copy);
+    await this.write({ t: 'audit-run', run: copy });
+  }
+
+  /** Waits for every write in flight, closes the files and releases the lock; idempotent. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      try {
+        await this.writer?.close();
+      } finally {
+        this.release();
+      }
+    })();
+    return this.closing;
+  }
+
+  private openWriter(): JournalWriter {
+    if (!this.writer || this.closing) throw new LedgerConfigurationError('the local ledger is closed');
+    if (this.writer.failed) throw this.writer.failed;
+    return this.writer;
+  }
+
+  private inTimeOrder(): Slot[] {
+    if (!this.sorted) {
+      this.ordered.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
+      this.sorted = true;
+    }
+    return this.ordered;
+  }
+}
+
+function header(): JournalRecord {
+  return { t: 'header', format: JOURNAL_FORMAT, version: JOURNAL_VERSION };
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
