@@ -42,7 +42,7 @@ envelopes, JSON lines, directories, "-" for stdin, a trail's S3 bucket) through 
 AWS. With no path it replays the bundled demo events.
 
   --format summary|table|jsonl   alerts and a summary (default), a table of entries, or ledger entries as JSON lines
-  --store local|memory|dynamodb  ledger: embedded DynamoDB-compatible store under $IAMWATCH_HOME (default),
+  --store local|memory|dynamodb  ledger: embedded store (a journal) under $IAMWATCH_HOME (default),
                                  throwaway memory, or a real table (--table) via the default AWS credentials
   --table NAME                   DynamoDB table for --store dynamodb
   --home DIR                     folder of the local store (default $IAMWATCH_HOME or ./.iamwatch)
