@@ -16,7 +16,7 @@ export type RawRef = [offset: number, length: number];
 const NEWLINE = 0x0a;
 
 export interface JournalContents {
-  /** Each complete line, parsed, in order. */
+  /** Each complete line, parsed (by `parseLine`), in order. */
   records: unknown[];
   /** Bytes of the journal that hold complete lines (a torn tail starts here). */
   validBytes: number;
@@ -31,7 +31,11 @@ export interface JournalContents {
  *
  * @throws LedgerConfigurationError for a damaged journal.
  */
-export function parseJournal(bytes: Buffer, file: string): JournalContents {
+export function parseJournal(
+  bytes: Buffer,
+  file: string,
+  parseLine: (line: string) => unknown = JSON.parse,
+): JournalContents {
   let end = bytes.lastIndexOf(NEWLINE) + 1;
   let torn = end < bytes.length;
   const text = bytes.toString('utf8', 0, end);
@@ -42,7 +46,7 @@ export function parseJournal(bytes: Buffer, file: string): JournalContents {
     const stop = text.indexOf('\n', start);
     line++;
     try {
-      records.push(JSON.parse(text.slice(start, stop)));
+      records.push(parseLine(text.slice(start, stop)));
     } catch (error) {
       if (stop + 1 < text.length) {
         throw new LedgerConfigurationError(
@@ -108,10 +112,15 @@ export class JournalWriter {
     return ref;
   }
 
-  /** Appends one line; resolves once it (and every raw record reserved before it) is fsync'd. */
+  /** Appends one record as a JSON line; resolves once it (and every raw record reserved before it) is fsync'd. */
   append(record: unknown): Promise<void> {
+    return this.appendLine(JSON.stringify(record));
+  }
+
+  /** `append` for a line already serialised (one JSON value, no newline). */
+  appendLine(json: string): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
-    const line = `${JSON.stringify(record)}\n`;
+    const line = `${json}\n`;
     return new Promise((resolve, reject) => {
       this.pending.lines.push(line);
       this.pending.waiters.push({ resolve, reject });
@@ -163,16 +172,16 @@ export class JournalWriter {
 }
 
 /**
- * Replaces `file` with `lines` atomically: written beside it, fsync'd, renamed over it, and the
+ * Replaces `file` with `lines` (JSON texts) atomically: written beside it, fsync'd, renamed over it, and the
  * folder fsync'd, so a crash leaves either the old file or the new one.
  */
-export function replaceFileAtomically(file: string, lines: Iterable<unknown>): void {
+export function replaceFileAtomically(file: string, lines: Iterable<string>): void {
   const temporary = `${file}.tmp`;
   const fd = openSync(temporary, 'w');
   try {
     let chunk = '';
     for (const line of lines) {
-      chunk += `${JSON.stringify(line)}\n`;
+      chunk += `${line}\n`;
       if (chunk.length > 1 << 20) {
         writeSync(fd, chunk);
         chunk = '';

@@ -31,7 +31,7 @@ import type {
 import { canonicalEntry } from './codec';
 import { MAX_FOLDED_LISTED } from './control-items';
 import { LedgerConfigurationError, LedgerEntryNotFoundError, SuppressionExistsError } from './errors';
-import { matchesFilter, resolveFilter } from './filter';
+import { matchesFilter, type ResolvedFilter, resolveFilter } from './filter';
 import { JournalWriter, parseJournal, type RawRef, replaceFileAtomically, syncFolder } from './journal-file';
 import { sortTime } from './keys';
 import { acquireLock } from './lock';
@@ -42,7 +42,7 @@ export const JOURNAL_VERSION = 1;
 /** The journal's lines. The first is the header; every other one is a committed write. */
 export type JournalRecord =
   | { t: 'header'; format: typeof JOURNAL_FORMAT; version: number }
-  | { t: 'entry'; entry: StoredEntry; raw?: RawRef }
+  | { t: 'entry'; id: string; at: string; raw?: RawRef; entry: StoredEntry }
   | { t: 'raw'; id: string; raw: RawRef }
   | { t: 'delivery'; id: string; channel: string; state: ChannelDelivery }
   | { t: 'suppression'; suppression: Suppression }
@@ -84,8 +84,25 @@ export function journalPaths(home: string): JournalPaths {
  */
 const COMPACT_AFTER_SUPERSEDED = 10_000;
 
+/**
+ * A loaded journal line of an entry: its keys parsed, the entry itself left as JSON text until a
+ * read needs it (most queries need few of them).
+ */
+interface EntryLine {
+  t: 'entry';
+  id: string;
+  at: string;
+  raw?: RawRef;
+  text: string;
+}
+
 interface Slot {
-  entry: StoredEntry;
+  /** The entry as JSON text, as written (delivery state aside): what queries pre-filter on. */
+  text: string;
+  /** The entry, once parsed; delivery updates apply to it. */
+  parsed: StoredEntry | undefined;
+  /** Delivery updates read from the journal before the entry was parsed. */
+  delivery: Record<string, ChannelDelivery> | undefined;
   raw: RawRef | undefined;
   time: string;
   /** Settles when the line that inserted the entry is on disk; rejects if that write failed. */
@@ -179,14 +196,14 @@ export class JournalLedgerStore implements LedgerStore {
   private load(): void {
     mkdirSync(this.paths.folder, { recursive: true });
     if (!existsSync(this.paths.journal)) {
-      replaceFileAtomically(this.paths.journal, [header()]);
+      replaceFileAtomically(this.paths.journal, [JSON.stringify(header())]);
       return;
     }
-    const contents = parseJournal(readFileSync(this.paths.journal), this.paths.journal);
-    const [first, ...records] = contents.records as JournalRecord[];
+    const contents = parseJournal(readFileSync(this.paths.journal), this.paths.journal, parseLine);
+    const [first, ...records] = contents.records as (JournalRecord | EntryLine)[];
     if (first === undefined && contents.validBytes === 0) {
       // Created but its header never reached the disk.
-      replaceFileAtomically(this.paths.journal, [header()]);
+      replaceFileAtomically(this.paths.journal, [JSON.stringify(header())]);
       return;
     }
     if (first?.t !== 'header' || first.format !== JOURNAL_FORMAT || first.version !== JOURNAL_VERSION) {
@@ -200,16 +217,17 @@ export class JournalLedgerStore implements LedgerStore {
     }
     for (const record of records) this.apply(record);
     this.lines = records.length;
-    const live = this.liveRecords().length;
+    const live = this.liveRecordCount();
     if (this.lines - live > Math.max(this.compactAfter, live)) this.compact();
   }
 
   /** Brings the state up to date with one committed line. */
-  private apply(record: JournalRecord): void {
+  private apply(record: JournalRecord | EntryLine): void {
     switch (record.t) {
       case 'entry': {
-        if (this.slots.has(record.entry.eventId)) return;
-        this.addSlot(record.entry, record.raw, Promise.resolve());
+        if (this.slots.has(record.id)) return;
+        const text = 'text' in record ? record.text : JSON.stringify(record.entry);
+        this.addSlot(record.id, `${record.at}#${record.id}`, text, undefined, record.raw, COMMITTED);
         return;
       }
       case 'raw': {
@@ -219,7 +237,9 @@ export class JournalLedgerStore implements LedgerStore {
       }
       case 'delivery': {
         const slot = this.slots.get(record.id);
-        if (slot) slot.entry.delivery = { ...slot.entry.delivery, [record.channel]: record.state };
+        if (!slot) return;
+        if (slot.parsed) slot.parsed.delivery = { ...slot.parsed.delivery, [record.channel]: record.state };
+        else slot.delivery = { ...slot.delivery, [record.channel]: record.state };
         return;
       }
       case 'suppression':
@@ -248,43 +268,81 @@ export class JournalLedgerStore implements LedgerStore {
     }
   }
 
+  /** Live records: one line per entry (delivery state folded in), suppressions, bursts, audit runs. */
+  private liveRecordCount(): number {
+    return (
+      this.slots.size +
+      this.suppressions.size +
+      this.suppressionLog.length +
+      this.windows.size +
+      this.followUps.size +
+      this.auditRuns.length
+    );
+  }
+
   /** The state as the fewest lines that rebuild it. */
-  private liveRecords(): JournalRecord[] {
-    const records: JournalRecord[] = [];
-    for (const slot of this.slots.values()) {
-      records.push(
-        slot.raw ? { t: 'entry', entry: slot.entry, raw: slot.raw } : { t: 'entry', entry: slot.entry },
-      );
+  private *liveLines(): Generator<string> {
+    for (const [id, slot] of this.slots) {
+      const text = slot.parsed || slot.delivery ? JSON.stringify(this.entryOf(slot)) : slot.text;
+      yield entryLine(id, slot.time, slot.raw, text);
     }
+    const records: JournalRecord[] = [];
     for (const suppression of this.suppressions.values()) records.push({ t: 'suppression', suppression });
     for (const event of this.suppressionLog) records.push({ t: 'suppression-event', event });
     for (const [key, window] of this.windows) records.push({ t: 'burst-window', key, ...window });
     for (const [id, burst] of this.followUps) records.push({ t: 'follow-up', id, burst });
     for (const run of this.auditRuns) records.push({ t: 'audit-run', run });
-    return records;
+    for (const record of records) yield JSON.stringify(record);
   }
 
   private compact(): void {
-    const records = this.liveRecords();
-    replaceFileAtomically(this.paths.journal, [header(), ...records]);
-    this.lines = records.length;
+    replaceFileAtomically(this.paths.journal, [JSON.stringify(header()), ...this.liveLines()]);
+    this.lines = this.liveRecordCount();
   }
 
-  private addSlot(entry: StoredEntry, raw: RawRef | undefined, committed: Promise<void>): Slot {
-    const slot: Slot = { entry, raw, time: sortTime(entry.eventTime, entry.eventId), committed };
+  private addSlot(
+    id: string,
+    time: string,
+    text: string,
+    parsed: StoredEntry | undefined,
+    raw: RawRef | undefined,
+    committed: Promise<void>,
+  ): Slot {
+    const slot: Slot = { text, parsed, delivery: undefined, raw, time, committed };
     const last = this.ordered.at(-1);
     if (last && last.time > slot.time) this.sorted = false;
-    this.slots.set(entry.eventId, slot);
+    this.slots.set(id, slot);
     this.ordered.push(slot);
     return slot;
   }
 
-  private write(record: JournalRecord): Promise<void> {
+  /** The slot's entry, parsed on first use (the stored object: copy it before handing it out). */
+  private entryOf(slot: Slot): StoredEntry {
+    if (!slot.parsed) {
+      slot.parsed = JSON.parse(slot.text) as StoredEntry;
+      if (slot.delivery) slot.parsed.delivery = { ...slot.parsed.delivery, ...slot.delivery };
+      slot.delivery = undefined;
+    }
+    return slot.parsed;
+  }
+
+  /** Inserts a validated entry: in memory at once, on disk when the returned promise settles. */
+  private insert(canonical: StoredEntry, raw: RawRef | undefined): Promise<void> {
+    const id = canonical.eventId;
+    const time = sortTime(canonical.eventTime, id);
+    const text = JSON.stringify(canonical);
+    const committed = this.write(entryLine(id, time, raw, text));
+    committed.catch(() => undefined);
+    this.addSlot(id, time, text, canonical, raw, committed);
+    return committed;
+  }
+
+  private write(record: JournalRecord | string): Promise<void> {
     if (!this.writer || this.closing) {
       return Promise.reject(new LedgerConfigurationError('the local ledger is closed'));
     }
     this.lines++;
-    return this.writer.append(record);
+    return this.writer.appendLine(typeof record === 'string' ? record : JSON.stringify(record));
   }
 
   async putIfAbsent(entry: StoredEntry, raw: CloudTrailRecord): Promise<PutResult> {
@@ -300,11 +358,7 @@ export class JournalLedgerStore implements LedgerStore {
       return { outcome: 'duplicate' };
     }
     // No await between the check and the insert: concurrent puts of one eventId cannot both insert.
-    const rawRef = writer.reserveRaw(JSON.stringify(raw));
-    const committed = this.write({ t: 'entry', entry: canonical, raw: rawRef });
-    committed.catch(() => undefined);
-    this.addSlot(structuredClone(canonical), rawRef, committed);
-    await committed;
+    await this.insert(canonical, writer.reserveRaw(JSON.stringify(raw)));
     return { outcome: 'inserted' };
   }
 
@@ -316,10 +370,7 @@ export class JournalLedgerStore implements LedgerStore {
     if (raw) return this.putIfAbsent(entry, raw);
     const canonical = canonicalEntry(entry);
     if (this.slots.has(canonical.eventId)) return { outcome: 'duplicate' };
-    const committed = this.write({ t: 'entry', entry: canonical });
-    committed.catch(() => undefined);
-    this.addSlot(structuredClone(canonical), undefined, committed);
-    await committed;
+    await this.insert(canonical, undefined);
     return { outcome: 'inserted' };
   }
 
@@ -327,7 +378,7 @@ export class JournalLedgerStore implements LedgerStore {
     const slot = this.slots.get(eventId);
     if (!slot) return undefined;
     await slot.committed;
-    return structuredClone(slot.entry);
+    return structuredClone(this.entryOf(slot));
   }
 
   async getRaw(eventId: string): Promise<CloudTrailRecord | undefined> {
@@ -341,7 +392,8 @@ export class JournalLedgerStore implements LedgerStore {
     const slot = this.slots.get(eventId);
     if (!slot) throw new LedgerEntryNotFoundError(eventId);
     const copy = JSON.parse(JSON.stringify(state)) as ChannelDelivery;
-    slot.entry.delivery = { ...slot.entry.delivery, [channel]: copy };
+    const stored = this.entryOf(slot);
+    stored.delivery = { ...stored.delivery, [channel]: copy };
     await this.write({ t: 'delivery', id: eventId, channel, state: copy });
   }
 
@@ -350,20 +402,25 @@ export class JournalLedgerStore implements LedgerStore {
     const limit = resolved.limit ?? Number.POSITIVE_INFINITY;
     const found: StoredEntry[] = [];
     if (limit <= 0) return found;
+    const mayMatch = textPrefilter(resolved);
     const ordered = this.inTimeOrder();
     for (let index = ordered.length - 1; index >= 0; index--) {
       const slot = ordered[index] as Slot;
       // Oldest first, so nothing before `since` can match once one slot is older.
       if (resolved.since && slot.time < resolved.since) break;
-      if (!matchesFilter(slot.entry, resolved)) continue;
-      found.push(structuredClone(slot.entry));
+      if (!mayMatch(slot.text)) continue;
+      const stored = this.entryOf(slot);
+      if (!matchesFilter(stored, resolved)) continue;
+      found.push(structuredClone(stored));
       if (found.length >= limit) break;
     }
     return found;
   }
 
   async oldestEntryTime(accountId?: string): Promise<string | undefined> {
-    const oldest = this.inTimeOrder().find((slot) => !accountId || slot.entry.accountId === accountId);
+    const oldest = this.inTimeOrder().find(
+      (slot) => !accountId || this.entryOf(slot).accountId === accountId,
+    );
     return oldest?.time.slice(0, oldest.time.indexOf('#'));
   }
 
@@ -480,6 +537,64 @@ export class JournalLedgerStore implements LedgerStore {
 
 function header(): JournalRecord {
   return { t: 'header', format: JOURNAL_FORMAT, version: JOURNAL_VERSION };
+}
+
+const COMMITTED = Promise.resolve();
+const ENTRY_MARK = ',"entry":';
+
+/**
+ * An entry's journal line. The keys come first and the entry last, so loading can parse the keys and
+ * keep the entry as text (`parseLine`).
+ */
+function entryLine(id: string, time: string, raw: RawRef | undefined, entryText: string): string {
+  const at = time.slice(0, time.indexOf('#'));
+  const rawPart = raw ? `,"raw":${JSON.stringify(raw)}` : '';
+  return `{"t":"entry","id":${JSON.stringify(id)},"at":${JSON.stringify(at)}${rawPart}${ENTRY_MARK}${entryText}}`;
+}
+
+/**
+ * Parses one journal line; an entry line's entry stays text. Inside JSON strings every `"` is escaped,
+ * so the first `,"entry":` is the key of the entry line itself.
+ */
+function parseLine(line: string): JournalRecord | EntryLine {
+  if (line.startsWith('{"t":"entry",')) {
+    const mark = line.indexOf(ENTRY_MARK);
+    const keys = JSON.parse(`${line.slice(0, mark)}}`) as Omit<EntryLine, 'text'>;
+    const text = line.slice(mark + ENTRY_MARK.length, -1);
+    // A torn line still ends early; only a complete object counts (the entry is checked when parsed).
+    if (text.charCodeAt(0) !== 0x7b || line.charCodeAt(line.length - 1) !== 0x7d) JSON.parse(line);
+    return { ...keys, text };
+  }
+  return JSON.parse(line) as JournalRecord;
+}
+
+/**
+ * A cheap test that rules entries out before they are parsed: each text the filter compares
+ * (case-insensitively, after trimming) must appear in the entry's JSON. Used only for values JSON
+ * writes as they are (printable ASCII without quotes or backslashes); a regular expression with the
+ * `i` flag then finds every match `toLowerCase` would, except the Kelvin sign, which is added.
+ * False positives are fine: `matchesFilter` decides.
+ */
+function textPrefilter(filter: ResolvedFilter): (text: string) => boolean {
+  const target =
+    filter.target === undefined
+      ? undefined
+      : 'value' in filter.target
+        ? filter.target.value
+        : filter.target.name;
+  const needles = [
+    filter.actor,
+    target,
+    filter.account,
+    filter.eventName,
+    filter.ip,
+    filter.detection,
+  ].filter((value): value is string => value !== undefined && /^[\x20\x21\x23-\x5b\x5d-\x7e]+$/.test(value));
+  if (needles.length === 0) return () => true;
+  const patterns = needles.map(
+    (needle) => new RegExp(needle.replace(/[.*+?^${}()|[\]]/g, '\\$&').replace(/k/gi, '[k\u212a]'), 'i'),
+  );
+  return (text) => patterns.every((pattern) => pattern.test(text));
 }
 
 function isFolder(path: string): boolean {

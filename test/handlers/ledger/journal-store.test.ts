@@ -15,8 +15,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { LedgerConfigurationError } from '../../../handlers/ledger/errors';
 import { JournalLedgerStore, journalPaths } from '../../../handlers/ledger/journal-store';
 import { startLocalLedger } from '../../../handlers/ledger/local';
+import { MemoryLedgerStore } from '../../../handlers/ledger/memory-store';
 import { openLedger } from '../../../handlers/ledger/open';
-import type { Suppression } from '../../../handlers/ports';
+import type { LedgerStore, Suppression } from '../../../handlers/ports';
 import { describeLedgerBehaviour } from './support/behaviour';
 import { entry, hit, manyEntries, rawOf } from './support/entries';
 
@@ -35,6 +36,34 @@ describeLedgerBehaviour('local journal store', async () => {
   const store = await JournalLedgerStore.open({ home });
   return {
     store,
+    close: async () => {
+      await store.close();
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+});
+
+/** The store, closed and opened again before every read: reads then run on what was loaded from disk. */
+describeLedgerBehaviour('local journal store, reopened before each read', async () => {
+  const home = mkdtempSync(join(tmpdir(), 'iamwatch-journal-'));
+  let store: LedgerStore = await JournalLedgerStore.open({ home });
+  const reads = new Set<string>(['get', 'getRaw', 'history', 'oldestEntryTime']);
+  const reopening = new Proxy({} as LedgerStore, {
+    get: (_target, name: string) => {
+      if (reads.has(name)) {
+        return async (...args: unknown[]) => {
+          await store.close();
+          store = await JournalLedgerStore.open({ home });
+          const read = store[name as keyof LedgerStore] as (...a: unknown[]) => unknown;
+          return read.apply(store, args);
+        };
+      }
+      const member = store[name as keyof LedgerStore];
+      return typeof member === 'function' ? member.bind(store) : member;
+    },
+  });
+  return {
+    store: reopening,
     close: async () => {
       await store.close();
       rmSync(home, { recursive: true, force: true });
@@ -126,6 +155,39 @@ describe('local journal store: on disk', () => {
     const fourth = await JournalLedgerStore.open({ home });
     expect(await fourth.listSuppressions()).toEqual([]);
     await fourth.close();
+  });
+
+  it('finds values case-insensitively as the memory store does, also where lower-casing maps a non-ASCII letter to ASCII', async () => {
+    const home = tempHome();
+    const kate = entry({
+      eventId: 'kelvin-1',
+      eventTime: '2026-11-20T10:00:00Z',
+      actor: { type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/x', name: '\u212Aate' },
+      target: { type: 'user', name: 'Bob.Smith+ops' },
+    });
+    const memory = new MemoryLedgerStore();
+    const first = await JournalLedgerStore.open({ home });
+    for (const store of [memory, first]) await store.putIfAbsent(kate, rawOf(kate));
+    await first.close();
+    const journal = await JournalLedgerStore.open({ home });
+    try {
+      for (const filter of [
+        { actor: 'kate' },
+        { actor: 'KATE' },
+        { target: 'bob.smith+ops' },
+        { target: 'user/BOB.SMITH+OPS' },
+        { target: 'bob.smith' },
+        { actor: 'kat' },
+        { eventName: 'createuser', account: '111122223333' },
+      ]) {
+        expect(ids(await journal.history(filter)), JSON.stringify(filter)).toEqual(
+          ids(await memory.history(filter)),
+        );
+      }
+      expect(ids(await journal.history({ actor: 'kate' }))).toEqual(['kelvin-1']);
+    } finally {
+      await journal.close();
+    }
   });
 
   it('is what openLedger({ kind: "local" }) opens, under $IAMWATCH_HOME/journal', async () => {
