@@ -34,33 +34,37 @@ export interface JournalContents {
 export function parseJournal(
   bytes: Buffer,
   file: string,
-  parseLine: (line: string) => unknown = JSON.parse,
+  parseLine: (bytes: Buffer, start: number, end: number) => unknown = parseJsonLine,
 ): JournalContents {
   let end = bytes.lastIndexOf(NEWLINE) + 1;
   let torn = end < bytes.length;
-  const text = bytes.toString('utf8', 0, end);
   const records: unknown[] = [];
   let start = 0;
   let line = 0;
-  while (start < text.length) {
-    const stop = text.indexOf('\n', start);
+  while (start < end) {
+    const stop = bytes.indexOf(NEWLINE, start);
     line++;
     try {
-      records.push(parseLine(text.slice(start, stop)));
+      records.push(parseLine(bytes, start, stop));
     } catch (error) {
-      if (stop + 1 < text.length) {
+      if (stop + 1 < end) {
         throw new LedgerConfigurationError(
           `the local ledger journal ${file} is damaged at line ${line}; restore it from a backup or move it away and replay again`,
           { cause: error },
         );
       }
-      end = Buffer.byteLength(text.slice(0, start));
+      end = start;
       torn = true;
       break;
     }
     start = stop + 1;
   }
   return { records, validBytes: end, torn };
+}
+
+/** One line as JSON. */
+export function parseJsonLine(bytes: Buffer, start: number, end: number): unknown {
+  return JSON.parse(bytes.toString('utf8', start, end));
 }
 
 interface Pending {

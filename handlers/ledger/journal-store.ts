@@ -32,7 +32,14 @@ import { canonicalEntry } from './codec';
 import { MAX_FOLDED_LISTED } from './control-items';
 import { LedgerConfigurationError, LedgerEntryNotFoundError, SuppressionExistsError } from './errors';
 import { matchesFilter, type ResolvedFilter, resolveFilter } from './filter';
-import { JournalWriter, parseJournal, type RawRef, replaceFileAtomically, syncFolder } from './journal-file';
+import {
+  JournalWriter,
+  parseJournal,
+  parseJsonLine,
+  type RawRef,
+  replaceFileAtomically,
+  syncFolder,
+} from './journal-file';
 import { sortTime } from './keys';
 import { acquireLock } from './lock';
 
@@ -93,12 +100,16 @@ interface EntryLine {
   id: string;
   at: string;
   raw?: RawRef;
-  text: string;
+  /** The entry's JSON, still undecoded: a view into the journal as read. */
+  text: Buffer;
 }
 
 interface Slot {
-  /** The entry as JSON text, as written (delivery state aside): what queries pre-filter on. */
-  text: string;
+  /**
+   * The entry as JSON (delivery state aside), as written or still undecoded as read: what queries
+   * pre-filter on.
+   */
+  text: string | Buffer;
   /** The entry, once parsed; delivery updates apply to it. */
   parsed: StoredEntry | undefined;
   /** Delivery updates read from the journal before the entry was parsed. */
@@ -283,7 +294,7 @@ export class JournalLedgerStore implements LedgerStore {
   /** The state as the fewest lines that rebuild it. */
   private *liveLines(): Generator<string> {
     for (const [id, slot] of this.slots) {
-      const text = slot.parsed || slot.delivery ? JSON.stringify(this.entryOf(slot)) : slot.text;
+      const text = slot.parsed || slot.delivery ? JSON.stringify(this.entryOf(slot)) : textOf(slot);
       yield entryLine(id, slot.time, slot.raw, text);
     }
     const records: JournalRecord[] = [];
@@ -303,7 +314,7 @@ export class JournalLedgerStore implements LedgerStore {
   private addSlot(
     id: string,
     time: string,
-    text: string,
+    text: string | Buffer,
     parsed: StoredEntry | undefined,
     raw: RawRef | undefined,
     committed: Promise<void>,
@@ -319,7 +330,7 @@ export class JournalLedgerStore implements LedgerStore {
   /** The slot's entry, parsed on first use (the stored object: copy it before handing it out). */
   private entryOf(slot: Slot): StoredEntry {
     if (!slot.parsed) {
-      slot.parsed = JSON.parse(slot.text) as StoredEntry;
+      slot.parsed = JSON.parse(textOf(slot)) as StoredEntry;
       if (slot.delivery) slot.parsed.delivery = { ...slot.parsed.delivery, ...slot.delivery };
       slot.delivery = undefined;
     }
@@ -408,7 +419,7 @@ export class JournalLedgerStore implements LedgerStore {
       const slot = ordered[index] as Slot;
       // Oldest first, so nothing before `since` can match once one slot is older.
       if (resolved.since && slot.time < resolved.since) break;
-      if (!mayMatch(slot.text)) continue;
+      if (!mayMatch(textOf(slot))) continue;
       const stored = this.entryOf(slot);
       if (!matchesFilter(stored, resolved)) continue;
       found.push(structuredClone(stored));
@@ -552,20 +563,27 @@ function entryLine(id: string, time: string, raw: RawRef | undefined, entryText:
   return `{"t":"entry","id":${JSON.stringify(id)},"at":${JSON.stringify(at)}${rawPart}${ENTRY_MARK}${entryText}}`;
 }
 
+const ENTRY_PREFIX = '{"t":"entry",';
+
 /**
- * Parses one journal line; an entry line's entry stays text. Inside JSON strings every `"` is escaped,
- * so the first `,"entry":` is the key of the entry line itself.
+ * Parses one journal line; an entry line's entry stays undecoded. Inside JSON strings every `"` is
+ * escaped, so the first `,"entry":` is the key of the entry line itself.
  */
-function parseLine(line: string): JournalRecord | EntryLine {
-  if (line.startsWith('{"t":"entry",')) {
-    const mark = line.indexOf(ENTRY_MARK);
-    const keys = JSON.parse(`${line.slice(0, mark)}}`) as Omit<EntryLine, 'text'>;
-    const text = line.slice(mark + ENTRY_MARK.length, -1);
-    // A torn line still ends early; only a complete object counts (the entry is checked when parsed).
-    if (text.charCodeAt(0) !== 0x7b || line.charCodeAt(line.length - 1) !== 0x7d) JSON.parse(line);
-    return { ...keys, text };
+function parseLine(bytes: Buffer, start: number, end: number): JournalRecord | EntryLine {
+  if (bytes.toString('latin1', start, start + ENTRY_PREFIX.length) !== ENTRY_PREFIX) {
+    return parseJsonLine(bytes, start, end) as JournalRecord;
   }
-  return JSON.parse(line) as JournalRecord;
+  const mark = bytes.indexOf(ENTRY_MARK, start, 'latin1');
+  // A torn line ends early; only a complete object counts (the entry is checked when parsed).
+  if (mark < 0 || mark >= end || bytes[mark + ENTRY_MARK.length] !== 0x7b || bytes[end - 1] !== 0x7d) {
+    throw new SyntaxError('incomplete entry line');
+  }
+  const keys = JSON.parse(`${bytes.toString('utf8', start, mark)}}`) as Omit<EntryLine, 'text'>;
+  return { ...keys, text: bytes.subarray(mark + ENTRY_MARK.length, end - 1) };
+}
+
+function textOf(slot: Slot): string {
+  return typeof slot.text === 'string' ? slot.text : slot.text.toString('utf8');
 }
 
 /**
