@@ -100,8 +100,14 @@ interface EntryLine {
   id: string;
   at: string;
   raw?: RawRef;
-  /** The entry's JSON, still undecoded: a view into the journal as read. */
-  text: Buffer;
+  /** Where the entry's JSON is in the journal as read, still undecoded. */
+  text: Undecoded;
+}
+
+/** A byte range of the journal as read at open (`JournalLedgerStore.source`). */
+interface Undecoded {
+  from: number;
+  to: number;
 }
 
 interface Slot {
@@ -109,7 +115,7 @@ interface Slot {
    * The entry as JSON (delivery state aside), as written or still undecoded as read: what queries
    * pre-filter on.
    */
-  text: string | Buffer;
+  text: string | Undecoded;
   /** The entry, once parsed; delivery updates apply to it. */
   parsed: StoredEntry | undefined;
   /** Delivery updates read from the journal before the entry was parsed. */
@@ -143,6 +149,8 @@ export class JournalLedgerStore implements LedgerStore {
   private readonly followUps = new Map<string, FoldedBurst>();
   private readonly auditRuns: AuditRunRecord[] = [];
   private lines = 0;
+  /** The journal as read at open: loaded entries are decoded from it when first needed. */
+  private source: Buffer = Buffer.alloc(0);
   private writer: JournalWriter | undefined;
   private closing: Promise<void> | undefined;
 
@@ -210,7 +218,8 @@ export class JournalLedgerStore implements LedgerStore {
       replaceFileAtomically(this.paths.journal, [JSON.stringify(header())]);
       return;
     }
-    const contents = parseJournal(readFileSync(this.paths.journal), this.paths.journal, parseLine);
+    this.source = readFileSync(this.paths.journal);
+    const contents = parseJournal(this.source, this.paths.journal, parseLine);
     const [first, ...records] = contents.records as (JournalRecord | EntryLine)[];
     if (first === undefined && contents.validBytes === 0) {
       // Created but its header never reached the disk.
@@ -294,7 +303,7 @@ export class JournalLedgerStore implements LedgerStore {
   /** The state as the fewest lines that rebuild it. */
   private *liveLines(): Generator<string> {
     for (const [id, slot] of this.slots) {
-      const text = slot.parsed || slot.delivery ? JSON.stringify(this.entryOf(slot)) : textOf(slot);
+      const text = slot.parsed || slot.delivery ? JSON.stringify(this.entryOf(slot)) : this.textOf(slot);
       yield entryLine(id, slot.time, slot.raw, text);
     }
     const records: JournalRecord[] = [];
@@ -314,7 +323,7 @@ export class JournalLedgerStore implements LedgerStore {
   private addSlot(
     id: string,
     time: string,
-    text: string | Buffer,
+    text: string | Undecoded,
     parsed: StoredEntry | undefined,
     raw: RawRef | undefined,
     committed: Promise<void>,
@@ -327,10 +336,16 @@ export class JournalLedgerStore implements LedgerStore {
     return slot;
   }
 
+  private textOf(slot: Slot): string {
+    return typeof slot.text === 'string'
+      ? slot.text
+      : this.source.toString('utf8', slot.text.from, slot.text.to);
+  }
+
   /** The slot's entry, parsed on first use (the stored object: copy it before handing it out). */
   private entryOf(slot: Slot): StoredEntry {
     if (!slot.parsed) {
-      slot.parsed = JSON.parse(textOf(slot)) as StoredEntry;
+      slot.parsed = JSON.parse(this.textOf(slot)) as StoredEntry;
       if (slot.delivery) slot.parsed.delivery = { ...slot.parsed.delivery, ...slot.delivery };
       slot.delivery = undefined;
     }
@@ -419,7 +434,7 @@ export class JournalLedgerStore implements LedgerStore {
       const slot = ordered[index] as Slot;
       // Oldest first, so nothing before `since` can match once one slot is older.
       if (resolved.since && slot.time < resolved.since) break;
-      if (!mayMatch(textOf(slot))) continue;
+      if (!mayMatch(this.textOf(slot))) continue;
       const stored = this.entryOf(slot);
       if (!matchesFilter(stored, resolved)) continue;
       found.push(structuredClone(stored));
@@ -578,12 +593,58 @@ function parseLine(bytes: Buffer, start: number, end: number): JournalRecord | E
   if (mark < 0 || mark >= end || bytes[mark + ENTRY_MARK.length] !== 0x7b || bytes[end - 1] !== 0x7d) {
     throw new SyntaxError('incomplete entry line');
   }
-  const keys = JSON.parse(`${bytes.toString('utf8', start, mark)}}`) as Omit<EntryLine, 'text'>;
-  return { ...keys, text: bytes.subarray(mark + ENTRY_MARK.length, end - 1) };
+  const text = { from: mark + ENTRY_MARK.length, to: end - 1 };
+  const keys = readEntryKeys(bytes, start, mark);
+  if (keys) return { t: 'entry', ...keys, text };
+  const parsed = JSON.parse(`${bytes.toString('utf8', start, mark)}}`) as Omit<EntryLine, 'text'>;
+  return { t: 'entry', id: parsed.id, at: parsed.at, ...(parsed.raw ? { raw: parsed.raw } : {}), text };
 }
 
-function textOf(slot: Slot): string {
-  return typeof slot.text === 'string' ? slot.text : slot.text.toString('utf8');
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/**
+ * The keys of an entry line as `entryLine` writes them, read without `JSON.parse` (loading a large
+ * ledger is mostly this); undefined when the line is not in exactly that shape (an id with escapes).
+ */
+function readEntryKeys(
+  bytes: Buffer,
+  start: number,
+  mark: number,
+): { id: string; at: string; raw?: RawRef } | undefined {
+  const expect = (at: number, text: string) => bytes.toString('latin1', at, at + text.length) === text;
+  let position = start + ENTRY_PREFIX.length;
+  if (!expect(position, '"id":"')) return undefined;
+  position += 6;
+  let close = position;
+  while (close < mark && bytes[close] !== QUOTE) {
+    if (bytes[close] === BACKSLASH) return undefined;
+    close++;
+  }
+  const id = bytes.toString('utf8', position, close);
+  position = close + 1;
+  if (!expect(position, ',"at":"')) return undefined;
+  position += 7;
+  close = bytes.indexOf(QUOTE, position);
+  if (close < 0 || close >= mark) return undefined;
+  const at = bytes.toString('latin1', position, close);
+  position = close + 1;
+  if (position === mark) return { id, at };
+  if (!expect(position, ',"raw":[')) return undefined;
+  position += 8;
+  const numbers: number[] = [];
+  let value = 0;
+  for (; position < mark; position++) {
+    const byte = bytes[position] as number;
+    if (byte >= 0x30 && byte <= 0x39) value = value * 10 + (byte - 0x30);
+    else if (byte === 0x2c || byte === 0x5d) {
+      numbers.push(value);
+      value = 0;
+      if (byte === 0x5d) break;
+    } else return undefined;
+  }
+  if (position + 1 !== mark || numbers.length !== 2) return undefined;
+  return { id, at, raw: [numbers[0] as number, numbers[1] as number] };
 }
 
 /**
