@@ -1,9 +1,10 @@
 /** `iamwatch history` latency on local ledgers of a given size, for every filter, as whole processes. */
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { journalPaths } from '../handlers/ledger/journal-store';
 import { openLedger } from '../handlers/ledger/open';
 import type { StoredEntry } from '../handlers/ports';
-import { versusBareNode } from './process';
+import { median, versusBareNode } from './process';
 
 export interface HistoryRow {
   filter: string;
@@ -72,4 +73,16 @@ export async function historyLatency(root: string, home: string, runs: number): 
     rows.push({ filter, ...figures });
   }
   return rows;
+}
+
+/** In-process time to open the local ledger in `home` (load the journal) and close it again; median of `runs`. */
+export async function openLatency(home: string, runs: number): Promise<{ ms: number; bytes: number }> {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = process.hrtime.bigint();
+    const store = await openLedger({ kind: 'local', home });
+    times.push(Number(process.hrtime.bigint() - started) / 1e6);
+    await store.close();
+  }
+  return { ms: median(times), bytes: statSync(journalPaths(home).journal).size };
 }

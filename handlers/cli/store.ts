@@ -1,4 +1,4 @@
-/** The ledger the CLI works on: local (embedded dynalite), memory, or a real DynamoDB table. */
+/** The ledger the CLI works on: local (the journal under the home folder), memory, or a real DynamoDB table. */
 import { openLedger } from '../ledger/open';
 import type { LedgerStore } from '../ports';
 import { type CliIo, UsageError } from './io';

@@ -66,3 +66,11 @@ export class SuppressionExistsError extends Error {
     super(`a suppression with id ${suppressionId} already exists`);
   }
 }
+
+/**
+ * Writing the local ledger's files failed (disk full, I/O error). The writes of that batch and every
+ * later one are refused; what was committed before is intact, and a second run repairs the rest.
+ */
+export class LocalLedgerWriteError extends Error {
+  override readonly name = 'LocalLedgerWriteError';
+}

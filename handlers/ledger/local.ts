@@ -24,6 +24,8 @@ export interface LocalLedgerOptions {
   tableName?: string;
   retentionDays?: number;
   pageSize?: number;
+  /** False: the caller already holds the home's lock (the migration to the journal). Default true. */
+  lock?: boolean;
   /** Where `IAMWATCH_HOME` is read from; the process environment by default. */
   env?: Readonly<Record<string, string | undefined>>;
 }
@@ -66,7 +68,10 @@ export async function startLocalLedger(options: LocalLedgerOptions = {}): Promis
   const persist = options.persist ?? true;
   const path = persist ? localLedgerPath(options.home, options.env) : undefined;
   if (path) mkdirSync(path, { recursive: true });
-  const releaseLock = path ? acquireLock(`${path}.lock`, `the local ledger in ${path}`) : () => undefined;
+  const releaseLock =
+    path && options.lock !== false
+      ? acquireLock(`${path}.lock`, `the local ledger in ${path}`)
+      : () => undefined;
   const server = dynalite({
     ...(path ? { path } : {}),
     createTableMs: 0,

@@ -1,12 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LedgerConfigurationError } from '../../../handlers/ledger/errors';
 import { localLedgerPath, startLocalLedger } from '../../../handlers/ledger/local';
-import { openLedger } from '../../../handlers/ledger/open';
 import { entry, hit, rawOf } from './support/entries';
 
 const homes: string[] = [];
@@ -27,7 +24,7 @@ const stored = entry({
   severity: 'medium',
 });
 
-describe('local ledger (embedded dynalite)', () => {
+describe('embedded dynalite (the DynamoDB stand-in of the tests)', () => {
   it('keeps entries across restarts in $IAMWATCH_HOME', async () => {
     const home = tempHome();
     const env = { IAMWATCH_HOME: home };
@@ -86,49 +83,5 @@ describe('local ledger (embedded dynalite)', () => {
     const ledger = await startLocalLedger({ persist: false });
     await ledger.close();
     await expect(ledger.close()).resolves.toBeUndefined();
-  });
-
-  it('lets the process exit on its own after close', () => {
-    const home = tempHome();
-    const script = join(home, 'use-ledger.mts');
-    const openModule = fileURLToPath(new URL('../../../handlers/ledger/open.ts', import.meta.url));
-    writeFileSync(
-      script,
-      [
-        `import { openLedger } from ${JSON.stringify(openModule)};`,
-        `const store = await openLedger({ kind: 'local', home: ${JSON.stringify(home)} });`,
-        `const entry = ${JSON.stringify(stored)};`,
-        `const result = await store.putIfAbsent(entry, { eventID: entry.eventId, eventTime: entry.eventTime, eventName: entry.eventName, eventSource: entry.eventSource });`,
-        'await store.close();',
-        'process.stdout.write(result.outcome);',
-      ].join('\n'),
-    );
-    // No process.exit in the script: it ends only if nothing (socket, timer, database) is left open.
-    const child = spawnSync(process.execPath, ['--import', 'tsx', script], {
-      encoding: 'utf8',
-      timeout: 25_000,
-      cwd: fileURLToPath(new URL('../../..', import.meta.url)),
-    });
-    expect(child.error).toBeUndefined();
-    expect(child.stderr).not.toMatch(/Error/);
-    expect(child.stdout).toBe('inserted');
-    expect(child.status).toBe(0);
-  });
-
-  it('is what openLedger({ kind: "local" }) opens', async () => {
-    const home = tempHome();
-    const store = await openLedger({ kind: 'local', home });
-    try {
-      await store.putIfAbsent(stored, rawOf(stored));
-    } finally {
-      await store.close();
-    }
-    expect(existsSync(join(home, 'ledger'))).toBe(true);
-    const reopened = await openLedger({ kind: 'local', home });
-    try {
-      expect(await reopened.get('persist-1')).toEqual(stored);
-    } finally {
-      await reopened.close();
-    }
   });
 });

@@ -1,0 +1,685 @@
+/**
+ * The local ledger (`--store local`): the memory store's semantics, kept on disk as an append-only
+ * journal under `$IAMWATCH_HOME/journal/` and loaded whole when opened. `history` then runs on the
+ * in-memory state with the same `matchesFilter` predicate as every other store.
+ *
+ * Why not the embedded DynamoDB-compatible server it replaces: each entry cost a conditional put and a
+ * batch of about a dozen items through HTTP, the SDK and LevelDB — about 10 ms of CPU per entry. Here
+ * an entry is one JSON line and one raw record appended, fsync'd in group-committed batches.
+ *
+ * Guarantees kept: a put is checked and recorded in memory before its first `await`, so one eventId
+ * is inserted once however many puts race; `inserted` is answered only after the line is fsync'd, so
+ * an alert never goes out for an entry a crash could lose; a duplicate whose raw record is missing or
+ * unreadable writes it again (the repair); a crash can only tear the journal's last line, which is
+ * dropped when the ledger is next opened. One process at a time: a pid lock turns a second away.
+ */
+import { existsSync, mkdirSync, readFileSync, statSync, truncateSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { AuditRunRecord } from '../../rules/audit/compare';
+import type { CloudTrailRecord } from '../../rules/types';
+import type {
+  ChannelDelivery,
+  FoldedAlert,
+  FoldedBurst,
+  HistoryFilter,
+  LedgerStore,
+  PutResult,
+  StoredEntry,
+  Suppression,
+  SuppressionEvent,
+} from '../ports';
+import { canonicalEntry } from './codec';
+import { MAX_FOLDED_LISTED } from './control-items';
+import { LedgerConfigurationError, LedgerEntryNotFoundError, SuppressionExistsError } from './errors';
+import { matchesFilter, type ResolvedFilter, resolveFilter } from './filter';
+import {
+  JournalWriter,
+  parseJournal,
+  parseJsonLine,
+  type RawRef,
+  replaceFileAtomically,
+  syncFolder,
+} from './journal-file';
+import { sortTime } from './keys';
+import { acquireLock } from './lock';
+
+export const JOURNAL_FORMAT = 'iamwatch-ledger-journal';
+export const JOURNAL_VERSION = 1;
+
+/** The journal's lines. The first is the header; every other one is a committed write. */
+export type JournalRecord =
+  | { t: 'header'; format: typeof JOURNAL_FORMAT; version: number }
+  | { t: 'entry'; id: string; at: string; raw?: RawRef; entry: StoredEntry }
+  | { t: 'raw'; id: string; raw: RawRef }
+  | { t: 'delivery'; id: string; channel: string; state: ChannelDelivery }
+  | { t: 'suppression'; suppression: Suppression }
+  | { t: 'unsuppress'; id: string }
+  | { t: 'suppression-event'; event: SuppressionEvent }
+  | { t: 'burst-window'; key: string; closesAt: string; count: number }
+  | { t: 'follow-up'; id: string; burst: FoldedBurst }
+  | { t: 'follow-ups-taken'; ids: string[] }
+  | { t: 'audit-run'; run: AuditRunRecord };
+
+/** Files of a local ledger inside `$IAMWATCH_HOME`. */
+export interface JournalPaths {
+  home: string;
+  folder: string;
+  journal: string;
+  raw: string;
+  lock: string;
+  /** Where iamwatch before the journal kept its embedded dynalite (LevelDB) ledger. */
+  legacy: string;
+}
+
+export function journalPaths(home: string): JournalPaths {
+  const root = resolve(home);
+  const folder = join(root, 'journal');
+  return {
+    home: root,
+    folder,
+    journal: join(folder, 'ledger.jsonl'),
+    raw: join(folder, 'raw.jsonl'),
+    // The same lock file the dynalite ledger used, so an older iamwatch and this one exclude each other.
+    lock: join(root, 'ledger.lock'),
+    legacy: join(root, 'ledger'),
+  };
+}
+
+/**
+ * Superseded lines (delivery updates, taken follow-ups, …) tolerated before the journal is rewritten
+ * at open: at least this many, and at least as many as the live records.
+ */
+const COMPACT_AFTER_SUPERSEDED = 10_000;
+
+/**
+ * A loaded journal line of an entry: its keys parsed, the entry itself left as JSON text until a
+ * read needs it (most queries need few of them).
+ */
+interface EntryLine {
+  t: 'entry';
+  id: string;
+  at: string;
+  raw?: RawRef;
+  /** Where the entry's JSON is in the journal as read, still undecoded. */
+  text: Undecoded;
+}
+
+/** A byte range of the journal as read at open (`JournalLedgerStore.source`). */
+interface Undecoded {
+  from: number;
+  to: number;
+}
+
+interface Slot {
+  /**
+   * The entry as JSON (delivery state aside), as written or still undecoded as read: what queries
+   * pre-filter on.
+   */
+  text: string | Undecoded;
+  /** The entry, once parsed; delivery updates apply to it. */
+  parsed: StoredEntry | undefined;
+  /** Delivery updates read from the journal before the entry was parsed. */
+  delivery: Record<string, ChannelDelivery> | undefined;
+  raw: RawRef | undefined;
+  time: string;
+  /** Settles when the line that inserted the entry is on disk; rejects if that write failed. */
+  committed: Promise<void>;
+}
+
+export interface JournalLedgerOptions {
+  /** The `$IAMWATCH_HOME` folder. */
+  home: string;
+  /**
+   * Moves an older, dynalite-based ledger found in the home into a journal folder; called once, with
+   * the lock held, when `home/ledger` exists and `home/journal` does not.
+   */
+  migrate?: (paths: JournalPaths) => Promise<void>;
+  /** Superseded lines tolerated before the journal is rewritten at open (tests lower it). */
+  compactAfter?: number;
+}
+
+export class JournalLedgerStore implements LedgerStore {
+  private readonly slots = new Map<string, Slot>();
+  /** Every slot, oldest first once `sorted`. */
+  private readonly ordered: Slot[] = [];
+  private sorted = true;
+  private readonly suppressions = new Map<string, Suppression>();
+  private readonly suppressionLog: SuppressionEvent[] = [];
+  private readonly windows = new Map<string, { closesAt: string; count: number }>();
+  private readonly followUps = new Map<string, FoldedBurst>();
+  private readonly auditRuns: AuditRunRecord[] = [];
+  private lines = 0;
+  /** The journal as read at open: loaded entries are decoded from it when first needed. */
+  private source: Buffer = Buffer.alloc(0);
+  private writer: JournalWriter | undefined;
+  private closing: Promise<void> | undefined;
+
+  private constructor(
+    readonly paths: JournalPaths,
+    private readonly release: () => void,
+    private readonly compactAfter = COMPACT_AFTER_SUPERSEDED,
+  ) {}
+
+  /**
+   * Opens (creating if needed) the ledger in `home`: takes the lock, migrates an older ledger, loads
+   * the journal, drops a torn tail and rewrites the journal when most of it is superseded.
+   *
+   * @throws LedgerConfigurationError when another process holds the ledger, or the journal is damaged
+   *   or of an unknown format.
+   */
+  static async open(options: JournalLedgerOptions): Promise<JournalLedgerStore> {
+    const paths = journalPaths(options.home);
+    mkdirSync(paths.home, { recursive: true });
+    const release = acquireLock(paths.lock, `the local ledger in ${paths.home}`);
+    try {
+      if (!existsSync(paths.folder) && isFolder(paths.legacy)) {
+        if (!options.migrate) {
+          throw new LedgerConfigurationError(
+            `${paths.legacy} holds a ledger of an older iamwatch (embedded dynalite); open it with \`iamwatch history\` once to migrate it`,
+          );
+        }
+        await options.migrate(paths);
+      }
+      const store = new JournalLedgerStore(paths, release, options.compactAfter);
+      store.load();
+      store.writer = await JournalWriter.open(paths.journal, paths.raw);
+      return store;
+    } catch (error) {
+      release();
+      throw error;
+    }
+  }
+
+  /**
+   * A ledger in `folder` with no lock and no migration: for building a journal that is moved into
+   * place afterwards (the migration of an older ledger).
+   */
+  static async createAt(folder: string): Promise<JournalLedgerStore> {
+    const paths = {
+      ...journalPaths(folder),
+      folder,
+      journal: join(folder, 'ledger.jsonl'),
+      raw: join(folder, 'raw.jsonl'),
+    };
+    const store = new JournalLedgerStore(paths, () => undefined);
+    store.load();
+    store.writer = await JournalWriter.open(paths.journal, paths.raw);
+    return store;
+  }
+
+  /** Lines in the journal after its header (superseded ones included). */
+  get journalLines(): number {
+    return this.lines;
+  }
+
+  private load(): void {
+    mkdirSync(this.paths.folder, { recursive: true });
+    if (!existsSync(this.paths.journal)) {
+      replaceFileAtomically(this.paths.journal, [JSON.stringify(header())]);
+      return;
+    }
+    this.source = readFileSync(this.paths.journal);
+    const contents = parseJournal(this.source, this.paths.journal, parseLine);
+    const [first, ...records] = contents.records as (JournalRecord | EntryLine)[];
+    if (first === undefined && contents.validBytes === 0) {
+      // Created but its header never reached the disk.
+      replaceFileAtomically(this.paths.journal, [JSON.stringify(header())]);
+      return;
+    }
+    if (first?.t !== 'header' || first.format !== JOURNAL_FORMAT || first.version !== JOURNAL_VERSION) {
+      throw new LedgerConfigurationError(
+        `${this.paths.journal} is not a ledger journal this iamwatch can read (format ${JSON.stringify(first?.t === 'header' ? first.version : first)}); move it away or upgrade iamwatch`,
+      );
+    }
+    if (contents.torn) {
+      truncateSync(this.paths.journal, contents.validBytes);
+      syncFolder(this.paths.folder);
+    }
+    for (const record of records) this.apply(record);
+    this.lines = records.length;
+    const live = this.liveRecordCount();
+    if (this.lines - live > Math.max(this.compactAfter, live)) this.compact();
+  }
+
+  /** Brings the state up to date with one committed line. */
+  private apply(record: JournalRecord | EntryLine): void {
+    switch (record.t) {
+      case 'entry': {
+        if (this.slots.has(record.id)) return;
+        const text = 'text' in record ? record.text : JSON.stringify(record.entry);
+        this.addSlot(record.id, `${record.at}#${record.id}`, text, undefined, record.raw, COMMITTED);
+        return;
+      }
+      case 'raw': {
+        const slot = this.slots.get(record.id);
+        if (slot) slot.raw = record.raw;
+        return;
+      }
+      case 'delivery': {
+        const slot = this.slots.get(record.id);
+        if (!slot) return;
+        if (slot.parsed) slot.parsed.delivery = { ...slot.parsed.delivery, [record.channel]: record.state };
+        else slot.delivery = { ...slot.delivery, [record.channel]: record.state };
+        return;
+      }
+      case 'suppression':
+        this.suppressions.set(record.suppression.id, record.suppression);
+        return;
+      case 'unsuppress':
+        this.suppressions.delete(record.id);
+        return;
+      case 'suppression-event':
+        this.suppressionLog.push(record.event);
+        return;
+      case 'burst-window':
+        this.windows.set(record.key, { closesAt: record.closesAt, count: record.count });
+        return;
+      case 'follow-up':
+        this.followUps.set(record.id, record.burst);
+        return;
+      case 'follow-ups-taken':
+        for (const id of record.ids) this.followUps.delete(id);
+        return;
+      case 'audit-run':
+        this.auditRuns.push(record.run);
+        return;
+      case 'header':
+        return;
+    }
+  }
+
+  /** Live records: one line per entry (delivery state folded in), suppressions, bursts, audit runs. */
+  private liveRecordCount(): number {
+    return (
+      this.slots.size +
+      this.suppressions.size +
+      this.suppressionLog.length +
+      this.windows.size +
+      this.followUps.size +
+      this.auditRuns.length
+    );
+  }
+
+  /** The state as the fewest lines that rebuild it. */
+  private *liveLines(): Generator<string> {
+    for (const [id, slot] of this.slots) {
+      const text = slot.parsed || slot.delivery ? JSON.stringify(this.entryOf(slot)) : this.textOf(slot);
+      yield entryLine(id, slot.time, slot.raw, text);
+    }
+    const records: JournalRecord[] = [];
+    for (const suppression of this.suppressions.values()) records.push({ t: 'suppression', suppression });
+    for (const event of this.suppressionLog) records.push({ t: 'suppression-event', event });
+    for (const [key, window] of this.windows) records.push({ t: 'burst-window', key, ...window });
+    for (const [id, burst] of this.followUps) records.push({ t: 'follow-up', id, burst });
+    for (const run of this.auditRuns) records.push({ t: 'audit-run', run });
+    for (const record of records) yield JSON.stringify(record);
+  }
+
+  private compact(): void {
+    replaceFileAtomically(this.paths.journal, [JSON.stringify(header()), ...this.liveLines()]);
+    this.lines = this.liveRecordCount();
+  }
+
+  private addSlot(
+    id: string,
+    time: string,
+    text: string | Undecoded,
+    parsed: StoredEntry | undefined,
+    raw: RawRef | undefined,
+    committed: Promise<void>,
+  ): Slot {
+    const slot: Slot = { text, parsed, delivery: undefined, raw, time, committed };
+    const last = this.ordered.at(-1);
+    if (last && last.time > slot.time) this.sorted = false;
+    this.slots.set(id, slot);
+    this.ordered.push(slot);
+    return slot;
+  }
+
+  private textOf(slot: Slot): string {
+    return typeof slot.text === 'string'
+      ? slot.text
+      : this.source.toString('utf8', slot.text.from, slot.text.to);
+  }
+
+  /** The slot's entry, parsed on first use (the stored object: copy it before handing it out). */
+  private entryOf(slot: Slot): StoredEntry {
+    if (!slot.parsed) {
+      slot.parsed = JSON.parse(this.textOf(slot)) as StoredEntry;
+      if (slot.delivery) slot.parsed.delivery = { ...slot.parsed.delivery, ...slot.delivery };
+      slot.delivery = undefined;
+    }
+    return slot.parsed;
+  }
+
+  /** Inserts a validated entry: in memory at once, on disk when the returned promise settles. */
+  private insert(canonical: StoredEntry, raw: RawRef | undefined): Promise<void> {
+    const id = canonical.eventId;
+    const time = sortTime(canonical.eventTime, id);
+    const text = JSON.stringify(canonical);
+    const committed = this.write(entryLine(id, time, raw, text));
+    committed.catch(() => undefined);
+    this.addSlot(id, time, text, canonical, raw, committed);
+    return committed;
+  }
+
+  private write(record: JournalRecord | string): Promise<void> {
+    if (!this.writer || this.closing) {
+      return Promise.reject(new LedgerConfigurationError('the local ledger is closed'));
+    }
+    this.lines++;
+    return this.writer.appendLine(typeof record === 'string' ? record : JSON.stringify(record));
+  }
+
+  async putIfAbsent(entry: StoredEntry, raw: CloudTrailRecord): Promise<PutResult> {
+    const canonical = canonicalEntry(entry);
+    const writer = this.openWriter();
+    const existing = this.slots.get(canonical.eventId);
+    if (existing) {
+      await existing.committed;
+      if (!existing.raw || (await writer.readRaw(existing.raw)) === undefined) {
+        existing.raw = writer.reserveRaw(JSON.stringify(raw));
+        await this.write({ t: 'raw', id: canonical.eventId, raw: existing.raw });
+      }
+      return { outcome: 'duplicate' };
+    }
+    // No await between the check and the insert: concurrent puts of one eventId cannot both insert.
+    await this.insert(canonical, writer.reserveRaw(JSON.stringify(raw)));
+    return { outcome: 'inserted' };
+  }
+
+  /**
+   * Inserts an entry brought over from another ledger, with its delivery state as it is and its raw
+   * record when that ledger still had one (a later duplicate put writes a missing one).
+   */
+  async importEntry(entry: StoredEntry, raw: CloudTrailRecord | undefined): Promise<PutResult> {
+    if (raw) return this.putIfAbsent(entry, raw);
+    const canonical = canonicalEntry(entry);
+    if (this.slots.has(canonical.eventId)) return { outcome: 'duplicate' };
+    await this.insert(canonical, undefined);
+    return { outcome: 'inserted' };
+  }
+
+  async get(eventId: string): Promise<StoredEntry | undefined> {
+    const slot = this.slots.get(eventId);
+    if (!slot) return undefined;
+    await slot.committed;
+    return structuredClone(this.entryOf(slot));
+  }
+
+  async getRaw(eventId: string): Promise<CloudTrailRecord | undefined> {
+    const slot = this.slots.get(eventId);
+    if (!slot?.raw) return undefined;
+    await slot.committed;
+    return (await this.openWriter().readRaw(slot.raw)) as CloudTrailRecord | undefined;
+  }
+
+  async markDelivery(eventId: string, channel: string, state: ChannelDelivery): Promise<void> {
+    const slot = this.slots.get(eventId);
+    if (!slot) throw new LedgerEntryNotFoundError(eventId);
+    const copy = JSON.parse(JSON.stringify(state)) as ChannelDelivery;
+    const stored = this.entryOf(slot);
+    stored.delivery = { ...stored.delivery, [channel]: copy };
+    await this.write({ t: 'delivery', id: eventId, channel, state: copy });
+  }
+
+  async history(filter: HistoryFilter): Promise<StoredEntry[]> {
+    const resolved = resolveFilter(filter);
+    const limit = resolved.limit ?? Number.POSITIVE_INFINITY;
+    const found: StoredEntry[] = [];
+    if (limit <= 0) return found;
+    const mayMatch = textPrefilter(resolved);
+    const ordered = this.inTimeOrder();
+    for (let index = ordered.length - 1; index >= 0; index--) {
+      const slot = ordered[index] as Slot;
+      // Oldest first, so nothing before `since` can match once one slot is older.
+      if (resolved.since && slot.time < resolved.since) break;
+      if (!mayMatch(this.textOf(slot))) continue;
+      const stored = this.entryOf(slot);
+      if (!matchesFilter(stored, resolved)) continue;
+      found.push(structuredClone(stored));
+      if (found.length >= limit) break;
+    }
+    return found;
+  }
+
+  async oldestEntryTime(accountId?: string): Promise<string | undefined> {
+    const oldest = this.inTimeOrder().find(
+      (slot) => !accountId || this.entryOf(slot).accountId === accountId,
+    );
+    return oldest?.time.slice(0, oldest.time.indexOf('#'));
+  }
+
+  async putSuppression(suppression: Suppression): Promise<void> {
+    if (this.suppressions.has(suppression.id)) throw new SuppressionExistsError(suppression.id);
+    const copy = structuredClone(suppression);
+    this.suppressions.set(copy.id, copy);
+    await this.write({ t: 'suppression', suppression: copy });
+  }
+
+  async listSuppressions(): Promise<Suppression[]> {
+    return [...this.suppressions.values()].map((s) => structuredClone(s));
+  }
+
+  async deleteSuppression(id: string): Promise<Suppression | undefined> {
+    const found = this.suppressions.get(id);
+    if (!found) return undefined;
+    this.suppressions.delete(id);
+    await this.write({ t: 'unsuppress', id });
+    return structuredClone(found);
+  }
+
+  async appendSuppressionEvent(event: SuppressionEvent): Promise<void> {
+    const copy = structuredClone(event);
+    this.suppressionLog.push(copy);
+    await this.write({ t: 'suppression-event', event: copy });
+  }
+
+  async suppressionEvents(): Promise<SuppressionEvent[]> {
+    return this.suppressionLog.map((e) => structuredClone(e)).sort((a, b) => (a.at < b.at ? -1 : 1));
+  }
+
+  async countInBurst(
+    key: string,
+    time: string,
+    windowMs: number,
+  ): Promise<{ position: number; closesAt: string }> {
+    const open = this.windows.get(key);
+    const window =
+      open && open.closesAt > time
+        ? { closesAt: open.closesAt, count: open.count + 1 }
+        : { closesAt: new Date(Date.parse(time) + windowMs).toISOString(), count: 1 };
+    this.windows.set(key, window);
+    await this.write({ t: 'burst-window', key, ...window });
+    return { position: window.count, closesAt: window.closesAt };
+  }
+
+  async addFolded(burst: Omit<FoldedBurst, 'alerts' | 'total'>, alert: FoldedAlert): Promise<void> {
+    const id = `${burst.closesAt}#${burst.key}`;
+    const followUp = this.followUps.get(id) ?? { ...structuredClone(burst), alerts: [], total: 0 };
+    if (followUp.alerts.length < MAX_FOLDED_LISTED) followUp.alerts.push(structuredClone(alert));
+    followUp.total++;
+    this.followUps.set(id, followUp);
+    await this.write({ t: 'follow-up', id, burst: followUp });
+  }
+
+  async takeClosedBursts(now: string): Promise<FoldedBurst[]> {
+    const due = [...this.followUps.entries()]
+      .filter(([, b]) => b.closesAt <= now)
+      .sort(([a], [b]) => (a < b ? -1 : 1));
+    if (due.length === 0) return [];
+    for (const [id] of due) this.followUps.delete(id);
+    await this.write({ t: 'follow-ups-taken', ids: due.map(([id]) => id) });
+    return due.map(([, burst]) => structuredClone(burst));
+  }
+
+  async putBurst(burst: FoldedBurst): Promise<void> {
+    const id = `${burst.closesAt}#${burst.key}`;
+    const copy = structuredClone(burst);
+    this.followUps.set(id, copy);
+    await this.write({ t: 'follow-up', id, burst: copy });
+  }
+
+  async latestAuditRun(): Promise<AuditRunRecord | undefined> {
+    const newest = this.auditRuns.reduce<AuditRunRecord | undefined>(
+      (found, run) => (!found || run.runAt > found.runAt ? run : found),
+      undefined,
+    );
+    return newest ? structuredClone(newest) : undefined;
+  }
+
+  async putAuditRun(run: AuditRunRecord): Promise<void> {
+    const copy = structuredClone(run);
+    this.auditRuns.push(copy);
+    await this.write({ t: 'audit-run', run: copy });
+  }
+
+  /** Waits for every write in flight, closes the files and releases the lock; idempotent. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      try {
+        await this.writer?.close();
+      } finally {
+        this.release();
+      }
+    })();
+    return this.closing;
+  }
+
+  private openWriter(): JournalWriter {
+    if (!this.writer || this.closing) throw new LedgerConfigurationError('the local ledger is closed');
+    if (this.writer.failed) throw this.writer.failed;
+    return this.writer;
+  }
+
+  private inTimeOrder(): Slot[] {
+    if (!this.sorted) {
+      this.ordered.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
+      this.sorted = true;
+    }
+    return this.ordered;
+  }
+}
+
+function header(): JournalRecord {
+  return { t: 'header', format: JOURNAL_FORMAT, version: JOURNAL_VERSION };
+}
+
+const COMMITTED = Promise.resolve();
+const ENTRY_MARK = ',"entry":';
+
+/**
+ * An entry's journal line. The keys come first and the entry last, so loading can parse the keys and
+ * keep the entry as text (`parseLine`).
+ */
+function entryLine(id: string, time: string, raw: RawRef | undefined, entryText: string): string {
+  const at = time.slice(0, time.indexOf('#'));
+  const rawPart = raw ? `,"raw":${JSON.stringify(raw)}` : '';
+  return `{"t":"entry","id":${JSON.stringify(id)},"at":${JSON.stringify(at)}${rawPart}${ENTRY_MARK}${entryText}}`;
+}
+
+const ENTRY_PREFIX = '{"t":"entry",';
+
+/**
+ * Parses one journal line; an entry line's entry stays undecoded. Inside JSON strings every `"` is
+ * escaped, so the first `,"entry":` is the key of the entry line itself.
+ */
+function parseLine(bytes: Buffer, start: number, end: number): JournalRecord | EntryLine {
+  if (bytes.toString('latin1', start, start + ENTRY_PREFIX.length) !== ENTRY_PREFIX) {
+    return parseJsonLine(bytes, start, end) as JournalRecord;
+  }
+  const mark = bytes.indexOf(ENTRY_MARK, start, 'latin1');
+  // A torn line ends early; only a complete object counts (the entry is checked when parsed).
+  if (mark < 0 || mark >= end || bytes[mark + ENTRY_MARK.length] !== 0x7b || bytes[end - 1] !== 0x7d) {
+    throw new SyntaxError('incomplete entry line');
+  }
+  const text = { from: mark + ENTRY_MARK.length, to: end - 1 };
+  const keys = readEntryKeys(bytes, start, mark);
+  if (keys) return { t: 'entry', ...keys, text };
+  const parsed = JSON.parse(`${bytes.toString('utf8', start, mark)}}`) as Omit<EntryLine, 'text'>;
+  return { t: 'entry', id: parsed.id, at: parsed.at, ...(parsed.raw ? { raw: parsed.raw } : {}), text };
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/**
+ * The keys of an entry line as `entryLine` writes them, read without `JSON.parse` (loading a large
+ * ledger is mostly this); undefined when the line is not in exactly that shape (an id with escapes).
+ */
+function readEntryKeys(
+  bytes: Buffer,
+  start: number,
+  mark: number,
+): { id: string; at: string; raw?: RawRef } | undefined {
+  const expect = (at: number, text: string) => bytes.toString('latin1', at, at + text.length) === text;
+  let position = start + ENTRY_PREFIX.length;
+  if (!expect(position, '"id":"')) return undefined;
+  position += 6;
+  let close = position;
+  while (close < mark && bytes[close] !== QUOTE) {
+    if (bytes[close] === BACKSLASH) return undefined;
+    close++;
+  }
+  const id = bytes.toString('utf8', position, close);
+  position = close + 1;
+  if (!expect(position, ',"at":"')) return undefined;
+  position += 7;
+  close = bytes.indexOf(QUOTE, position);
+  if (close < 0 || close >= mark) return undefined;
+  const at = bytes.toString('latin1', position, close);
+  position = close + 1;
+  if (position === mark) return { id, at };
+  if (!expect(position, ',"raw":[')) return undefined;
+  position += 8;
+  const numbers: number[] = [];
+  let value = 0;
+  for (; position < mark; position++) {
+    const byte = bytes[position] as number;
+    if (byte >= 0x30 && byte <= 0x39) value = value * 10 + (byte - 0x30);
+    else if (byte === 0x2c || byte === 0x5d) {
+      numbers.push(value);
+      value = 0;
+      if (byte === 0x5d) break;
+    } else return undefined;
+  }
+  if (position + 1 !== mark || numbers.length !== 2) return undefined;
+  return { id, at, raw: [numbers[0] as number, numbers[1] as number] };
+}
+
+/**
+ * A cheap test that rules entries out before they are parsed: each text the filter compares
+ * (case-insensitively, after trimming) must appear in the entry's JSON. Used only for values JSON
+ * writes as they are (printable ASCII without quotes or backslashes); a regular expression with the
+ * `i` flag then finds every match `toLowerCase` would, except the Kelvin sign, which is added.
+ * False positives are fine: `matchesFilter` decides.
+ */
+function textPrefilter(filter: ResolvedFilter): (text: string) => boolean {
+  const target =
+    filter.target === undefined
+      ? undefined
+      : 'value' in filter.target
+        ? filter.target.value
+        : filter.target.name;
+  const needles = [
+    filter.actor,
+    target,
+    filter.account,
+    filter.eventName,
+    filter.ip,
+    filter.detection,
+  ].filter((value): value is string => value !== undefined && /^[\x20\x21\x23-\x5b\x5d-\x7e]+$/.test(value));
+  if (needles.length === 0) return () => true;
+  const patterns = needles.map(
+    (needle) => new RegExp(needle.replace(/[.*+?^${}()|[\]]/g, '\\$&').replace(/k/gi, '[k\u212a]'), 'i'),
+  );
+  return (text) => patterns.every((pattern) => pattern.test(text));
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
