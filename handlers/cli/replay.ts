@@ -43,7 +43,7 @@ AWS. With no path it replays the bundled demo events.
   --home DIR                     folder of the local store (default $IAMWATCH_HOME or ./.iamwatch)
   --min-severity LEVEL           print and alert only entries at or above LEVEL (default: low for alerts)
   --slack-webhook URL            post alerts to this Slack incoming webhook (or IAMWATCH_SLACK_WEBHOOK)
-  --sns-topic ARN                publish alerts to this SNS topic (or IAMWATCH_SNS_TOPIC)
+  --sns-topic ARN                publish alerts to this SNS topic (or IAMWATCH_SNS_TOPIC_ARN)
   --sns-min-severity LEVEL       lowest severity published to SNS (default high)
   --no-alerts                    record only; send and print no alerts
   --no-fold                      post every alert on its own instead of folding bursts into follow-ups

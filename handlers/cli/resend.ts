@@ -8,6 +8,7 @@ import { parseTimeBound } from '../ledger/time';
 import { resendNotConfigured } from '../notify/resend';
 import { parseSlackRoutes, SlackRoutesError } from '../notify/routing';
 import { createSlackNotifiers } from '../notify/slack';
+import { CLI_ENV } from '../shared/environment';
 import { jsonLogger } from '../shared/logger';
 import { oneOf, parse, positiveInteger } from './args';
 import { type CliIo, EXIT, UsageError } from './io';
@@ -51,8 +52,8 @@ export async function resendCommand(argv: string[], io: CliIo): Promise<number> 
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
-  const routesText = values['slack-routes'] ?? io.env.IAMWATCH_SLACK_ROUTES;
-  if (!routesText) throw new UsageError('--slack-routes (or IAMWATCH_SLACK_ROUTES) is required');
+  const routesText = values['slack-routes'] ?? io.env[CLI_ENV.slackRoutes];
+  if (!routesText) throw new UsageError(`--slack-routes (or ${CLI_ENV.slackRoutes}) is required`);
   let routes: ReturnType<typeof parseSlackRoutes>;
   try {
     routes = parseSlackRoutes(routesText.startsWith('@') ? await readText(routesText.slice(1)) : routesText);

@@ -13,6 +13,7 @@ import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { HeartbeatTargets } from '../../handlers/heartbeat/config';
+import { HEARTBEAT_ENV } from '../../handlers/shared/environment';
 import type { IamwatchConfig } from '../config/schema';
 import { DeadLetterQueue } from './dead-letter-queue';
 import { assertEnvironmentFits } from './environment-size';
@@ -57,11 +58,11 @@ export class HeartbeatCheck extends Construct {
         }
       : { kind: 'accounts', accountIds: [config.securityAccountId] };
     const environment = {
-      IAMWATCH_TABLE_NAME: props.tableName,
-      IAMWATCH_OPERATIONS_TOPIC_ARN: props.operationsTopic.topicArn,
-      IAMWATCH_HEARTBEAT_REGIONS: JSON.stringify(props.regions),
-      IAMWATCH_HEARTBEAT_LATE_MINUTES: String(config.heartbeat.lateAfterMinutes),
-      IAMWATCH_HEARTBEAT_TARGETS: JSON.stringify(heartbeatTargets),
+      [HEARTBEAT_ENV.tableName]: props.tableName,
+      [HEARTBEAT_ENV.operationsTopicArn]: props.operationsTopic.topicArn,
+      [HEARTBEAT_ENV.regions]: JSON.stringify(props.regions),
+      [HEARTBEAT_ENV.lateMinutes]: String(config.heartbeat.lateAfterMinutes),
+      [HEARTBEAT_ENV.targets]: JSON.stringify(heartbeatTargets),
     };
     assertEnvironmentFits(`${prefix}-heartbeat`, environment);
     const failures = new DeadLetterQueue(this, 'Failures', {

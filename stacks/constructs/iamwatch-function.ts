@@ -50,6 +50,9 @@ export interface IamwatchFunctionProps {
 }
 
 export class IamwatchFunction extends NodejsFunction {
+  /** The entry file relative to the repository root: which handler (and configuration reader) runs. */
+  readonly entry: string;
+
   constructor(scope: Construct, id: string, props: IamwatchFunctionProps) {
     assertLocalEsbuild();
     const logGroup = new logs.LogGroup(scope, `${id}Logs`, { retention: props.logRetention });
@@ -97,6 +100,7 @@ export class IamwatchFunction extends NodejsFunction {
         ...(props.define ? { define: props.define } : {}),
       },
     });
+    this.entry = props.entry;
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
