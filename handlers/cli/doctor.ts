@@ -15,11 +15,11 @@ import { renderChecklist, renderChecklistJson } from '../doctor/render';
 import { checkTrail, watchedEventSources } from '../doctor/trail-checks';
 import { createDocumentClient } from '../ledger/dynamo-store';
 import { DynamoSnapshotStore } from '../organization/store';
-import { oneOf, parse, positiveInteger } from './args';
+import { formatOption, noPositionals, parse, positiveInteger, printHelp } from './args';
 import { loadDetectionContext } from './context';
 import { type CliIo, EXIT, UsageError } from './io';
 import { applyOrganization, ORGANIZATION_HELP, organizationOptions } from './organization';
-import { openStore, STORE_KINDS, storeOptions } from './store';
+import { openStore, storeKindOf, storeOptions } from './store';
 
 const HELP = `Usage: iamwatch doctor [options]
 
@@ -85,12 +85,9 @@ async function doctor(argv: string[], io: CliIo, deps: DoctorCommandDeps): Promi
     ...storeOptions,
     help: { type: 'boolean', short: 'h' },
   });
-  if (values.help) {
-    io.stdout.write(HELP);
-    return EXIT.ok;
-  }
-  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-  const format = oneOf(values.format, ['text', 'json'] as const, '--format') ?? 'text';
+  if (values.help) return printHelp(HELP, io);
+  noPositionals(positionals);
+  const format = formatOption(values.format, ['text', 'json']);
   const maxSilenceMs = durationOption(values['max-silence'], '--max-silence') ?? 7 * DAY;
   const lookbackMs = durationOption(values.lookback, '--lookback') ?? 30 * DAY;
   const maxDeliveryAgeMs = durationOption(values['max-delivery-age'], '--max-delivery-age') ?? HOUR;
@@ -101,7 +98,7 @@ async function doctor(argv: string[], io: CliIo, deps: DoctorCommandDeps): Promi
     throw new UsageError(`--endpoint-url must be an http(s) URL, got "${endpoint}"`);
   }
   const region = values.region ?? regionOfArn(values.trail) ?? DEFAULT_REGION;
-  const storeKind = oneOf(values.store, STORE_KINDS, '--store') ?? (values.table ? 'dynamodb' : 'local');
+  const storeKind = storeKindOf(values);
   const now = deps.now();
   const { context, organization } = await applyOrganization(
     await loadDetectionContext(values.config, io),
