@@ -7,7 +7,7 @@
 import type { CloudTrailRecord, CloudTrailUserIdentity } from './types';
 
 /** The account examples happen in (AWS documentation placeholder). */
-export const EXAMPLE_ACCOUNT = '111122223333';
+const EXAMPLE_ACCOUNT = '111122223333';
 /** Another account of the same organization. */
 export const EXAMPLE_ORG_ACCOUNT = '444455556666';
 /** An account outside the organization. */

@@ -92,7 +92,7 @@ const ORGANIZATION_LEDGER_ACTIONS = [
   'dynamodb:BatchWriteItem',
 ];
 /** How often the organization is read even when no membership event says it changed. */
-export const ORGANIZATION_REFRESH_INTERVAL = Duration.minutes(30);
+const ORGANIZATION_REFRESH_INTERVAL = Duration.minutes(30);
 /** What DynamoDB needs of a caller's permissions on the table's customer-managed key. */
 const LEDGER_KEY_ACTIONS = [
   'kms:Decrypt',
@@ -103,9 +103,9 @@ const LEDGER_KEY_ACTIONS = [
 ];
 
 /** Worst case of one Slack post by the notify function's sender, from the sender's own retry settings. */
-export const SLACK_POST_WORST_CASE = Duration.millis(slackPostWorstCaseMs());
+const SLACK_POST_WORST_CASE = Duration.millis(slackPostWorstCaseMs());
 /** The rest of one entry's work: webhook secret, SNS publish with SDK retries, ledger read and updates. */
-export const NOTIFY_ENTRY_OVERHEAD = Duration.seconds(15);
+const NOTIFY_ENTRY_OVERHEAD = Duration.seconds(15);
 const LAMBDA_MAX_TIMEOUT = Duration.minutes(15);
 const NOTIFY_MAX_BATCH_SIZE = 10;
 const NOTIFY_MIN_TIMEOUT = Duration.minutes(2);

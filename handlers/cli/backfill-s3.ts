@@ -163,7 +163,7 @@ function progressLine(counts: MapRunCounts): string {
 }
 
 /** The summary printed when the execution ends. */
-export function renderOutcome(outcome: DistributedOutcome): string {
+function renderOutcome(outcome: DistributedOutcome): string {
   const counts = outcome.counts;
   const lines = [
     `Distributed backfill ${outcome.executionArn}`,

@@ -13,7 +13,7 @@ import { CLI_ENV } from '../shared/environment';
 import { severityOption } from './args';
 import { type CliIo, UsageError } from './io';
 
-export interface NotifierSettings {
+interface NotifierSettings {
   slackWebhook?: string;
   snsTopic?: string;
   snsMinSeverity?: Severity;
@@ -23,7 +23,7 @@ export interface NotifierSettings {
   console?: WritableText & { isTTY?: boolean };
 }
 
-export function buildNotifiers(settings: NotifierSettings, io: CliIo): Notifier[] {
+function buildNotifiers(settings: NotifierSettings, io: CliIo): Notifier[] {
   const notifiers: Notifier[] = [];
   if (settings.slackWebhook) {
     if (!/^https?:\/\//.test(settings.slackWebhook)) {

@@ -4,7 +4,7 @@ import type { LedgerStore } from '../ports';
 import { oneOf } from './args';
 import { type CliIo, UsageError } from './io';
 
-export const STORE_KINDS = ['local', 'memory', 'dynamodb'] as const;
+const STORE_KINDS = ['local', 'memory', 'dynamodb'] as const;
 export type StoreKind = (typeof STORE_KINDS)[number];
 
 export const storeOptions = {

@@ -13,7 +13,7 @@ import {
 import { type ReporterState, reporterKey } from './check';
 
 export const HEARTBEATS_PARTITION = 'HEARTBEATS';
-export const HEARTBEAT_ITEM_KIND = 'heartbeat';
+const HEARTBEAT_ITEM_KIND = 'heartbeat';
 
 export interface HeartbeatStore {
   /** Records a heartbeat; an older one arriving late never moves `lastSeenAt` back. */
@@ -117,34 +117,5 @@ export class DynamoHeartbeatStore implements HeartbeatStore {
         Key: { pk: HEARTBEATS_PARTITION, sk: reporterKey(state) },
       }),
     );
-  }
-}
-
-/** The same contract in memory, for the local runner and tests of the wiring. */
-export class MemoryHeartbeatStore implements HeartbeatStore {
-  readonly items = new Map<string, ReporterState>();
-
-  async recordHeartbeat(accountId: string, region: string, at: string): Promise<void> {
-    const key = reporterKey({ accountId, region });
-    const state = this.items.get(key) ?? { accountId, region };
-    if (!state.lastSeenAt || state.lastSeenAt < at) state.lastSeenAt = at;
-    this.items.set(key, state);
-  }
-
-  async states(): Promise<ReporterState[]> {
-    return [...this.items.values()].map((state) => ({ ...state }));
-  }
-
-  async saveCheck(state: ReporterState): Promise<void> {
-    const key = reporterKey(state);
-    const { lastSeenAt } = this.items.get(key) ?? {};
-    const next: ReporterState = { ...state };
-    if (lastSeenAt) next.lastSeenAt = lastSeenAt;
-    else delete next.lastSeenAt;
-    this.items.set(key, next);
-  }
-
-  async forget(state: ReporterState): Promise<void> {
-    this.items.delete(reporterKey(state));
   }
 }

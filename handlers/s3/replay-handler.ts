@@ -15,7 +15,7 @@ import { objectWanted, type TrailFilter } from './layout';
 import type { FetchOptions } from './source';
 
 /** What the Distributed Map passes: the batch's items and the execution's shared input. */
-export interface ReplayBatchEvent {
+interface ReplayBatchEvent {
   Items: { Key: string; Size?: number }[];
   BatchInput: {
     bucket: string;
@@ -48,7 +48,7 @@ export interface ReplayBatchResult {
 }
 
 /** A batch whose event is not what the state machine sends. */
-export class InvalidBatchError extends Error {
+class InvalidBatchError extends Error {
   override readonly name = 'InvalidBatchError';
 }
 

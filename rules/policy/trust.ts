@@ -3,9 +3,9 @@ import type { DetectionContext } from '../types';
 import { listOf, type PolicyDocument, type RequestPolicies } from './document';
 
 /** Why a trust policy lets someone outside in. */
-export type TrustFindingKind = 'public' | 'public-with-condition' | 'external-account' | 'uninspectable';
+type TrustFindingKind = 'public' | 'public-with-condition' | 'external-account' | 'uninspectable';
 
-export interface TrustFinding {
+interface TrustFinding {
   kind: TrustFindingKind;
   /** The principal as written in the policy (`*`, an account id, an ARN). */
   principal: string;

@@ -22,7 +22,7 @@ import { IamwatchFunction } from './iamwatch-function';
 import type { WatchedQueue } from './monitor-alarms';
 
 /** How often the check runs: a fraction of the lateness threshold, so silence is reported promptly. */
-export const HEARTBEAT_CHECK_INTERVAL = Duration.minutes(5);
+const HEARTBEAT_CHECK_INTERVAL = Duration.minutes(5);
 
 /** The ledger calls the heartbeat function makes (`handlers/heartbeat/store.ts`). */
 const HEARTBEAT_LEDGER_ACTIONS = ['dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:DeleteItem'];

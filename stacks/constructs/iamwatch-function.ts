@@ -15,10 +15,10 @@ import type { Construct } from 'constructs';
 import { ESM_REQUIRE_BANNER, LAMBDA_MAIN_FIELDS } from './lambda-bundle';
 
 /** Repository root: entries, lock file and tsconfig are resolved from here. */
-export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** The Lambda runtime of every iamwatch function (the newest Node.js this aws-cdk-lib knows). */
-export const FUNCTION_RUNTIME = lambda.Runtime.NODEJS_24_X;
+const FUNCTION_RUNTIME = lambda.Runtime.NODEJS_24_X;
 
 /** esbuild is not installed locally, so CDK would silently switch to Docker bundling. */
 export class LocalBundlingError extends Error {

@@ -29,7 +29,7 @@ export interface OperationsTopicProps {
 }
 
 /** The Slack route that receives operational messages: the configured one, else the first route. */
-export function operationsSlackRoute(config: IamwatchConfig): string | undefined {
+function operationsSlackRoute(config: IamwatchConfig): string | undefined {
   return config.operations.slackRoute ?? config.slack.routes[0]?.name;
 }
 

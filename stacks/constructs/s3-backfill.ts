@@ -19,7 +19,7 @@ import type { BackfillConfig } from '../config/schema';
 import { IamwatchFunction } from './iamwatch-function';
 
 /** Role names the trail's bucket and key policies grant to (see {@link backfillRoleArns}). */
-export function backfillRoleNames(resourcePrefix: string): { reader: string; lister: string } {
+function backfillRoleNames(resourcePrefix: string): { reader: string; lister: string } {
   return { reader: `${resourcePrefix}-s3-backfill-reader`, lister: `${resourcePrefix}-s3-backfill-lister` };
 }
 

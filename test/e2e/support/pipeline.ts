@@ -36,13 +36,13 @@ export const NOW = new Date('2026-11-20T14:03:15.000Z');
 /** Organizations allows any printable ASCII in account names: this one needs escaping in Slack. */
 export const ACCOUNT_NAME = 'payments & billing <prod>';
 
-export interface LogLine {
+interface LogLine {
   level: 'debug' | 'info' | 'warn' | 'error';
   message: string;
   fields: Record<string, unknown>;
 }
 
-export interface NotifyOptions {
+interface NotifyOptions {
   alertOnReplay?: boolean;
   /** Minimum severity for SNS. Default `high`, as deployed. */
   snsMinSeverity?: Severity;
@@ -56,7 +56,7 @@ export interface NotifyOptions {
   clock?: Clock;
 }
 
-export type NotifyHandler = (event: { Records: StreamRecord[] } | ScheduledEvent) => Promise<BatchResponse>;
+type NotifyHandler = (event: { Records: StreamRecord[] } | ScheduledEvent) => Promise<BatchResponse>;
 
 export interface Pipeline {
   /** The record Lambda (one container). */
@@ -181,7 +181,7 @@ export async function startPipeline(): Promise<Pipeline> {
 }
 
 /** A logger that keeps every line for assertions. */
-export function recordingLogger(lines: LogLine[]): Logger {
+function recordingLogger(lines: LogLine[]): Logger {
   const log =
     (level: LogLine['level']) =>
     (message: string, fields: Record<string, unknown> = {}) => {

@@ -20,7 +20,7 @@ const Block = z.object({
 const Message = z.object({ text: z.string(), blocks: z.array(Block) });
 type Message = z.infer<typeof Message>;
 
-export function parseSlackMessage(value: unknown): Message {
+function parseSlackMessage(value: unknown): Message {
   return Message.parse(value);
 }
 
