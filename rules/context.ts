@@ -5,7 +5,7 @@
 import type { DetectionContext } from './types';
 
 /** iamwatch's own resources (rules, functions, table, topic) are named with this prefix. */
-export const DEFAULT_MONITOR_RESOURCE_PREFIX = 'iamwatch';
+const DEFAULT_MONITOR_RESOURCE_PREFIX = 'iamwatch';
 
 /** No organization accounts, no trusted or automation or deployment principals, default resource prefix. */
 export const DEFAULT_CONTEXT: DetectionContext = Object.freeze({

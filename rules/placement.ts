@@ -80,7 +80,7 @@ export const SOURCE_EMISSION: Readonly<Record<string, SourceEmission>> = {
 };
 
 /** How placement and coverage describe a pattern without a plain `source` list (root activity). */
-export const ANY_SOURCE_LABEL = 'any source';
+const ANY_SOURCE_LABEL = 'any source';
 const ANY_SOURCE_EMISSION: SourceEmission = {
   emitted: 'every-region',
   why: 'calls from any service (root activity on regional services happens in every region)',
@@ -161,7 +161,7 @@ export function regionsOf(placement: Emission, regions: RegionsConfig): string[]
 }
 
 /** The regions AWS can emit a placement's events in: where a rule must be for nothing to be missed. */
-export function emittedRegions(placement: Emission, regions: RegionsConfig): string[] {
+function emittedRegions(placement: Emission, regions: RegionsConfig): string[] {
   if (placement !== 'every-region') return regionsOf(placement, regions);
   return [...new Set([...regions.forwarders, ...DEFAULT_ENABLED_REGIONS])];
 }
@@ -186,7 +186,7 @@ export function centralRuleName(resourcePrefix: string, patternName: string): st
 }
 
 /** One deployed rule that delivers a detection's events. */
-export interface DeployedRule {
+interface DeployedRule {
   region: string;
   name: string;
   state: RuleState;

@@ -35,7 +35,7 @@ export const DEFAULT_ENABLED_REGIONS: readonly string[] = [
 ];
 
 /** Opt-in regions of the `aws` partition: disabled until an account enables them. */
-export const OPT_IN_REGIONS: readonly string[] = [
+const OPT_IN_REGIONS: readonly string[] = [
   'af-south-1',
   'ap-east-1',
   'ap-east-2',

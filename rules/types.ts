@@ -285,7 +285,7 @@ export interface Trigger {
   userIdentityTypes?: readonly string[];
 }
 
-export interface DetectionExample {
+interface DetectionExample {
   name: string;
   /** Whether the detection must fire. Every detection has at least one true and one near-miss false. */
   expect: boolean;

@@ -9,7 +9,7 @@ import type { Construct } from 'constructs';
 import { type CloudFormationTemplate, StackSetTemplateError } from './forwarder-template';
 
 /** CloudFormation's limit on an inline TemplateBody. */
-export const TEMPLATE_BODY_LIMIT_BYTES = 51_200;
+const TEMPLATE_BODY_LIMIT_BYTES = 51_200;
 
 export interface ForwarderStackSetStackProps extends StackProps {
   resourcePrefix: string;

@@ -169,7 +169,7 @@ export function regionsWithForwarding(config: IamwatchConfig, patterns: readonly
 }
 
 /** Throws {@link CoverageError} naming every detection and region left uncovered. */
-export function assertCovered(config: IamwatchConfig, patterns: readonly DerivedPattern[]): void {
+function assertCovered(config: IamwatchConfig, patterns: readonly DerivedPattern[]): void {
   // Test patterns name only some detections (or none): judge the detections the patterns deliver for.
   const named = new Set(patterns.flatMap((p) => p.detections ?? []));
   const gaps = coverageGaps(

@@ -28,6 +28,7 @@ import {
 import { slackPostWorstCaseMs } from '../handlers/notify/slack-retry';
 import { ORGANIZATION_CHANGE_EVENTS } from '../handlers/organization/refresh';
 import { ORGANIZATION_PARTITION } from '../handlers/organization/store';
+import { NOTIFY_ENV, ORGANIZATION_ENV, RECORD_ENV } from '../handlers/shared/environment';
 import type { DerivedPattern } from '../rules/eventbridge/derive';
 import { ENABLED } from '../rules/eventbridge/rule-state';
 import { centralRuleName } from '../rules/placement';
@@ -99,7 +100,7 @@ const ORGANIZATION_LEDGER_ACTIONS = [
   'dynamodb:BatchWriteItem',
 ];
 /** How often the organization is read even when no membership event says it changed. */
-export const ORGANIZATION_REFRESH_INTERVAL = Duration.minutes(30);
+const ORGANIZATION_REFRESH_INTERVAL = Duration.minutes(30);
 /** What DynamoDB needs of a caller's permissions on the table's customer-managed key. */
 const LEDGER_KEY_ACTIONS = [
   'kms:Decrypt',
@@ -110,9 +111,9 @@ const LEDGER_KEY_ACTIONS = [
 ];
 
 /** Worst case of one Slack post by the notify function's sender, from the sender's own retry settings. */
-export const SLACK_POST_WORST_CASE = Duration.millis(slackPostWorstCaseMs());
+const SLACK_POST_WORST_CASE = Duration.millis(slackPostWorstCaseMs());
 /** The rest of one entry's work: webhook secret, SNS publish with SDK retries, ledger read and updates. */
-export const NOTIFY_ENTRY_OVERHEAD = Duration.seconds(15);
+const NOTIFY_ENTRY_OVERHEAD = Duration.seconds(15);
 const LAMBDA_MAX_TIMEOUT = Duration.minutes(15);
 const NOTIFY_MAX_BATCH_SIZE = 10;
 const NOTIFY_MIN_TIMEOUT = Duration.minutes(2);
@@ -228,9 +229,9 @@ export class MonitorStack extends Stack {
     });
     const organizationMode = config.mode === 'organization' && !!config.organization;
     const recordEnvironment = {
-      IAMWATCH_TABLE_NAME: this.table.tableName,
-      IAMWATCH_RETENTION_DAYS: String(config.ledger.retentionDays),
-      IAMWATCH_ORGANIZATION_SNAPSHOT: String(organizationMode),
+      [RECORD_ENV.tableName]: this.table.tableName,
+      [RECORD_ENV.retentionDays]: String(config.ledger.retentionDays),
+      [RECORD_ENV.organizationSnapshot]: String(organizationMode),
     };
     this.detectionContext = detectionContextOf(config);
     const recordDefine = {
@@ -404,8 +405,8 @@ export class MonitorStack extends Stack {
       logRetention: config.logRetentionDays,
       roleName: organizationRefreshRoleName(prefix),
       environment: {
-        IAMWATCH_TABLE_NAME: this.table.tableName,
-        IAMWATCH_ORGANIZATION_ROLE_ARN: readerRoleArn,
+        [ORGANIZATION_ENV.tableName]: this.table.tableName,
+        [ORGANIZATION_ENV.roleArn]: readerRoleArn,
       },
       onFailure: new destinations.SqsDestination(failures),
       retryAttempts: 2,
@@ -489,11 +490,11 @@ export class MonitorStack extends Stack {
     failures: sqs.IQueue,
   ): IamwatchFunction {
     const environment = {
-      IAMWATCH_TABLE_NAME: this.table.tableName,
-      IAMWATCH_SLACK_ROUTES: JSON.stringify(slack.routes),
-      IAMWATCH_SNS_TOPIC_ARN: topic.topicArn,
-      IAMWATCH_SNS_MIN_SEVERITY: config.sns.minSeverity,
-      IAMWATCH_ALERT_ON_REPLAY: 'false',
+      [NOTIFY_ENV.tableName]: this.table.tableName,
+      [NOTIFY_ENV.slackRoutes]: JSON.stringify(slack.routes),
+      [NOTIFY_ENV.snsTopicArn]: topic.topicArn,
+      [NOTIFY_ENV.snsMinSeverity]: config.sns.minSeverity,
+      [NOTIFY_ENV.alertOnReplay]: 'false',
     };
     assertEnvironmentFits(`${config.resourcePrefix}-notify`, environment);
     const budget = notifyBudget(slack.routes.length);

@@ -11,9 +11,9 @@ import { assumeRoleCredentials, type SdkSettings } from '../backfill/client';
 import { describeError, type IamReadOptions, mapLimit, readAccountFromIam } from './iam-reader';
 
 /** IAM is a global service served from us-east-1 (in the commercial partition). */
-export const IAM_REGION = 'us-east-1';
+const IAM_REGION = 'us-east-1';
 /** Session name of the audit's assumed roles, so its own calls are recognisable in CloudTrail. */
-export const AUDIT_SESSION_NAME = 'iamwatch-audit';
+const AUDIT_SESSION_NAME = 'iamwatch-audit';
 
 export interface AccountRef {
   accountId: string;
@@ -43,11 +43,7 @@ export async function listOrganizationAccounts(settings: SdkSettings): Promise<A
 }
 
 /** An IAM client in `accountId`: through `roleName` assumed there, or the caller's own credentials. */
-export function iamClientFor(
-  accountId: string,
-  roleName: string | undefined,
-  settings: SdkSettings,
-): IAMClient {
+function iamClientFor(accountId: string, roleName: string | undefined, settings: SdkSettings): IAMClient {
   const config = clientConfig(settings);
   if (roleName) {
     config.credentials = assumeRoleCredentials(`arn:aws:iam::${accountId}:role/${roleName}`, {

@@ -6,7 +6,7 @@
 import type { AccessKeyState, RootState } from '../../rules/audit/snapshot';
 
 /** How the report names the root user. */
-export const ROOT_ACCOUNT_ROW = '<root_account>';
+const ROOT_ACCOUNT_ROW = '<root_account>';
 
 export interface CredentialReportRow {
   user: string;

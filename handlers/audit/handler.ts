@@ -13,7 +13,7 @@ import { findingsCsv } from './report';
 import { type AuditReport, runAudit } from './run';
 import { auditSlackMessage, auditSnsMessage } from './summary';
 
-export interface ReportBucket {
+interface ReportBucket {
   /** `s3://bucket` for people. */
   readonly location: string;
   put(key: string, body: string, contentType: string): Promise<void>;

@@ -9,7 +9,7 @@ import { type Principal, principalLabel, principalOf, readUserHistory } from '..
 import type { LedgerStore } from '../ports';
 
 /** How the creator of a user was found, or why it was not. */
-export type CreatorStatus =
+type CreatorStatus =
   /** The ledger holds the CreateUser. */
   | 'ledger'
   /** CloudTrail event history (`--lookup`) holds the CreateUser. */
@@ -21,7 +21,7 @@ export type CreatorStatus =
   /** The ledger holds nothing for this account. */
   | 'no-ledger-history';
 
-export interface InventoryKey {
+interface InventoryKey {
   accessKeyId?: string;
   slot?: string;
   active: boolean;

@@ -7,24 +7,18 @@
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { DEFAULT_AUDIT_OPTIONS } from '../../rules/audit/findings';
 import { createDocumentClient, DynamoLedgerStore } from '../ledger/dynamo-store';
-import { readNotifyConfig } from '../notify/config';
 import { slackChannel } from '../notify/routing';
 import { slackWebhookSecret } from '../notify/secret';
 import { SlackSender } from '../notify/slack-sender';
-import { readRecordConfig } from '../record/config';
-import { integerEnv, jsonEnv, requiredEnv } from '../shared/env';
 import { jsonLogger } from '../shared/logger';
 import { type AccountRef, listOrganizationAccounts, readAccounts } from './accounts';
+import { readAuditConfig } from './config';
 import { type AuditRunResult, createAuditHandler } from './handler';
 
-const env = process.env;
-const { tableName, retentionDays, context } = readRecordConfig(env);
-const notify = readNotifyConfig(env);
-const bucketName = requiredEnv(env, 'IAMWATCH_AUDIT_BUCKET');
-const roleName = requiredEnv(env, 'IAMWATCH_AUDIT_ROLE_NAME');
-const configuredAccounts = jsonEnv(env, 'IAMWATCH_AUDIT_ACCOUNTS');
+const config = readAuditConfig(process.env);
+const { tableName, retentionDays, context } = config.record;
+const { notify, bucketName, roleName } = config;
 const s3 = new S3Client({});
 const sns = new SNSClient({});
 const secrets = new SecretsManagerClient({});
@@ -33,8 +27,8 @@ const topicArn = notify.snsTopicArn;
 export const handler: () => Promise<AuditRunResult> = createAuditHandler({
   read: async () => {
     const accounts: AccountRef[] =
-      Array.isArray(configuredAccounts) && configuredAccounts.length > 0
-        ? configuredAccounts.map((accountId) => ({ accountId: String(accountId) }))
+      config.accountIds.length > 0
+        ? config.accountIds.map((accountId) => ({ accountId }))
         : await listOrganizationAccounts({});
     for (const account of accounts) {
       const name = context.accountNames[account.accountId];
@@ -73,13 +67,9 @@ export const handler: () => Promise<AuditRunResult> = createAuditHandler({
   clock: { now: () => new Date() },
   logger: jsonLogger('iamwatch-audit'),
   options: {
-    staleDays: integerEnv(env, 'IAMWATCH_AUDIT_STALE_DAYS', DEFAULT_AUDIT_OPTIONS.staleDays),
-    keyAgeDays: integerEnv(env, 'IAMWATCH_AUDIT_KEY_AGE_DAYS', DEFAULT_AUDIT_OPTIONS.keyAgeDays),
-    maxSessionSeconds: integerEnv(
-      env,
-      'IAMWATCH_AUDIT_MAX_SESSION_SECONDS',
-      DEFAULT_AUDIT_OPTIONS.maxSessionSeconds,
-    ),
+    staleDays: config.staleDays,
+    keyAgeDays: config.keyAgeDays,
+    maxSessionSeconds: config.maxSessionSeconds,
     context,
   },
 });

@@ -15,7 +15,7 @@ export function byUrgency(a: ReportedFinding, b: ReportedFinding): number {
   );
 }
 
-export const FINDING_CSV_HEADERS = [
+const FINDING_CSV_HEADERS = [
   'id',
   'status',
   'severity',

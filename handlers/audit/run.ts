@@ -15,7 +15,7 @@ import { SEVERITIES, type Severity } from '../../rules/types';
 import { type Principal, principalLabel, principalOf, readUserHistory } from '../ledger/user-history';
 import type { LedgerStore } from '../ports';
 
-export type FindingStatus = 'new' | 'open';
+type FindingStatus = 'new' | 'open';
 
 export interface ReportedFinding extends AuditFinding {
   status: FindingStatus;

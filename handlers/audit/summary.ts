@@ -10,7 +10,7 @@ import { byUrgency, contactLabel, summaryLine } from './report';
 import type { AuditReport } from './run';
 
 /** Findings listed by name in the Slack message; the report in S3 has them all. */
-export const TOP_FINDINGS = 10;
+const TOP_FINDINGS = 10;
 const SECTION_MAX = 2900;
 
 export function auditSlackMessage(report: AuditReport, reportLocation: string): SlackMessage {

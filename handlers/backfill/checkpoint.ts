@@ -8,7 +8,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { LookupQuery } from './plan';
-import { mergeWindows, type TimeWindow } from './window';
+import { mergeWindows } from './window';
 
 const window = z.object({ start: z.iso.datetime(), end: z.iso.datetime() });
 
@@ -25,12 +25,6 @@ const checkpointSchema = z.object({
 });
 
 export type Checkpoint = z.infer<typeof checkpointSchema>;
-
-/** A window being paged through: the token fetches its next page. */
-export interface InProgressWindow extends TimeWindow {
-  nextToken: string;
-  pages: number;
-}
 
 /** A checkpoint file that exists but cannot be used. */
 export class CheckpointError extends Error {
@@ -104,7 +98,7 @@ export class CheckpointStore {
   }
 }
 
-export function emptyCheckpoint(account: string, region: string, query: LookupQuery): Checkpoint {
+function emptyCheckpoint(account: string, region: string, query: LookupQuery): Checkpoint {
   return {
     version: 1,
     account,

@@ -33,11 +33,11 @@ export interface CloudTrailClientOptions extends SdkSettings {
 type StackMiddleware = Parameters<CloudTrailClient['middlewareStack']['addRelativeTo']>[0];
 
 /** Session name of assumed roles, so the backfill's own calls are recognisable in CloudTrail. */
-export const ROLE_SESSION_NAME = 'iamwatch-backfill';
+const ROLE_SESSION_NAME = 'iamwatch-backfill';
 const DEFAULT_MAX_ATTEMPTS = 8;
 
 /** An assumed role returned no usable credentials. */
-export class AssumeRoleError extends Error {
+class AssumeRoleError extends Error {
   override readonly name = 'AssumeRoleError';
   constructor(
     message: string,

@@ -11,7 +11,7 @@ import type { LookupQuery } from './plan';
 import type { TimeWindow } from './window';
 
 /** The most events LookupEvents returns per page. */
-export const LOOKUP_PAGE_SIZE = 50;
+const LOOKUP_PAGE_SIZE = 50;
 
 export interface LookupPage {
   events: Event[];

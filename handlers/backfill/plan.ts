@@ -25,7 +25,7 @@
  */
 import type { Detection, Trigger } from '../../rules/types';
 
-export type LookupAttributeKey = 'EventSource' | 'EventName' | 'Username' | 'ReadOnly';
+type LookupAttributeKey = 'EventSource' | 'EventName' | 'Username' | 'ReadOnly';
 
 /** One LookupEvents query: a single lookup attribute. */
 export interface LookupQuery {

@@ -63,7 +63,7 @@ export interface BackfillCounts extends VerdictCounts {
   invalid: number;
 }
 
-export function emptyBackfillCounts(): BackfillCounts {
+function emptyBackfillCounts(): BackfillCounts {
   return {
     lookups: 0,
     upToDate: 0,

@@ -84,7 +84,7 @@ export function overlaps(a: TimeWindow, b: TimeWindow): boolean {
   return toMillis(a.start) <= toMillis(b.end) && toMillis(b.start) <= toMillis(a.end);
 }
 
-export function toMillis(value: Date | string): number {
+function toMillis(value: Date | string): number {
   return typeof value === 'string' ? Date.parse(value) : value.getTime();
 }
 

@@ -1,10 +1,10 @@
 /** The canary Lambda entry point: the one wiring block. */
 import { IAMClient } from '@aws-sdk/client-iam';
-import { requiredEnv } from '../shared/env';
 import { jsonLogger, levelFromEnv } from '../shared/logger';
+import { readCanaryConfig } from './config';
 import { type CanaryOutcome, createCanaryHandler } from './handler';
 
-const roleName = requiredEnv(process.env, 'IAMWATCH_CANARY_ROLE_NAME');
+const { roleName } = readCanaryConfig(process.env);
 const logger = jsonLogger('iamwatch-canary', { level: levelFromEnv(process.env) });
 
 const writeCanary = createCanaryHandler({

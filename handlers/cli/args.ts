@@ -1,7 +1,7 @@
 /** Argument parsing on node:util parseArgs, turning its errors into usage errors. */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { SEVERITIES, type Severity } from '../../rules/types';
-import { UsageError } from './io';
+import { type CliIo, EXIT, type ExitCode, UsageError } from './io';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -33,4 +33,20 @@ export function positiveInteger(value: string | undefined, flag: string): number
   if (!Number.isInteger(parsed) || parsed <= 0)
     throw new UsageError(`${flag} must be a positive integer, got "${value}"`);
   return parsed;
+}
+
+/** Prints a command's help: `if (values.help) return printHelp(HELP, io);`. */
+export function printHelp(help: string, io: CliIo): ExitCode {
+  io.stdout.write(help);
+  return EXIT.ok;
+}
+
+/** For commands that take no positional arguments. */
+export function noPositionals(positionals: readonly string[]): void {
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+}
+
+/** `--format`, one of `formats`; the first is the default. */
+export function formatOption<T extends string>(value: string | undefined, formats: readonly [T, ...T[]]): T {
+  return oneOf(value, formats, '--format') ?? formats[0];
 }

@@ -7,7 +7,7 @@
 import { DEFAULT_AUDIT_OPTIONS } from '../../rules/audit/findings';
 import { byUrgency, contactLabel, findingsCsv, summaryLine } from '../audit/report';
 import { runAudit } from '../audit/run';
-import { oneOf, parse, positiveInteger } from './args';
+import { formatOption, noPositionals, parse, positiveInteger, printHelp } from './args';
 import {
   emit,
   readSource,
@@ -18,8 +18,8 @@ import {
 } from './audit-sources';
 import { loadDetectionContext } from './context';
 import { csvCell } from './entries';
-import { type CliIo, EXIT, UsageError } from './io';
-import { openStore, STORE_KINDS, storeOptions } from './store';
+import { type CliIo, EXIT } from './io';
+import { openStore, storeKindOf, storeOptions } from './store';
 import { renderTable } from './table';
 
 const HELP = `Usage: iamwatch audit (--accounts ID,… | --org | --aggregator NAME) [--role-name NAME] [options]
@@ -65,16 +65,13 @@ async function audit(argv: string[], io: CliIo, deps: AuditCommandDeps): Promise
     ...storeOptions,
     help: { type: 'boolean', short: 'h' },
   });
-  if (values.help) {
-    io.stdout.write(HELP);
-    return EXIT.ok;
-  }
-  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-  const format = oneOf(values.format, ['table', 'json', 'csv'] as const, '--format') ?? 'table';
+  if (values.help) return printHelp(HELP, io);
+  noPositionals(positionals);
+  const format = formatOption(values.format, ['table', 'json', 'csv']);
   const staleDays = positiveInteger(values.stale, '--stale') ?? DEFAULT_AUDIT_OPTIONS.staleDays;
   const keyAgeDays = positiveInteger(values['key-age'], '--key-age') ?? DEFAULT_AUDIT_OPTIONS.keyAgeDays;
   const maxSessionHours = positiveInteger(values['max-session'], '--max-session');
-  const kind = oneOf(values.store, STORE_KINDS, '--store') ?? (values.table ? 'dynamodb' : 'local');
+  const kind = storeKindOf(values);
   const context = await loadDetectionContext(values.config, io);
   const read = await readSource(values, io, deps, { roles: true, accountNames: context.accountNames });
   const store = await openStore(kind, values, io);

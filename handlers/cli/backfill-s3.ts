@@ -14,7 +14,7 @@ import {
   runDistributed,
 } from '../s3/distributed';
 import { parseS3Url } from '../s3/layout';
-import { parse } from './args';
+import { noPositionals, parse } from './args';
 import { type CliIo, EXIT, UsageError } from './io';
 import { runReplay } from './replay';
 import { s3InputFrom, s3Options } from './s3-input';
@@ -77,7 +77,7 @@ export async function backfillFromS3(
   });
   const url = values['from-s3'];
   if (!url) throw new UsageError('--from-s3 needs s3://BUCKET/PREFIX');
-  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  noPositionals(positionals);
   if (!values.distributed) {
     for (const flag of ['state-machine', 'resource-prefix'] as const) {
       if (values[flag] !== undefined) throw new UsageError(`--${flag} goes with --distributed`);
@@ -163,7 +163,7 @@ function progressLine(counts: MapRunCounts): string {
 }
 
 /** The summary printed when the execution ends. */
-export function renderOutcome(outcome: DistributedOutcome): string {
+function renderOutcome(outcome: DistributedOutcome): string {
   const counts = outcome.counts;
   const lines = [
     `Distributed backfill ${outcome.executionArn}`,

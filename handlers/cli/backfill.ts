@@ -27,13 +27,13 @@ import { parseTimeBound } from '../ledger/time';
 import { PolicyVersionMemory } from '../record/policy-diff';
 import { silentLogger } from '../shared/logger';
 import { printable } from '../shared/printable';
-import { oneOf, parse, positiveInteger, severityOption } from './args';
+import { formatOption, noPositionals, parse, positiveInteger, printHelp, severityOption } from './args';
 import { backfillFromS3, FROM_S3_HELP, wantsFromS3 } from './backfill-s3';
 import { loadDetectionContext } from './context';
 import { type CliIo, EXIT, UsageError } from './io';
 import { alertOptions, notifiersFromOptions } from './notifiers';
 import { EntryOutput } from './output';
-import { openStore, STORE_KINDS, storeOptions } from './store';
+import { openStore, storeKindOf, storeOptions } from './store';
 import { renderTable } from './table';
 
 const HELP = `Usage: iamwatch backfill [options]
@@ -128,14 +128,11 @@ async function backfill(argv: string[], io: CliIo, deps: BackfillCommandDeps): P
     ...storeOptions,
     help: { type: 'boolean', short: 'h' },
   });
-  if (values.help) {
-    io.stdout.write(HELP);
-    return EXIT.ok;
-  }
-  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-  const format = oneOf(values.format, ['summary', 'table', 'jsonl'] as const, '--format') ?? 'summary';
+  if (values.help) return printHelp(HELP, io);
+  noPositionals(positionals);
+  const format = formatOption(values.format, ['summary', 'table', 'jsonl']);
   const minSeverity = severityOption(values['min-severity']);
-  const storeKind = oneOf(values.store, STORE_KINDS, '--store') ?? 'local';
+  const storeKind = storeKindOf(values);
   const rate = rateOption(values.rate);
   const parallel = positiveInteger(values.parallel, '--parallel') ?? DEFAULT_PARALLEL;
   const endpoint = urlOption(values['endpoint-url'], '--endpoint-url');

@@ -30,7 +30,7 @@ const deploymentFields = z
   .loose();
 
 /** Reads the deployment configuration (`--config`, else `iamwatch.config.json` here, else defaults). */
-export async function loadCoverageConfig(path: string | undefined, io: CliIo): Promise<CoverageConfig> {
+async function loadCoverageConfig(path: string | undefined, io: CliIo): Promise<CoverageConfig> {
   const candidate = path ?? join(io.cwd, 'iamwatch.config.json');
   if (path === undefined && !existsSync(candidate)) return deploymentFields.parse({});
   const file = isAbsolute(candidate) ? candidate : join(io.cwd, candidate);
@@ -69,7 +69,7 @@ export async function coverageCommand(
 }
 
 /** The table: one row per detection and source, deployed rules grouped by name and state. */
-export function renderCoverage(rows: readonly CoverageRow[], config: CoverageConfig): string {
+function renderCoverage(rows: readonly CoverageRow[], config: CoverageConfig): string {
   const body = rows.map((row) => [
     row.detection,
     row.source,

@@ -4,9 +4,9 @@ import { digestEntries } from '../digest/query';
 import { buildDigestSlackMessage } from '../digest/render-slack';
 import { renderDigestText } from '../digest/render-text';
 import { parseTimeBound } from '../ledger/time';
-import { oneOf, parse } from './args';
+import { formatOption, noPositionals, parse, printHelp } from './args';
 import { type CliIo, EXIT, UsageError } from './io';
-import { openStore, STORE_KINDS, storeOptions } from './store';
+import { openStore, storeKindOf, storeOptions } from './store';
 
 const HELP = `Usage: iamwatch digest [--since 24h] [--until TIME] [--account ID] [--format text|slack|json]
 
@@ -33,13 +33,10 @@ export async function digestCommand(argv: string[], io: CliIo): Promise<number> 
     ...storeOptions,
     help: { type: 'boolean', short: 'h' },
   });
-  if (values.help) {
-    io.stdout.write(HELP);
-    return EXIT.ok;
-  }
-  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-  const format = oneOf(values.format, ['text', 'slack', 'json'] as const, '--format') ?? 'text';
-  const kind = oneOf(values.store, STORE_KINDS, '--store') ?? (values.table ? 'dynamodb' : 'local');
+  if (values.help) return printHelp(HELP, io);
+  noPositionals(positionals);
+  const format = formatOption(values.format, ['text', 'slack', 'json']);
+  const kind = storeKindOf(values);
   const account = values.account?.trim();
   if (account !== undefined && !/^\d{12}$/.test(account))
     throw new UsageError(`--account must be a 12-digit account id, got "${values.account}"`);

@@ -31,12 +31,12 @@ import { DynamoHeartbeatStore } from '../heartbeat/store';
 import { createDocumentClient } from '../ledger/dynamo-store';
 import type { CachedOrganization } from '../organization/cache';
 import { DynamoSnapshotStore } from '../organization/store';
-import { oneOf, parse, positiveInteger } from './args';
+import { formatOption, noPositionals, oneOf, parse, positiveInteger, printHelp } from './args';
 import { progressLine } from './audit-sources';
 import { loadDetectionContext } from './context';
 import { type CliIo, EXIT, UsageError } from './io';
 import { applyOrganization, ORGANIZATION_HELP, organizationOptions } from './organization';
-import { openStore, STORE_KINDS, storeOptions } from './store';
+import { openStore, storeKindOf, storeOptions } from './store';
 
 const HELP = `Usage: iamwatch doctor [options]
 
@@ -162,12 +162,9 @@ async function doctor(argv: string[], io: CliIo, deps: DoctorCommandDeps): Promi
     ...storeOptions,
     help: { type: 'boolean', short: 'h' },
   });
-  if (values.help) {
-    io.stdout.write(HELP);
-    return EXIT.ok;
-  }
-  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-  const format = oneOf(values.format, ['text', 'table', 'json'] as const, '--format') ?? 'text';
+  if (values.help) return printHelp(HELP, io);
+  noPositionals(positionals);
+  const format = formatOption(values.format, ['text', 'table', 'json']);
   const maxSilenceMs = durationOption(values['max-silence'], '--max-silence') ?? 7 * DAY;
   const lookbackMs = durationOption(values.lookback, '--lookback') ?? 30 * DAY;
   const maxDeliveryAgeMs = durationOption(values['max-delivery-age'], '--max-delivery-age') ?? HOUR;
@@ -178,7 +175,7 @@ async function doctor(argv: string[], io: CliIo, deps: DoctorCommandDeps): Promi
     throw new UsageError(`--endpoint-url must be an http(s) URL, got "${endpoint}"`);
   }
   const region = values.region ?? regionOfArn(values.trail) ?? DEFAULT_REGION;
-  const storeKind = oneOf(values.store, STORE_KINDS, '--store') ?? (values.table ? 'dynamodb' : 'local');
+  const storeKind = storeKindOf(values);
   const fleet = values.fleet ? fleetOptions(values) : undefined;
   const now = deps.now();
   const { context, organization } = await applyOrganization(

@@ -1,5 +1,5 @@
 /** Ledger entries as the CLI prints them: the public contract, table rows and CSV. */
-import { lastArnSegment } from '../../rules/arn';
+import { actorLabel } from '../../rules/detections/define';
 import type { LedgerEntry } from '../../rules/types';
 import type { StoredEntry } from '../ports';
 
@@ -36,20 +36,13 @@ export function entryRow(entry: LedgerEntry): string[] {
   return [
     entry.eventTime,
     entry.accountName ? `${entry.accountId} (${entry.accountName})` : entry.accountId,
-    actorLabel(entry),
+    actorLabel(entry.actor),
     entry.result === 'failure' ? `${entry.eventName} ✗ ${entry.errorCode ?? ''}`.trim() : entry.eventName,
     entry.target ? `${entry.target.type} ${entry.target.name ?? entry.target.arn ?? ''}`.trim() : '',
     entry.sourceIp ?? '',
     entry.severity,
     entry.detections.map((d) => d.id).join(', '),
   ];
-}
-
-function actorLabel(entry: LedgerEntry): string {
-  const { actor } = entry;
-  const name = actor.name ?? actor.arn ?? actor.principalId ?? '?';
-  const issuer = lastArnSegment(actor.sessionIssuerArn);
-  return issuer && issuer !== name ? `${name} via ${issuer}` : `${name}`;
 }
 
 export const CSV_HEADERS = [

@@ -4,11 +4,11 @@ import { makeContext } from '../../rules/context';
 import type { DetectionContext } from '../../rules/types';
 import { parseTimeBound } from '../ledger/time';
 import type { HistoryFilter } from '../ports';
-import { oneOf, parse, positiveInteger, severityOption } from './args';
+import { formatOption, noPositionals, parse, positiveInteger, printHelp, severityOption } from './args';
 import { CSV_HEADERS, csvRow, ENTRY_HEADERS, entryRow, toContract, withSuppressedBy } from './entries';
 import { type CliIo, EXIT, UsageError } from './io';
 import { applyOrganization, ORGANIZATION_HELP, organizationOptions } from './organization';
-import { openStore, STORE_KINDS, storeOptions } from './store';
+import { openStore, storeKindOf, storeOptions } from './store';
 import { renderTable } from './table';
 
 const HELP = `Usage: iamwatch history [filters] [--format table|json|csv]
@@ -47,13 +47,10 @@ export async function historyCommand(argv: string[], io: CliIo): Promise<number>
     ...storeOptions,
     help: { type: 'boolean', short: 'h' },
   });
-  if (values.help) {
-    io.stdout.write(HELP);
-    return EXIT.ok;
-  }
-  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-  const format = oneOf(values.format, ['table', 'json', 'csv'] as const, '--format') ?? 'table';
-  const kind = oneOf(values.store, STORE_KINDS, '--store') ?? (values.table ? 'dynamodb' : 'local');
+  if (values.help) return printHelp(HELP, io);
+  noPositionals(positionals);
+  const format = formatOption(values.format, ['table', 'json', 'csv']);
+  const kind = storeKindOf(values);
   const filter = buildFilter(values, new Date());
   const { context } = await applyOrganization(makeContext({}), values, io);
   const store = await openStore(kind, values, io);

@@ -22,7 +22,7 @@ import {
 } from '../ledger/user-history';
 import type { LedgerStore, StoredEntry } from '../ports';
 import { printable } from '../shared/printable';
-import { oneOf, parse } from './args';
+import { formatOption, noPositionals, parse, printHelp } from './args';
 import {
   emit,
   hasSource,
@@ -38,7 +38,7 @@ import { csvCell } from './entries';
 import { renderInventory } from './inventory-render';
 import { type CliIo, EXIT, UsageError } from './io';
 import { applyOrganization, organizationOptions } from './organization';
-import { openStore, STORE_KINDS, storeOptions } from './store';
+import { openStore, storeKindOf, storeOptions } from './store';
 import { renderTable } from './table';
 
 const HELP = `Usage: iamwatch inventory (--accounts ID,… | --org) [--role-name NAME] [options]
@@ -90,16 +90,13 @@ async function inventory(argv: string[], io: CliIo, deps: InventoryCommandDeps):
     ...storeOptions,
     help: { type: 'boolean', short: 'h' },
   });
-  if (values.help) {
-    io.stdout.write(HELP);
-    return EXIT.ok;
-  }
-  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-  const format = oneOf(values.format, ['table', 'json', 'csv'] as const, '--format') ?? 'table';
+  if (values.help) return printHelp(HELP, io);
+  noPositionals(positionals);
+  const format = formatOption(values.format, ['table', 'json', 'csv']);
   if (values.account !== undefined && !/^\d{12}$/.test(values.account)) {
     throw new UsageError(`--account must be a 12-digit account id, got "${values.account}"`);
   }
-  const kind = oneOf(values.store, STORE_KINDS, '--store') ?? (values.table ? 'dynamodb' : 'local');
+  const kind = storeKindOf(values);
   const { context } = await applyOrganization(await loadDetectionContext(values.config, io), values, io);
   if (values.lookup && !hasSource(values)) {
     throw new UsageError('--lookup goes with a source: --accounts, --org or --aggregator');

@@ -10,7 +10,7 @@ import { printable } from '../shared/printable';
 import { type CliIo, EXIT, UsageError } from './io';
 
 /** A command's entry point: `run(argv, io)` returning an exit code. */
-export type CommandRun = (argv: string[], io: CliIo) => Promise<number>;
+type CommandRun = (argv: string[], io: CliIo) => Promise<number>;
 
 interface CommandEntry {
   summary: string;
@@ -64,7 +64,7 @@ const COMMANDS: Record<string, CommandEntry> = {
   },
 };
 
-export const USAGE = `Usage: iamwatch <command> [options]
+const USAGE = `Usage: iamwatch <command> [options]
 
 Commands:
 ${Object.entries(COMMANDS)

@@ -9,10 +9,11 @@ import { defaultSlackRoute } from '../notify/routing';
 import { createSlackNotifier } from '../notify/slack';
 import { createSnsNotifier } from '../notify/sns';
 import type { Notifier } from '../ports';
+import { CLI_ENV } from '../shared/environment';
 import { severityOption } from './args';
 import { type CliIo, UsageError } from './io';
 
-export interface NotifierSettings {
+interface NotifierSettings {
   slackWebhook?: string;
   snsTopic?: string;
   snsMinSeverity?: Severity;
@@ -22,7 +23,7 @@ export interface NotifierSettings {
   console?: WritableText & { isTTY?: boolean };
 }
 
-export function buildNotifiers(settings: NotifierSettings, io: CliIo): Notifier[] {
+function buildNotifiers(settings: NotifierSettings, io: CliIo): Notifier[] {
   const notifiers: Notifier[] = [];
   if (settings.slackWebhook) {
     if (!/^https?:\/\//.test(settings.slackWebhook)) {
@@ -70,12 +71,33 @@ export function notifiersFromOptions(
 ): Notifier[] {
   return buildNotifiers(
     {
-      slackWebhook: values['slack-webhook'] ?? io.env.IAMWATCH_SLACK_WEBHOOK,
-      snsTopic: values['sns-topic'] ?? io.env.IAMWATCH_SNS_TOPIC,
+      slackWebhook: values['slack-webhook'] ?? io.env[CLI_ENV.slackWebhook],
+      snsTopic: values['sns-topic'] ?? snsTopicFromEnv(io),
       snsMinSeverity: severityOption(values['sns-min-severity'], '--sns-min-severity'),
       minSeverity: output.minSeverity,
       console: output.format === 'summary' ? io.stdout : undefined,
     },
     io,
   );
+}
+
+/** Runs already warned about the deprecated topic variable: the warning is printed once per run. */
+const warnedOfDeprecatedTopic = new WeakSet<CliIo>();
+
+/**
+ * The alert topic from `IAMWATCH_SNS_TOPIC_ARN`, the notify function's name for it, or else from the
+ * CLI's old name `IAMWATCH_SNS_TOPIC`, with a deprecation warning on stderr.
+ */
+export function snsTopicFromEnv(io: CliIo): string | undefined {
+  const topic = io.env[CLI_ENV.snsTopicArn];
+  if (topic) return topic;
+  const deprecated = io.env[CLI_ENV.deprecatedSnsTopic];
+  if (!deprecated) return undefined;
+  if (!warnedOfDeprecatedTopic.has(io)) {
+    warnedOfDeprecatedTopic.add(io);
+    io.stderr.write(
+      `iamwatch: ${CLI_ENV.deprecatedSnsTopic} is deprecated and will be removed; set ${CLI_ENV.snsTopicArn} instead\n`,
+    );
+  }
+  return deprecated;
 }

@@ -18,7 +18,7 @@ import { renderTable } from './table';
 /** Later than any window can close. */
 const END_OF_TIME = '9999-12-31T23:59:59.999Z';
 
-export type EntryFormat = 'summary' | 'table' | 'jsonl';
+type EntryFormat = 'summary' | 'table' | 'jsonl';
 
 export interface EntryOutputOptions {
   format: EntryFormat;

@@ -15,7 +15,7 @@ import { isS3Url } from '../s3/layout';
 import { silentLogger } from '../shared/logger';
 import { printable } from '../shared/printable';
 import { countVerdict, emptyVerdictCounts, type VerdictCounts, verdictLines } from '../shared/verdicts';
-import { oneOf, parse, severityOption } from './args';
+import { formatOption, parse, printHelp, severityOption } from './args';
 import { loadDetectionContext } from './context';
 import { type CliIo, EXIT } from './io';
 import { alertOptions, notifiersFromOptions } from './notifiers';
@@ -23,7 +23,7 @@ import { applyOrganization, ORGANIZATION_HELP, organizationOptions } from './org
 import { EntryOutput } from './output';
 import { Progress } from './progress';
 import { S3_HELP, s3InputBatches, s3InputFrom, s3Options } from './s3-input';
-import { openStore, STORE_KINDS, storeOptions } from './store';
+import { openStore, storeKindOf, storeOptions } from './store';
 import { OrderedWindow } from './window';
 
 /** Ledger writes in flight for a DynamoDB table. */
@@ -45,11 +45,11 @@ AWS. With no path it replays the bundled demo events.
   --format summary|table|jsonl   alerts and a summary (default), a table of entries, or ledger entries as JSON lines
   --store local|memory|dynamodb  ledger: embedded store (a journal) under $IAMWATCH_HOME (default),
                                  throwaway memory, or a real table (--table) via the default AWS credentials
-  --table NAME                   DynamoDB table for --store dynamodb
+  --table NAME                   a real DynamoDB table (implies --store dynamodb)
   --home DIR                     folder of the local store (default $IAMWATCH_HOME or ./.iamwatch)
   --min-severity LEVEL           print and alert only entries at or above LEVEL (default: low for alerts)
   --slack-webhook URL            post alerts to this Slack incoming webhook (or IAMWATCH_SLACK_WEBHOOK)
-  --sns-topic ARN                publish alerts to this SNS topic (or IAMWATCH_SNS_TOPIC)
+  --sns-topic ARN                publish alerts to this SNS topic (or IAMWATCH_SNS_TOPIC_ARN)
   --sns-min-severity LEVEL       lowest severity published to SNS (default high)
   --no-alerts                    record only; send and print no alerts
   --no-fold                      post every alert on its own instead of folding bursts into follow-ups
@@ -99,13 +99,10 @@ export async function runReplay(
     ...s3Options,
     help: { type: 'boolean', short: 'h' },
   });
-  if (values.help) {
-    io.stdout.write(HELP);
-    return EXIT.ok;
-  }
-  const format = oneOf(values.format, ['summary', 'table', 'jsonl'] as const, '--format') ?? 'summary';
+  if (values.help) return printHelp(HELP, io);
+  const format = formatOption(values.format, ['summary', 'table', 'jsonl']);
   const minSeverity = severityOption(values['min-severity']);
-  const storeKind = oneOf(values.store, STORE_KINDS, '--store') ?? 'local';
+  const storeKind = storeKindOf(values);
   const { context } = await applyOrganization(await loadDetectionContext(values.config, io), values, io);
   const notifiers = values['no-alerts'] ? [] : notifiersFromOptions(values, { format, minSeverity }, io);
   const paths = positionals.length > 0 ? positionals : [DEMO_DIR];

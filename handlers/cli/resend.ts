@@ -8,10 +8,11 @@ import { parseTimeBound } from '../ledger/time';
 import { resendNotConfigured } from '../notify/resend';
 import { parseSlackRoutes, SlackRoutesError } from '../notify/routing';
 import { createSlackNotifiers } from '../notify/slack';
+import { CLI_ENV } from '../shared/environment';
 import { jsonLogger } from '../shared/logger';
-import { oneOf, parse, positiveInteger } from './args';
+import { noPositionals, parse, positiveInteger, printHelp } from './args';
 import { type CliIo, EXIT, UsageError } from './io';
-import { openStore, STORE_KINDS, storeOptions } from './store';
+import { openStore, storeKindOf, storeOptions } from './store';
 
 const HELP = `Usage: iamwatch resend --since TIME [--until TIME] --slack-routes JSON|@FILE --table NAME
 
@@ -36,11 +37,8 @@ export async function resendCommand(argv: string[], io: CliIo): Promise<number> 
     ...storeOptions,
     help: { type: 'boolean', short: 'h' },
   });
-  if (values.help) {
-    io.stdout.write(HELP);
-    return EXIT.ok;
-  }
-  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  if (values.help) return printHelp(HELP, io);
+  noPositionals(positionals);
   if (!values.since) throw new UsageError('--since is required');
   const now = new Date();
   let since: string;
@@ -51,8 +49,8 @@ export async function resendCommand(argv: string[], io: CliIo): Promise<number> 
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
-  const routesText = values['slack-routes'] ?? io.env.IAMWATCH_SLACK_ROUTES;
-  if (!routesText) throw new UsageError('--slack-routes (or IAMWATCH_SLACK_ROUTES) is required');
+  const routesText = values['slack-routes'] ?? io.env[CLI_ENV.slackRoutes];
+  if (!routesText) throw new UsageError(`--slack-routes (or ${CLI_ENV.slackRoutes}) is required`);
   let routes: ReturnType<typeof parseSlackRoutes>;
   try {
     routes = parseSlackRoutes(routesText.startsWith('@') ? await readText(routesText.slice(1)) : routesText);
@@ -61,7 +59,7 @@ export async function resendCommand(argv: string[], io: CliIo): Promise<number> 
     throw error;
   }
   const notifiers = createSlackNotifiers(routes, { secretsClient: new SecretsManagerClient({}) });
-  const kind = oneOf(values.store, STORE_KINDS, '--store') ?? (values.table ? 'dynamodb' : 'local');
+  const kind = storeKindOf(values);
   const store = await openStore(kind, values, io);
   try {
     const report = await resendNotConfigured({

@@ -4,7 +4,7 @@ import { derivePatterns } from '../../rules/eventbridge/derive';
 import { RequestPolicies } from '../../rules/policy/document';
 import { CATALOG } from '../../rules/registry';
 import type { Detection, NormalisedEvent, Trigger } from '../../rules/types';
-import { oneOf, parse } from './args';
+import { formatOption, parse, printHelp } from './args';
 import { coverageCommand } from './coverage';
 import { type CliIo, EXIT } from './io';
 import { renderTable } from './table';
@@ -27,11 +27,8 @@ export async function rulesCommand(argv: string[], io: CliIo): Promise<number> {
     config: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
-  if (values.help) {
-    io.stdout.write(HELP);
-    return EXIT.ok;
-  }
-  const format = oneOf(values.format, ['table', 'json'] as const, '--format') ?? 'table';
+  if (values.help) return printHelp(HELP, io);
+  const format = formatOption(values.format, ['table', 'json']);
   if (values.coverage) return coverageCommand({ config: values.config, format }, io);
   if (values.patterns) {
     io.stdout.write(`${JSON.stringify(derivePatterns(CATALOG), null, 2)}\n`);

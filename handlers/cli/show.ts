@@ -1,8 +1,8 @@
 /** `iamwatch show EVENTID`: one ledger entry with its delivery state and the raw CloudTrail record. */
-import { oneOf, parse } from './args';
+import { parse, printHelp } from './args';
 import { toContract, withSuppressedBy } from './entries';
 import { type CliIo, EXIT, UsageError } from './io';
-import { openStore, STORE_KINDS, storeOptions } from './store';
+import { openStore, storeKindOf, storeOptions } from './store';
 
 const HELP = `Usage: iamwatch show EVENTID [--store local|memory|dynamodb] [--table NAME] [--home DIR]
 
@@ -12,14 +12,11 @@ delivery state per channel, and the raw CloudTrail record as recorded. The comma
 
 export async function showCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(argv, { ...storeOptions, help: { type: 'boolean', short: 'h' } });
-  if (values.help) {
-    io.stdout.write(HELP);
-    return EXIT.ok;
-  }
+  if (values.help) return printHelp(HELP, io);
   const [eventId, ...extra] = positionals;
   if (!eventId) throw new UsageError('which event? (show EVENTID)');
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
-  const kind = oneOf(values.store, STORE_KINDS, '--store') ?? (values.table ? 'dynamodb' : 'local');
+  const kind = storeKindOf(values);
   const store = await openStore(kind, values, io);
   try {
     const entry = await store.get(eventId);

@@ -1,9 +1,10 @@
 /** The ledger the CLI works on: local (the journal under the home folder), memory, or a real DynamoDB table. */
 import { openLedger } from '../ledger/open';
 import type { LedgerStore } from '../ports';
+import { oneOf } from './args';
 import { type CliIo, UsageError } from './io';
 
-export const STORE_KINDS = ['local', 'memory', 'dynamodb'] as const;
+const STORE_KINDS = ['local', 'memory', 'dynamodb'] as const;
 export type StoreKind = (typeof STORE_KINDS)[number];
 
 export const storeOptions = {
@@ -11,6 +12,22 @@ export const storeOptions = {
   table: { type: 'string' },
   home: { type: 'string' },
 } as const;
+
+/**
+ * Which ledger a command works on, the same for every command: `--store` when given, else DynamoDB
+ * when `--table` names a table, else the local store.
+ *
+ * @throws UsageError for an unknown `--store`, `--store dynamodb` without `--table`, or `--table` with
+ * another store.
+ */
+export function storeKindOf(values: { store?: string; table?: string }): StoreKind {
+  const kind = oneOf(values.store, STORE_KINDS, '--store') ?? (values.table ? 'dynamodb' : 'local');
+  if (kind === 'dynamodb' && !values.table) throw new UsageError('--store dynamodb needs --table NAME');
+  if (kind !== 'dynamodb' && values.table) {
+    throw new UsageError(`--table goes with --store dynamodb, not --store ${kind}`);
+  }
+  return kind;
+}
 
 export async function openStore(
   kind: StoreKind,

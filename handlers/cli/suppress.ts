@@ -10,9 +10,9 @@ import {
   SuppressionInvalidError,
   sweepExpired,
 } from '../suppress/suppression';
-import { oneOf, parse, positiveInteger } from './args';
+import { formatOption, parse, positiveInteger, printHelp } from './args';
 import { type CliIo, EXIT, UsageError } from './io';
-import { openStore, STORE_KINDS, storeOptions } from './store';
+import { openStore, storeKindOf, storeOptions } from './store';
 import { renderTable } from './table';
 
 const HELP = `Usage: iamwatch suppress add --detection ID --reason TEXT --until ISO|7d [filters] [--owner NAME]
@@ -51,17 +51,14 @@ export async function suppressCommand(argv: string[], io: CliIo): Promise<number
     ...storeOptions,
     help: { type: 'boolean', short: 'h' },
   });
-  if (values.help) {
-    io.stdout.write(HELP);
-    return EXIT.ok;
-  }
+  if (values.help) return printHelp(HELP, io);
   const [action, ...rest] = positionals;
   if (action !== 'add' && action !== 'list' && action !== 'remove') {
     throw new UsageError(
       action ? `unknown action "${action}" (add, list or remove)` : 'add, list or remove?',
     );
   }
-  const kind = oneOf(values.store, STORE_KINDS, '--store') ?? (values.table ? 'dynamodb' : 'local');
+  const kind = storeKindOf(values);
   const who = io.env.IAMWATCH_USER ?? io.env.USER ?? safeUserName();
   const now = new Date();
   if (action === 'add') {
@@ -136,7 +133,7 @@ export async function suppressCommand(argv: string[], io: CliIo): Promise<number
     }
   }
   if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
-  const format = oneOf(values.format, ['table', 'json'] as const, '--format') ?? 'table';
+  const format = formatOption(values.format, ['table', 'json']);
   const store = await openStore(kind, values, io);
   try {
     if (values.log) {

@@ -2,6 +2,7 @@
 import type { SlackRoute } from '../notify/routing';
 import { parseSlackRoutes, SlackRoutesError } from '../notify/routing';
 import { ConfigurationError, integerEnv, optionalEnv, requiredEnv } from '../shared/env';
+import { DIGEST_ENV } from '../shared/environment';
 
 export const DEFAULT_DIGEST_WINDOW_HOURS = 24;
 
@@ -13,19 +14,19 @@ export interface DigestConfig {
 
 /** @throws ConfigurationError naming the variable and what is wrong with it. */
 export function readDigestConfig(env: Readonly<Record<string, string | undefined>>): DigestConfig {
-  const routes = optionalEnv(env, 'IAMWATCH_SLACK_ROUTES');
+  const routes = optionalEnv(env, DIGEST_ENV.slackRoutes);
   let slackRoutes: SlackRoute[] = [];
   try {
     if (routes) slackRoutes = parseSlackRoutes(routes);
   } catch (error) {
     if (!(error instanceof SlackRoutesError)) throw error;
-    throw new ConfigurationError(`Environment variable IAMWATCH_SLACK_ROUTES: ${error.message}`, {
+    throw new ConfigurationError(`Environment variable ${DIGEST_ENV.slackRoutes}: ${error.message}`, {
       cause: error,
     });
   }
   return {
-    tableName: requiredEnv(env, 'IAMWATCH_TABLE_NAME'),
+    tableName: requiredEnv(env, DIGEST_ENV.tableName),
     slackRoutes,
-    windowHours: integerEnv(env, 'IAMWATCH_DIGEST_WINDOW_HOURS', DEFAULT_DIGEST_WINDOW_HOURS),
+    windowHours: integerEnv(env, DIGEST_ENV.windowHours, DEFAULT_DIGEST_WINDOW_HOURS),
   };
 }

@@ -1,5 +1,6 @@
 /** The heartbeat function's configuration, read once from its environment. */
 import { ConfigurationError, integerEnv, jsonEnv, requiredEnv } from '../shared/env';
+import { HEARTBEAT_ENV } from '../shared/environment';
 
 export type HeartbeatTargets =
   /** Organization: the StackSet's target OUs (or root) and the management account. */
@@ -22,19 +23,19 @@ export interface HeartbeatConfig {
  * @throws ConfigurationError naming the variable and what is wrong with it.
  */
 export function readHeartbeatConfig(env: Readonly<Record<string, string | undefined>>): HeartbeatConfig {
-  const regions = jsonEnv(env, 'IAMWATCH_HEARTBEAT_REGIONS');
+  const regions = jsonEnv(env, HEARTBEAT_ENV.regions);
   if (!Array.isArray(regions) || regions.length === 0 || !regions.every((r) => typeof r === 'string')) {
     throw new ConfigurationError(
-      'Environment variable IAMWATCH_HEARTBEAT_REGIONS must be a JSON list of regions',
+      `Environment variable ${HEARTBEAT_ENV.regions} must be a JSON list of regions`,
     );
   }
   return {
-    tableName: requiredEnv(env, 'IAMWATCH_TABLE_NAME'),
-    operationsTopicArn: requiredEnv(env, 'IAMWATCH_OPERATIONS_TOPIC_ARN'),
+    tableName: requiredEnv(env, HEARTBEAT_ENV.tableName),
+    operationsTopicArn: requiredEnv(env, HEARTBEAT_ENV.operationsTopicArn),
     regions,
-    lateAfterMinutes: integerEnv(env, 'IAMWATCH_HEARTBEAT_LATE_MINUTES', 45),
-    targets: targetsOf(jsonEnv(env, 'IAMWATCH_HEARTBEAT_TARGETS')),
-    ...canaryOf(jsonEnv(env, 'IAMWATCH_CANARY')),
+    lateAfterMinutes: integerEnv(env, HEARTBEAT_ENV.lateMinutes, 45),
+    targets: targetsOf(jsonEnv(env, HEARTBEAT_ENV.targets)),
+    ...canaryOf(jsonEnv(env, HEARTBEAT_ENV.canary)),
   };
 }
 
@@ -50,14 +51,14 @@ function canaryOf(value: unknown): { canary?: { accountId: string; roleName: str
     return { canary: { accountId: v.accountId, roleName: v.roleName } };
   }
   throw new ConfigurationError(
-    'Environment variable IAMWATCH_CANARY must be {"accountId":"<12 digits>","roleName":"…"} (or absent: no canary)',
+    `Environment variable ${HEARTBEAT_ENV.canary} must be {"accountId":"<12 digits>","roleName":"…"} (or absent: no canary)`,
   );
 }
 
 function targetsOf(value: unknown): HeartbeatTargets {
   const bad = () =>
     new ConfigurationError(
-      'Environment variable IAMWATCH_HEARTBEAT_TARGETS must be {"kind":"organization","targetIds":[…],"managementAccountId":"…"} or {"kind":"accounts","accountIds":[…]}',
+      `Environment variable ${HEARTBEAT_ENV.targets} must be {"kind":"organization","targetIds":[…],"managementAccountId":"…"} or {"kind":"accounts","accountIds":[…]}`,
     );
   if (!value || typeof value !== 'object') throw bad();
   const v = value as Record<string, unknown>;

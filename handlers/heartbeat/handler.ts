@@ -61,7 +61,7 @@ export type HeartbeatOutcome =
   | { kind: 'ignored'; reason: string };
 
 /** A heartbeat event that cannot be attributed: bad input, logged and dropped. */
-export class InvalidHeartbeatError extends Error {
+class InvalidHeartbeatError extends Error {
   override readonly name = 'InvalidHeartbeatError';
 }
 

@@ -14,7 +14,7 @@ import {
 import { type CanaryState, type ReporterState, reporterKey } from './check';
 
 export const HEARTBEATS_PARTITION = 'HEARTBEATS';
-export const HEARTBEAT_ITEM_KIND = 'heartbeat';
+const HEARTBEAT_ITEM_KIND = 'heartbeat';
 /** The canary's item in the heartbeat partition; no reporter key (`<account>#<region>`) can equal it. */
 export const CANARY_SORT_KEY = 'CANARY';
 export const CANARY_ITEM_KIND = 'canary';

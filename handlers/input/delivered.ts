@@ -33,7 +33,7 @@ export interface DeliveredOptions {
 }
 
 /** Inputs at least this large are read in a worker; below it, starting one costs more than it saves. */
-export const WORKER_THRESHOLD_BYTES = 8 * 1024 * 1024;
+const WORKER_THRESHOLD_BYTES = 8 * 1024 * 1024;
 
 /** Batches a worker may have sent ahead of the records the main thread has finished with. */
 const IN_FLIGHT_BATCHES = 16;
@@ -117,7 +117,7 @@ async function* inWorker(
 }
 
 /** A reader thread failed, or the main thread did not receive everything a reader sent. */
-export class ReaderThreadError extends Error {
+class ReaderThreadError extends Error {
   override readonly name = 'ReaderThreadError';
 }
 

@@ -12,7 +12,7 @@ import { InvalidRecordError, type ParsedItem, parseInputText } from '../../rules
 /** The path that means "read standard input". */
 export const STDIN_PATH = '-';
 /** How stdin is named in locations and messages. */
-export const STDIN_SOURCE = '<stdin>';
+const STDIN_SOURCE = '<stdin>';
 
 /** File names a directory walk picks up; anything else in a directory is skipped quietly. */
 const INPUT_NAME = /\.(json|jsonl|ndjson)(\.gz)?$|\.gz$/i;

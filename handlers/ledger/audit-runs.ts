@@ -11,9 +11,9 @@ import { LedgerDecodingError, LedgerEncodingError } from './errors';
 import { DYNAMODB_MAX_ITEM_BYTES } from './size';
 import { LEDGER_ATTRIBUTES } from './table';
 
-export const AUDITS_PARTITION_KEY = 'AUDITS';
+const AUDITS_PARTITION_KEY = 'AUDITS';
 /** `kind` of an audit-run item (never `entry`, so the notify stream filter drops it). */
-export const AUDIT_RUN_KIND = 'audit';
+const AUDIT_RUN_KIND = 'audit';
 const SECONDS_PER_DAY = 86_400;
 
 export async function putAuditRun(

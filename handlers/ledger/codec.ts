@@ -115,7 +115,7 @@ export function indexItemsOf(entry: StoredEntry, expiresAt: number): LedgerItem[
 }
 
 /** The directory item of a day; it lives as long as the newest entry that day could. */
-export function dayItemOf(day: string, retentionDays: number): LedgerItem {
+function dayItemOf(day: string, retentionDays: number): LedgerItem {
   return {
     ...dayKey(day),
     [LEDGER_ATTRIBUTES.kind]: LEDGER_ITEM_KINDS.day,

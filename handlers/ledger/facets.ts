@@ -22,7 +22,7 @@ export function actorValues(entry: LedgerEntry): string[] {
  * `<account>#<type>#<name>` for lookups like "user bob in account 111122223333". The account is the
  * event's account, the same one the `account` filter tests, so the partition holds exactly the matches.
  */
-export function targetInAccountValue(entry: LedgerEntry): string | undefined {
+function targetInAccountValue(entry: LedgerEntry): string | undefined {
   if (!entry.target?.name) return undefined;
   return targetInAccount(entry.accountId, entry.target.type, entry.target.name);
 }

@@ -12,7 +12,7 @@ import { DYNAMODB_MAX_ITEM_BYTES, itemSize } from './size';
  * What the entry's own fields may take of an item: the rest is for keys, the day facet and the
  * per-channel delivery map written later (each channel's error text is capped at 1,000 characters).
  */
-export const ENTRY_FIELDS_BUDGET_BYTES = DYNAMODB_MAX_ITEM_BYTES - 64 * 1024;
+const ENTRY_FIELDS_BUDGET_BYTES = DYNAMODB_MAX_ITEM_BYTES - 64 * 1024;
 
 /**
  * The entry unchanged when it fits {@link ENTRY_FIELDS_BUDGET_BYTES}, else a copy whose long strings

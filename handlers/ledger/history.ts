@@ -124,11 +124,7 @@ export async function runHistory(
 }
 
 /** Every index hit of the plan, newest first, read lazily page by page. */
-export function candidatesOf(
-  plan: HistoryPlan,
-  reader: HistoryReader,
-  pageSize: number,
-): AsyncGenerator<Candidate> {
+function candidatesOf(plan: HistoryPlan, reader: HistoryReader, pageSize: number): AsyncGenerator<Candidate> {
   if (plan.kind === 'days') return dayCandidates(plan, reader, pageSize);
   const sources = plan.facets.map((facet) => facetCandidates(reader, facet, plan.range, pageSize));
   return sources.length === 1 && sources[0] ? sources[0] : mergeNewestFirst(sources);

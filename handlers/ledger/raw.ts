@@ -10,7 +10,7 @@ import { LedgerDecodingError, LedgerEncodingError } from './errors';
 import { rawRecordSchema } from './schema';
 
 /** Records above this many bytes of JSON are compressed. */
-export const COMPRESS_ABOVE_BYTES = 8 * 1024;
+const COMPRESS_ABOVE_BYTES = 8 * 1024;
 
 /** Top-level key added to a shortened record. */
 export const TRUNCATION_MARKER = 'iamwatch:truncated';
@@ -21,7 +21,7 @@ export const STRING_LIMITS = [16_384, 4_096, 1_024, 256];
 /** Identity and event fields are never removed: without them the record is useless as evidence. */
 const KEPT_FIELDS = new Set(['userIdentity', 'eventID', 'eventTime', 'eventName', 'eventSource']);
 
-export type RawEncoding = 'json' | 'gzip-base64';
+type RawEncoding = 'json' | 'gzip-base64';
 
 export interface EncodedRaw {
   text: string;

@@ -19,7 +19,7 @@ export interface KeyAttribute {
 }
 
 /** A global secondary index: key schema and projection. */
-export interface IndexDefinition {
+interface IndexDefinition {
   readonly indexName: string;
   readonly partitionKey: KeyAttribute;
   readonly sortKey: KeyAttribute;
@@ -106,7 +106,7 @@ export const ENTRY_INSERT_STREAM_FILTER = {
  * (INSERT) or written again (MODIFY) by the record function when a duplicate delivery finds the entry
  * already in the ledger.
  */
-export const REDELIVERY_STREAM_FILTER = {
+const REDELIVERY_STREAM_FILTER = {
   eventName: ['INSERT', 'MODIFY'],
   dynamodb: { NewImage: { [LEDGER_ATTRIBUTES.kind]: { S: [LEDGER_ITEM_KINDS.redelivery] } } },
 } as const;

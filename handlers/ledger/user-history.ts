@@ -67,7 +67,7 @@ export interface UserHistory {
  * Folds a user's entries (any order) into its history. Only calls after the latest CreateUser count,
  * so a user deleted and created again under the same name starts over.
  */
-export function foldUserHistory(entries: readonly LedgerEntry[], userName: string): UserHistory {
+function foldUserHistory(entries: readonly LedgerEntry[], userName: string): UserHistory {
   const changes = entries
     .filter((entry) => entry.eventSource === IAM && entry.result === 'success')
     .sort((a, b) => Date.parse(a.eventTime) - Date.parse(b.eventTime) || compare(a.eventId, b.eventId));

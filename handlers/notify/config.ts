@@ -8,6 +8,7 @@ import {
   parseSeverity,
   requiredEnv,
 } from '../shared/env';
+import { NOTIFY_ENV } from '../shared/environment';
 import { DEFAULT_SUPPRESSION_CACHE_MS } from '../suppress/suppression';
 import { type BurstSettings, DEFAULT_BURST_SETTINGS } from './burst';
 import { DEFAULT_SNS_MIN_SEVERITY, parseSlackRoutes, type SlackRoute, SlackRoutesError } from './routing';
@@ -29,27 +30,27 @@ export interface NotifyConfig {
  * @throws ConfigurationError naming the variable and what is wrong with it.
  */
 export function readNotifyConfig(env: Readonly<Record<string, string | undefined>>): NotifyConfig {
-  const routes = optionalEnv(env, 'IAMWATCH_SLACK_ROUTES');
-  const snsMin = optionalEnv(env, 'IAMWATCH_SNS_MIN_SEVERITY');
+  const routes = optionalEnv(env, NOTIFY_ENV.slackRoutes);
+  const snsMin = optionalEnv(env, NOTIFY_ENV.snsMinSeverity);
   const config: NotifyConfig = {
-    tableName: requiredEnv(env, 'IAMWATCH_TABLE_NAME'),
+    tableName: requiredEnv(env, NOTIFY_ENV.tableName),
     slackRoutes: routes ? slackRoutesEnv(routes) : [],
     snsMinSeverity: snsMin
-      ? parseSeverity(snsMin, 'Environment variable IAMWATCH_SNS_MIN_SEVERITY')
+      ? parseSeverity(snsMin, `Environment variable ${NOTIFY_ENV.snsMinSeverity}`)
       : DEFAULT_SNS_MIN_SEVERITY,
-    alertOnReplay: booleanEnv(env, 'IAMWATCH_ALERT_ON_REPLAY', false),
+    alertOnReplay: booleanEnv(env, NOTIFY_ENV.alertOnReplay, false),
     suppressionCacheMs:
-      integerEnv(env, 'IAMWATCH_SUPPRESSION_CACHE_SECONDS', DEFAULT_SUPPRESSION_CACHE_MS / 1000) * 1000,
+      integerEnv(env, NOTIFY_ENV.suppressionCacheSeconds, DEFAULT_SUPPRESSION_CACHE_MS / 1000) * 1000,
   };
-  const postFirst = integerEnv(env, 'IAMWATCH_BURST_POST_FIRST', DEFAULT_BURST_SETTINGS.postFirst);
+  const postFirst = integerEnv(env, NOTIFY_ENV.burstPostFirst, DEFAULT_BURST_SETTINGS.postFirst);
   const windowMinutes = integerEnv(
     env,
-    'IAMWATCH_BURST_WINDOW_MINUTES',
+    NOTIFY_ENV.burstWindowMinutes,
     DEFAULT_BURST_SETTINGS.windowMs / 60_000,
   );
-  if (booleanEnv(env, 'IAMWATCH_BURST_FOLDING', true))
+  if (booleanEnv(env, NOTIFY_ENV.burstFolding, true))
     config.bursts = { postFirst, windowMs: windowMinutes * 60_000 };
-  const topic = optionalEnv(env, 'IAMWATCH_SNS_TOPIC_ARN');
+  const topic = optionalEnv(env, NOTIFY_ENV.snsTopicArn);
   if (topic) config.snsTopicArn = topic;
   return config;
 }
@@ -60,7 +61,7 @@ function slackRoutesEnv(json: string): SlackRoute[] {
     return parseSlackRoutes(json);
   } catch (error) {
     if (!(error instanceof SlackRoutesError)) throw error;
-    throw new ConfigurationError(`Environment variable IAMWATCH_SLACK_ROUTES: ${error.message}`, {
+    throw new ConfigurationError(`Environment variable ${NOTIFY_ENV.slackRoutes}: ${error.message}`, {
       cause: error,
     });
   }

@@ -5,6 +5,7 @@
  */
 
 import { lastArnSegment } from '../../rules/arn';
+import { actorLabel } from '../../rules/detections/define';
 import { severityRank } from '../../rules/severity';
 import type { Actor, DetectionHit, LedgerEntry, Severity } from '../../rules/types';
 import { cloudTrailEventUrl } from './links';
@@ -24,9 +25,10 @@ export function leadDetection(entry: LedgerEntry): DetectionHit | undefined {
 
 /** One line saying what happened: the lead detection's title, else "<eventName> by <actor>". */
 export function headline(entry: LedgerEntry): string {
-  return leadDetection(entry)?.title ?? `${entry.eventName} by ${actorDisplayName(entry.actor)}`;
+  return leadDetection(entry)?.title ?? `${entry.eventName} by ${actorLabel(entry.actor)}`;
 }
 
+/** The actor's raw name (shown beside its type); titles and summaries use `actorLabel`. */
 export function actorDisplayName(actor: Actor): string {
   return actor.name ?? actor.arn ?? actor.principalId ?? actor.type;
 }
@@ -192,7 +194,7 @@ export function headerSentence(
   const severity = severityLabel(entry.severity);
   const account = entry.accountName ?? entry.accountId;
   const target = entry.target?.name ?? entry.target?.arn ?? entry.policyArn;
-  const actor = actorDisplayName(entry.actor);
+  const actor = actorLabel(entry.actor);
   for (const part of [60, 40, 24, 12]) {
     const what = shortName(entry.eventName, part + 20);
     const whom = target ? ` for ${shortName(target, part)}` : '';

@@ -6,6 +6,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { createDocumentClient, DynamoLedgerStore } from '../ledger/dynamo-store';
 import type { Notifier } from '../ports';
+import { NOTIFY_ENV } from '../shared/environment';
 import { jsonLogger, levelFromEnv } from '../shared/logger';
 import { cachedSuppressions } from '../suppress/suppression';
 import { readNotifyConfig } from './config';
@@ -31,7 +32,7 @@ if (config.snsTopicArn) {
 const logger = jsonLogger('iamwatch-notify', { level: levelFromEnv(process.env) });
 if (notifiers.length === 0) {
   logger.warn('no alert channel configured: entries are recorded but nobody is told', {
-    hint: 'set IAMWATCH_SLACK_ROUTES and/or IAMWATCH_SNS_TOPIC_ARN',
+    hint: `set ${NOTIFY_ENV.slackRoutes} and/or ${NOTIFY_ENV.snsTopicArn}`,
   });
 }
 

@@ -9,6 +9,7 @@
  * mrkdwn objects are sent with `verbatim: true` so Slack does not auto-link URLs or `#channel` names
  * found inside values.
  */
+import { actorLabel } from '../../rules/detections/define';
 import type { LedgerEntry, Severity } from '../../rules/types';
 import type { FoldedBurst } from '../ports';
 import { burstHistoryCommand, burstSeverity, burstSummary, foldedLine } from './burst';
@@ -301,7 +302,7 @@ function footer(entry: LedgerEntry, url: string | undefined): string {
 }
 
 function fallbackText(entry: LedgerEntry): string {
-  const who = actorDisplayName(entry.actor);
+  const who = actorLabel(entry.actor);
   const where = entry.accountName ? `${entry.accountName} ${entry.accountId}` : entry.accountId;
   const text = `[${severityLabel(entry.severity)}] ${headline(entry)} (${entry.eventName} by ${who} in ${where}, ${entry.region})`;
   return mrkdwnText(text, MAX.fallback);

@@ -2,13 +2,13 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { slackWebhookSecret } from '../notify/secret';
 import { SlackSender } from '../notify/slack-sender';
-import { requiredEnv } from '../shared/env';
 import { jsonLogger } from '../shared/logger';
+import { readOperationsRelayConfig } from './config';
 import { createOperationsRelay, type SnsEvent } from './relay';
 
 const secret = slackWebhookSecret(
   new SecretsManagerClient({}),
-  requiredEnv(process.env, 'IAMWATCH_OPERATIONS_SLACK_SECRET_ARN'),
+  readOperationsRelayConfig(process.env).slackSecretArn,
 );
 const sender = new SlackSender(() => secret.get(), 'slack:operations', {
   onUrlRejected: () => secret.invalidate(),

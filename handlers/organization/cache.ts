@@ -11,8 +11,8 @@ import type { OrganizationSnapshot } from './snapshot';
 import { organizationAccountSchema } from './store';
 
 /** How long the CLI trusts its copy before reading Organizations again. */
-export const DEFAULT_CACHE_MAX_AGE_MS = 60 * 60 * 1000;
-export const CACHE_FILE_NAME = 'organization.json';
+const DEFAULT_CACHE_MAX_AGE_MS = 60 * 60 * 1000;
+const CACHE_FILE_NAME = 'organization.json';
 
 const snapshotSchema = z.object({
   takenAt: z.string(),

@@ -11,7 +11,7 @@ import { withOrganization } from './snapshot';
 import type { OrganizationSnapshotStore } from './store';
 
 /** How long a head read is trusted before asking the table again. */
-export const DEFAULT_RECHECK_MS = 15_000;
+const DEFAULT_RECHECK_MS = 15_000;
 
 export interface OrganizationContextOptions {
   /** The deployment's detection context: config lists are overrides on top of the snapshot. */

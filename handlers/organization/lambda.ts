@@ -3,16 +3,14 @@
  * the management account (`IAMWATCH_ORGANIZATION_ROLE_ARN`) and keeps the snapshot in the ledger table.
  */
 import { createDocumentClient } from '../ledger/dynamo-store';
-import { requiredEnv } from '../shared/env';
 import { jsonLogger } from '../shared/logger';
+import { readOrganizationRefreshConfig } from './config';
 import { createOrganizationsClient, listOrganizationAccounts } from './read';
 import { createOrganizationRefresh, triggerOf } from './refresh';
 import { DynamoSnapshotStore } from './store';
 
-const tableName = requiredEnv(process.env, 'IAMWATCH_TABLE_NAME');
-const organizations = createOrganizationsClient({
-  roleArn: requiredEnv(process.env, 'IAMWATCH_ORGANIZATION_ROLE_ARN'),
-});
+const { tableName, roleArn } = readOrganizationRefreshConfig(process.env);
+const organizations = createOrganizationsClient({ roleArn });
 const refresh = createOrganizationRefresh({
   read: (now) => listOrganizationAccounts(organizations, now),
   store: new DynamoSnapshotStore(createDocumentClient(), tableName),

@@ -29,7 +29,7 @@ export const ORGANIZATION_READ_ACTIONS = [
 ] as const;
 
 /** Organizations is a global service whose endpoint lives in us-east-1. */
-export const ORGANIZATIONS_REGION = 'us-east-1';
+const ORGANIZATIONS_REGION = 'us-east-1';
 
 /** Organizations could not be read (denied, throttled past retries, not in an organization). */
 export class OrganizationUnreadableError extends Error {

@@ -29,7 +29,7 @@ export interface OrganizationSnapshot {
 }
 
 /** Account ids in the snapshot, for "inside the organization" checks. */
-export function snapshotAccountIds(snapshot: OrganizationSnapshot): string[] {
+function snapshotAccountIds(snapshot: OrganizationSnapshot): string[] {
   return snapshot.accounts.map((a) => a.id);
 }
 

@@ -57,7 +57,7 @@ export interface OrganizationSnapshotStore {
 }
 
 /** The stored snapshot is not what this code wrote (hand-edited, truncated). */
-export class SnapshotCorruptError extends Error {
+class SnapshotCorruptError extends Error {
   override readonly name = 'SnapshotCorruptError';
 }
 

@@ -4,6 +4,7 @@ import { makeContext } from '../../rules/context';
 import type { DetectionContext } from '../../rules/types';
 import { DEFAULT_RETENTION_DAYS } from '../ledger/table';
 import { booleanEnv, ConfigurationError, integerEnv, jsonEnv, requiredEnv } from '../shared/env';
+import { RECORD_ENV } from '../shared/environment';
 import { describeIssue, dottedPath } from '../shared/issues';
 
 export interface RecordConfig {
@@ -38,18 +39,18 @@ const contextSchema = z.strictObject({
  * @throws ConfigurationError naming the variable and what is wrong with it.
  */
 export function readRecordConfig(env: Readonly<Record<string, string | undefined>>): RecordConfig {
-  const parsed = contextSchema.safeParse(jsonEnv(env, 'IAMWATCH_DETECTION_CONTEXT') ?? {});
+  const parsed = contextSchema.safeParse(jsonEnv(env, RECORD_ENV.detectionContext) ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new ConfigurationError(
-      `Environment variable IAMWATCH_DETECTION_CONTEXT: ${issue ? `${dottedPath(issue.path)} ${describeIssue(issue)}` : '(root) is invalid'}`,
+      `Environment variable ${RECORD_ENV.detectionContext}: ${issue ? `${dottedPath(issue.path)} ${describeIssue(issue)}` : '(root) is invalid'}`,
     );
   }
   return {
-    tableName: requiredEnv(env, 'IAMWATCH_TABLE_NAME'),
-    retentionDays: integerEnv(env, 'IAMWATCH_RETENTION_DAYS', DEFAULT_RETENTION_DAYS),
+    tableName: requiredEnv(env, RECORD_ENV.tableName),
+    retentionDays: integerEnv(env, RECORD_ENV.retentionDays, DEFAULT_RETENTION_DAYS),
     context: makeContext(parsed.data),
-    organizationSnapshot: booleanEnv(env, 'IAMWATCH_ORGANIZATION_SNAPSHOT', false),
+    organizationSnapshot: booleanEnv(env, RECORD_ENV.organizationSnapshot, false),
   };
 }
 
@@ -62,5 +63,5 @@ export function withBundledContext(
   env: Readonly<Record<string, string | undefined>>,
   bundled: string | undefined,
 ): Readonly<Record<string, string | undefined>> {
-  return bundled === undefined ? env : { ...env, IAMWATCH_DETECTION_CONTEXT: bundled };
+  return bundled === undefined ? env : { ...env, [RECORD_ENV.detectionContext]: bundled };
 }

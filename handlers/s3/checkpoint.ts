@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { TrailFilter } from './layout';
 
 /** A checkpoint file that exists but cannot be used. */
-export class S3CheckpointError extends Error {
+class S3CheckpointError extends Error {
   override readonly name = 'S3CheckpointError';
 }
 

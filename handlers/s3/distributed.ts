@@ -17,7 +17,7 @@ import type { TrailFilter } from './layout';
 import { emptyTotals, type ReplayBatchResult, type ReplayTotals } from './totals';
 
 /** The state machine's name for a resource prefix (see stacks/constructs/s3-backfill.ts). */
-export function backfillStateMachineName(resourcePrefix: string): string {
+function backfillStateMachineName(resourcePrefix: string): string {
   return `${resourcePrefix}-s3-backfill`;
 }
 

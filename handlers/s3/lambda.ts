@@ -4,15 +4,15 @@
  */
 import { S3Client } from '@aws-sdk/client-s3';
 import { createDocumentClient, DynamoLedgerStore } from '../ledger/dynamo-store';
-import { readRecordConfig, withBundledContext } from '../record/config';
-import { integerEnv } from '../shared/env';
+import { withBundledContext } from '../record/config';
 import { jsonLogger } from '../shared/logger';
+import { readS3BackfillConfig } from './config';
 import { createReplayBatchHandler, type ReplayBatchResult } from './replay-handler';
 
 /** The record path's detection context, compiled into the code by the stack (as for the record function). */
 declare const IAMWATCH_BUNDLED_DETECTION_CONTEXT: string | undefined;
 
-const config = readRecordConfig(
+const config = readS3BackfillConfig(
   withBundledContext(
     process.env,
     typeof IAMWATCH_BUNDLED_DETECTION_CONTEXT === 'string' ? IAMWATCH_BUNDLED_DETECTION_CONTEXT : undefined,
@@ -29,7 +29,7 @@ const replayBatch = createReplayBatchHandler({
   logger: jsonLogger('iamwatch-s3-backfill'),
   s3: new S3Client({}),
   retentionDays: config.retentionDays,
-  concurrency: integerEnv(process.env, 'IAMWATCH_S3_CONCURRENCY', 8),
+  concurrency: config.concurrency,
 });
 
 export const handler = (event: unknown): Promise<ReplayBatchResult> => replayBatch(event);

@@ -50,7 +50,7 @@ export interface TrailFilter {
  * CloudTrail delivers a log file within about 5 (typically up to 15) minutes of the calls it holds, and
  * names it by its delivery time: a window on event time must read files delivered a little after it.
  */
-export const DELIVERY_LAG_MINUTES = 60;
+const DELIVERY_LAG_MINUTES = 60;
 
 /** The meaning of one folder level below `AWSLogs/`, learnt from the levels above it. */
 type Level = 'org-or-account' | 'account' | 'service' | 'region' | 'year' | 'month' | 'day' | 'files';

@@ -17,7 +17,7 @@ import type { FetchOptions } from './source';
 import { emptyTotals, type ReplayBatchResult } from './totals';
 
 /** What the Distributed Map passes: the batch's items and the execution's shared input. */
-export interface ReplayBatchEvent {
+interface ReplayBatchEvent {
   Items: { Key: string; Size?: number }[];
   BatchInput: {
     bucket: string;
@@ -34,7 +34,7 @@ export interface ReplayBatchEvent {
 export type { ReplayBatchResult } from './totals';
 
 /** A batch whose event is not what the state machine sends. */
-export class InvalidBatchError extends Error {
+class InvalidBatchError extends Error {
   override readonly name = 'InvalidBatchError';
 }
 

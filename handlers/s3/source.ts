@@ -74,7 +74,7 @@ function compare(a: string, b: string): number {
 }
 
 /** A download that failed for good (after retries, or at once for a permanent error). */
-export class S3ReadError extends Error {
+class S3ReadError extends Error {
   override readonly name = 'S3ReadError';
 }
 
@@ -85,7 +85,7 @@ export interface FetchOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-export const DEFAULT_FETCH: FetchOptions = { retries: 4 };
+const DEFAULT_FETCH: FetchOptions = { retries: 4 };
 
 /**
  * The object's bytes. The SDK retries failed requests itself, but not a body that breaks off half

@@ -9,7 +9,7 @@ import { isKnownRegion, MONITOR_REGION, resolveRegions } from '../../rules/regio
  * A region of the `aws` partition. Forwarders target the monitor bus in us-east-1, which GovCloud and
  * China accounts cannot reach, so those partitions are refused with the rest of the unknown names.
  */
-export const regionName = z.string().refine(isKnownRegion, {
+const regionName = z.string().refine(isKnownRegion, {
   error: (issue) =>
     `"${String(issue.input)}" is not a region of the aws partition iamwatch knows (such as eu-west-1; GovCloud and China cannot forward to us-east-1)`,
 });
@@ -19,7 +19,7 @@ const regionList = z
   .refine((list) => new Set(list).size === list.length, { error: 'lists a region twice' });
 
 /** The `regions` block as written. */
-export const regionsInputSchema = z
+const regionsInputSchema = z
   .object({
     monitor: z
       .literal(MONITOR_REGION, {

@@ -98,7 +98,7 @@ function untilOf(text: string, now: Date): string {
 }
 
 /** Whether the suppression is in force at `now`. */
-export function isActive(suppression: Suppression, now: Date): boolean {
+function isActive(suppression: Suppression, now: Date): boolean {
   return suppression.until > now.toISOString();
 }
 

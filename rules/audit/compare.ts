@@ -7,7 +7,7 @@ import type { Severity } from '../types';
 import type { AuditFinding } from './findings';
 
 /** What the ledger keeps of a finding between runs. */
-export interface RememberedFinding {
+interface RememberedFinding {
   id: string;
   severity: Severity;
   accountId: string;

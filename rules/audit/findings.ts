@@ -14,7 +14,7 @@ import type { DetectionContext, Severity } from '../types';
 import type { AccessKeyState, AccountSnapshot, RoleState, UserState } from './snapshot';
 
 /** The checks, as stable ids: a finding's id starts with its check. */
-export const AUDIT_CHECKS = [
+const AUDIT_CHECKS = [
   'user-unused',
   'access-key-old',
   'access-key-unused',
@@ -30,13 +30,13 @@ export const AUDIT_CHECKS = [
   'role-trust-public',
   'role-trust-external',
 ] as const;
-export type AuditCheck = (typeof AUDIT_CHECKS)[number];
+type AuditCheck = (typeof AUDIT_CHECKS)[number];
 
 /** CIS AWS Foundations: passwords of at least 14 characters, the last 24 not reused. */
-export const CIS_MINIMUM_PASSWORD_LENGTH = 14;
-export const CIS_PASSWORD_REUSE_PREVENTION = 24;
+const CIS_MINIMUM_PASSWORD_LENGTH = 14;
+const CIS_PASSWORD_REUSE_PREVENTION = 24;
 
-export type AuditResourceType = 'user' | 'access-key' | 'root' | 'password-policy' | 'role';
+type AuditResourceType = 'user' | 'access-key' | 'root' | 'password-policy' | 'role';
 
 /** Whom to ask about a resource, from the ledger: who created it and who changed it last. */
 export interface AuditContact {

@@ -26,7 +26,7 @@ export interface AttachedPolicyState {
 }
 
 /** An inline policy of a principal (GetUserPolicy); the document as IAM returns it (URL-encoded JSON). */
-export interface InlinePolicyState {
+interface InlinePolicyState {
   name: string;
   document?: unknown;
 }

@@ -14,7 +14,7 @@ import { InvalidRecordError, isPlainObject, parseRecord, type RecordWarning } fr
 export { InvalidRecordError, parseRecord, type RecordWarning } from './schema';
 
 /** Where an item came from. `record` and `line` are 1-based. */
-export interface InputLocation {
+interface InputLocation {
   source: string;
   /** Position in a `Records` / `Events` array or top-level array. */
   record?: number;

@@ -108,7 +108,7 @@ export function targetLabel(target: Target | undefined, fallback = 'unknown'): s
 }
 
 /** The role name in a role ARN (`arn:aws:iam::1:role/path/Name` → `Name`). */
-export function roleNameOf(roleArn: string | undefined): string | undefined {
+function roleNameOf(roleArn: string | undefined): string | undefined {
   if (!roleArn) return undefined;
   const slash = roleArn.lastIndexOf('/');
   return slash < 0 ? undefined : roleArn.slice(slash + 1) || undefined;

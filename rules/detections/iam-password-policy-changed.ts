@@ -11,8 +11,8 @@ import {
 } from './define';
 
 /** CIS AWS Foundations Benchmark: minimum length 14, no reuse of the last 24 passwords. */
-export const CIS_MINIMUM_PASSWORD_LENGTH = 14;
-export const CIS_PASSWORD_REUSE_PREVENTION = 24;
+const CIS_MINIMUM_PASSWORD_LENGTH = 14;
+const CIS_PASSWORD_REUSE_PREVENTION = 24;
 
 /** What in the new policy falls short of the CIS baseline (an absent setting is IAM's weak default). */
 function belowBaseline(e: NormalisedEvent): string[] {

@@ -10,7 +10,7 @@ const IPV4_SHAPE = /^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$/;
 const IPV6_SHAPE = /^[0-9a-fA-F:]*:[0-9a-fA-F:]*$/;
 
 /** True when the string has the shape of an address literal (whether or not it is a valid one). */
-export function looksLikeIp(text: string): boolean {
+function looksLikeIp(text: string): boolean {
   return IPV4_SHAPE.test(text) || IPV6_SHAPE.test(text);
 }
 

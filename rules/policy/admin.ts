@@ -5,11 +5,7 @@ import { listOf, type PolicyDocument, type PolicyStatement, type RequestPolicies
 import { actionMatches, wildcardMatches } from './wildcard';
 
 /** The AWS managed policies iamwatch treats as admin when attached. */
-export const ADMIN_MANAGED_POLICY_NAMES = [
-  'AdministratorAccess',
-  'IAMFullAccess',
-  'PowerUserAccess',
-] as const;
+const ADMIN_MANAGED_POLICY_NAMES = ['AdministratorAccess', 'IAMFullAccess', 'PowerUserAccess'] as const;
 
 /**
  * Whether an ARN is one of the AWS managed admin policies, in any partition

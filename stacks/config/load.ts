@@ -14,10 +14,10 @@ export class ConfigError extends Error {
 }
 
 /** cdk context key holding a config file path (`cdk synth -c config=prod.json`). */
-export const CONFIG_PATH_CONTEXT_KEY = 'config';
+const CONFIG_PATH_CONTEXT_KEY = 'config';
 /** cdk context key holding the configuration itself (an object, or its JSON text). */
-export const CONFIG_INLINE_CONTEXT_KEY = 'iamwatch';
-export const DEFAULT_CONFIG_FILE = 'iamwatch.config.json';
+const CONFIG_INLINE_CONTEXT_KEY = 'iamwatch';
+const DEFAULT_CONFIG_FILE = 'iamwatch.config.json';
 export const EXAMPLE_CONFIG_FILE = 'iamwatch.config.example.json';
 
 /** Where the configuration came from, for messages. */

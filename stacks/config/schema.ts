@@ -11,7 +11,7 @@ import { SEVERITIES } from '../../rules/types';
 export { MONITOR_REGION } from '../../rules/regions';
 
 /** CloudWatch Logs accepts only these retention periods (days). */
-export const LOG_RETENTION_DAYS = [
+const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
@@ -526,11 +526,7 @@ export const configSchema = z
 
 /** The validated configuration, defaults applied. */
 export type IamwatchConfig = z.output<typeof configSchema>;
-/** The configuration as a user writes it. */
-export type IamwatchConfigInput = z.input<typeof configSchema>;
 export type SlackRouteConfig = IamwatchConfig['slack']['routes'][number];
 export type SubscriptionConfig = IamwatchConfig['sns']['subscriptions'][number];
 export type BackfillConfig = IamwatchConfig['backfill'];
 export type OrganizationConfig = NonNullable<IamwatchConfig['organization']>;
-export type HeartbeatConfig = IamwatchConfig['heartbeat'];
-export type DigestConfig = IamwatchConfig['digest'];

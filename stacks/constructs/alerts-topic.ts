@@ -68,7 +68,7 @@ export class AlertsTopic extends Construct {
 }
 
 /** The filter policy for a subscription's filter, empty when it has none. */
-export function filterPolicyOf(filter: SubscriptionConfig['filter']): Record<string, sns.SubscriptionFilter> {
+function filterPolicyOf(filter: SubscriptionConfig['filter']): Record<string, sns.SubscriptionFilter> {
   const policy: Record<string, sns.SubscriptionFilter> = {};
   if (filter?.minSeverity) {
     policy[ALERT_MESSAGE_ATTRIBUTES.severity] = sns.SubscriptionFilter.stringFilter({

@@ -11,6 +11,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
+import { CANARY_ENV } from '../../handlers/shared/environment';
 import { CANARY_TAG_KEY } from '../../rules/canary';
 import type { CanaryIdentity } from '../../rules/types';
 import type { IamwatchConfig } from '../config/schema';
@@ -83,7 +84,7 @@ export class Canary extends Construct {
       memorySize: 128,
       timeout: Duration.seconds(30),
       logRetention: config.logRetentionDays,
-      environment: { IAMWATCH_CANARY_ROLE_NAME: identity.roleName },
+      environment: { [CANARY_ENV.roleName]: identity.roleName },
       onFailure: new destinations.SqsDestination(failures),
       retryAttempts: 2,
       maxEventAge: Duration.minutes(15),

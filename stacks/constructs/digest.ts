@@ -13,6 +13,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { FACET_INDEX_NAME } from '../../handlers/ledger/table';
+import { DIGEST_ENV } from '../../handlers/shared/environment';
 import type { IamwatchConfig } from '../config/schema';
 import { DeadLetterQueue } from './dead-letter-queue';
 import { assertEnvironmentFits } from './environment-size';
@@ -56,9 +57,9 @@ export class Digest extends Construct {
       { name: 'digest-failures', queue: failures, meaning: 'Daily digests that were not posted' },
     ];
     const environment = {
-      IAMWATCH_TABLE_NAME: props.table.tableName,
-      IAMWATCH_SLACK_ROUTES: props.slackRoutesJson,
-      IAMWATCH_DIGEST_WINDOW_HOURS: String(config.digest.windowHours),
+      [DIGEST_ENV.tableName]: props.table.tableName,
+      [DIGEST_ENV.slackRoutes]: props.slackRoutesJson,
+      [DIGEST_ENV.windowHours]: String(config.digest.windowHours),
     };
     assertEnvironmentFits(`${prefix}-digest`, environment);
     this.function = new IamwatchFunction(this, 'Function', {

@@ -5,7 +5,7 @@
 import { Tokenization } from 'aws-cdk-lib';
 
 /** Lambda's limit on the total size of a function's environment variables. */
-export const LAMBDA_ENVIRONMENT_LIMIT_BYTES = 4096;
+const LAMBDA_ENVIRONMENT_LIMIT_BYTES = 4096;
 /** What an unresolved token (an ARN, a table name) is assumed to take once deployed. */
 const TOKEN_ALLOWANCE_BYTES = 128;
 
@@ -15,7 +15,7 @@ export class EnvironmentTooLargeError extends Error {
 }
 
 /** Estimated deployed size of an environment: keys, literal text, and an allowance per token. */
-export function environmentSize(environment: Readonly<Record<string, string>>): number {
+function environmentSize(environment: Readonly<Record<string, string>>): number {
   let size = 0;
   for (const [key, value] of Object.entries(environment)) {
     const estimated: unknown = Tokenization.reverseString(value)

@@ -14,6 +14,7 @@ import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { HeartbeatTargets } from '../../handlers/heartbeat/config';
+import { HEARTBEAT_ENV } from '../../handlers/shared/environment';
 import type { IamwatchConfig } from '../config/schema';
 import { canaryIdentityOf } from './canary';
 import { DeadLetterQueue } from './dead-letter-queue';
@@ -23,7 +24,7 @@ import { IamwatchFunction } from './iamwatch-function';
 import type { WatchedQueue } from './monitor-alarms';
 
 /** How often the check runs: a fraction of the lateness threshold, so silence is reported promptly. */
-export const HEARTBEAT_CHECK_INTERVAL = Duration.minutes(5);
+const HEARTBEAT_CHECK_INTERVAL = Duration.minutes(5);
 
 /** The ledger calls the heartbeat function makes (`handlers/heartbeat/store.ts`). */
 const HEARTBEAT_LEDGER_ACTIONS = ['dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:DeleteItem'];
@@ -59,11 +60,11 @@ export class HeartbeatCheck extends Construct {
         }
       : { kind: 'accounts', accountIds: [config.securityAccountId] };
     const environment = {
-      IAMWATCH_TABLE_NAME: props.tableName,
-      IAMWATCH_OPERATIONS_TOPIC_ARN: props.operationsTopic.topicArn,
-      IAMWATCH_HEARTBEAT_REGIONS: JSON.stringify(props.regions),
-      IAMWATCH_HEARTBEAT_LATE_MINUTES: String(config.heartbeat.lateAfterMinutes),
-      IAMWATCH_HEARTBEAT_TARGETS: JSON.stringify(heartbeatTargets),
+      [HEARTBEAT_ENV.tableName]: props.tableName,
+      [HEARTBEAT_ENV.operationsTopicArn]: props.operationsTopic.topicArn,
+      [HEARTBEAT_ENV.regions]: JSON.stringify(props.regions),
+      [HEARTBEAT_ENV.lateMinutes]: String(config.heartbeat.lateAfterMinutes),
+      [HEARTBEAT_ENV.targets]: JSON.stringify(heartbeatTargets),
       ...canaryEnvironment(config),
     };
     assertEnvironmentFits(`${prefix}-heartbeat`, environment);
@@ -154,5 +155,7 @@ export class HeartbeatCheck extends Construct {
 function canaryEnvironment(config: IamwatchConfig): Record<string, string> {
   const canary = canaryIdentityOf(config);
   if (!canary) return {};
-  return { IAMWATCH_CANARY: JSON.stringify({ accountId: canary.accountId, roleName: canary.roleName }) };
+  return {
+    [HEARTBEAT_ENV.canary]: JSON.stringify({ accountId: canary.accountId, roleName: canary.roleName }),
+  };
 }

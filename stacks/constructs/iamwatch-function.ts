@@ -15,10 +15,10 @@ import type { Construct } from 'constructs';
 import { ESM_REQUIRE_BANNER, LAMBDA_MAIN_FIELDS } from './lambda-bundle';
 
 /** Repository root: entries, lock file and tsconfig are resolved from here. */
-export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** The Lambda runtime of every iamwatch function (the newest Node.js this aws-cdk-lib knows). */
-export const FUNCTION_RUNTIME = lambda.Runtime.NODEJS_24_X;
+const FUNCTION_RUNTIME = lambda.Runtime.NODEJS_24_X;
 
 /** esbuild is not installed locally, so CDK would silently switch to Docker bundling. */
 export class LocalBundlingError extends Error {
@@ -50,6 +50,9 @@ export interface IamwatchFunctionProps {
 }
 
 export class IamwatchFunction extends NodejsFunction {
+  /** The entry file relative to the repository root: which handler (and configuration reader) runs. */
+  readonly entry: string;
+
   constructor(scope: Construct, id: string, props: IamwatchFunctionProps) {
     assertLocalEsbuild();
     const logGroup = new logs.LogGroup(scope, `${id}Logs`, { retention: props.logRetention });
@@ -97,6 +100,7 @@ export class IamwatchFunction extends NodejsFunction {
         ...(props.define ? { define: props.define } : {}),
       },
     });
+    this.entry = props.entry;
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:

@@ -20,7 +20,7 @@ export const ESM_REQUIRE_BANNER =
   "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
 
 /** esbuild settings shared with `IamwatchFunction`'s bundling (Node 24 is the functions' runtime). */
-export const LAMBDA_BUNDLE_TARGET = 'node24';
+const LAMBDA_BUNDLE_TARGET = 'node24';
 export const LAMBDA_MAIN_FIELDS = ['module', 'main'];
 
 export interface LambdaBundle {

@@ -11,7 +11,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
 /** How far the notify function may lag behind the ledger stream before someone is told. */
-export const ITERATOR_AGE_THRESHOLD = Duration.minutes(5);
+const ITERATOR_AGE_THRESHOLD = Duration.minutes(5);
 
 export interface WatchedQueue {
   /** Alarm name suffix, usually the queue's name without the prefix. */

@@ -14,6 +14,7 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { OPERATIONS_ENV } from '../../handlers/shared/environment';
 import type { IamwatchConfig } from '../config/schema';
 import { AlertsTopic } from './alerts-topic';
 import { DeadLetterQueue } from './dead-letter-queue';
@@ -28,7 +29,7 @@ export interface OperationsTopicProps {
 }
 
 /** The Slack route that receives operational messages: the configured one, else the first route. */
-export function operationsSlackRoute(config: IamwatchConfig): string | undefined {
+function operationsSlackRoute(config: IamwatchConfig): string | undefined {
   return config.operations.slackRoute ?? config.slack.routes[0]?.name;
 }
 
@@ -88,7 +89,7 @@ export class OperationsTopic extends Construct {
       memorySize: 256,
       timeout: Duration.minutes(2),
       logRetention: config.logRetentionDays,
-      environment: { IAMWATCH_OPERATIONS_SLACK_SECRET_ARN: secret.secretArn },
+      environment: { [OPERATIONS_ENV.slackSecretArn]: secret.secretArn },
       onFailure: new destinations.SqsDestination(failures),
       retryAttempts: 2,
       maxEventAge: Duration.hours(6),

@@ -14,11 +14,12 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { S3_BACKFILL_ENV } from '../../handlers/shared/environment';
 import type { BackfillConfig } from '../config/schema';
 import { IamwatchFunction } from './iamwatch-function';
 
 /** Role names the trail's bucket and key policies grant to (see {@link backfillRoleArns}). */
-export function backfillRoleNames(resourcePrefix: string): { reader: string; lister: string } {
+function backfillRoleNames(resourcePrefix: string): { reader: string; lister: string } {
   return { reader: `${resourcePrefix}-s3-backfill-reader`, lister: `${resourcePrefix}-s3-backfill-lister` };
 }
 
@@ -89,7 +90,7 @@ export class S3Backfill extends Construct {
       memorySize: 1024,
       timeout: REPLAY_TIMEOUT,
       logRetention: props.logRetention,
-      environment: { ...props.recordEnvironment, IAMWATCH_S3_CONCURRENCY: '8' },
+      environment: { ...props.recordEnvironment, [S3_BACKFILL_ENV.concurrency]: '8' },
       define: props.recordDefine,
       reservedConcurrentExecutions: config.lambdaConcurrency,
     });

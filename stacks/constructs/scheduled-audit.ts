@@ -14,6 +14,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { AUDIT_ENV, NOTIFY_ENV, RECORD_ENV } from '../../handlers/shared/environment';
 import type { IamwatchConfig } from '../config/schema';
 import { auditFunctionRoleName, auditReadRoleName } from './audit-read-role';
 import { DeadLetterQueue } from './dead-letter-queue';
@@ -80,17 +81,17 @@ export class ScheduledAudit extends Construct {
     });
     const failures = this.failures;
     const environment = {
-      IAMWATCH_TABLE_NAME: props.table.tableName,
-      IAMWATCH_RETENTION_DAYS: String(config.ledger.retentionDays),
-      IAMWATCH_DETECTION_CONTEXT: props.detectionContextJson,
-      IAMWATCH_SLACK_ROUTES: props.slackRoutesJson,
-      IAMWATCH_SNS_TOPIC_ARN: props.topic.topicArn,
-      IAMWATCH_AUDIT_BUCKET: this.bucket.bucketName,
-      IAMWATCH_AUDIT_ROLE_NAME: auditReadRoleName(prefix),
-      IAMWATCH_AUDIT_ACCOUNTS: JSON.stringify(config.audit.accounts),
-      IAMWATCH_AUDIT_STALE_DAYS: String(config.audit.staleDays),
-      IAMWATCH_AUDIT_KEY_AGE_DAYS: String(config.audit.keyAgeDays),
-      IAMWATCH_AUDIT_MAX_SESSION_SECONDS: String(config.audit.maxSessionHours * 3600),
+      [RECORD_ENV.tableName]: props.table.tableName,
+      [RECORD_ENV.retentionDays]: String(config.ledger.retentionDays),
+      [RECORD_ENV.detectionContext]: props.detectionContextJson,
+      [NOTIFY_ENV.slackRoutes]: props.slackRoutesJson,
+      [NOTIFY_ENV.snsTopicArn]: props.topic.topicArn,
+      [AUDIT_ENV.bucket]: this.bucket.bucketName,
+      [AUDIT_ENV.roleName]: auditReadRoleName(prefix),
+      [AUDIT_ENV.accounts]: JSON.stringify(config.audit.accounts),
+      [AUDIT_ENV.staleDays]: String(config.audit.staleDays),
+      [AUDIT_ENV.keyAgeDays]: String(config.audit.keyAgeDays),
+      [AUDIT_ENV.maxSessionSeconds]: String(config.audit.maxSessionHours * 3600),
     };
     assertEnvironmentFits(`${prefix}-audit`, environment);
     this.function = new IamwatchFunction(this, 'Function', {

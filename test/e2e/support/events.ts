@@ -11,7 +11,7 @@ import type { CloudTrailRecord, EventBridgeEnvelope } from '../../../rules/types
 const FIXTURES = new URL('../../fixtures/cloudtrail/', import.meta.url);
 
 /** A fixture file as parsed JSON. */
-export function readFixture(name: string): Record<string, unknown> {
+function readFixture(name: string): Record<string, unknown> {
   return JSON.parse(readFileSync(new URL(name, FIXTURES), 'utf8')) as Record<string, unknown>;
 }
 
@@ -21,7 +21,7 @@ export function fixtureRecord(name: string, changes: Partial<CloudTrailRecord> =
 }
 
 /** The envelope EventBridge delivers for a fixture record (fresh eventID). */
-export function fixtureEnvelope(name: string, changes: Partial<CloudTrailRecord> = {}): EventBridgeEnvelope {
+function fixtureEnvelope(name: string, changes: Partial<CloudTrailRecord> = {}): EventBridgeEnvelope {
   return toEnvelope(fixtureRecord(name, changes));
 }
 

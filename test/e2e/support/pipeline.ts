@@ -37,13 +37,13 @@ export const NOW = new Date('2026-11-20T14:03:15.000Z');
 /** Organizations allows any printable ASCII in account names: this one needs escaping in Slack. */
 export const ACCOUNT_NAME = 'payments & billing <prod>';
 
-export interface LogLine {
+interface LogLine {
   level: 'debug' | 'info' | 'warn' | 'error';
   message: string;
   fields: Record<string, unknown>;
 }
 
-export interface NotifyOptions {
+interface NotifyOptions {
   alertOnReplay?: boolean;
   /** Minimum severity for SNS. Default `high`, as deployed. */
   snsMinSeverity?: Severity;
@@ -66,7 +66,7 @@ export interface PipelineOptions {
   canaryArrivals?: CanaryArrivals;
 }
 
-export type NotifyHandler = (event: { Records: StreamRecord[] } | ScheduledEvent) => Promise<BatchResponse>;
+type NotifyHandler = (event: { Records: StreamRecord[] } | ScheduledEvent) => Promise<BatchResponse>;
 
 export interface Pipeline {
   /** The record Lambda (one container). */
@@ -195,7 +195,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
 }
 
 /** A logger that keeps every line for assertions. */
-export function recordingLogger(lines: LogLine[]): Logger {
+function recordingLogger(lines: LogLine[]): Logger {
   const log =
     (level: LogLine['level']) =>
     (message: string, fields: Record<string, unknown> = {}) => {

@@ -12,7 +12,7 @@ import {
 
 export const SLACK_OK: Reply = { status: 200, headers: { 'content-type': 'text/plain' }, body: 'ok' };
 
-export interface AnsweredRequest extends RecordedRequest {
+interface AnsweredRequest extends RecordedRequest {
   status: number;
 }
 

@@ -9,7 +9,7 @@ import { type LocalServer, type Reply, startLocalServer } from '../../handlers/n
 export const TOPIC_ARN = 'arn:aws:sns:us-east-1:999988887777:iamwatch-alerts';
 const NS = 'http://sns.amazonaws.com/doc/2010-03-31/';
 
-export interface Publication {
+interface Publication {
   topicArn: string | null;
   subject: string | null;
   messageStructure: string | null;

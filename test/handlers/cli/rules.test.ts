@@ -2,11 +2,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CATALOG } from '../../../rules/registry';
 import { REQUIRED_DETECTION_IDS } from '../../support/contract';
 import { cli } from './support';
 
 describe('iamwatch rules', () => {
-  it('--format json lists every required id with severity, title, description and trigger', async () => {
+  it('--format json lists every required id with severity, title and description', async () => {
     const { code, stdout } = await cli(['rules', '--format', 'json']);
     expect(code).toBe(0);
     const catalog = JSON.parse(stdout) as {
@@ -21,7 +22,28 @@ describe('iamwatch rules', () => {
       expect(['info', 'low', 'medium', 'high', 'critical']).toContain(detection.severity);
       expect(detection.description.length).toBeGreaterThan(20);
       expect(detection.title.length).toBeGreaterThan(0);
-      expect(detection.trigger).toBeTruthy();
+    }
+  });
+
+  it("--format json publishes each detection's trigger as the catalog defines it", async () => {
+    const { stdout } = await cli(['rules', '--format', 'json']);
+    const published = new Map(
+      (JSON.parse(stdout) as { id: string; trigger: unknown }[]).map((d) => [d.id, d.trigger]),
+    );
+    expect(published.get('iam-access-key-created-for-another-user')).toEqual({
+      sources: ['aws.iam'],
+      eventNames: ['CreateAccessKey'],
+    });
+    const tampered = published.get('monitor-tampered') as { sources: string[] }[];
+    expect(tampered.map((trigger) => trigger.sources)).toEqual([
+      ['aws.events'],
+      ['aws.lambda'],
+      ['aws.dynamodb'],
+      ['aws.sns'],
+    ]);
+    for (const detection of CATALOG) {
+      const expected = detection.trigger.length === 1 ? detection.trigger[0] : detection.trigger;
+      expect(published.get(detection.id), detection.id).toEqual(expected);
     }
   });
 

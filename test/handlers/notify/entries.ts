@@ -67,7 +67,7 @@ export function ssoAdminAttach(overrides: Partial<LedgerEntry> = {}): LedgerEntr
 }
 
 export const HOSTILE_NAME = '<!channel> *bold* <http://evil|x> &amp';
-export const HUGE = 100 * 1024;
+const HUGE = 100 * 1024;
 
 /**
  * Everything an attacker controls set to mention/link/formatting injections, and the policy ARN and

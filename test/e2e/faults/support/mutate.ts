@@ -13,7 +13,7 @@ const FIXTURES = new URL('../../../fixtures/cloudtrail/', import.meta.url).pathn
 const SHARED_SAMPLES = new URL('../../../../../shared/cloudtrail-samples/', import.meta.url).pathname;
 
 /** Mulberry32: small, fast and the same sequence on every platform for a given seed. */
-export function seededRandom(seed: number): () => number {
+function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -28,7 +28,7 @@ export function seededRandom(seed: number): () => number {
  * Slack control sequences, terminal escapes, bidirectional overrides, NUL and a forged line: what a
  * caller can put in a user name, session name or user agent.
  */
-export const HOSTILE_STRINGS = [
+const HOSTILE_STRINGS = [
   '<!channel> <!here> <@U012345> <#C012345>',
   '<https://evil.example|click here> *bold* _it_ ~s~ `code` ```block```',
   '\u001b[2J\u001b[31mred\u001b[0m',

@@ -3,22 +3,14 @@ import { readFileSync } from 'node:fs';
 import type { CloudTrailRecord } from '../../../../rules/types';
 
 export const FIXTURES = new URL('../../../fixtures/cloudtrail/', import.meta.url).pathname;
-export const ACCOUNT = '111122223333';
+const ACCOUNT = '111122223333';
 
 export function fixture(name: string): CloudTrailRecord {
   return JSON.parse(readFileSync(`${FIXTURES}${name}`, 'utf8')) as CloudTrailRecord;
 }
 
-/** The record inside `lookup-events.json` (`aws cloudtrail lookup-events` output). */
-export function lookupEventsFixture(): CloudTrailRecord[] {
-  const output = JSON.parse(readFileSync(`${FIXTURES}lookup-events.json`, 'utf8')) as {
-    Events: { CloudTrailEvent: string }[];
-  };
-  return output.Events.map((event) => JSON.parse(event.CloudTrailEvent) as CloudTrailRecord);
-}
-
 /** A GUID-shaped id that is stable per (kind, n). */
-export function eventId(kind: number, n: number): string {
+function eventId(kind: number, n: number): string {
   const hex = (value: number, width: number) => value.toString(16).padStart(width, '0');
   return `${hex(kind, 8)}-0000-4000-8000-${hex(n, 12)}`;
 }

@@ -49,7 +49,7 @@ export interface FakeCloudTrail {
   close(): Promise<void>;
 }
 
-export const PAGE_LIMIT = 50;
+const PAGE_LIMIT = 50;
 
 export function errorReply(type: string, message: string, status = 400): Reply {
   return {
@@ -206,7 +206,7 @@ function attributeMatches(record: CloudTrailRecord, key: string, value: string):
 }
 
 /** The LookupEvents shape: summary fields plus the whole record as a JSON string. */
-export function asLookupEvent(record: CloudTrailRecord): Record<string, unknown> {
+function asLookupEvent(record: CloudTrailRecord): Record<string, unknown> {
   const event: Record<string, unknown> = {
     EventId: record.eventID,
     EventName: record.eventName,

@@ -9,7 +9,7 @@ import { TRUNCATION_MARKER } from '../../../../handlers/ledger/raw';
 import type { HistoryFilter, LedgerStore, StoredEntry } from '../../../../handlers/ports';
 import { ACCOUNT_A, ACCOUNT_B, entry, hit, manyEntries, rawOf, SCENARIO, SSO_ROLE_ARN } from './entries';
 
-export interface LedgerUnderTest {
+interface LedgerUnderTest {
   store: LedgerStore;
   close(): Promise<void>;
 }

@@ -7,7 +7,7 @@ import { createDocumentClient, DynamoLedgerStore } from '../../../../handlers/le
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startLocalLedger } from '../../../../handlers/ledger/local';
 import { DEFAULT_LEDGER_TABLE_NAME } from '../../../../handlers/ledger/table';
 
-export class ScanAttemptedError extends Error {
+class ScanAttemptedError extends Error {
   override readonly name = 'ScanAttemptedError';
 }
 

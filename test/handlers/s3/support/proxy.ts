@@ -12,7 +12,7 @@ export interface ProxiedRequest {
 }
 
 /** What to do with a request: pass it on, cut its body short, or answer with an error status. */
-export type Fault = undefined | 'truncate' | { status: number; code: string };
+type Fault = undefined | 'truncate' | { status: number; code: string };
 
 export interface S3Proxy {
   endpoint: string;

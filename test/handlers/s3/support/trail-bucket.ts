@@ -10,9 +10,9 @@ import { gzipSync } from 'node:zlib';
 import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 
 export const ORG_ID = 'o-a1b2c3d4e5';
-export const ACCOUNTS = ['111122223333', '444455556666'] as const;
-export const REGIONS = ['eu-west-1', 'us-east-1'] as const;
-export const DAYS = ['2025/03/14', '2025/03/15', '2025/03/16'] as const;
+const ACCOUNTS = ['111122223333', '444455556666'] as const;
+const REGIONS = ['eu-west-1', 'us-east-1'] as const;
+const DAYS = ['2025/03/14', '2025/03/15', '2025/03/16'] as const;
 export const CORRUPT_KEY = `AWSLogs/${ORG_ID}/444455556666/CloudTrail/us-east-1/2025/03/15/444455556666_CloudTrail_us-east-1_20250315T2355Z_CoRrUpT0000000001.json.gz`;
 
 export interface TrailObject {
