@@ -4,13 +4,15 @@
  * (`handlers/heartbeat/store.ts`). A reporter whose newest heartbeat is older than the allowed
  * silence, or that never sent one, is named.
  */
-import { type ReporterState, reporterKey } from '../heartbeat/check';
+import { type CanaryState, type ReporterState, reporterKey } from '../heartbeat/check';
 import { type Check, check, formatAge } from './check';
 import { accountLabel, describeError, type FleetAccount } from './fleet';
 
 /** What the check reads of the heartbeat store. */
 export interface HeartbeatStatesPort {
   states(): Promise<ReporterState[]>;
+  /** The end-to-end canary's newest arrival (`handlers/heartbeat/store.ts`). */
+  canaryState(): Promise<CanaryState | undefined>;
 }
 
 export interface HeartbeatCheckOptions {
@@ -36,7 +38,54 @@ export async function checkHeartbeatStore(
       check(GROUP, 'heartbeats:read', 'heartbeat store', 'fail', `cannot read: ${describeError(error)}`),
     ];
   }
-  return judgeHeartbeats(states, options);
+  let canary: CanaryState | undefined;
+  try {
+    canary = await store.canaryState();
+  } catch (error) {
+    return [
+      ...judgeHeartbeats(states, options),
+      check(GROUP, 'heartbeat:canary', 'end-to-end canary', 'fail', `cannot read: ${describeError(error)}`),
+    ];
+  }
+  return [...judgeHeartbeats(states, options), judgeCanary(canary, options)];
+}
+
+/**
+ * The canary proves the whole path (CloudTrail → EventBridge → forwarder → central bus → record) for
+ * the security account; its clock is the write's own time, so a canary that arrived but took longer
+ * than the deadline is late too, as the monitor's check judges it.
+ */
+export function judgeCanary(
+  state: CanaryState | undefined,
+  options: Pick<HeartbeatCheckOptions, 'now' | 'lateAfterMs'>,
+): Check {
+  const title = 'end-to-end canary';
+  if (!state?.lastSeenAt) {
+    return check(
+      GROUP,
+      'heartbeat:canary',
+      title,
+      'warn',
+      'no canary write has reached the ledger: heartbeat.canary is off, it was deployed moments ago, or ' +
+        'its TagRole event never arrives (is the security account a StackSet target?)',
+    );
+  }
+  const age = options.now.getTime() - Date.parse(state.lastSeenAt);
+  const trip =
+    state.arrivedAt !== undefined
+      ? `, recorded ${formatAge(Date.parse(state.arrivedAt) - Date.parse(state.lastSeenAt))} after it was written`
+      : '';
+  if (age > options.lateAfterMs) {
+    return check(
+      GROUP,
+      'heartbeat:canary',
+      title,
+      'fail',
+      `late: newest canary write that reached the ledger was ${formatAge(age)} ago (${state.lastSeenAt})${trip}; ` +
+        `allowed ${formatAge(options.lateAfterMs)}`,
+    );
+  }
+  return check(GROUP, 'heartbeat:canary', title, 'pass', `newest write ${formatAge(age)} ago${trip}`);
 }
 
 export function judgeHeartbeats(states: readonly ReporterState[], options: HeartbeatCheckOptions): Check[] {

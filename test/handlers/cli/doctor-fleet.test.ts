@@ -99,6 +99,8 @@ describe.skipIf(!MOTO_AVAILABLE)(
       const beat = new Date(Date.now() - 60_000).toISOString();
       for (const accountId of accounts)
         for (const region of REGIONS) await heartbeats.recordHeartbeat(accountId, region, beat);
+      // The end-to-end canary's newest write, recorded a few minutes after it was made.
+      await heartbeats.recordCanary(new Date(Date.now() - 600_000).toISOString(), beat);
       const organizations = createOrganizationsClient();
       await new DynamoSnapshotStore(documents, TABLE).save(await listOrganizationAccounts(organizations));
       organizations.destroy();

@@ -21,7 +21,7 @@ import {
   judgeRules,
   samePattern,
 } from '../../../handlers/doctor/forwarder-checks';
-import { judgeHeartbeats } from '../../../handlers/doctor/heartbeat-checks';
+import { checkHeartbeatStore, judgeCanary, judgeHeartbeats } from '../../../handlers/doctor/heartbeat-checks';
 import {
   checkNotifications,
   judgeSlackSecret,
@@ -295,6 +295,49 @@ describe('heartbeats', () => {
   it('warns when no heartbeat is stored at all (heartbeats disabled)', () => {
     expect(ids(judgeHeartbeats([], options))).toEqual(['heartbeats:any warn']);
   });
+
+  it('judges the end-to-end canary by its write time: on time, late (even if it arrived), never', () => {
+    const onTime = judgeCanary(
+      { lastSeenAt: '2026-12-01T11:40:00Z', arrivedAt: '2026-12-01T11:46:00Z' },
+      options,
+    );
+    expect(onTime).toMatchObject({ id: 'heartbeat:canary', status: 'pass' });
+    expect(onTime.detail).toBe('newest write 20m ago, recorded 6m after it was written');
+    const late = judgeCanary(
+      { lastSeenAt: '2026-12-01T10:00:00Z', arrivedAt: '2026-12-01T11:55:00Z' },
+      options,
+    );
+    expect(late.status).toBe('fail');
+    expect(late.detail).toContain('2h ago (2026-12-01T10:00:00Z), recorded 1h 55m after it was written');
+    expect(late.detail).toContain('allowed 45m');
+    expect(judgeCanary(undefined, options)).toMatchObject({ status: 'warn' });
+    expect(judgeCanary(undefined, options).detail).toContain('StackSet target');
+  });
+
+  it('reads the canary beside the heartbeats, and a failed canary read is a failed line, not a crash', async () => {
+    const states = ACCOUNTS.flatMap((a) =>
+      REGIONS.map((region) => ({ accountId: a.accountId, region, lastSeenAt: fresh })),
+    );
+    const store = {
+      states: async () => states,
+      canaryState: async () => ({ lastSeenAt: fresh }),
+    };
+    expect(ids(await checkHeartbeatStore(store, options))).toEqual([
+      'heartbeats:fresh pass',
+      'heartbeat:canary pass',
+    ]);
+    const broken = {
+      ...store,
+      canaryState: async () => {
+        throw Object.assign(new Error('User is not authorized to perform: dynamodb:GetItem'), {
+          name: 'AccessDeniedException',
+        });
+      },
+    };
+    const checks = await checkHeartbeatStore(broken, options);
+    expect(ids(checks)).toEqual(['heartbeats:fresh pass', 'heartbeat:canary fail']);
+    expect(checks[1]?.detail).toContain('cannot read');
+  });
 });
 
 describe('central', () => {
@@ -489,6 +532,7 @@ describe('checkFleet', () => {
           ACCOUNTS.flatMap((a) =>
             REGIONS.map((region) => ({ accountId: a.accountId, region, lastSeenAt: '2026-12-01T11:55:00Z' })),
           ),
+        canaryState: async () => ({ lastSeenAt: '2026-12-01T11:45:00Z', arrivedAt: '2026-12-01T11:51:00Z' }),
       },
       ...overrides,
     };
