@@ -19,7 +19,7 @@ export interface ForwarderStackProps extends StackProps {
   /** Where each placement's rules run (Identity Center home region, forwarder regions). */
   regions: RegionsConfig;
   /** Also deploy the audit's read-only role here (one stack per account: the us-east-1 one). */
-  auditReadRole?: { securityAccountId: string };
+  auditReadRole?: { securityAccountId: string; readerPrincipals?: readonly string[] };
 }
 
 export class ForwarderStack extends Stack {
@@ -38,6 +38,7 @@ export class ForwarderStack extends Stack {
       new AuditReadRole(this, 'AuditRead', {
         resourcePrefix: props.resourcePrefix,
         securityAccountId: props.auditReadRole.securityAccountId,
+        readerPrincipals: props.auditReadRole.readerPrincipals ?? [],
       });
     }
   }

@@ -30,7 +30,7 @@ export interface ForwarderTemplateProps {
   /** Context of the enclosing app (feature flags), so both synthesize alike. */
   context?: Record<string, unknown>;
   /** Also deploy the audit's read-only role (in us-east-1 instances only: IAM is global). */
-  auditReadRole?: { securityAccountId: string };
+  auditReadRole?: { securityAccountId: string; readerPrincipals?: readonly string[] };
   /** Validate the template against the CloudFormation schema and rules (default true, as in the app). */
   cloudFormationValidation?: boolean;
 }
@@ -71,6 +71,7 @@ export function synthesizeForwarderTemplate(props: ForwarderTemplateProps): Clou
       new AuditReadRole(stack, 'AuditRead', {
         resourcePrefix: props.resourcePrefix,
         securityAccountId: props.auditReadRole.securityAccountId,
+        readerPrincipals: props.auditReadRole.readerPrincipals ?? [],
         onlyInRegion: MONITOR_REGION,
       });
     }

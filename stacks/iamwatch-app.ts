@@ -108,7 +108,7 @@ export function buildIamwatch(app: App, config: IamwatchConfig, options: BuildOp
     monitor.addStackDependency(organizationReader, 'the first organization refresh assumes the read role');
   }
 
-  const auditRole = config.audit.enabled ? { securityAccountId: config.securityAccountId } : undefined;
+  const auditRole = auditReadRoleOf(config);
   const stacks: IamwatchStacks = { trail, monitor, organizationReader, forwarders: [] };
   const forwarder = (id: string, account: string, region: string, targetBusArn: string) => {
     const stack = new ForwarderStack(app, id, {
@@ -189,6 +189,23 @@ function assertCovered(config: IamwatchConfig, patterns: readonly DerivedPattern
   );
 }
 
+/** The member-account read role serves the scheduled audit and the people of `audit.readerPrincipals`. */
+function auditReadRoleOf(
+  config: IamwatchConfig,
+): { securityAccountId: string; readerPrincipals: readonly string[] } | undefined {
+  const { enabled, readerPrincipals } = config.audit;
+  return enabled || readerPrincipals.length > 0
+    ? { securityAccountId: config.securityAccountId, readerPrincipals }
+    : undefined;
+}
+
+function optionalAuditReadRole(config: IamwatchConfig): {
+  auditReadRole?: { securityAccountId: string; readerPrincipals: readonly string[] };
+} {
+  const auditReadRole = auditReadRoleOf(config);
+  return auditReadRole ? { auditReadRole } : {};
+}
+
 function forwarderStackSet(
   app: App,
   config: IamwatchConfig,
@@ -215,7 +232,7 @@ function forwarderStackSet(
       heartbeatIntervalMinutes: forwarding.heartbeatIntervalMinutes,
       regions: config.regions,
       context: app.node.getAllContext() as Record<string, unknown>,
-      ...(config.audit.enabled ? { auditReadRole: { securityAccountId: config.securityAccountId } } : {}),
+      ...optionalAuditReadRole(config),
       cloudFormationValidation: forwarding.cloudFormationValidation,
     }),
     organizationalUnitIds: targetOus.length > 0 ? targetOus : [organization.rootId],

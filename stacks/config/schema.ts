@@ -203,6 +203,23 @@ const auditSchema = z
     keyAgeDays: days(3650).default(90),
     /** Roles allowing longer sessions are findings. */
     maxSessionHours: z.number().int().min(1).max(12).default(1),
+    /**
+     * Roles of people in the security account that may assume the read role too, for
+     * `iamwatch inventory`, `audit` and `doctor --fleet` run by hand (ARN patterns as `aws:PrincipalArn`
+     * sees them, `*` and `?` allowed in the name, e.g.
+     * `arn:aws:iam::<security>:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_SecurityAudit_*`).
+     * Non-empty deploys the read role even when `enabled` is false.
+     */
+    readerPrincipals: z
+      .array(
+        z
+          .string()
+          .regex(
+            /^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/*?-]+$/,
+            'must be an IAM role ARN (pattern) such as arn:aws:iam::111122223333:role/SecurityAuditor',
+          ),
+      )
+      .default([]),
   })
   .strict();
 
@@ -414,6 +431,24 @@ export const configSchema = z
   })
   .strict()
   .superRefine((config, ctx) => {
+    config.audit.readerPrincipals.forEach((pattern, index) => {
+      const [, , , , account, resource = ''] = pattern.split(':');
+      const name = resource.slice('role/'.length);
+      if (account !== config.securityAccountId) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['audit', 'readerPrincipals', index],
+          message: `must be a role of the security account ${config.securityAccountId}: the read role trusts that account only`,
+        });
+      } else if (/^[*?/]*$/.test(name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['audit', 'readerPrincipals', index],
+          message:
+            'matches every role of the security account: name the roles (wildcards inside a name are fine)',
+        });
+      }
+    });
     if (config.mode === 'organization' && !config.organization) {
       ctx.addIssue({
         code: 'custom',

@@ -2,7 +2,8 @@
  * The read-only role the scheduled audit assumes in each account: the IAM list and get calls of
  * `handlers/audit/iam-reader.ts` and `events:ListRules` for `iamwatch doctor --fleet`, nothing else,
  * trusted only by the audit Lambda's execution role in the security account (by ARN condition, so
- * the trust is valid even before that role exists).
+ * the trust is valid even before that role exists) and the roles of people named in
+ * `audit.readerPrincipals`, who run `inventory`, `audit` and `doctor --fleet` by hand.
  * Deployed by the forwarder StackSet (members) and the management-account forwarder stack.
  */
 import { CfnCondition, Fn, Validations } from 'aws-cdk-lib';
@@ -48,6 +49,8 @@ export function auditReadRoleName(prefix: string): string {
 export interface AuditReadRoleProps {
   resourcePrefix: string;
   securityAccountId: string;
+  /** Roles of people in the security account that may assume it too (`audit.readerPrincipals`). */
+  readerPrincipals?: readonly string[];
   /** Create the role only in this region (IAM is global; a StackSet instance runs in every region). */
   onlyInRegion?: string;
 }
@@ -62,9 +65,11 @@ export class AuditReadRole extends Construct {
       roleName: auditReadRoleName(props.resourcePrefix),
       description:
         'iamwatch audit: read-only view of IAM users, roles and credentials, for the audit Lambda only',
-      assumedBy: new iam.AccountPrincipal(props.securityAccountId).withConditions({
-        ArnEquals: { 'aws:PrincipalArn': auditor },
-      }),
+      assumedBy: new iam.AccountPrincipal(props.securityAccountId).withConditions(
+        props.readerPrincipals && props.readerPrincipals.length > 0
+          ? { ArnLike: { 'aws:PrincipalArn': [auditor, ...props.readerPrincipals] } }
+          : { ArnEquals: { 'aws:PrincipalArn': auditor } },
+      ),
       inlinePolicies: {
         ReadIam: new iam.PolicyDocument({
           statements: [new iam.PolicyStatement({ actions: [...AUDIT_READ_ACTIONS], resources: ['*'] })],

@@ -113,6 +113,55 @@ describe('scheduled audit', () => {
     }
   });
 
+  it('admits only the audit function by default (ArnEquals), and the configured reader roles by ArnLike', () => {
+    const resources = stackSetBody.Resources as Record<
+      string,
+      { Type: string; Properties: Record<string, unknown> }
+    >;
+    const role = Object.values(resources).find(
+      (r) => r.Type === 'AWS::IAM::Role' && r.Properties.RoleName === 'iamwatch-audit-read',
+    );
+    expect((role!.Properties.AssumeRolePolicyDocument as { Statement: unknown[] }).Statement).toEqual([
+      expect.objectContaining({
+        Action: 'sts:AssumeRole',
+        Condition: {
+          ArnEquals: { 'aws:PrincipalArn': 'arn:aws:iam::222222222222:role/iamwatch-audit-function' },
+        },
+      }),
+    ]);
+
+    // People who run `doctor --fleet`, `inventory` and `audit` by hand; without the scheduled audit too.
+    const reader =
+      'arn:aws:iam::222222222222:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_SecurityAudit_*';
+    const { stacks } = buildTestApp(exampleConfig({ audit: { enabled: false, readerPrincipals: [reader] } }));
+    expect(stacks.monitor.audit).toBeUndefined();
+    const body = stackSetTemplateBody(Template.fromStack(stacks.forwarderStackSet!));
+    const readRole = Object.values(body.Resources as typeof resources).find(
+      (r) => r.Type === 'AWS::IAM::Role' && r.Properties.RoleName === 'iamwatch-audit-read',
+    );
+    expect((readRole!.Properties.AssumeRolePolicyDocument as { Statement: unknown[] }).Statement).toEqual([
+      expect.objectContaining({
+        Condition: {
+          ArnLike: { 'aws:PrincipalArn': ['arn:aws:iam::222222222222:role/iamwatch-audit-function', reader] },
+        },
+      }),
+    ]);
+  });
+
+  it('refuses reader roles outside the security account, or a pattern that matches every role', () => {
+    expect(() =>
+      buildTestApp(
+        exampleConfig({ audit: { readerPrincipals: ['arn:aws:iam::999999999999:role/Auditor'] } }),
+      ),
+    ).toThrow(/readerPrincipals.*security account 222222222222/s);
+    expect(() =>
+      buildTestApp(exampleConfig({ audit: { readerPrincipals: ['arn:aws:iam::222222222222:role/*'] } })),
+    ).toThrow(/matches every role/);
+    expect(() => buildTestApp(exampleConfig({ audit: { readerPrincipals: ['*'] } }))).toThrow(
+      /must be an IAM role ARN/,
+    );
+  });
+
   it('is off unless enabled', () => {
     const { stacks } = buildTestApp(exampleConfig());
     expect(stacks.monitor.audit).toBeUndefined();
