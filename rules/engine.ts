@@ -48,15 +48,9 @@ export type TriggerSubject = Pick<NormalisedEvent, 'eventSource' | 'eventName'> 
   actor: Pick<NormalisedEvent['actor'], 'type'>;
 };
 
-/**
- * The EventBridge `source` of a CloudTrail event source: `iam.amazonaws.com` → `aws.iam`,
- * `sso-directory.amazonaws.com` → `aws.sso-directory` (the same rule envelopes are built with).
- */
-export const eventBridgeSource: (eventSource: string) => string = sourceFromEventSource;
-
 /** Whether a trigger (or any trigger of a list) covers the event's source, name and identity type. */
 export function triggerCovers(triggers: readonly Trigger[], event: TriggerSubject): boolean {
-  const source = eventBridgeSource(event.eventSource);
+  const source = sourceFromEventSource(event.eventSource);
   return triggers.some(
     (one) => coversSourceAndName(one, source, event.eventName) && coversIdentity(one, event.actor.type),
   );
@@ -207,7 +201,7 @@ function buildIndex(catalog: readonly Detection[]): CatalogIndex {
       const key = `${eventSource}\u0000${eventName}`;
       const known = memo.get(key);
       if (known) return known;
-      const source = eventBridgeSource(eventSource);
+      const source = sourceFromEventSource(eventSource);
       const primary: IndexedDetection[] = [];
       const fallback: IndexedDetection[] = [];
       for (const { detection, triggers, checkIdentity } of entries) {

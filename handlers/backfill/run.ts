@@ -9,7 +9,7 @@
 import type { CloudTrailClient, Event } from '@aws-sdk/client-cloudtrail';
 import type { EventBridgeEnvelope } from '../../rules/types';
 import { type RecordDeps, type RecordResult, recordEnvelope } from '../record/record';
-import { countVerdict, emptyVerdictCounts, type VerdictCounts } from '../shared/verdicts';
+import { countVerdict, emptyVerdictCounts, type VerdictCounts } from '../shared/verdict-counts';
 import { type Checkpoint, CheckpointError, type CheckpointStore } from './checkpoint';
 import { DEFAULT_ACCOUNT, type Lane } from './lanes';
 import { type LookupPage, lookupPage, readLookedUpEvent } from './lookup';

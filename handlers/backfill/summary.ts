@@ -1,5 +1,5 @@
 /** The summary a backfill prints at the end, shaped like replay's. */
-import { verdictLines } from '../shared/verdicts';
+import { verdictLines } from '../shared/verdict-counts';
 import type { BackfillCounts } from './run';
 import type { TimeWindow } from './window';
 

@@ -30,9 +30,9 @@ import { printable } from '../shared/printable';
 import { formatOption, noPositionals, parse, positiveInteger, printHelp, severityOption } from './args';
 import { backfillFromS3, FROM_S3_HELP, wantsFromS3 } from './backfill-s3';
 import { loadDetectionContext } from './context';
+import { EntryOutput } from './entry-output';
 import { type CliIo, EXIT, UsageError } from './io';
 import { alertOptions, notifiersFromOptions } from './notifiers';
-import { EntryOutput } from './output';
 import { openStore, storeKindOf, storeOptions } from './store';
 import { renderTable } from './table';
 

@@ -3,7 +3,7 @@
  * and the batches of each `s3://` argument with the checkpoint step to run once a batch is recorded.
  */
 import { S3Client } from '@aws-sdk/client-s3';
-import type { DeliveredBatch } from '../input/delivered';
+import type { DeliveredBatch } from '../input/reader-threads';
 import { parseTimeBound, TimeBoundError } from '../ledger/time';
 import { DEFAULT_S3_CONCURRENCY, s3Batches } from '../s3/batches';
 import { checkpointPath, loadCheckpoint, removeCheckpoint, saveCheckpoint } from '../s3/checkpoint';

@@ -132,7 +132,7 @@ async function* sourcesOf(paths: readonly string[], opts: ReadInputsOptions): As
 /**
  * Gunzips when the content starts with the gzip magic bytes, whatever the file is called. Synchronous
  * on purpose: zlib's async API costs more in per-chunk callbacks than it saves, and large replays
- * already decode in a worker thread (see delivered.ts).
+ * already decode in a worker thread (see reader-threads.ts).
  */
 function decode(content: Buffer): string {
   if (content.length >= 2 && content[0] === 0x1f && content[1] === 0x8b) {

@@ -6,8 +6,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { InvalidRecordError, type ParsedItem } from '../../rules/cloudtrail/parse';
 import { type DerivedPattern, deliveredBy } from '../../rules/eventbridge/derive';
-import { type DeliveredBatch, filterBatch, type WorkerMessage } from './delivered';
+import { type DeliveredBatch, filterBatch } from './delivery-filter';
 import { readInputBatches } from './read';
+import type { WorkerMessage } from './reader-threads';
 
 const { paths, patterns, inFlight, shard } = workerData as {
   paths: string[];

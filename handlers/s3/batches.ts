@@ -3,7 +3,7 @@
  * give, so the CLI and the backfill Lambda record S3 input through exactly the path local input takes.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import { type DeliveredBatch, filterBatch } from '../input/delivered';
+import { type DeliveredBatch, filterBatch } from '../input/delivery-filter';
 import { parseInputBytes, unreadableInput } from '../input/read';
 import { parseS3Url, type TrailFilter } from './layout';
 import { type FetchOptions, fetchObject, inOrder, listTrailObjects, type S3ObjectRef } from './source';

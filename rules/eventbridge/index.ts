@@ -14,6 +14,7 @@ export {
   SIGN_IN_DETAIL_TYPES,
 } from './derive';
 export { InvalidEventPatternError, InvalidTestEventError } from './errors';
+export { testEventPattern } from './json-match';
 export {
   type CompiledPattern,
   compilePattern,
@@ -29,6 +30,5 @@ export {
   type RuleState,
   stateAdmits,
 } from './rule-state';
-export { testEventPattern } from './test-event';
 export { validatePattern } from './validate';
 export { WILDCARD_COMPLEXITY_LIMIT, wildcardComplexity } from './wildcard';

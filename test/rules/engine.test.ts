@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { sourceFromEventSource } from '../../rules/cloudtrail/envelope';
 import { makeContext } from '../../rules/context';
-import { DetectionError, eventBridgeSource, judge, triggerCovers } from '../../rules/engine';
+import { DetectionError, judge, triggerCovers } from '../../rules/engine';
 import { actors, iamCall, orgCall, signinEvent } from '../../rules/examples';
 import { normalise } from '../../rules/normalise';
 import { lowerSeverity } from '../../rules/severity';
@@ -282,9 +283,9 @@ describe('triggerCovers', () => {
   });
 
   it('derives EventBridge sources from event sources', () => {
-    expect(eventBridgeSource('iam.amazonaws.com')).toBe('aws.iam');
-    expect(eventBridgeSource('sso-directory.amazonaws.com')).toBe('aws.sso-directory');
-    expect(eventBridgeSource('signin.amazonaws.com')).toBe('aws.signin');
+    expect(sourceFromEventSource('iam.amazonaws.com')).toBe('aws.iam');
+    expect(sourceFromEventSource('sso-directory.amazonaws.com')).toBe('aws.sso-directory');
+    expect(sourceFromEventSource('signin.amazonaws.com')).toBe('aws.signin');
   });
 });
 

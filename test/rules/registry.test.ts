@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { sourceFromEventSource } from '../../rules/cloudtrail/envelope';
 import { makeContext } from '../../rules/context';
 import {
   DETECTION_ID_PATTERN,
@@ -9,7 +10,7 @@ import {
   defineDetection,
   MITRE_ID_PATTERN,
 } from '../../rules/detections/define';
-import { eventBridgeSource, triggerCovers } from '../../rules/engine';
+import { triggerCovers } from '../../rules/engine';
 import { iamCall } from '../../rules/examples';
 import { normalise } from '../../rules/normalise';
 import { CATALOG, findDetection } from '../../rules/registry';
@@ -120,7 +121,7 @@ describe('registry', () => {
         const event = normalise(example.event, makeContext(example.context));
         expect(
           triggerCovers(detection.trigger, event),
-          `${example.name}: ${eventBridgeSource(event.eventSource)} ${event.eventName}`,
+          `${example.name}: ${sourceFromEventSource(event.eventSource)} ${event.eventName}`,
         ).toBe(true);
       }
     });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type ReplayCounts, reconcile, renderSummary } from '../../../handlers/cli/replay';
-import { emptyVerdictCounts } from '../../../handlers/shared/verdicts';
+import { emptyVerdictCounts } from '../../../handlers/shared/verdict-counts';
 
 function counts(overrides: Partial<ReplayCounts>): ReplayCounts {
   return {

@@ -1,6 +1,6 @@
 /** Shared by the per-service target tests: target builders and the table-driven case runner. */
 import { expect, it } from 'vitest';
-import { eventBridgeSource } from '../../../rules/engine';
+import { sourceFromEventSource } from '../../../rules/cloudtrail/envelope';
 import { apiCall, type CallOptions } from '../../../rules/examples';
 import { CATALOG } from '../../../rules/registry';
 import { extractTarget } from '../../../rules/target';
@@ -52,7 +52,7 @@ export function itExtractsTargets(sources: readonly string[], cases: Record<stri
 
   it.each(Object.entries(cases))('%s', (key, c) => {
     const record = recordFor(key, c);
-    expect(eventBridgeSource(record.eventSource)).toBe(key.split(' ')[0]);
+    expect(sourceFromEventSource(record.eventSource)).toBe(key.split(' ')[0]);
     const extracted = extractTarget(record);
     expect(extracted.target).toEqual(c.target);
     expect(extracted.policyArn).toEqual(c.policyArn);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { deliveredBatches, inputBytesAtLeast } from '../../../handlers/input/delivered';
+import { deliveredBatches, inputBytesAtLeast } from '../../../handlers/input/reader-threads';
 import { InvalidRecordError } from '../../../rules/cloudtrail/parse';
 import { derivePatterns } from '../../../rules/eventbridge/derive';
 import { CATALOG } from '../../../rules/registry';

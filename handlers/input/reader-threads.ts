@@ -1,7 +1,7 @@
 /**
- * The records EventBridge would deliver, read from files, directories or stdin: what replay records.
- * Items come in per-file batches with the counts of what was read and not delivered; invalid items are
- * kept so they can be reported.
+ * Reading what replay records: the records EventBridge would deliver (`delivery-filter.ts`), read from
+ * files, directories or stdin, in this thread or in reader threads. Items come in per-file batches
+ * with the counts of what was read and not delivered; invalid items are kept so they can be reported.
  *
  * Large inputs are read, gunzipped, parsed, validated and matched in a worker thread while the main
  * thread records what the worker delivered: on a typical trail most records are read-only or not
@@ -14,16 +14,10 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { InvalidRecordError, type ParsedItem } from '../../rules/cloudtrail/parse';
 import { type DerivedPattern, deliveredBy } from '../../rules/eventbridge/derive';
+import { type DeliveredBatch, filterBatch } from './delivery-filter';
 import { readInputBatches, STDIN_PATH } from './read';
 
-export interface DeliveredBatch {
-  /** Items read from this input, valid or not. */
-  read: number;
-  /** Valid items the patterns would not deliver (counted, not kept). */
-  notDelivered: number;
-  /** Invalid items and delivered ones, in input order. */
-  items: ParsedItem[];
-}
+export type { DeliveredBatch } from './delivery-filter';
 
 export interface DeliveredOptions {
   patterns: readonly DerivedPattern[];
@@ -59,20 +53,6 @@ async function* inProcess(
   for await (const batch of readInputBatches(paths, options.stdin ? { stdin: options.stdin } : {})) {
     yield filterBatch(batch, isDelivered);
   }
-}
-
-/** Keeps invalid and delivered items; counts the rest. Runs in the worker too. */
-export function filterBatch(
-  batch: readonly ParsedItem[],
-  isDelivered: (envelope: unknown) => boolean,
-): DeliveredBatch {
-  const items: ParsedItem[] = [];
-  let notDelivered = 0;
-  for (const item of batch) {
-    if (item.ok && !isDelivered(item.envelope)) notDelivered++;
-    else items.push(item);
-  }
-  return { read: batch.length, notDelivered, items };
 }
 
 /** Messages from the worker (see reader-worker.ts). */
