@@ -20,7 +20,7 @@ export interface DigestWindow {
 }
 
 /** What kind of principal a creation made. */
-export type NewPrincipalKind = 'user' | 'role' | 'access-key' | 'identity-center-user';
+type NewPrincipalKind = 'user' | 'role' | 'access-key' | 'identity-center-user';
 
 export interface NewPrincipal {
   kind: NewPrincipalKind;
@@ -32,14 +32,14 @@ export interface NewPrincipal {
   eventId: string;
 }
 
-export interface DetectionCount {
+interface DetectionCount {
   id: string;
   /** The highest severity the detection fired at in the window. */
   severity: Severity;
   count: number;
 }
 
-export interface ActorCount {
+interface ActorCount {
   actor: string;
   count: number;
 }
@@ -83,7 +83,7 @@ export interface DigestOptions {
   topActors?: number;
 }
 
-export const DEFAULT_TOP_ACTORS = 5;
+const DEFAULT_TOP_ACTORS = 5;
 
 /**
  * Builds the digest of `entries` inside `window`. Entries outside the window are ignored, so a caller
@@ -216,7 +216,7 @@ function accountDigest(tally: AccountTally, topActors: number): AccountDigest {
  * The principal a successful creation call made, if it was one. Identity Center users come from both
  * `identitystore` and the older `sso-directory` API; the normaliser types their target alike.
  */
-export function newPrincipalOf(entry: StoredEntry): NewPrincipal | undefined {
+function newPrincipalOf(entry: StoredEntry): NewPrincipal | undefined {
   if (entry.result !== 'success') return undefined;
   const kind = newPrincipalKind(entry);
   const name = entry.target?.name ?? entry.target?.arn;
@@ -239,7 +239,7 @@ function newPrincipalKind(entry: StoredEntry): NewPrincipalKind | undefined {
  * and their permission set), else the principal's name. Sessions of one role under different names
  * count apart, because the session name is usually the person.
  */
-export function actorLabel(entry: StoredEntry): string {
+function actorLabel(entry: StoredEntry): string {
   const { actor } = entry;
   const name = actor.name ?? actor.arn ?? actor.principalId ?? actor.type;
   const issuer = lastArnSegment(actor.sessionIssuerArn);

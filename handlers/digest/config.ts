@@ -4,7 +4,7 @@ import { parseSlackRoutes, SlackRoutesError } from '../notify/routing';
 import { ConfigurationError, integerEnv, optionalEnv, requiredEnv } from '../shared/env';
 import { DIGEST_ENV } from '../shared/environment';
 
-export const DEFAULT_DIGEST_WINDOW_HOURS = 24;
+const DEFAULT_DIGEST_WINDOW_HOURS = 24;
 
 export interface DigestConfig {
   tableName: string;

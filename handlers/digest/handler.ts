@@ -17,7 +17,7 @@ import { DigestBuilder, type DigestWindow } from './build';
 import { digestEntries, windowEndingAt } from './query';
 import { buildDigestSlackMessage } from './render-slack';
 
-export interface DigestRoute {
+interface DigestRoute {
   route: SlackRoute;
   post(message: SlackMessage): Promise<unknown>;
 }
@@ -49,7 +49,7 @@ export class DigestNotPostedError extends Error {
 }
 
 /** The schedule's input is not what the stack sends. */
-export class InvalidDigestEventError extends Error {
+class InvalidDigestEventError extends Error {
   override readonly name = 'InvalidDigestEventError';
 }
 
@@ -111,7 +111,7 @@ function endOf(event: unknown, clock: Clock): Date {
 }
 
 /** "Route security: severity ≥ medium, accounts 111122223333" */
-export function routeScope(route: SlackRoute): string {
+function routeScope(route: SlackRoute): string {
   const parts = [`severity ≥ ${route.minSeverity}`];
   if (route.accounts) parts.push(`accounts ${route.accounts.join(', ')}`);
   if (route.detections) parts.push(`detections ${route.detections.join(', ')}`);

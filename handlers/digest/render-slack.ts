@@ -11,7 +11,7 @@ import type { AccountDigest, Digest } from './build';
 import { accountTitle, capped, digestSummary, digestTitle, principalLine, severityLine } from './render-text';
 
 /** Names listed per list in an account's section before "+N more". */
-export const SLACK_LIST_MAX = 10;
+const SLACK_LIST_MAX = 10;
 const NAME_MAX = 120;
 /** Room kept for the header, the totals, the footer and a "+N more accounts" line. */
 const RESERVED_TEXT = 1500;

@@ -9,7 +9,7 @@ import { printable } from '../shared/printable';
 import type { AccountDigest, Digest, NewPrincipal } from './build';
 
 /** Names listed per line before "+N more". */
-export const TEXT_LIST_MAX = 20;
+const TEXT_LIST_MAX = 20;
 const NAME_MAX = 120;
 
 export function renderDigestText(digest: Digest): string {

@@ -25,7 +25,7 @@ import type { NotificationPort } from './notification-checks';
 import type { StackInstance, StackSetPort } from './stackset-checks';
 
 /** Session name of the doctor's assumed roles, so its reads are recognisable in CloudTrail. */
-export const DOCTOR_SESSION_NAME = 'iamwatch-doctor';
+const DOCTOR_SESSION_NAME = 'iamwatch-doctor';
 const DEFAULT_MAX_ATTEMPTS = 8;
 /** Assumed credentials are fetched again this long before they expire. */
 const CREDENTIAL_MARGIN_MS = 5 * 60_000;

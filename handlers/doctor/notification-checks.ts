@@ -7,7 +7,7 @@ import { webhookUrlFromSecret } from '../notify/secret';
 import { type Check, check } from './check';
 import { describeError } from './fleet';
 
-export interface SecretRef {
+interface SecretRef {
   name: string;
   arn?: string;
 }

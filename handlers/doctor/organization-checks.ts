@@ -10,9 +10,9 @@ import type { SnapshotHead } from '../organization/store';
 import { type Check, check, formatAge } from './check';
 
 /** A snapshot older than this warns: the refresh runs every 30 minutes and on membership events. */
-export const SNAPSHOT_WARN_AGE_MS = 60 * 60 * 1000;
+const SNAPSHOT_WARN_AGE_MS = 60 * 60 * 1000;
 /** Older than this fails: detections have judged a day of events against an old organization. */
-export const SNAPSHOT_FAIL_AGE_MS = 24 * 60 * 60 * 1000;
+const SNAPSHOT_FAIL_AGE_MS = 24 * 60 * 60 * 1000;
 const GROUP = 'organization';
 
 export interface OrganizationCheckInput {

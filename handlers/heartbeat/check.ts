@@ -85,13 +85,13 @@ export function checkHeartbeats(input: CheckInput): CheckResult {
 }
 
 /** The bookkeeping every silence watch keeps: the newest sign of life, and the silence reported. */
-export interface SilenceState {
+interface SilenceState {
   lastSeenAt?: string;
   firstExpectedAt?: string;
   silentSince?: string;
 }
 
-export type SilenceStep =
+type SilenceStep =
   | { became?: undefined; changed: boolean; since: string }
   | { became: 'silent'; changed: true; since: string }
   | { became: 'recovered'; changed: true; since: string; silentSince: string };
@@ -102,7 +102,7 @@ export type SilenceStep =
  * `silent` once; on time again after a report → `recovered` once; anything else → no notice, so a
  * silence pages once however many checks it lasts.
  */
-export function stepSilence(state: SilenceState, now: Date, lateAfterMs: number): SilenceStep {
+function stepSilence(state: SilenceState, now: Date, lateAfterMs: number): SilenceStep {
   let changed = false;
   if (!state.firstExpectedAt) {
     state.firstExpectedAt = now.toISOString();

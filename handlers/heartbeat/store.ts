@@ -16,8 +16,8 @@ import { type CanaryState, type ReporterState, reporterKey } from './check';
 export const HEARTBEATS_PARTITION = 'HEARTBEATS';
 const HEARTBEAT_ITEM_KIND = 'heartbeat';
 /** The canary's item in the heartbeat partition; no reporter key (`<account>#<region>`) can equal it. */
-export const CANARY_SORT_KEY = 'CANARY';
-export const CANARY_ITEM_KIND = 'canary';
+const CANARY_SORT_KEY = 'CANARY';
+const CANARY_ITEM_KIND = 'canary';
 
 /** The one call the record function makes on heartbeat state. */
 export interface CanaryArrivals {

@@ -27,7 +27,7 @@ export interface BurstSettings {
 export const DEFAULT_BURST_SETTINGS: BurstSettings = { windowMs: 10 * 60_000, postFirst: 3 };
 
 /** Who a burst belongs to: the issuing role of a session, else the principal. */
-export function burstActor(entry: LedgerEntry): string {
+function burstActor(entry: LedgerEntry): string {
   return entry.actor.sessionIssuerArn ?? entry.actor.arn ?? actorDisplayName(entry.actor);
 }
 
@@ -69,7 +69,7 @@ export function foldedAlertOf(entry: LedgerEntry): FoldedAlert {
 }
 
 /** The actor as people read it: the last segment of an ARN. */
-export function shortActor(actor: string): string {
+function shortActor(actor: string): string {
   return actor.startsWith('arn:') ? (lastArnSegment(actor) ?? actor) : actor;
 }
 

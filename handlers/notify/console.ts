@@ -60,7 +60,7 @@ export function createConsoleNotifier(options: ConsoleNotifierOptions): Notifier
 }
 
 /** A burst follow-up as printed: the summary, one line per folded alert, the command listing them all. */
-export function formatConsoleBurst(burst: FoldedBurst, maxValueLength: number): string {
+function formatConsoleBurst(burst: FoldedBurst, maxValueLength: number): string {
   const line = (text: string) => truncate(singleLine(text), maxValueLength);
   const rows = burst.alerts.map((alert) => `  ${line(foldedLine(alert))}`);
   const more = burst.total - burst.alerts.length;

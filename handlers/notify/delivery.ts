@@ -55,7 +55,7 @@ export interface DeliveryReport {
 }
 
 /** What happened on one channel. */
-export type ChannelOutcome =
+type ChannelOutcome =
   | { kind: 'delivered' }
   | { kind: 'already-delivered' }
   | { kind: 'gave-up' }
@@ -124,7 +124,7 @@ export async function deliverEntry(entry: StoredEntry, deps: NotifyDeps): Promis
 }
 
 /** Decides, records and returns one channel's outcome for one entry. */
-export async function deliverToChannel(
+async function deliverToChannel(
   entry: StoredEntry,
   alert: LedgerEntry,
   notifier: Notifier,
@@ -253,7 +253,7 @@ export async function flushBursts(deps: NotifyDeps, now: string): Promise<FlushR
  * What channels see: the ledger entry contract without the ledger's bookkeeping. The delivery state in
  * particular changes between tries, and must not leak into, say, the JSON SQS subscribers receive.
  */
-export function alertOf(entry: StoredEntry): LedgerEntry {
+function alertOf(entry: StoredEntry): LedgerEntry {
   const { origin: _origin, recordedAt: _recordedAt, delivery: _delivery, ...alert } = entry;
   return alert;
 }

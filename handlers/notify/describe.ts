@@ -67,7 +67,7 @@ export function yesNo(value: boolean): 'yes' | 'no' {
   return value ? 'yes' : 'no';
 }
 
-export type FactKey =
+type FactKey =
   | 'event'
   | 'result'
   | 'eventTime'
@@ -165,7 +165,7 @@ const HEADER_WORD_CUT = /[\s/:._-]/;
  * plain ellipsis, so a header never shows a cut in the middle of a word nor a truncation marker.
  * ARNs are read by their last segment first.
  */
-export function shortName(value: string, max: number): string {
+function shortName(value: string, max: number): string {
   const readable = value.startsWith('arn:') ? (lastArnSegment(value) ?? value) : value;
   const line = readable.replace(/\s+/g, ' ').trim();
   if (line.length <= max) return line;
@@ -205,7 +205,7 @@ export function headerSentence(
 }
 
 /** One group of a policy change: "Principals newly trusted" and its (capped) items. */
-export interface PolicyChangeGroup {
+interface PolicyChangeGroup {
   label: string;
   items: string[];
   /** Items the entry counted but does not list. */

@@ -4,13 +4,7 @@
  * imports that predate the split working.
  */
 export {
-  alertOf,
-  type ChannelOutcome,
-  type DeliveryReport,
   deliverEntry,
-  deliverToChannel,
-  type FlushReport,
-  flushBursts,
   NOT_CONFIGURED_MARKER,
   type NotifyDeps,
 } from './delivery';

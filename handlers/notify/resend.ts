@@ -32,7 +32,7 @@ export interface ResendReport {
 }
 
 /** The channels of `entry` whose last delivery failed as not configured. */
-export function notConfiguredChannels(entry: StoredEntry): string[] {
+function notConfiguredChannels(entry: StoredEntry): string[] {
   return Object.entries(entry.delivery ?? {})
     .filter(([, state]) => state.status === 'failed' && state.error?.startsWith(`${NOT_CONFIGURED_MARKER}:`))
     .map(([channel]) => channel);

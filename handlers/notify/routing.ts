@@ -26,7 +26,7 @@ export interface SlackRoute {
 }
 
 /** The route used when none are configured: everything ≥ low to one webhook. */
-export const DEFAULT_SLACK_ROUTE_NAME = 'default';
+const DEFAULT_SLACK_ROUTE_NAME = 'default';
 export const DEFAULT_SLACK_MIN_SEVERITY: Severity = 'low';
 export const DEFAULT_SNS_MIN_SEVERITY: Severity = 'high';
 

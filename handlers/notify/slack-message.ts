@@ -54,13 +54,13 @@ const MAX = {
   policyItem: 260,
 } as const;
 
-export interface PlainTextObject {
+interface PlainTextObject {
   type: 'plain_text';
   text: string;
   emoji?: boolean;
 }
 
-export interface MrkdwnObject {
+interface MrkdwnObject {
   type: 'mrkdwn';
   text: string;
   verbatim: true;

@@ -58,7 +58,7 @@ export interface SlackPostResult {
 export type WebhookUrlSource = string | (() => Promise<string>);
 
 /** Thrown by a {@link WebhookUrlSource} that knows whether a retry could help. */
-export interface UrlSourceFailure extends Error {
+interface UrlSourceFailure extends Error {
   retryable: boolean;
 }
 

@@ -101,7 +101,7 @@ function clampStrings(entry: LedgerEntry, limit: number): unknown {
  * `{"detection": ["root-console-login"]}` matches when any element matches. It is left out when no
  * detection fired, as SNS rejects empty attribute values.
  */
-export function messageAttributes(entry: LedgerEntry): Record<string, MessageAttributeValue> {
+function messageAttributes(entry: LedgerEntry): Record<string, MessageAttributeValue> {
   const string = (value: string): MessageAttributeValue => ({
     DataType: 'String',
     StringValue: truncate(singleLine(value), 256) || 'unknown',

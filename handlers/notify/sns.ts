@@ -79,10 +79,7 @@ export function createSnsNotifier(options: SnsNotifierOptions): Notifier {
 }
 
 /** Maps an SNS client error to the delivery error the notify handler understands. */
-export function toDeliveryError(
-  error: unknown,
-  channel: string,
-): PermanentDeliveryError | TransientDeliveryError {
+function toDeliveryError(error: unknown, channel: string): PermanentDeliveryError | TransientDeliveryError {
   const { name, status, fault, message } = describeSdkError(error);
   const text = `SNS publish failed: ${name}${status ? ` (HTTP ${status})` : ''}${message ? `: ${message}` : ''}`;
   const options = { cause: error, reason: name };

@@ -25,9 +25,9 @@ import { sortTime } from '../ledger/keys';
 import type { LedgerStore, Logger, StoredEntry } from '../ports';
 
 /** Newest earlier entries of the policy's target read per lookup. */
-export const MAX_CANDIDATES = 40;
+const MAX_CANDIDATES = 40;
 /** Raw records read per lookup (each a GetItem): inline policies of one principal share its target. */
-export const MAX_RAW_READS = 10;
+const MAX_RAW_READS = 10;
 
 /** An earlier version: the entry that wrote it and the document it wrote. */
 export interface KnownVersion {

@@ -8,7 +8,6 @@ export {
   describePatternLimits,
   EVENT_PATTERN_MAX_CHARS,
   PatternDerivationError,
-  type PatternLimits,
   READ_ONLY_VERBS,
   RULES_PER_BUS_MAX,
   SIGN_IN_DETAIL_TYPES,
@@ -16,19 +15,9 @@ export {
 export { InvalidEventPatternError, InvalidTestEventError } from './errors';
 export { testEventPattern } from './json-match';
 export {
-  type CompiledPattern,
   compilePattern,
   compilePatternText,
   type EventPattern,
   matchesPattern,
 } from './matcher';
-export {
-  ENABLED,
-  ENABLED_WITH_READ_ONLY,
-  isReadOnlyManagementEvent,
-  READ_ONLY_WATCHED_CALLS,
-  type RuleState,
-  stateAdmits,
-} from './rule-state';
 export { validatePattern } from './validate';
-export { WILDCARD_COMPLEXITY_LIMIT, wildcardComplexity } from './wildcard';

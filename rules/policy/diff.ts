@@ -74,7 +74,7 @@ export function diffPolicyDocuments(
 }
 
 /** A capped list: the first {@link DIFF_LIST_ITEMS} items, each at most {@link DIFF_ITEM_CHARS}. */
-export function cappedList(items: readonly string[]): PolicyDiffList {
+function cappedList(items: readonly string[]): PolicyDiffList {
   return {
     items: items.slice(0, DIFF_LIST_ITEMS).map((item) => cut(item, DIFF_ITEM_CHARS)),
     total: items.length,
@@ -114,7 +114,7 @@ function takeOne(counts: Map<string, number>, key: string): boolean {
 const LIST_FIELDS = new Set(['Action', 'NotAction', 'Resource', 'NotResource']);
 
 /** A statement's meaning as canonical JSON: lists sorted and deduplicated, actions lower-cased, Sid left out. */
-export function statementKey(statement: PolicyStatement): string {
+function statementKey(statement: PolicyStatement): string {
   const canonical: Record<string, unknown> = {};
   for (const key of Object.keys(statement).sort()) {
     if (key === 'Sid') continue;

@@ -3,7 +3,7 @@ import type { DetectionContext } from '../types';
 import { listOf, type PolicyDocument, type RequestPolicies } from './document';
 
 /** Why a trust policy lets someone outside in. */
-export type TrustFindingKind = 'public' | 'public-with-condition' | 'external-account' | 'uninspectable';
+type TrustFindingKind = 'public' | 'public-with-condition' | 'external-account' | 'uninspectable';
 
 export interface TrustFinding {
   kind: TrustFindingKind;

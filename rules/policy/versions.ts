@@ -13,7 +13,7 @@
 import type { CloudTrailRecord, PolicyKind } from '../types';
 
 /** How the ledger finds earlier entries of the same policy: a `HistoryFilter` target (and account). */
-export interface PolicyLookup {
+interface PolicyLookup {
   /** `type/name` (`role/deploy`) or an ARN, as `iamwatch history --target` takes it. */
   target: string;
   account?: string;
@@ -51,7 +51,7 @@ export const POLICY_VERSION_EVENTS: ReadonlySet<string> = new Set([
 ]);
 
 /** What a deleted inline policy leaves: a document allowing nothing. */
-export const DELETED_POLICY_DOCUMENT = { Version: '2012-10-17', Statement: [] } as const;
+const DELETED_POLICY_DOCUMENT = { Version: '2012-10-17', Statement: [] } as const;
 
 const INLINE_PRINCIPALS = {
   PutUserPolicy: ['user', 'userName'],

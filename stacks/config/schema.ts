@@ -224,7 +224,7 @@ const auditSchema = z
   .strict();
 
 /** A rate expression of `minutes` (EventBridge Scheduler wants the singular for 1). */
-export function everyMinutes(minutes: number): string {
+function everyMinutes(minutes: number): string {
   return `rate(${minutes} ${minutes === 1 ? 'minute' : 'minutes'})`;
 }
 
@@ -232,7 +232,7 @@ export function everyMinutes(minutes: number): string {
  * Minutes between runs of an EventBridge Scheduler rate expression (`rate(15 minutes)`, `rate(1 hour)`);
  * undefined for anything else (cron expressions have no single interval).
  */
-export function rateMinutes(expression: string): number | undefined {
+function rateMinutes(expression: string): number | undefined {
   const match = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(expression);
   if (!match) return undefined;
   const value = Number(match[1]);

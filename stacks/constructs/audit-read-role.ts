@@ -34,7 +34,7 @@ export const AUDIT_READ_ACTIONS = [
  * account's default bus (ListRules returns each rule's state and pattern). ListRules has no
  * resource-level permission.
  */
-export const DOCTOR_READ_ACTIONS = ['events:ListRules'] as const;
+const DOCTOR_READ_ACTIONS = ['events:ListRules'] as const;
 
 /** The audit Lambda's execution role name; member trust policies name it. */
 export function auditFunctionRoleName(prefix: string): string {

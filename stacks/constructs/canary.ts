@@ -20,7 +20,7 @@ import { IamwatchFunction } from './iamwatch-function';
 import type { WatchedQueue } from './monitor-alarms';
 
 /** Whether the configuration deploys the canary: it is checked by the heartbeat function, so both. */
-export function canaryEnabled(config: IamwatchConfig): boolean {
+function canaryEnabled(config: IamwatchConfig): boolean {
   return config.heartbeat.enabled && config.heartbeat.canary.enabled;
 }
 

@@ -46,7 +46,7 @@ export const PLACEMENT: RegionsConfig = {
 };
 export const ROLE_NAME = 'iamwatch-audit-read';
 export const WEBHOOK = 'https://hooks.slack.com/services/T0000/B0000/abcdefghijklmnop';
-export const QUEUES = ['iamwatch-record-failures', 'iamwatch-notify-failures', 'iamwatch-alarm-rule-dlq'];
+const QUEUES = ['iamwatch-record-failures', 'iamwatch-notify-failures', 'iamwatch-alarm-rule-dlq'];
 export const ALARM = 'iamwatch-record-failures-not-empty';
 export const SLACK_SECRET = 'iamwatch/slack/security';
 
