@@ -31,7 +31,7 @@ import type {
 import { canonicalEntry } from './codec';
 import { MAX_FOLDED_LISTED } from './control-items';
 import { LedgerConfigurationError, LedgerEntryNotFoundError, SuppressionExistsError } from './errors';
-import { matchesFilter, type ResolvedFilter, resolveFilter } from './filter';
+import { matchesFilter, type ResolvedFilter, resolveFilter, type TargetQuery } from './filter';
 import {
   JournalWriter,
   parseJournal,
@@ -42,6 +42,7 @@ import {
 } from './journal-file';
 import { sortTime } from './keys';
 import { acquireLock } from './lock';
+import { TargetIndex } from './target-index';
 
 export const JOURNAL_FORMAT = 'iamwatch-ledger-journal';
 export const JOURNAL_VERSION = 1;
@@ -143,6 +144,14 @@ export class JournalLedgerStore implements LedgerStore {
   /** Every slot, oldest first once `sorted`. */
   private readonly ordered: Slot[] = [];
   private sorted = true;
+  /**
+   * Entries by target, built at the first `--target` query of a process that also writes (replay,
+   * whose record path looks up a policy's earlier versions by target), kept up to date from then on.
+   * A one-off `history --target` scans the undecoded lines instead: parsing every entry to index it
+   * would cost that reader more than the scan.
+   */
+  private byTarget: TargetIndex<Slot> | undefined;
+  private insertedHere = false;
   private readonly suppressions = new Map<string, Suppression>();
   private readonly suppressionLog: SuppressionEvent[] = [];
   private readonly windows = new Map<string, { closesAt: string; count: number }>();
@@ -333,6 +342,7 @@ export class JournalLedgerStore implements LedgerStore {
     if (last && last.time > slot.time) this.sorted = false;
     this.slots.set(id, slot);
     this.ordered.push(slot);
+    this.byTarget?.add(this.entryOf(slot), slot);
     return slot;
   }
 
@@ -359,6 +369,7 @@ export class JournalLedgerStore implements LedgerStore {
     const text = JSON.stringify(canonical);
     const committed = this.write(entryLine(id, time, raw, text));
     committed.catch(() => undefined);
+    this.insertedHere = true;
     this.addSlot(id, time, text, canonical, raw, committed);
     return committed;
   }
@@ -429,7 +440,8 @@ export class JournalLedgerStore implements LedgerStore {
     const found: StoredEntry[] = [];
     if (limit <= 0) return found;
     const mayMatch = textPrefilter(resolved);
-    const ordered = this.inTimeOrder();
+    const ordered =
+      resolved.target && this.insertedHere ? this.targetSlots(resolved.target) : this.inTimeOrder();
     for (let index = ordered.length - 1; index >= 0; index--) {
       const slot = ordered[index] as Slot;
       // Oldest first, so nothing before `since` can match once one slot is older.
@@ -550,6 +562,17 @@ export class JournalLedgerStore implements LedgerStore {
     if (!this.writer || this.closing) throw new LedgerConfigurationError('the local ledger is closed');
     if (this.writer.failed) throw this.writer.failed;
     return this.writer;
+  }
+
+  /** The slots that may match a target query, oldest first (see `byTarget`). */
+  private targetSlots(query: TargetQuery): Slot[] {
+    if (!this.byTarget) {
+      this.byTarget = new TargetIndex<Slot>();
+      for (const slot of this.ordered) this.byTarget.add(this.entryOf(slot), slot);
+    }
+    return [...this.byTarget.candidates(query)].sort((a, b) =>
+      a.time < b.time ? -1 : a.time > b.time ? 1 : 0,
+    );
   }
 
   private inTimeOrder(): Slot[] {

@@ -23,6 +23,7 @@ import { MAX_FOLDED_LISTED } from './control-items';
 import { LedgerEntryNotFoundError, SuppressionExistsError } from './errors';
 import { matchesFilter, resolveFilter } from './filter';
 import { sortTime } from './keys';
+import { TargetIndex } from './target-index';
 
 interface Slot {
   entry: StoredEntry;
@@ -32,6 +33,7 @@ interface Slot {
 
 export class MemoryLedgerStore implements LedgerStore {
   private readonly slots = new Map<string, Slot>();
+  private readonly byTarget = new TargetIndex<Slot>();
   private readonly suppressions = new Map<string, Suppression>();
   private readonly suppressionLog: SuppressionEvent[] = [];
   private readonly windows = new Map<string, { closesAt: string; count: number }>();
@@ -101,11 +103,13 @@ export class MemoryLedgerStore implements LedgerStore {
     const canonical = canonicalEntry(entry);
     // No await between the check and the set: concurrent puts of one eventId cannot both insert.
     if (this.slots.has(canonical.eventId)) return { outcome: 'duplicate' };
-    this.slots.set(canonical.eventId, {
+    const slot: Slot = {
       entry: canonical,
       raw,
       time: sortTime(canonical.eventTime, canonical.eventId),
-    });
+    };
+    this.slots.set(canonical.eventId, slot);
+    this.byTarget.add(canonical, slot);
     return { outcome: 'inserted' };
   }
 
@@ -127,7 +131,8 @@ export class MemoryLedgerStore implements LedgerStore {
 
   async history(filter: HistoryFilter): Promise<StoredEntry[]> {
     const resolved = resolveFilter(filter);
-    const matches = [...this.slots.values()]
+    const slots = resolved.target ? this.byTarget.candidates(resolved.target) : [...this.slots.values()];
+    const matches = slots
       .filter((slot) => matchesFilter(slot.entry, resolved))
       .sort((a, b) => (a.time < b.time ? 1 : a.time > b.time ? -1 : 0));
     return matches.slice(0, resolved.limit ?? matches.length).map((slot) => structuredClone(slot.entry));

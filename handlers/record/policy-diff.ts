@@ -83,8 +83,11 @@ export class PolicyVersionMemory {
     this.#seen.add(version.eventId);
     this.#queue.push({ identity, eventId: version.eventId, chars });
     this.#chars += chars;
-    // Only the newest versions of a policy can be the previous one of a later event.
-    while (known.length > VERSIONS_PER_POLICY) this.#forget(identity, known[0]!.eventId);
+    // Only the newest versions of a policy can be the previous one of a later event. (`#forget`
+    // replaces the identity's list, so the loop reads it again each time.)
+    for (let kept = known; kept.length > VERSIONS_PER_POLICY; kept = this.#versions.get(identity) ?? []) {
+      this.#forget(identity, kept[0]!.eventId);
+    }
     while (this.#queue.length > this.limits.versions || this.#chars > this.limits.chars) {
       const oldest = this.#queue[0]!;
       this.#forget(oldest.identity, oldest.eventId);

@@ -354,6 +354,16 @@ describe('PolicyVersionMemory', () => {
     // Over 10 characters: b, then c go.
     expect([memory.seen('b'), memory.seen('c'), memory.seen('d')]).toEqual([false, false, true]);
   });
+
+  it('keeps the newest eight versions of one policy, however many it is fed (a long replay of one role)', () => {
+    const memory = new PolicyVersionMemory();
+    const hour = (n: number) => new Date(Date.UTC(2026, 10, 20, n)).toISOString();
+    for (let n = 0; n < 20; n++) memory.remember('p', version(`v${n}`, hour(n)));
+    const seen = Array.from({ length: 20 }, (_, n) => memory.seen(`v${n}`));
+    expect(seen).toEqual([...Array(12).fill(false), ...Array(8).fill(true)]);
+    expect(memory.previous('p', `${hour(19)}#z`)?.eventId).toBe('v19');
+    expect(memory.previous('p', `${hour(12)}#a`)).toBeUndefined();
+  });
 });
 
 describe('policy diffs on the record path (dynalite)', () => {
