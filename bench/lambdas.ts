@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CANARY_ENV, RECORD_ENV } from '../handlers/shared/environment';
 import { bundleLambda, LAMBDA_ENTRIES } from '../stacks/constructs/lambda-bundle';
 import { median, timeNode } from './process';
 
@@ -18,7 +19,8 @@ const LAMBDA_ENV = {
   AWS_REGION: 'us-east-1',
   AWS_ACCESS_KEY_ID: 'bench',
   AWS_SECRET_ACCESS_KEY: 'bench',
-  IAMWATCH_TABLE_NAME: 'iamwatch-ledger',
+  [RECORD_ENV.tableName]: 'iamwatch-ledger',
+  [CANARY_ENV.roleName]: 'iamwatch-canary',
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };
 
