@@ -5,7 +5,7 @@
  * silence, or that never sent one, is named.
  */
 import { type CanaryState, type ReporterState, reporterKey } from '../heartbeat/check';
-import { type Check, check, formatAge } from './check';
+import { type Check, type CheckStatus, check, formatAge } from './check';
 import { accountLabel, describeError, type FleetAccount } from './fleet';
 
 /** What the check reads of the heartbeat store. */
@@ -59,12 +59,10 @@ export function judgeCanary(
   state: CanaryState | undefined,
   options: Pick<HeartbeatCheckOptions, 'now' | 'lateAfterMs'>,
 ): Check {
-  const title = 'end-to-end canary';
+  const line = (status: CheckStatus, detail: string) =>
+    check(GROUP, 'heartbeat:canary', 'end-to-end canary', status, detail);
   if (!state?.lastSeenAt) {
-    return check(
-      GROUP,
-      'heartbeat:canary',
-      title,
+    return line(
       'warn',
       'no canary write has reached the ledger: heartbeat.canary is off, it was deployed moments ago, or ' +
         'its TagRole event never arrives (is the security account a StackSet target?)',
@@ -76,16 +74,13 @@ export function judgeCanary(
       ? `, recorded ${formatAge(Date.parse(state.arrivedAt) - Date.parse(state.lastSeenAt))} after it was written`
       : '';
   if (age > options.lateAfterMs) {
-    return check(
-      GROUP,
-      'heartbeat:canary',
-      title,
+    return line(
       'fail',
       `late: newest canary write that reached the ledger was ${formatAge(age)} ago (${state.lastSeenAt})${trip}; ` +
         `allowed ${formatAge(options.lateAfterMs)}`,
     );
   }
-  return check(GROUP, 'heartbeat:canary', title, 'pass', `newest write ${formatAge(age)} ago${trip}`);
+  return line('pass', `newest write ${formatAge(age)} ago${trip}`);
 }
 
 export function judgeHeartbeats(states: readonly ReporterState[], options: HeartbeatCheckOptions): Check[] {
