@@ -102,30 +102,24 @@ export function judgeHeartbeats(states: readonly ReporterState[], options: Heart
   for (const account of options.accounts) {
     for (const region of options.regions) {
       const state = byKey.get(reporterKey({ accountId: account.accountId, region }));
-      const id = `heartbeat:${account.accountId}:${region}`;
-      const title = `${accountLabel(account)} ${region}`;
-      if (!state?.lastSeenAt) {
+      const failed = (detail: string) =>
         late.push(
           check(
             GROUP,
-            id,
-            title,
+            `heartbeat:${account.accountId}:${region}`,
+            `${accountLabel(account)} ${region}`,
             'fail',
-            'never sent a heartbeat: forwarders missing, or their target role or bus policy is wrong',
+            detail,
           ),
         );
+      if (!state?.lastSeenAt) {
+        failed('never sent a heartbeat: forwarders missing, or their target role or bus policy is wrong');
         continue;
       }
       const age = now - Date.parse(state.lastSeenAt);
       if (age > options.lateAfterMs) {
-        late.push(
-          check(
-            GROUP,
-            id,
-            title,
-            'fail',
-            `late: newest heartbeat ${formatAge(age)} ago (${state.lastSeenAt}), allowed ${formatAge(options.lateAfterMs)}`,
-          ),
+        failed(
+          `late: newest heartbeat ${formatAge(age)} ago (${state.lastSeenAt}), allowed ${formatAge(options.lateAfterMs)}`,
         );
       } else fresh++;
     }

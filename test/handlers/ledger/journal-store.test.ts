@@ -92,6 +92,44 @@ const suppression: Suppression = {
 
 const ids = (entries: { eventId: string }[]) => entries.map((e) => e.eventId);
 
+describe('local journal store: target queries in a process that writes', () => {
+  it('answers from its target index, kept current for entries put after the first query, and a reopened store agrees', async () => {
+    const home = tempHome();
+    const store = await JournalLedgerStore.open({ home });
+    const bob = (eventId: string, eventTime: string) =>
+      entry({ eventId, eventTime, target: { type: 'user', name: 'Bob' } });
+    const first = bob('t-1', '2026-11-20T10:00:00Z');
+    const other = entry({
+      eventId: 't-2',
+      eventTime: '2026-11-20T11:00:00Z',
+      target: { type: 'user', name: 'carol' },
+    });
+    for (const e of [first, other]) await store.putIfAbsent(e, rawOf(e));
+    expect((await store.history({ target: 'bob' })).map((e) => e.eventId)).toEqual(['t-1']);
+    // Put after the index was built, one of them older than what it holds: still found, newest first.
+    const later = bob('t-3', '2026-11-20T12:00:00Z');
+    const earlier = bob('t-0', '2026-11-20T09:00:00Z');
+    for (const e of [later, earlier]) await store.putIfAbsent(e, rawOf(e));
+    expect((await store.history({ target: 'user/bob' })).map((e) => e.eventId)).toEqual([
+      't-3',
+      't-1',
+      't-0',
+    ]);
+    expect(
+      (await store.history({ target: 'bob', until: '2026-11-20T11:59:00Z', limit: 1 })).map((e) => e.eventId),
+    ).toEqual(['t-1']);
+    await store.close();
+    // A reader that does not write scans instead: the same answer.
+    const reader = await JournalLedgerStore.open({ home });
+    expect((await reader.history({ target: 'user/bob' })).map((e) => e.eventId)).toEqual([
+      't-3',
+      't-1',
+      't-0',
+    ]);
+    await reader.close();
+  });
+});
+
 describe('local journal store: on disk', () => {
   it('keeps entries, delivery state, raw records and control data across restarts', async () => {
     const home = tempHome();
