@@ -7,8 +7,14 @@
  * the journal appends the record and replays it with `applyControl` when it is next opened.
  */
 import type { AuditRunRecord } from '../../rules/audit/compare';
-import type { FoldedAlert, FoldedBurst, LedgerStore, Suppression, SuppressionEvent } from '../ports';
-import { MAX_FOLDED_LISTED } from './control-items';
+import {
+  type FoldedAlert,
+  type FoldedBurst,
+  type LedgerStore,
+  MAX_FOLDED_LISTED,
+  type Suppression,
+  type SuppressionEvent,
+} from '../ports';
 import { SuppressionExistsError } from './errors';
 
 /** One change to the control state, as the journal writes it. */
