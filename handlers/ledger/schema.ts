@@ -254,14 +254,22 @@ export function copyIfValidEntry(value: unknown): z.infer<typeof storedEntrySche
       return undefined;
     }
   }
-  // Rare (policy changes only), nested and optional: the schema checks and copies it.
-  if (e.delivery !== undefined || e.policyDiff !== undefined) return undefined;
+  // Delivery state never comes with a new entry: the whole schema checks and copies it.
+  if (e.delivery !== undefined) return undefined;
+  // Policy changes only, nested: its own schema checks and copies it, the rest stays on the fast path.
+  let policyDiff: unknown;
+  if (e.policyDiff !== undefined) {
+    const checked = policyDiffSchema.safeParse(e.policyDiff);
+    if (!checked.success) return undefined;
+    policyDiff = checked.data;
+  }
   const copy: Record<string, unknown> = {
     ...e,
     actor: { ...actor },
     detections: e.detections.map((hit) => ({ ...hit })),
   };
   if (target !== undefined) copy.target = { ...target };
+  if (policyDiff !== undefined) copy.policyDiff = policyDiff;
   return copy as z.infer<typeof storedEntrySchema>;
 }
 

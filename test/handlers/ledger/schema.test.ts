@@ -23,6 +23,13 @@ const valid = {
   recordedAt: '2026-11-20T14:03:12.000Z',
 };
 
+const POLICY_DIFF = {
+  status: 'changed',
+  kind: 'inline',
+  previous: { eventId: 'e-0', eventTime: '2026-11-20T13:00:00Z', eventName: 'PutRolePolicy' },
+  actionsAdded: { items: ['iam:PassRole'], total: 1 },
+};
+
 const mutations: [string, Record<string, unknown>][] = [
   ['empty eventId', { eventId: '' }],
   ['numeric eventId', { eventId: 7 }],
@@ -51,6 +58,13 @@ const mutations: [string, Record<string, unknown>][] = [
   ['canary as a string', { canary: 'yes' }],
   ['no target', { target: undefined }],
   ['no detections', { detections: [], severity: 'info' }],
+  ['a policy diff', { policyDiff: POLICY_DIFF }],
+  ['a policy diff of an unknown status', { policyDiff: { ...POLICY_DIFF, status: 'rewritten' } }],
+  [
+    'a policy diff with a negative total',
+    { policyDiff: { ...POLICY_DIFF, actionsAdded: { items: [], total: -1 } } },
+  ],
+  ['a policy diff that is a string', { policyDiff: 'changed' }],
 ];
 
 describe('copyIfValidEntry (the schema fast path)', () => {
@@ -60,6 +74,14 @@ describe('copyIfValidEntry (the schema fast path)', () => {
     expect(fast).not.toBe(valid);
     expect(fast?.actor).not.toBe(valid.actor);
     expect(fast?.detections[0]).not.toBe(valid.detections[0]);
+  });
+
+  it('keeps a policy change on the fast path, its diff copied as the schema copies it', () => {
+    const withDiff = { ...valid, policyDiff: POLICY_DIFF };
+    const fast = copyIfValidEntry(withDiff);
+    expect(fast).toEqual(storedEntrySchema.parse(withDiff));
+    expect(fast?.policyDiff).not.toBe(POLICY_DIFF);
+    expect(fast?.policyDiff?.actionsAdded?.items).not.toBe(POLICY_DIFF.actionsAdded.items);
   });
 
   it.each(mutations)('never accepts what the schema rejects: %s', (_name, change) => {
