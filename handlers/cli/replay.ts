@@ -137,21 +137,23 @@ export async function runReplay(
     io.stderr.write(`${printable(line)}\n`);
   };
   type Recorded = {
-    where: string;
+    /** Where the record was read; formatted only when there is something to report. */
+    location: ItemLocation;
     result?: RecordResult;
     /** A record the ledger cannot hold costs that record, not the replay. */
     unrecordable?: LedgerEncodingError;
   };
-  const taken = ({ where, result, unrecordable }: Recorded) => {
+  const taken = ({ location, result, unrecordable }: Recorded) => {
+    const where = () => formatLocation(location);
     if (!result) {
       counts.unrecordable++;
-      report(`cannot record ${where}: ${unrecordable?.message ?? 'unknown error'}`);
+      report(`cannot record ${where()}: ${unrecordable?.message ?? 'unknown error'}`);
       return;
     }
     for (const failure of result.detectionErrors) {
-      report(`detection ${failure.detectionId} failed on ${where}: ${failure.error.message}`);
+      report(`detection ${failure.detectionId} failed on ${where()}: ${failure.error.message}`);
     }
-    if (result.truncated) report(`warning: ${where}: long text cut to fit the ledger item limit (marked)`);
+    if (result.truncated) report(`warning: ${where()}: long text cut to fit the ledger item limit (marked)`);
     if (result.outcome === 'inserted') {
       counts.inserted++;
       countVerdict(counts, result.entry);
@@ -163,12 +165,13 @@ export async function runReplay(
   const window = new OrderedWindow<Recorded>(depth, taken);
   // Writes overlap, so a policy change cannot count on the ledger showing the version just before it
   // in the input: the run remembers the versions it has seen, in input order (handlers/record/policy-diff.ts).
-  const policyVersions = new PolicyVersionMemory();
+  // A memory store starts empty, so there the run's memory answers alone, without a ledger lookup.
+  const policyVersions = new PolicyVersionMemory({ ledgerStartedEmpty: storeKind === 'memory' });
   const record = (item: Extract<ParsedItem, { ok: true }>): Promise<void> => {
-    const where = formatLocation(item.location);
+    const { location } = item;
     if (item.warnings) {
       counts.warned++;
-      for (const warning of item.warnings) report(`warning: ${where}: ${warning.message}`);
+      for (const warning of item.warnings) report(`warning: ${formatLocation(location)}: ${warning.message}`);
     }
     return window.push(item.record.eventID, async () => {
       try {
@@ -179,11 +182,11 @@ export async function runReplay(
           logger: silentLogger,
           policyVersions,
         });
-        return { where, result };
+        return { location, result };
       } catch (error) {
         // Store I/O errors still end the replay.
         if (!(error instanceof LedgerEncodingError)) throw error;
-        return { where, unrecordable: error };
+        return { location, unrecordable: error };
       }
     });
   };
@@ -310,7 +313,9 @@ export function renderSummary(
   return `${lines.join('\n')}\n`;
 }
 
-function formatLocation(location: { source: string; record?: number; line?: number }): string {
+type ItemLocation = ParsedItem['location'];
+
+function formatLocation(location: ItemLocation): string {
   if (location.line !== undefined) return `${location.source}:${location.line}`;
   if (location.record !== undefined) return `${location.source} record ${location.record}`;
   return location.source;

@@ -72,7 +72,7 @@ export async function* readInputBatches(
     }
     const loaded = await current.text;
     yield loaded.ok
-      ? [...parseInputText(loaded.text, current.source)]
+      ? parseInputText(loaded.text, current.source)
       : [unreadable(current.source, loaded.error)];
   }
 }
@@ -211,7 +211,7 @@ function messageOf(error: unknown): string {
  */
 export function parseInputBytes(content: Buffer, source: string): ParsedItem[] {
   try {
-    return [...parseInputText(decode(content), source)];
+    return parseInputText(decode(content), source);
   } catch (error) {
     return [unreadable(source, error)];
   }

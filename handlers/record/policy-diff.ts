@@ -49,6 +49,18 @@ const VERSIONS_PER_POLICY = 8;
 const MAX_REMEMBERED_VERSIONS = 4096;
 const MAX_REMEMBERED_CHARS = 32 * 1024 * 1024;
 
+export interface PolicyVersionMemoryOptions {
+  /**
+   * The ledger held nothing when the run started (`replay --store memory`): then the memory alone
+   * answers for every policy whose versions it still holds, and the ledger is not asked.
+   */
+  ledgerStartedEmpty?: boolean;
+  /** Versions kept in all (default {@link MAX_REMEMBERED_VERSIONS}). */
+  versions?: number;
+  /** Characters of documents kept in all (default {@link MAX_REMEMBERED_CHARS}). */
+  chars?: number;
+}
+
 /**
  * The policy versions one replay run has seen, in input order. Fed and read synchronously when an
  * event's record task starts (tasks start in input order even when their writes overlap), so each
@@ -57,12 +69,33 @@ const MAX_REMEMBERED_CHARS = 32 * 1024 * 1024;
  */
 export class PolicyVersionMemory {
   readonly #versions = new Map<string, KnownVersion[]>();
-  /** Remembered versions, oldest first: what to forget first. */
-  readonly #queue: { identity: string; eventId: string; chars: number }[] = [];
+  /** Remembered versions by {@link queueKey}, oldest first: what to forget first. */
+  readonly #queue = new Map<string, { identity: string; eventId: string; chars: number }>();
   readonly #seen = new Set<string>();
+  /** Per policy identity, the order of the newest version forgotten. */
+  readonly #forgottenUpTo = new Map<string, string>();
+  readonly #limits: { versions: number; chars: number };
+  readonly #ledgerStartedEmpty: boolean;
   #chars = 0;
 
-  constructor(private readonly limits = { versions: MAX_REMEMBERED_VERSIONS, chars: MAX_REMEMBERED_CHARS }) {}
+  constructor(options: PolicyVersionMemoryOptions = {}) {
+    this.#limits = {
+      versions: options.versions ?? MAX_REMEMBERED_VERSIONS,
+      chars: options.chars ?? MAX_REMEMBERED_CHARS,
+    };
+    this.#ledgerStartedEmpty = options.ledgerStartedEmpty ?? false;
+  }
+
+  /**
+   * Whether {@link previous} is the ledger's answer too, so the ledger need not be asked: the run
+   * started on an empty ledger, so every entry in it passed through this memory, and no version of the
+   * policy that could be newer than the one remembered has been forgotten.
+   */
+  answersForLedger(identity: string, remembered: KnownVersion | undefined): boolean {
+    if (!this.#ledgerStartedEmpty) return false;
+    const forgotten = this.#forgottenUpTo.get(identity);
+    return forgotten === undefined || (remembered !== undefined && remembered.order > forgotten);
+  }
 
   /** The newest version of `identity` ordered before `order`, among those remembered. */
   previous(identity: string, order: string): KnownVersion | undefined {
@@ -81,15 +114,15 @@ export class PolicyVersionMemory {
     known.sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0));
     this.#versions.set(identity, known);
     this.#seen.add(version.eventId);
-    this.#queue.push({ identity, eventId: version.eventId, chars });
+    this.#queue.set(queueKey(identity, version.eventId), { identity, eventId: version.eventId, chars });
     this.#chars += chars;
     // Only the newest versions of a policy can be the previous one of a later event. (`#forget`
     // replaces the identity's list, so the loop reads it again each time.)
     for (let kept = known; kept.length > VERSIONS_PER_POLICY; kept = this.#versions.get(identity) ?? []) {
       this.#forget(identity, kept[0]!.eventId);
     }
-    while (this.#queue.length > this.limits.versions || this.#chars > this.limits.chars) {
-      const oldest = this.#queue[0]!;
+    while (this.#queue.size > this.#limits.versions || this.#chars > this.#limits.chars) {
+      const oldest = this.#queue.values().next().value!;
       this.#forget(oldest.identity, oldest.eventId);
     }
   }
@@ -100,13 +133,25 @@ export class PolicyVersionMemory {
   }
 
   #forget(identity: string, eventId: string): void {
-    const known = (this.#versions.get(identity) ?? []).filter((v) => v.eventId !== eventId);
+    const all = this.#versions.get(identity) ?? [];
+    const order = all.find((v) => v.eventId === eventId)?.order;
+    const forgotten = this.#forgottenUpTo.get(identity);
+    if (order !== undefined && (forgotten === undefined || order > forgotten)) {
+      this.#forgottenUpTo.set(identity, order);
+    }
+    const known = all.filter((v) => v.eventId !== eventId);
     if (known.length > 0) this.#versions.set(identity, known);
     else this.#versions.delete(identity);
     this.#seen.delete(eventId);
-    const index = this.#queue.findIndex((item) => item.eventId === eventId);
-    if (index >= 0) this.#chars -= this.#queue.splice(index, 1)[0]!.chars;
+    const key = queueKey(identity, eventId);
+    this.#chars -= this.#queue.get(key)?.chars ?? 0;
+    this.#queue.delete(key);
   }
+}
+
+/** A remembered version's place in the forgetting order (a Map: forgetting one is not a scan). */
+function queueKey(identity: string, eventId: string): string {
+  return `${identity}\n${eventId}`;
 }
 
 export interface PolicyDiffDeps {
@@ -122,6 +167,8 @@ export interface PendingPolicyDiff {
   version: PolicyVersion;
   order: string;
   remembered?: KnownVersion;
+  /** The run's memory answers for the ledger too: no lookup. */
+  complete?: boolean;
 }
 
 /**
@@ -145,7 +192,8 @@ export function beginPolicyDiff(
     document: version.document,
   });
   if (!version.diffed) return undefined;
-  return remembered ? { version, order, remembered } : { version, order };
+  const complete = memory?.answersForLedger(version.identity, remembered) ?? false;
+  return { version, order, ...(remembered ? { remembered } : {}), ...(complete ? { complete } : {}) };
 }
 
 /**
@@ -160,7 +208,7 @@ export async function finishPolicyDiff(
   const { version } = pending;
   let previous = pending.remembered;
   try {
-    const stored = await previousInLedger(pending, entry.eventId, deps);
+    const stored = pending.complete ? undefined : await previousInLedger(pending, entry.eventId, deps);
     if (stored && (!previous || stored.order > previous.order)) previous = stored;
   } catch (error) {
     deps.logger.warn('previous policy version lookup failed; recorded without a diff', {

@@ -96,10 +96,15 @@ function isServiceHost(lower: string): boolean {
 
 /** Dotted quad with each part 0–255 (leading zeros tolerated: CloudTrail writes what it received). */
 export function isIpv4(value: string): boolean {
-  const parts = value.split('.');
-  if (parts.length !== 4) return false;
-  return parts.every((part) => /^\d{1,3}$/.test(part) && Number(part) <= 255);
+  const parts = DOTTED_QUAD.exec(value);
+  if (!parts) return false;
+  return (
+    Number(parts[1]) <= 255 && Number(parts[2]) <= 255 && Number(parts[3]) <= 255 && Number(parts[4]) <= 255
+  );
 }
+
+// One match per address: normalise classifies the source address of every recorded event.
+const DOTTED_QUAD = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 
 /** RFC 4291 text form: up to eight hex groups, at most one `::`, optionally ending in an IPv4 address. */
 export function isIpv6(value: string): boolean {

@@ -50,6 +50,8 @@ const NULLABLE_OBJECTS = [
   'additionalEventData',
   'serviceEventDetails',
 ] as const;
+/** Object fields checked per record; tlsDetails is never `null` in CloudTrail's own output. */
+const OBJECT_FIELDS = [...NULLABLE_OBJECTS, 'tlsDetails'] as const;
 const IDENTITY_STRINGS = [
   'type',
   'principalId',
@@ -98,10 +100,6 @@ export function parseRecord(value: unknown, warnings?: RecordWarning[]): CloudTr
   for (const field of REQUIRED) requireString(value, field);
   checkIdentity(value.userIdentity);
   let patch: Record<string, unknown> | undefined;
-  const drop = (field: string, message: string) => {
-    warnings?.push({ field, message: `${message}; recorded without it` });
-    patch = withRepair(patch, field, undefined);
-  };
 
   const eventTime = parseEventTime(value.eventTime);
   if (eventTime !== value.eventTime) patch = withRepair(patch, 'eventTime', eventTime);
@@ -110,10 +108,15 @@ export function parseRecord(value: unknown, warnings?: RecordWarning[]): CloudTr
     if (fieldValue === undefined) continue;
     if (fieldValue === null) patch = withRepair(patch, field, undefined);
     else if (typeof fieldValue !== 'string')
-      drop(field, `"${field}" must be a string, got ${describe(fieldValue)}`);
+      patch = dropField(patch, warnings, field, `"${field}" must be a string, got ${describe(fieldValue)}`);
     else if (field in FIELD_LIMITS && fieldValue.length > FIELD_LIMITS[field as keyof typeof FIELD_LIMITS]) {
       const limit = FIELD_LIMITS[field as keyof typeof FIELD_LIMITS];
-      drop(field, `"${field}" is ${fieldValue.length} characters long (limit ${limit})`);
+      patch = dropField(
+        patch,
+        warnings,
+        field,
+        `"${field}" is ${fieldValue.length} characters long (limit ${limit})`,
+      );
     }
   }
   for (const field of CARRIED_STRINGS) {
@@ -122,7 +125,8 @@ export function parseRecord(value: unknown, warnings?: RecordWarning[]): CloudTr
     if (fieldValue === null) patch = withRepair(patch, field, undefined);
     else if (typeof fieldValue === 'boolean' || typeof fieldValue === 'number')
       patch = withRepair(patch, field, String(fieldValue));
-    else drop(field, `"${field}" must be a string, got ${describe(fieldValue)}`);
+    else
+      patch = dropField(patch, warnings, field, `"${field}" must be a string, got ${describe(fieldValue)}`);
   }
   for (const field of OPTIONAL_BOOLEANS) {
     const fieldValue = value[field];
@@ -130,9 +134,10 @@ export function parseRecord(value: unknown, warnings?: RecordWarning[]): CloudTr
     if (fieldValue === null) patch = withRepair(patch, field, undefined);
     else if (fieldValue === 'true' || fieldValue === 'false')
       patch = withRepair(patch, field, fieldValue === 'true');
-    else drop(field, `"${field}" must be a boolean, got ${describe(fieldValue)}`);
+    else
+      patch = dropField(patch, warnings, field, `"${field}" must be a boolean, got ${describe(fieldValue)}`);
   }
-  for (const field of [...NULLABLE_OBJECTS, 'tlsDetails'] as const) {
+  for (const field of OBJECT_FIELDS) {
     const fieldValue = value[field];
     if (fieldValue === undefined || isPlainObject(fieldValue)) continue;
     if (fieldValue === null) {
@@ -142,11 +147,22 @@ export function parseRecord(value: unknown, warnings?: RecordWarning[]): CloudTr
     }
     const parsed = objectFromText(fieldValue);
     if (parsed.ok) patch = withRepair(patch, field, parsed.value);
-    else drop(field, `"${field}" must be an object, got ${parsed.got}`);
+    else patch = dropField(patch, warnings, field, `"${field}" must be an object, got ${parsed.got}`);
   }
 
   const record = value as CloudTrailRecord;
   return patch ? { ...record, ...patch } : record;
+}
+
+/** Records a malformed optional field as absent, with a warning saying why. */
+function dropField(
+  patch: Record<string, unknown> | undefined,
+  warnings: RecordWarning[] | undefined,
+  field: string,
+  message: string,
+): Record<string, unknown> {
+  warnings?.push({ field, message: `${message}; recorded without it` });
+  return withRepair(patch, field, undefined);
 }
 
 /** Records one repaired field (a plain function: a closure per record would cost on every replayed record). */

@@ -298,6 +298,44 @@ describe('policy diffs on the record path (memory store)', () => {
     expect(updated?.entry.policyDiff?.status).toBe('changed');
   });
 
+  it('on a ledger that started empty, the run’s memory answers alone and gives the diffs the ledger would', async () => {
+    const inputs = [
+      createRole('2026-11-20T10:00:00Z'),
+      updateTrust('2026-11-20T11:00:00Z', externalTrust),
+      // Out of input order: its previous version is the CreateRole, not the later update.
+      updateTrust('2026-11-20T10:30:00Z', ec2Trust),
+      updateTrust('2026-11-20T12:00:00Z', ec2Trust, 'other'),
+    ];
+    const asked = new MemoryLedgerStore();
+    const answered = await recordAll(depsOver(asked, [], new PolicyVersionMemory()), inputs);
+    const alone = new MemoryLedgerStore();
+    const lookups: unknown[] = [];
+    alone.history = async (filter) => {
+      lookups.push(filter);
+      return [];
+    };
+    const fromMemory = await recordAll(
+      depsOver(alone, [], new PolicyVersionMemory({ ledgerStartedEmpty: true })),
+      inputs,
+    );
+    expect(lookups).toEqual([]);
+    expect(fromMemory.map((r) => r.entry.policyDiff)).toEqual(answered.map((r) => r.entry.policyDiff));
+    expect(fromMemory[1]?.entry.policyDiff?.status).toBe('changed');
+    expect(fromMemory[3]?.entry.policyDiff?.status).toBe('no-previous');
+  });
+
+  it('asks the ledger again once the memory has forgotten a version that could be the previous one', async () => {
+    const store = new MemoryLedgerStore();
+    const memory = new PolicyVersionMemory({ ledgerStartedEmpty: true, versions: 1 });
+    const deps = depsOver(store, [], memory);
+    const [created] = await recordAll(deps, [createRole('2026-11-20T10:00:00Z')]);
+    // Another role's version pushes the CreateRole out of a memory of one.
+    await recordAll(deps, [updateTrust('2026-11-20T10:10:00Z', ec2Trust, 'other')]);
+    expect(memory.seen(created!.entry.eventId)).toBe(false);
+    const [updated] = await recordAll(deps, [updateTrust('2026-11-20T11:00:00Z', externalTrust)]);
+    expect(updated?.entry.policyDiff?.previous?.eventId).toBe(created?.entry.eventId);
+  });
+
   it('entries without policyDiff and entries with one both pass the ledger schema; a bad one does not', () => {
     const entry = {
       eventId: 'e-1',
