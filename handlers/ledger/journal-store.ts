@@ -13,7 +13,18 @@
  * unreadable writes it again (the repair); a crash can only tear the journal's last line, which is
  * dropped when the ledger is next opened. One process at a time: a pid lock turns a second away.
  */
-import { existsSync, mkdirSync, readFileSync, statSync, truncateSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  truncateSync,
+} from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { AuditRunRecord } from '../../rules/audit/compare';
 import type { CloudTrailRecord } from '../../rules/types';
@@ -37,9 +48,20 @@ import {
   parseJournal,
   parseJsonLine,
   type RawRef,
+  readBytes,
+  readText,
+  replaceBytesAtomically,
   replaceFileAtomically,
   syncFolder,
 } from './journal-file';
+import {
+  encodeJournalIndex,
+  entryKeys,
+  type IndexRow,
+  type JournalIndex,
+  readJournalIndex,
+  stampJournal,
+} from './journal-index';
 import { sortTime } from './keys';
 import { acquireLock } from './lock';
 import { TargetIndex } from './target-index';
@@ -49,7 +71,7 @@ export const JOURNAL_VERSION = 1;
 
 /** The journal's lines. The first is the header; every other one is a committed write. */
 export type JournalRecord =
-  | { t: 'header'; format: typeof JOURNAL_FORMAT; version: number }
+  | { t: 'header'; format: typeof JOURNAL_FORMAT; version: number; generation?: string }
   | { t: 'entry'; id: string; at: string; raw?: RawRef; entry: StoredEntry }
   | { t: 'raw'; id: string; raw: RawRef }
   | { t: 'delivery'; id: string; channel: string; state: ChannelDelivery }
@@ -67,6 +89,8 @@ export interface JournalPaths {
   folder: string;
   journal: string;
   raw: string;
+  /** What `history` reads instead of the journal (journal-index.ts); a cache, rebuilt when missing. */
+  index: string;
   lock: string;
   /** Where iamwatch before the journal kept its embedded dynalite (LevelDB) ledger. */
   legacy: string;
@@ -80,6 +104,7 @@ export function journalPaths(home: string): JournalPaths {
     folder,
     journal: join(folder, 'ledger.jsonl'),
     raw: join(folder, 'raw.jsonl'),
+    index: join(folder, 'ledger.index'),
     // The same lock file the dynalite ledger used, so an older iamwatch and this one exclude each other.
     lock: join(root, 'ledger.lock'),
     legacy: join(root, 'ledger'),
@@ -105,18 +130,23 @@ interface EntryLine {
   text: Undecoded;
 }
 
-/** A byte range of the journal as read at open (`JournalLedgerStore.source`). */
+/** A byte range of the journal. */
 interface Undecoded {
   from: number;
   to: number;
 }
 
 interface Slot {
+  id: string;
   /**
-   * The entry as JSON (delivery state aside), as written or still undecoded as read: what queries
-   * pre-filter on.
+   * The entry as JSON (delivery state aside), as written or still undecoded in the journal as
+   * loaded: what queries pre-filter on.
    */
   text: string | Undecoded;
+  /** Where the entry's JSON is in the journal as it is now (after a compaction, not where it was read). */
+  span: Undecoded | undefined;
+  /** The entry's row in the index the ledger was opened with, whose columns answer filters. */
+  row: number | undefined;
   /** The entry, once parsed; delivery updates apply to it. */
   parsed: StoredEntry | undefined;
   /** Delivery updates read from the journal before the entry was parsed. */
@@ -158,8 +188,19 @@ export class JournalLedgerStore implements LedgerStore {
   private readonly followUps = new Map<string, FoldedBurst>();
   private readonly auditRuns: AuditRunRecord[] = [];
   private lines = 0;
-  /** The journal as read at open: loaded entries are decoded from it when first needed. */
+  /**
+   * The journal as read at open from byte `sourceStart` (0, or where the index stops): loaded entries
+   * are decoded from it when first needed; entries before it are read from `loaded`.
+   */
   private source: Buffer = Buffer.alloc(0);
+  private sourceStart = 0;
+  /** The journal file as opened, when entries are read from it by byte range (opened from the index). */
+  private loaded: number | undefined;
+  private index: JournalIndex | undefined;
+  /** The live lines other than entries, delivery and raw lines, as JSON, in journal order (for the index). */
+  private controlLines: string[] = [];
+  /** Whether the index on disk no longer describes the journal (written at close when so). */
+  private indexStale = false;
   private writer: JournalWriter | undefined;
   private closing: Promise<void> | undefined;
 
@@ -209,6 +250,7 @@ export class JournalLedgerStore implements LedgerStore {
       folder,
       journal: join(folder, 'ledger.jsonl'),
       raw: join(folder, 'raw.jsonl'),
+      index: join(folder, 'ledger.index'),
     };
     const store = new JournalLedgerStore(paths, () => undefined);
     store.load();
@@ -223,10 +265,12 @@ export class JournalLedgerStore implements LedgerStore {
 
   private load(): void {
     mkdirSync(this.paths.folder, { recursive: true });
+    this.indexStale = true;
     if (!existsSync(this.paths.journal)) {
       replaceFileAtomically(this.paths.journal, [JSON.stringify(header())]);
       return;
     }
+    if (this.loadIndexed()) return;
     this.source = readFileSync(this.paths.journal);
     const contents = parseJournal(this.source, this.paths.journal, parseLine);
     const [first, ...records] = contents.records as (JournalRecord | EntryLine)[];
@@ -244,8 +288,76 @@ export class JournalLedgerStore implements LedgerStore {
       truncateSync(this.paths.journal, contents.validBytes);
       syncFolder(this.paths.folder);
     }
-    for (const record of records) this.apply(record);
-    this.lines = records.length;
+    this.lines = this.applyLoaded(records, 0);
+    this.compactIfMostlySuperseded();
+  }
+
+  /**
+   * Loads the ledger from its index and the journal lines after what the index covers; false (and
+   * nothing loaded) when there is no index that describes this journal.
+   */
+  private loadIndexed(): boolean {
+    const fd = openSync(this.paths.journal, 'r');
+    try {
+      const bytes = fstatSync(fd).size;
+      const index = readJournalIndex(this.paths.index, fd, bytes);
+      if (!index || !isReadableHeader(index.stamp.header)) {
+        closeSync(fd);
+        return false;
+      }
+      this.loaded = fd;
+      this.loadFromIndex(index, fd, bytes);
+      return true;
+    } catch (error) {
+      closeSync(fd);
+      this.loaded = undefined;
+      throw error;
+    }
+  }
+
+  private loadFromIndex(index: JournalIndex, fd: number, bytes: number): void {
+    this.index = index;
+    this.indexStale = false;
+    this.sourceStart = index.stamp.covered;
+    for (const line of index.control) this.apply(JSON.parse(line) as JournalRecord);
+    this.controlLines = [...index.control];
+    for (const row of index.entries()) {
+      const text = { from: row.from, to: row.to };
+      const slot = this.addSlot(row.id, `${row.at}#${row.id}`, text, undefined, row.raw, COMMITTED);
+      slot.span = text;
+      slot.row = row.row;
+      slot.delivery = row.delivery;
+    }
+    this.lines = index.lines;
+    const { covered } = index.stamp;
+    if (bytes > covered) {
+      // Lines appended after the index was written (a crash before close, or an older iamwatch).
+      this.indexStale = true;
+      this.source = readBytes(fd, covered, bytes - covered);
+      const contents = parseJournal(this.source, this.paths.journal, parseLine, index.lines + 1);
+      if (contents.torn) {
+        truncateSync(this.paths.journal, covered + contents.validBytes);
+        syncFolder(this.paths.folder);
+      }
+      this.lines += this.applyLoaded(contents.records as (JournalRecord | EntryLine)[], covered);
+    }
+    this.compactIfMostlySuperseded();
+  }
+
+  /** Applies lines read from the journal at byte `base`; returns how many. */
+  private applyLoaded(records: (JournalRecord | EntryLine)[], base: number): number {
+    for (const record of records) {
+      if (record.t === 'entry' && 'text' in record) {
+        record.text = { from: record.text.from + base, to: record.text.to + base };
+      } else if (isControl(record)) {
+        this.controlLines.push(JSON.stringify(record));
+      }
+      this.apply(record);
+    }
+    return records.length;
+  }
+
+  private compactIfMostlySuperseded(): void {
     const live = this.liveRecordCount();
     if (this.lines - live > Math.max(this.compactAfter, live)) this.compact();
   }
@@ -256,7 +368,15 @@ export class JournalLedgerStore implements LedgerStore {
       case 'entry': {
         if (this.slots.has(record.id)) return;
         const text = 'text' in record ? record.text : JSON.stringify(record.entry);
-        this.addSlot(record.id, `${record.at}#${record.id}`, text, undefined, record.raw, COMMITTED);
+        const slot = this.addSlot(
+          record.id,
+          `${record.at}#${record.id}`,
+          text,
+          undefined,
+          record.raw,
+          COMMITTED,
+        );
+        if (typeof text !== 'string') slot.span = text;
         return;
       }
       case 'raw': {
@@ -324,9 +444,42 @@ export class JournalLedgerStore implements LedgerStore {
     for (const record of records) yield JSON.stringify(record);
   }
 
+  /**
+   * Rewrites the journal as its live lines under a new header (a new generation, so no index of the
+   * old journal can pass for one of the new), noting where each entry now is.
+   */
   private compact(): void {
-    replaceFileAtomically(this.paths.journal, [JSON.stringify(header()), ...this.liveLines()]);
+    rmSync(this.paths.index, { force: true });
+    const slots = [...this.slots.values()];
+    const spans: Undecoded[] = [];
+    const control: string[] = [];
+    const headerLine = JSON.stringify(header());
+    let position = Buffer.byteLength(headerLine, 'utf8') + 1;
+    const lines = function* (live: Iterable<string>): Generator<string> {
+      yield headerLine;
+      for (const line of live) {
+        const bytes = Buffer.byteLength(line, 'utf8');
+        // `liveLines` yields the entries first, in the order of `slots`.
+        if (line.startsWith(ENTRY_PREFIX) && spans.length < slots.length) {
+          const mark = line.indexOf(ENTRY_MARK) + ENTRY_MARK.length;
+          spans.push({
+            from: position + Buffer.byteLength(line.slice(0, mark), 'utf8'),
+            to: position + bytes - 1,
+          });
+        } else {
+          control.push(line);
+        }
+        position += bytes + 1;
+        yield line;
+      }
+    };
+    replaceFileAtomically(this.paths.journal, lines(this.liveLines()));
+    slots.forEach((slot, at) => {
+      slot.span = spans[at];
+    });
+    this.controlLines = control;
     this.lines = this.liveRecordCount();
+    this.indexStale = true;
   }
 
   private addSlot(
@@ -337,7 +490,17 @@ export class JournalLedgerStore implements LedgerStore {
     raw: RawRef | undefined,
     committed: Promise<void>,
   ): Slot {
-    const slot: Slot = { text, parsed, delivery: undefined, raw, time, committed };
+    const slot: Slot = {
+      id,
+      text,
+      span: undefined,
+      row: undefined,
+      parsed,
+      delivery: undefined,
+      raw,
+      time,
+      committed,
+    };
     const last = this.ordered.at(-1);
     if (last && last.time > slot.time) this.sorted = false;
     this.slots.set(id, slot);
@@ -347,9 +510,13 @@ export class JournalLedgerStore implements LedgerStore {
   }
 
   private textOf(slot: Slot): string {
-    return typeof slot.text === 'string'
-      ? slot.text
-      : this.source.toString('utf8', slot.text.from, slot.text.to);
+    if (typeof slot.text === 'string') return slot.text;
+    const { from, to } = slot.text;
+    if (from >= this.sourceStart) {
+      return this.source.toString('utf8', from - this.sourceStart, to - this.sourceStart);
+    }
+    if (this.loaded === undefined) throw new LedgerConfigurationError('the local ledger is closed');
+    return readText(this.loaded, from, to);
   }
 
   /** The slot's entry, parsed on first use (the stored object: copy it before handing it out). */
@@ -367,10 +534,16 @@ export class JournalLedgerStore implements LedgerStore {
     const id = canonical.eventId;
     const time = sortTime(canonical.eventTime, id);
     const text = JSON.stringify(canonical);
-    const committed = this.write(entryLine(id, time, raw, text));
+    const line = entryLine(id, time, raw, text);
+    const start = this.writer?.journalBytes;
+    const committed = this.write(line);
     committed.catch(() => undefined);
     this.insertedHere = true;
-    this.addSlot(id, time, text, canonical, raw, committed);
+    const slot = this.addSlot(id, time, text, canonical, raw, committed);
+    if (start !== undefined) {
+      const to = start + Buffer.byteLength(line, 'utf8') - 1;
+      slot.span = { from: to - Buffer.byteLength(text, 'utf8'), to };
+    }
     return committed;
   }
 
@@ -379,7 +552,10 @@ export class JournalLedgerStore implements LedgerStore {
       return Promise.reject(new LedgerConfigurationError('the local ledger is closed'));
     }
     this.lines++;
-    return this.writer.appendLine(typeof record === 'string' ? record : JSON.stringify(record));
+    this.indexStale = true;
+    const line = typeof record === 'string' ? record : JSON.stringify(record);
+    if (typeof record !== 'string' && isControl(record)) this.controlLines.push(line);
+    return this.writer.appendLine(line);
   }
 
   async putIfAbsent(entry: StoredEntry, raw: CloudTrailRecord): Promise<PutResult> {
@@ -440,13 +616,17 @@ export class JournalLedgerStore implements LedgerStore {
     const found: StoredEntry[] = [];
     if (limit <= 0) return found;
     const mayMatch = textPrefilter(resolved);
+    // Entries the index holds are ruled out by its columns, without reading them.
+    const rowMatches = this.index?.matcher(resolved);
     const ordered =
       resolved.target && this.insertedHere ? this.targetSlots(resolved.target) : this.inTimeOrder();
     for (let index = ordered.length - 1; index >= 0; index--) {
       const slot = ordered[index] as Slot;
       // Oldest first, so nothing before `since` can match once one slot is older.
       if (resolved.since && slot.time < resolved.since) break;
-      if (!mayMatch(this.textOf(slot))) continue;
+      if (slot.row !== undefined && rowMatches) {
+        if (!rowMatches(slot.row)) continue;
+      } else if (!mayMatch(this.textOf(slot))) continue;
       const stored = this.entryOf(slot);
       if (!matchesFilter(stored, resolved)) continue;
       found.push(structuredClone(stored));
@@ -456,9 +636,9 @@ export class JournalLedgerStore implements LedgerStore {
   }
 
   async oldestEntryTime(accountId?: string): Promise<string | undefined> {
-    const oldest = this.inTimeOrder().find(
-      (slot) => !accountId || this.entryOf(slot).accountId === accountId,
-    );
+    const accountOf = (slot: Slot) =>
+      slot.row !== undefined && this.index ? this.index.account(slot.row) : this.entryOf(slot).accountId;
+    const oldest = this.inTimeOrder().find((slot) => !accountId || accountOf(slot) === accountId);
     return oldest?.time.slice(0, oldest.time.indexOf('#'));
   }
 
@@ -546,16 +726,67 @@ export class JournalLedgerStore implements LedgerStore {
     await this.write({ t: 'audit-run', run: copy });
   }
 
-  /** Waits for every write in flight, closes the files and releases the lock; idempotent. */
+  /**
+   * Waits for every write in flight, brings the index up to date, closes the files and releases the
+   * lock; idempotent.
+   */
   close(): Promise<void> {
     this.closing ??= (async () => {
       try {
         await this.writer?.close();
+        this.saveIndex();
       } finally {
+        if (this.loaded !== undefined) closeSync(this.loaded);
+        this.loaded = undefined;
         this.release();
       }
     })();
     return this.closing;
+  }
+
+  /**
+   * Writes the index of the journal as it is now, when the one on disk does not describe it. Only
+   * once every write is on disk: an index never covers a line a crash could lose.
+   */
+  private saveIndex(): void {
+    const writer = this.writer;
+    if (!this.indexStale || !writer || writer.failed) return;
+    try {
+      const covered = writer.journalBytes;
+      if (statSync(this.paths.journal).size !== covered) return;
+      const stamp = stampJournal(this.paths.journal, covered);
+      if (!stamp) return;
+      const rows: IndexRow[] = [];
+      for (const slot of this.inTimeOrder()) {
+        const row = this.indexRow(slot);
+        if (!row) return;
+        rows.push(row);
+      }
+      const contents = { stamp, lines: this.lines, control: this.controlLines };
+      replaceBytesAtomically(this.paths.index, encodeJournalIndex(contents, rows));
+    } catch {
+      // The index is a cache: without it the next open reads the journal whole, and writes it again.
+    }
+  }
+
+  private indexRow(slot: Slot): IndexRow | undefined {
+    if (!slot.span) return undefined;
+    const delivery = slot.parsed ? slot.parsed.delivery : slot.delivery;
+    const keys =
+      slot.parsed !== undefined
+        ? entryKeys(slot.parsed)
+        : slot.row !== undefined && this.index
+          ? this.index.row(slot.row).keys
+          : entryKeys(JSON.parse(this.textOf(slot)) as StoredEntry);
+    return {
+      id: slot.id,
+      at: slot.time.slice(0, slot.time.indexOf('#')),
+      from: slot.span.from,
+      to: slot.span.to,
+      raw: slot.raw,
+      delivery: delivery && Object.keys(delivery).length > 0 ? delivery : undefined,
+      keys,
+    };
   }
 
   private openWriter(): JournalWriter {
@@ -568,7 +799,11 @@ export class JournalLedgerStore implements LedgerStore {
   private targetSlots(query: TargetQuery): Slot[] {
     if (!this.byTarget) {
       this.byTarget = new TargetIndex<Slot>();
-      for (const slot of this.ordered) this.byTarget.add(this.entryOf(slot), slot);
+      for (const slot of this.ordered) {
+        if (slot.row !== undefined && this.index)
+          this.byTarget.addValues(this.index.targetValues(slot.row), slot);
+        else this.byTarget.add(this.entryOf(slot), slot);
+      }
     }
     return [...this.byTarget.candidates(query)].sort((a, b) =>
       a.time < b.time ? -1 : a.time > b.time ? 1 : 0,
@@ -584,8 +819,23 @@ export class JournalLedgerStore implements LedgerStore {
   }
 }
 
+/** A new journal's first line; the generation tells this journal from any earlier one in its place. */
 function header(): JournalRecord {
-  return { t: 'header', format: JOURNAL_FORMAT, version: JOURNAL_VERSION };
+  return { t: 'header', format: JOURNAL_FORMAT, version: JOURNAL_VERSION, generation: randomUUID() };
+}
+
+function isReadableHeader(line: string): boolean {
+  try {
+    const first = JSON.parse(line) as JournalRecord;
+    return first.t === 'header' && first.format === JOURNAL_FORMAT && first.version === JOURNAL_VERSION;
+  } catch {
+    return false;
+  }
+}
+
+/** Lines that are neither the header nor about an entry: suppressions, bursts, audit runs. */
+function isControl(record: JournalRecord | EntryLine): boolean {
+  return record.t !== 'header' && record.t !== 'entry' && record.t !== 'raw' && record.t !== 'delivery';
 }
 
 const COMMITTED = Promise.resolve();
