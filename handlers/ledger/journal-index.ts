@@ -7,17 +7,19 @@
  * An index covers the journal's first `covered` bytes. It names them by the journal's header line
  * (which carries a generation, new at every rewrite of the journal), that length, and a checksum of
  * the bytes just before it; an opener checks all three, then reads only the lines after `covered`
- * (appended since, perhaps by an older iamwatch) the way a full open reads every line.
+ * (appended since, by a process that crashed or an older iamwatch) the way a full open reads them.
  *
- * Layout, little-endian: magic, format version, length of the JSON part, CRC-32 of everything after
- * the first 16 bytes; the JSON part (the stamp, line counts, the string dictionary, each entry's id,
- * time, delivery state, and the journal's other live lines as written); then numeric columns, each
- * 8-byte aligned, one value per entry in time order (oldest first): where the entry's JSON is in the
- * journal, its raw record's byte range, its event time, and a dictionary id per field the filters
- * compare (actor, target, account, event name, source IP, severity; detections as a list per entry).
+ * Layout, little-endian. A 32-byte preamble: magic, format version, the length of the query part's
+ * JSON, the query part's length and CRC-32, the entry part's length and CRC-32. The query part,
+ * which `history` reads: JSON (the stamp, line counts, the string dictionary, the delivery overlays,
+ * the journal's other live lines as written), then numeric columns, each 8-byte aligned, one value
+ * per entry in time order (oldest first): where the entry's JSON is in the journal, its event time,
+ * and a dictionary id per field the filters compare (actor, target, account, event name, source IP,
+ * severity; detections as a list per entry). The entry part, read only by a process that needs the
+ * entries one by one (to write, or to look one up): JSON of each entry's id, time and raw record.
  * Field values are kept as written; a query normalises the dictionary the way `matchesFilter` does.
  */
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import { severityAtLeast } from '../../rules/severity';
 import type { Severity } from '../../rules/types';
@@ -28,13 +30,15 @@ import { normaliseFacetValue } from './keys';
 
 const MAGIC = 0x58494a49; // "IJIX"
 const INDEX_VERSION = 1;
-const PREAMBLE_BYTES = 16;
+const PREAMBLE_BYTES = 32;
 /** How much of the journal before `covered` the stamp's checksum covers. */
 const STAMP_TAIL_BYTES = 4096;
 /** A header line longer than this is not one the journal writes. */
 const MAX_HEADER_BYTES = 4096;
+/** Absent values in a 16-bit column (dictionaries of fewer entries use one). */
+const ABSENT_U16 = 0xffff;
 
-/** The string fields the filters compare, in column order. */
+/** The string fields the filters compare, in column order (a policy's name is read off `policyArn`). */
 const FIELDS = [
   'actorArn',
   'actorIssuer',
@@ -43,7 +47,6 @@ const FIELDS = [
   'targetName',
   'targetArn',
   'policyArn',
-  'policyName',
   'account',
   'event',
   'ip',
@@ -94,7 +97,6 @@ export function entryKeys(entry: StoredEntry): EntryKeys {
       targetName: entry.target?.name,
       targetArn: entry.target?.arn,
       policyArn: entry.policyArn,
-      policyName: entry.policyArn?.split('/').pop(),
       account: entry.accountId,
       event: entry.eventName,
       ip: entry.sourceIp,
@@ -105,7 +107,12 @@ export function entryKeys(entry: StoredEntry): EntryKeys {
 }
 
 /** One entry as the index keeps it. */
-export interface IndexRow {
+export interface IndexRow extends IndexedEntry {
+  keys: EntryKeys;
+}
+
+/** An entry's place: what a process needs to hold it without reading it. */
+export interface IndexedEntry {
   id: string;
   /** The canonical event time the journal line carries (`at`). */
   at: string;
@@ -115,108 +122,117 @@ export interface IndexRow {
   raw: RawRef | undefined;
   /** Delivery state to lay over the entry's own (from delivery lines after it). */
   delivery: Record<string, ChannelDelivery> | undefined;
-  keys: EntryKeys;
 }
 
 export interface IndexContents {
   stamp: JournalStamp;
   /** Lines of the journal after its header, superseded ones included. */
   lines: number;
+  /** Of those, the live ones (what a rewrite of the journal would keep). */
+  live: number;
   /** The live lines other than entries (suppressions, bursts, audit runs …), as JSON, in journal order. */
   control: string[];
 }
 
-interface IndexHeader extends IndexContents {
+interface QueryHeader extends IndexContents {
   rows: number;
   dictionary: string[];
-  ids: string[];
-  ats: string[];
   deliveries: [row: number, delivery: Record<string, ChannelDelivery>][];
   /** Name, element type and element count of each numeric column, in file order. */
-  columns: [name: string, type: 'f64' | 'i32', count: number][];
+  columns: [name: string, type: ColumnType, count: number][];
 }
 
-type Column = Float64Array | Int32Array;
+/** The entry part: by row, each entry's id and `at`, and its raw record's offset and length (-1: none). */
+interface EntryNames {
+  ids: string[];
+  ats: string[];
+  raws: number[];
+}
+
+type ColumnType = 'f64' | 'i32' | 'u16';
+type Column = Float64Array | Int32Array | Uint16Array;
+type IdColumn = Int32Array | Uint16Array;
 
 /** The index file for `contents` and `rows` (oldest first). */
 export function encodeJournalIndex(contents: IndexContents, rows: readonly IndexRow[]): Buffer {
   const dictionary: string[] = [];
-  const ids = new Map<string, number>();
-  const intern = (value: string | undefined) => {
-    if (value === undefined) return -1;
-    let id = ids.get(value);
+  const known = new Map<string, number>();
+  const intern = (value: string) => {
+    let id = known.get(value);
     if (id === undefined) {
       id = dictionary.length;
       dictionary.push(value);
-      ids.set(value, id);
+      known.set(value, id);
     }
     return id;
   };
   const count = rows.length;
   const from = new Float64Array(count);
   const length = new Int32Array(count);
-  const rawFrom = new Float64Array(count);
-  const rawLength = new Int32Array(count);
   const time = new Float64Array(count);
-  const fields = FIELDS.map(() => new Int32Array(count));
+  const fieldIds = FIELDS.map(() => new Int32Array(count));
   const detectionStart = new Int32Array(count + 1);
   const detections: number[] = [];
-  const deliveries: IndexHeader['deliveries'] = [];
+  const deliveries: QueryHeader['deliveries'] = [];
   rows.forEach((row, index) => {
     from[index] = row.from;
     length[index] = row.to - row.from;
-    rawFrom[index] = row.raw ? row.raw[0] : -1;
-    rawLength[index] = row.raw ? row.raw[1] : -1;
     time[index] = row.keys.time;
     FIELDS.forEach((field, column) => {
-      (fields[column] as Int32Array)[index] = intern(row.keys.fields[field]);
+      const value = row.keys.fields[field];
+      (fieldIds[column] as Int32Array)[index] = value === undefined ? -1 : intern(value);
     });
     for (const id of row.keys.detections) detections.push(intern(id));
     detectionStart[index + 1] = detections.length;
     if (row.delivery) deliveries.push([index, row.delivery]);
   });
+  // Most ledgers have fewer distinct values than 16 bits count: half the bytes to read.
+  const narrow = dictionary.length < ABSENT_U16;
+  const ids = (column: Int32Array): IdColumn =>
+    narrow ? Uint16Array.from(column, (id) => (id < 0 ? ABSENT_U16 : id)) : column;
   const columns: [string, Column][] = [
     ['from', from],
     ['length', length],
-    ['rawFrom', rawFrom],
-    ['rawLength', rawLength],
     ['time', time],
-    ...FIELDS.map((field, column): [string, Column] => [field, fields[column] as Int32Array]),
+    ...FIELDS.map((field, column): [string, Column] => [field, ids(fieldIds[column] as Int32Array)]),
     ['detectionStart', detectionStart],
-    ['detections', Int32Array.from(detections)],
+    ['detections', ids(Int32Array.from(detections))],
   ];
-  const header: IndexHeader = {
+  const header: QueryHeader = {
     ...contents,
     rows: count,
     dictionary,
-    ids: rows.map((row) => row.id),
-    ats: rows.map((row) => row.at),
     deliveries,
-    columns: columns.map(([name, column]) => [
-      name,
-      column instanceof Float64Array ? 'f64' : 'i32',
-      column.length,
-    ]),
+    columns: columns.map(([name, column]) => [name, typeOf(column), column.length]),
   };
   const json = Buffer.from(JSON.stringify(header), 'utf8');
-  const parts: Uint8Array[] = [Buffer.alloc(PREAMBLE_BYTES), json];
-  let size = PREAMBLE_BYTES + json.length;
-  const pad = () => {
-    const padding = (8 - (size % 8)) % 8;
-    if (padding > 0) parts.push(Buffer.alloc(padding));
-    size += padding;
-  };
+  const query: Uint8Array[] = [json];
+  let queryBytes = json.length;
   for (const [, column] of columns) {
-    pad();
-    parts.push(new Uint8Array(column.buffer, column.byteOffset, column.byteLength));
-    size += column.byteLength;
+    const padding = (8 - (queryBytes % 8)) % 8;
+    query.push(Buffer.alloc(padding), new Uint8Array(column.buffer, column.byteOffset, column.byteLength));
+    queryBytes += padding + column.byteLength;
   }
-  const file = Buffer.concat(parts, size);
-  file.writeUInt32LE(MAGIC, 0);
-  file.writeUInt32LE(INDEX_VERSION, 4);
-  file.writeUInt32LE(json.length, 8);
-  file.writeUInt32LE(crc32(file.subarray(PREAMBLE_BYTES)), 12);
-  return file;
+  const names: EntryNames = {
+    ids: rows.map((row) => row.id),
+    ats: rows.map((row) => row.at),
+    raws: rows.flatMap((row) => row.raw ?? [-1, -1]),
+  };
+  const entryPart = Buffer.from(JSON.stringify(names), 'utf8');
+  const queryPart = Buffer.concat(query, queryBytes);
+  const preamble = Buffer.alloc(PREAMBLE_BYTES);
+  preamble.writeUInt32LE(MAGIC, 0);
+  preamble.writeUInt32LE(INDEX_VERSION, 4);
+  preamble.writeUInt32LE(json.length, 8);
+  preamble.writeUInt32LE(queryPart.length, 12);
+  preamble.writeUInt32LE(crc32(queryPart), 16);
+  preamble.writeUInt32LE(entryPart.length, 20);
+  preamble.writeUInt32LE(crc32(entryPart), 24);
+  return Buffer.concat([preamble, queryPart, entryPart]);
+}
+
+function typeOf(column: Column): ColumnType {
+  return column instanceof Float64Array ? 'f64' : column instanceof Int32Array ? 'i32' : 'u16';
 }
 
 /** The journal's stamp at `covered` bytes, read from the file; undefined when it has no header line there. */
@@ -241,73 +257,96 @@ function stampOf(fd: number, covered: number): JournalStamp | undefined {
 
 /**
  * The index in `file` when it describes the journal open as `journalFd` (of `journalBytes` bytes);
- * undefined when it is missing, damaged, of another version or of another journal.
+ * undefined when it is missing, damaged, of another version or of another journal. Reads the query
+ * part only.
  */
 export function readJournalIndex(
   file: string,
   journalFd: number,
   journalBytes: number,
 ): JournalIndex | undefined {
-  let bytes: Buffer;
+  let fd: number;
   try {
-    bytes = readFileSync(file);
+    fd = openSync(file, 'r');
   } catch {
     return undefined;
   }
   try {
-    if (bytes.length < PREAMBLE_BYTES || bytes.readUInt32LE(0) !== MAGIC) return undefined;
-    if (bytes.readUInt32LE(4) !== INDEX_VERSION) return undefined;
-    const jsonBytes = bytes.readUInt32LE(8);
-    if (PREAMBLE_BYTES + jsonBytes > bytes.length) return undefined;
-    if (crc32(bytes.subarray(PREAMBLE_BYTES)) !== bytes.readUInt32LE(12)) return undefined;
-    const header = JSON.parse(
-      bytes.toString('utf8', PREAMBLE_BYTES, PREAMBLE_BYTES + jsonBytes),
-    ) as IndexHeader;
+    const preamble = readBytes(fd, 0, PREAMBLE_BYTES);
+    if (preamble.length < PREAMBLE_BYTES || preamble.readUInt32LE(0) !== MAGIC) return undefined;
+    if (preamble.readUInt32LE(4) !== INDEX_VERSION) return undefined;
+    const jsonBytes = preamble.readUInt32LE(8);
+    const queryBytes = preamble.readUInt32LE(12);
+    // Buffer.alloc never pools: the part starts 8-byte aligned, as its columns need.
+    const query = readBytes(fd, PREAMBLE_BYTES, queryBytes);
+    if (query.length !== queryBytes || jsonBytes > queryBytes) return undefined;
+    if (crc32(query) !== preamble.readUInt32LE(16)) return undefined;
+    const entryPart = {
+      file,
+      at: PREAMBLE_BYTES + queryBytes,
+      bytes: preamble.readUInt32LE(20),
+      crc: preamble.readUInt32LE(24),
+    };
+    const header = JSON.parse(query.toString('utf8', 0, jsonBytes)) as QueryHeader;
     const { stamp } = header;
     if (!(stamp.covered > 0 && stamp.covered <= journalBytes)) return undefined;
     const actual = stampOf(journalFd, stamp.covered);
     if (!actual || actual.header !== stamp.header || actual.tail !== stamp.tail) return undefined;
-    // Typed arrays need aligned offsets: copy the file once if the read buffer is not 8-byte aligned.
-    const aligned = bytes.byteOffset % 8 === 0 ? bytes : Buffer.from(bytes);
     const columns = new Map<string, Column>();
-    let offset = PREAMBLE_BYTES + jsonBytes;
+    let offset = jsonBytes;
     for (const [name, type, count] of header.columns) {
       offset += (8 - (offset % 8)) % 8;
-      const width = type === 'f64' ? 8 : 4;
-      if (offset + count * width > aligned.length) return undefined;
-      const at = aligned.byteOffset + offset;
+      const width = type === 'f64' ? 8 : type === 'i32' ? 4 : 2;
+      if (offset + count * width > query.length) return undefined;
+      const at = query.byteOffset + offset;
       columns.set(
         name,
         type === 'f64'
-          ? new Float64Array(aligned.buffer, at, count)
-          : new Int32Array(aligned.buffer, at, count),
+          ? new Float64Array(query.buffer, at, count)
+          : type === 'i32'
+            ? new Int32Array(query.buffer, at, count)
+            : new Uint16Array(query.buffer, at, count),
       );
       offset += count * width;
     }
-    return JournalIndex.of(header, columns);
+    return JournalIndex.of(header, entryPart, columns);
   } catch {
     return undefined;
+  } finally {
+    closeSync(fd);
   }
 }
 
-/** A loaded index: the rows, and the filters answered from its columns. */
+/** Where the entry part is, to be read when first needed. */
+interface EntryPart {
+  file: string;
+  at: number;
+  bytes: number;
+  crc: number;
+}
+
+/** A loaded index: the filters answered from its columns, and its entries. */
 export class JournalIndex {
   private deliveries: Map<number, Record<string, ChannelDelivery>> | undefined;
+  private normalised: string[] | undefined;
 
   private constructor(
-    private readonly header: IndexHeader,
+    private readonly header: QueryHeader,
+    private readonly entryPart: EntryPart,
     private readonly from: Float64Array,
     private readonly length: Int32Array,
-    private readonly rawFrom: Float64Array,
-    private readonly rawLength: Int32Array,
     private readonly time: Float64Array,
-    private readonly fields: Record<Field, Int32Array>,
+    private readonly fields: Record<Field, IdColumn>,
     private readonly detectionStart: Int32Array,
-    private readonly detectionIds: Int32Array,
+    private readonly detectionIds: IdColumn,
   ) {}
 
   /** undefined when a column is missing or of the wrong length (a damaged or foreign index). */
-  static of(header: IndexHeader, columns: Map<string, Column>): JournalIndex | undefined {
+  static of(
+    header: QueryHeader,
+    entryPart: EntryPart,
+    columns: Map<string, Column>,
+  ): JournalIndex | undefined {
     const rows = header.rows;
     const f64 = (name: string) => {
       const column = columns.get(name);
@@ -317,36 +356,28 @@ export class JournalIndex {
       const column = columns.get(name);
       return column instanceof Int32Array && column.length === count ? column : undefined;
     };
-    const fields = Object.fromEntries(FIELDS.map((field) => [field, i32(field)]));
+    const idColumn = (name: string, count = rows) => {
+      const column = columns.get(name);
+      return (column instanceof Int32Array || column instanceof Uint16Array) && column.length === count
+        ? column
+        : undefined;
+    };
+    const fields: Partial<Record<Field, IdColumn>> = {};
+    for (const field of FIELDS) fields[field] = idColumn(field);
     const detectionStart = i32('detectionStart', rows + 1);
-    const detectionIds = detectionStart && i32('detections', detectionStart[rows]);
+    const detectionIds = detectionStart && idColumn('detections', detectionStart[rows]);
     const from = f64('from');
     const length = i32('length');
-    const rawFrom = f64('rawFrom');
-    const rawLength = i32('rawLength');
     const time = f64('time');
-    if (
-      header.ids.length !== rows ||
-      header.ats.length !== rows ||
-      !from ||
-      !length ||
-      !rawFrom ||
-      !rawLength ||
-      !time ||
-      !detectionStart ||
-      !detectionIds ||
-      FIELDS.some((field) => !fields[field])
-    ) {
-      return undefined;
-    }
+    if (!from || !length || !time || !detectionStart || !detectionIds) return undefined;
+    if (FIELDS.some((field) => !fields[field])) return undefined;
     return new JournalIndex(
       header,
+      entryPart,
       from,
       length,
-      rawFrom,
-      rawLength,
       time,
-      fields as Record<Field, Int32Array>,
+      fields as Record<Field, IdColumn>,
       detectionStart,
       detectionIds,
     );
@@ -360,6 +391,10 @@ export class JournalIndex {
     return this.header.lines;
   }
 
+  get live(): number {
+    return this.header.live;
+  }
+
   get control(): readonly string[] {
     return this.header.control;
   }
@@ -368,70 +403,94 @@ export class JournalIndex {
     return this.header.rows;
   }
 
-  /** Entry `row` as indexed (its keys decoded from the dictionary). */
-  row(row: number): IndexRow {
-    const { dictionary } = this.header;
-    const value = (id: number) => (id < 0 ? undefined : dictionary[id]);
-    const fields = Object.fromEntries(
-      FIELDS.map((field) => [field, value(this.fields[field][row] as number)]),
-    ) as Record<Field, string | undefined>;
-    const detections: string[] = [];
-    for (let at = this.detectionStart[row] as number; at < (this.detectionStart[row + 1] as number); at++) {
-      detections.push(dictionary[this.detectionIds[at] as number] as string);
-    }
-    const rawLength = this.rawLength[row] as number;
+  /** The byte range of entry `row`'s JSON in the journal. */
+  span(row: number): { from: number; to: number } {
     const from = this.from[row] as number;
-    return {
-      id: this.header.ids[row] as string,
-      at: this.header.ats[row] as string,
-      from,
-      to: from + (this.length[row] as number),
-      raw: rawLength < 0 ? undefined : [this.rawFrom[row] as number, rawLength],
-      delivery: this.deliveryOf(row),
-      keys: { time: this.time[row] as number, fields, detections },
-    };
+    return { from, to: from + (this.length[row] as number) };
   }
 
-  /** The delivery overlays, by row. */
-  private deliveryOf(row: number): Record<string, ChannelDelivery> | undefined {
+  /** The delivery overlay of entry `row`: state from delivery lines after the entry's own line. */
+  deliveryOf(row: number): Record<string, ChannelDelivery> | undefined {
     this.deliveries ??= new Map(this.header.deliveries);
     return this.deliveries.get(row);
   }
 
-  /** Every row's id, time, place in the journal, raw record and delivery overlay, oldest first. */
-  *entries(): Generator<Omit<IndexRow, 'keys'> & { row: number }> {
-    const { ids, ats } = this.header;
-    for (let row = 0; row < this.header.rows; row++) {
-      const rawLength = this.rawLength[row] as number;
-      const from = this.from[row] as number;
-      yield {
-        row,
-        id: ids[row] as string,
-        at: ats[row] as string,
+  /** What the filters compare of entry `row`, decoded from the dictionary. */
+  keys(row: number): EntryKeys {
+    const fields: Partial<Record<Field, string | undefined>> = {};
+    for (const field of FIELDS) fields[field] = this.value(this.fields[field][row] as number);
+    const detections: string[] = [];
+    const end = this.detectionStart[row + 1] as number;
+    for (let at = this.detectionStart[row] as number; at < end; at++) {
+      detections.push(this.value(this.detectionIds[at] as number) as string);
+    }
+    return {
+      time: this.time[row] as number,
+      fields: fields as Record<Field, string | undefined>,
+      detections,
+    };
+  }
+
+  /**
+   * Every entry, oldest first; undefined when the entry part does not read back as written (the
+   * caller then finds the entries in the journal).
+   */
+  entries(): IndexedEntry[] | undefined {
+    const names = this.entryNames();
+    if (!names) return undefined;
+    const entries: IndexedEntry[] = [];
+    for (let row = 0; row < this.rows; row++) {
+      const rawFrom = names.raws[2 * row] as number;
+      const { from, to } = this.span(row);
+      entries.push({
+        id: names.ids[row] as string,
+        at: names.ats[row] as string,
         from,
-        to: from + (this.length[row] as number),
-        raw: rawLength < 0 ? undefined : [this.rawFrom[row] as number, rawLength],
+        to,
+        raw: rawFrom < 0 ? undefined : [rawFrom, names.raws[2 * row + 1] as number],
         delivery: this.deliveryOf(row),
-      };
+      });
+    }
+    return entries;
+  }
+
+  private entryNames(): EntryNames | undefined {
+    const { file, at, bytes, crc } = this.entryPart;
+    try {
+      const fd = openSync(file, 'r');
+      let part: Buffer;
+      try {
+        part = readBytes(fd, at, bytes);
+      } finally {
+        closeSync(fd);
+      }
+      if (part.length !== bytes || crc32(part) !== crc) return undefined;
+      const names = JSON.parse(part.toString('utf8')) as EntryNames;
+      const rows = this.rows;
+      return names.ids.length === rows && names.ats.length === rows && names.raws.length === 2 * rows
+        ? names
+        : undefined;
+    } catch {
+      return undefined;
     }
   }
 
   /** The values a `--target` query can match of entry `row` (`targetValues`). */
   targetValues(row: number): string[] {
-    const { dictionary } = this.header;
-    const values: string[] = [];
-    for (const field of ['targetName', 'targetArn', 'policyArn', 'policyName'] as const) {
-      const id = this.fields[field][row] as number;
-      const value = id < 0 ? undefined : dictionary[id];
-      if (value !== undefined && value.trim() !== '') values.push(value);
-    }
-    return values;
+    const { targetName, targetArn, policyArn } = this.fields;
+    const policy = this.value(policyArn[row] as number);
+    const values = [
+      this.value(targetName[row] as number),
+      this.value(targetArn[row] as number),
+      policy,
+      policy?.split('/').pop(),
+    ];
+    return values.filter((value): value is string => value !== undefined && value.trim() !== '');
   }
 
   /** The account of entry `row`, as the entry holds it. */
   account(row: number): string | undefined {
-    const id = this.fields.account[row] as number;
-    return id < 0 ? undefined : this.header.dictionary[id];
+    return this.value(this.fields.account[row] as number);
   }
 
   /**
@@ -441,30 +500,42 @@ export class JournalIndex {
   matcher(filter: ResolvedFilter): ((row: number) => boolean) | undefined {
     if (Object.keys(filter).some((key) => !ANSWERED.has(key))) return undefined;
     const tests: ((row: number) => boolean)[] = [];
-    const equalTo = (wanted: string) => this.idsWhere((value) => normaliseFacetValue(value) === wanted);
-    const anyOf = (columns: Field[], wanted: Uint8Array) => {
-      const arrays = columns.map((field) => this.fields[field]);
-      tests.push((row) => arrays.some((column) => hit(wanted, column[row] as number)));
+    const equalTo = (wanted: string) => this.idsWhere((_, normalised) => normalised === wanted);
+    const anyOf = (wanted: Uint8Array, ...columns: IdColumn[]) => {
+      tests.push((row) => columns.some((column) => hit(wanted, column[row] as number)));
     };
-    if (filter.actor !== undefined) anyOf(['actorArn', 'actorIssuer', 'actorName'], equalTo(filter.actor));
+    const { fields } = this;
+    if (filter.actor !== undefined) {
+      anyOf(equalTo(filter.actor), fields.actorArn, fields.actorIssuer, fields.actorName);
+    }
     const target = filter.target;
     if (target !== undefined) {
       if ('value' in target) {
-        anyOf(['targetName', 'targetArn', 'policyArn', 'policyName'], equalTo(target.value));
+        const wanted = target.value;
+        const names = equalTo(wanted);
+        // The policy the call named matches by ARN or by name (`targetValues`).
+        const policies = this.idsWhere(
+          (value, normalised) =>
+            normalised === wanted || normaliseFacetValue(value.split('/').pop() as string) === wanted,
+        );
+        tests.push(
+          (row) =>
+            hit(names, fields.targetName[row] as number) ||
+            hit(names, fields.targetArn[row] as number) ||
+            hit(policies, fields.policyArn[row] as number),
+        );
       } else {
         const types = this.idsWhere((value) => value === target.type);
         const names = equalTo(target.name);
-        const { targetType, targetName } = this.fields;
-        tests.push((row) => hit(types, targetType[row] as number) && hit(names, targetName[row] as number));
+        tests.push(
+          (row) =>
+            hit(types, fields.targetType[row] as number) && hit(names, fields.targetName[row] as number),
+        );
       }
     }
-    const single = (field: Field, wanted: Uint8Array) => {
-      const column = this.fields[field];
-      tests.push((row) => hit(wanted, column[row] as number));
-    };
-    if (filter.account !== undefined) single('account', equalTo(filter.account));
-    if (filter.eventName !== undefined) single('event', equalTo(filter.eventName));
-    if (filter.ip !== undefined) single('ip', equalTo(filter.ip));
+    if (filter.account !== undefined) anyOf(equalTo(filter.account), fields.account);
+    if (filter.eventName !== undefined) anyOf(equalTo(filter.eventName), fields.event);
+    if (filter.ip !== undefined) anyOf(equalTo(filter.ip), fields.ip);
     if (filter.detection !== undefined) {
       const wanted = equalTo(filter.detection);
       tests.push((row) => {
@@ -478,9 +549,9 @@ export class JournalIndex {
     const min = filter.minSeverity;
     if (min !== undefined) {
       // The entry's severity as stored, compared as `matchesFilter` compares it.
-      single(
-        'severity',
+      anyOf(
         this.idsWhere((value) => severityAtLeast(value as Severity, min)),
+        fields.severity,
       );
     }
     if (filter.since !== undefined) {
@@ -494,17 +565,24 @@ export class JournalIndex {
     return (row) => tests.every((test) => test(row));
   }
 
-  /** A flag per dictionary id: whether its value passes `test`. */
-  private idsWhere(test: (value: string) => boolean): Uint8Array {
+  private value(id: number): string | undefined {
+    return id < 0 || id >= this.header.dictionary.length ? undefined : this.header.dictionary[id];
+  }
+
+  /** A flag per dictionary id: whether its value (as stored, and normalised) passes `test`. */
+  private idsWhere(test: (value: string, normalised: string) => boolean): Uint8Array {
     const { dictionary } = this.header;
+    this.normalised ??= dictionary.map(normaliseFacetValue);
+    const normalised = this.normalised;
     const flags = new Uint8Array(dictionary.length);
     dictionary.forEach((value, id) => {
-      if (test(value)) flags[id] = 1;
+      if (test(value, normalised[id] as string)) flags[id] = 1;
     });
     return flags;
   }
 }
 
+/** Whether dictionary id `id` (negative or past the dictionary when absent) is flagged. */
 function hit(flags: Uint8Array, id: number): boolean {
   return id >= 0 && flags[id] === 1;
 }

@@ -57,6 +57,7 @@ import {
 import {
   encodeJournalIndex,
   entryKeys,
+  type IndexedEntry,
   type IndexRow,
   type JournalIndex,
   readJournalIndex,
@@ -170,9 +171,15 @@ export interface JournalLedgerOptions {
 }
 
 export class JournalLedgerStore implements LedgerStore {
-  private readonly slots = new Map<string, Slot>();
+  private readonly slotMap = new Map<string, Slot>();
   /** Every slot, oldest first once `sorted`. */
-  private readonly ordered: Slot[] = [];
+  private readonly orderedSlots: Slot[] = [];
+  /**
+   * The index the ledger was opened with, while its entries are not yet slots: made slots (all of
+   * them, oldest first, before any other) by the first use of `slots` or `ordered`. `history` answers
+   * from the index without that.
+   */
+  private rowsToLoad: JournalIndex | undefined;
   private sorted = true;
   /**
    * Entries by target, built at the first `--target` query of a process that also writes (replay,
@@ -263,6 +270,78 @@ export class JournalLedgerStore implements LedgerStore {
     return this.lines;
   }
 
+  /** Every entry by eventId. */
+  private get slots(): Map<string, Slot> {
+    this.loadRows();
+    return this.slotMap;
+  }
+
+  /** Every entry, oldest first once `sorted`. */
+  private get ordered(): Slot[] {
+    this.loadRows();
+    return this.orderedSlots;
+  }
+
+  /** Makes the index's entries slots (see `rowsToLoad`). */
+  private loadRows(): void {
+    const index = this.rowsToLoad;
+    if (!index) return;
+    this.rowsToLoad = undefined;
+    let entries = index.entries();
+    if (!entries) {
+      entries = this.indexedEntriesFromJournal(index);
+      this.indexStale = true;
+    }
+    entries.forEach((row, at) => {
+      const text = { from: row.from, to: row.to };
+      const slot: Slot = {
+        id: row.id,
+        text,
+        span: text,
+        row: at,
+        parsed: undefined,
+        delivery: row.delivery,
+        raw: row.raw,
+        time: `${row.at}#${row.id}`,
+        committed: COMMITTED,
+      };
+      this.slotMap.set(row.id, slot);
+      this.orderedSlots.push(slot);
+    });
+  }
+
+  /**
+   * The index's entries found in the journal it covers, when its own list of them is damaged: the
+   * entry lines give the ids, times and raw records (raw lines the repaired ones), and the index where
+   * each entry's JSON starts.
+   */
+  private indexedEntriesFromJournal(index: JournalIndex): IndexedEntry[] {
+    if (this.loaded === undefined) throw new LedgerConfigurationError('the local ledger is closed');
+    const covered = readBytes(this.loaded, 0, index.stamp.covered);
+    const byStart = new Map<number, { id: string; at: string; raw: RawRef | undefined }>();
+    const byId = new Map<string, { id: string; at: string; raw: RawRef | undefined }>();
+    for (const record of parseJournal(covered, this.paths.journal, parseLine).records as (
+      | JournalRecord
+      | EntryLine
+    )[]) {
+      if (record.t === 'entry' && 'text' in record && !byId.has(record.id)) {
+        const found = { id: record.id, at: record.at, raw: record.raw };
+        byStart.set(record.text.from, found);
+        byId.set(record.id, found);
+      } else if (record.t === 'raw') {
+        const found = byId.get(record.id);
+        if (found) found.raw = record.raw;
+      }
+    }
+    return Array.from({ length: index.rows }, (_, row) => {
+      const span = index.span(row);
+      const found = byStart.get(span.from);
+      if (!found)
+        throw new LedgerConfigurationError(`${this.paths.index} does not match the journal; delete it`);
+      return { ...found, ...span, delivery: index.deliveryOf(row) };
+    });
+  }
+
   private load(): void {
     mkdirSync(this.paths.folder, { recursive: true });
     this.indexStale = true;
@@ -321,13 +400,7 @@ export class JournalLedgerStore implements LedgerStore {
     this.sourceStart = index.stamp.covered;
     for (const line of index.control) this.apply(JSON.parse(line) as JournalRecord);
     this.controlLines = [...index.control];
-    for (const row of index.entries()) {
-      const text = { from: row.from, to: row.to };
-      const slot = this.addSlot(row.id, `${row.at}#${row.id}`, text, undefined, row.raw, COMMITTED);
-      slot.span = text;
-      slot.row = row.row;
-      slot.delivery = row.delivery;
-    }
+    this.rowsToLoad = index;
     this.lines = index.lines;
     const { covered } = index.stamp;
     if (bytes > covered) {
@@ -340,8 +413,10 @@ export class JournalLedgerStore implements LedgerStore {
         syncFolder(this.paths.folder);
       }
       this.lines += this.applyLoaded(contents.records as (JournalRecord | EntryLine)[], covered);
+      this.compactIfMostlySuperseded();
+    } else if (index.lines - index.live > Math.max(this.compactAfter, index.live)) {
+      this.compactIfMostlySuperseded();
     }
-    this.compactIfMostlySuperseded();
   }
 
   /** Applies lines read from the journal at byte `base`; returns how many. */
@@ -615,9 +690,11 @@ export class JournalLedgerStore implements LedgerStore {
     const limit = resolved.limit ?? Number.POSITIVE_INFINITY;
     const found: StoredEntry[] = [];
     if (limit <= 0) return found;
-    const mayMatch = textPrefilter(resolved);
     // Entries the index holds are ruled out by its columns, without reading them.
     const rowMatches = this.index?.matcher(resolved);
+    if (this.rowsToLoad && rowMatches)
+      return this.historyOfIndex(this.rowsToLoad, resolved, rowMatches, limit);
+    const mayMatch = textPrefilter(resolved);
     const ordered =
       resolved.target && this.insertedHere ? this.targetSlots(resolved.target) : this.inTimeOrder();
     for (let index = ordered.length - 1; index >= 0; index--) {
@@ -631,6 +708,29 @@ export class JournalLedgerStore implements LedgerStore {
       if (!matchesFilter(stored, resolved)) continue;
       found.push(structuredClone(stored));
       if (found.length >= limit) break;
+    }
+    return found;
+  }
+
+  /**
+   * `history` while every entry is a row of the index (the ledger holds nothing else): newest first,
+   * reading only the entries the columns match.
+   */
+  private historyOfIndex(
+    index: JournalIndex,
+    filter: ResolvedFilter,
+    rowMatches: (row: number) => boolean,
+    limit: number,
+  ): StoredEntry[] {
+    const found: StoredEntry[] = [];
+    for (let row = index.rows - 1; row >= 0 && found.length < limit; row--) {
+      if (!rowMatches(row)) continue;
+      const { from, to } = index.span(row);
+      if (this.loaded === undefined) throw new LedgerConfigurationError('the local ledger is closed');
+      const stored = JSON.parse(readText(this.loaded, from, to)) as StoredEntry;
+      const delivery = index.deliveryOf(row);
+      if (delivery) stored.delivery = { ...stored.delivery, ...delivery };
+      if (matchesFilter(stored, filter)) found.push(stored);
     }
     return found;
   }
@@ -762,7 +862,7 @@ export class JournalLedgerStore implements LedgerStore {
         if (!row) return;
         rows.push(row);
       }
-      const contents = { stamp, lines: this.lines, control: this.controlLines };
+      const contents = { stamp, lines: this.lines, live: this.liveRecordCount(), control: this.controlLines };
       replaceBytesAtomically(this.paths.index, encodeJournalIndex(contents, rows));
     } catch {
       // The index is a cache: without it the next open reads the journal whole, and writes it again.
@@ -776,7 +876,7 @@ export class JournalLedgerStore implements LedgerStore {
       slot.parsed !== undefined
         ? entryKeys(slot.parsed)
         : slot.row !== undefined && this.index
-          ? this.index.row(slot.row).keys
+          ? this.index.keys(slot.row)
           : entryKeys(JSON.parse(this.textOf(slot)) as StoredEntry);
     return {
       id: slot.id,
