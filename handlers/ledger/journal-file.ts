@@ -227,7 +227,8 @@ function writeAtomically(file: string, write: (fd: number) => void): void {
 
 /** `length` bytes of the file open as `fd` from `position`; fewer when the file ends first. */
 export function readBytes(fd: number, position: number, length: number): Buffer {
-  const buffer = Buffer.alloc(length);
+  // Never pooled (so 8-byte aligned, as typed-array views of it need) and not zeroed first.
+  const buffer = Buffer.allocUnsafeSlow(length);
   let read = 0;
   while (read < length) {
     const got = readSync(fd, buffer, read, length - read, position + read);

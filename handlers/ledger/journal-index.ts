@@ -37,6 +37,8 @@ const STAMP_TAIL_BYTES = 4096;
 const MAX_HEADER_BYTES = 4096;
 /** Absent values in a 16-bit column (dictionaries of fewer entries use one). */
 const ABSENT_U16 = 0xffff;
+/** As wide as any offset a JSON number of a query part's size can take (`encodeJournalIndex`). */
+const OFFSET_PLACEHOLDER = 4_294_967_295;
 
 /** The string fields the filters compare, in column order (a policy's name is read off `policyArn`). */
 const FIELDS = [
@@ -53,6 +55,35 @@ const FIELDS = [
   'severity',
 ] as const;
 type Field = (typeof FIELDS)[number];
+
+/**
+ * Fields whose values share a dictionary; each dictionary is parsed only by a query that compares
+ * its values, so a `--min-severity` query reads five strings, not every actor and target.
+ */
+const DICTIONARY_OF: Record<Field, Dictionary> = {
+  actorArn: 'actor',
+  actorIssuer: 'actor',
+  actorName: 'actor',
+  targetType: 'targetType',
+  targetName: 'target',
+  targetArn: 'target',
+  policyArn: 'target',
+  account: 'account',
+  event: 'event',
+  ip: 'ip',
+  severity: 'severity',
+};
+type Dictionary = 'actor' | 'target' | 'targetType' | 'account' | 'event' | 'ip' | 'severity' | 'detection';
+const DICTIONARIES: readonly Dictionary[] = [
+  'actor',
+  'target',
+  'targetType',
+  'account',
+  'event',
+  'ip',
+  'severity',
+  'detection',
+];
 
 /** Filter keys the index can answer; a filter with any other key is answered without it. */
 const ANSWERED = new Set<string>([
@@ -136,7 +167,8 @@ export interface IndexContents {
 
 interface QueryHeader extends IndexContents {
   rows: number;
-  dictionary: string[];
+  /** Where each dictionary's JSON (an array of strings) is in the query part: offset, length. */
+  dictionaries: Record<Dictionary, [offset: number, length: number]>;
   deliveries: [row: number, delivery: Record<string, ChannelDelivery>][];
   /** Name, element type and element count of each numeric column, in file order. */
   columns: [name: string, type: ColumnType, count: number][];
@@ -155,13 +187,12 @@ type IdColumn = Int32Array | Uint16Array;
 
 /** The index file for `contents` and `rows` (oldest first). */
 export function encodeJournalIndex(contents: IndexContents, rows: readonly IndexRow[]): Buffer {
-  const dictionary: string[] = [];
-  const known = new Map<string, number>();
-  const intern = (value: string) => {
+  const dictionaries = new Map(DICTIONARIES.map((name) => [name, new Map<string, number>()]));
+  const intern = (name: Dictionary, value: string) => {
+    const known = dictionaries.get(name) as Map<string, number>;
     let id = known.get(value);
     if (id === undefined) {
-      id = dictionary.length;
-      dictionary.push(value);
+      id = known.size;
       known.set(value, id);
     }
     return id;
@@ -180,34 +211,57 @@ export function encodeJournalIndex(contents: IndexContents, rows: readonly Index
     time[index] = row.keys.time;
     FIELDS.forEach((field, column) => {
       const value = row.keys.fields[field];
-      (fieldIds[column] as Int32Array)[index] = value === undefined ? -1 : intern(value);
+      (fieldIds[column] as Int32Array)[index] =
+        value === undefined ? -1 : intern(DICTIONARY_OF[field], value);
     });
-    for (const id of row.keys.detections) detections.push(intern(id));
+    for (const id of row.keys.detections) detections.push(intern('detection', id));
     detectionStart[index + 1] = detections.length;
     if (row.delivery) deliveries.push([index, row.delivery]);
   });
-  // Most ledgers have fewer distinct values than 16 bits count: half the bytes to read.
-  const narrow = dictionary.length < ABSENT_U16;
-  const ids = (column: Int32Array): IdColumn =>
-    narrow ? Uint16Array.from(column, (id) => (id < 0 ? ABSENT_U16 : id)) : column;
+  // Most dictionaries hold fewer values than 16 bits count: half the bytes to read.
+  const ids = (column: Int32Array, name: Dictionary): IdColumn =>
+    (dictionaries.get(name) as Map<string, number>).size < ABSENT_U16
+      ? Uint16Array.from(column, (id) => (id < 0 ? ABSENT_U16 : id))
+      : column;
   const columns: [string, Column][] = [
     ['from', from],
     ['length', length],
     ['time', time],
-    ...FIELDS.map((field, column): [string, Column] => [field, ids(fieldIds[column] as Int32Array)]),
+    ...FIELDS.map((field, column): [string, Column] => [
+      field,
+      ids(fieldIds[column] as Int32Array, DICTIONARY_OF[field]),
+    ]),
     ['detectionStart', detectionStart],
-    ['detections', ids(Int32Array.from(detections))],
+    ['detections', ids(Int32Array.from(detections), 'detection')],
   ];
-  const header: QueryHeader = {
+  const dictionaryJson = DICTIONARIES.map((name) =>
+    Buffer.from(JSON.stringify([...(dictionaries.get(name) as Map<string, number>).keys()]), 'utf8'),
+  );
+  const header = (offsets: QueryHeader['dictionaries']): QueryHeader => ({
     ...contents,
     rows: count,
-    dictionary,
+    dictionaries: offsets,
     deliveries,
     columns: columns.map(([name, column]) => [name, typeOf(column), column.length]),
-  };
-  const json = Buffer.from(JSON.stringify(header), 'utf8');
-  const query: Uint8Array[] = [json];
-  let queryBytes = json.length;
+  });
+  // The header names where the dictionaries follow it, so its own length is needed first: the
+  // offsets are written with a fixed width.
+  const placeholder = Object.fromEntries(
+    DICTIONARIES.map((name) => [name, [OFFSET_PLACEHOLDER, OFFSET_PLACEHOLDER]]),
+  ) as QueryHeader['dictionaries'];
+  const headerBytes = Buffer.byteLength(JSON.stringify(header(placeholder)), 'utf8');
+  let offset = headerBytes;
+  const offsets = Object.fromEntries(
+    DICTIONARIES.map((name, at) => {
+      const length = (dictionaryJson[at] as Buffer).length;
+      const place: [number, number] = [offset, length];
+      offset += length;
+      return [name, place];
+    }),
+  ) as QueryHeader['dictionaries'];
+  const json = Buffer.from(JSON.stringify(header(offsets)).padEnd(headerBytes, ' '), 'utf8');
+  const query: Uint8Array[] = [json, ...dictionaryJson];
+  let queryBytes = offset;
   for (const [, column] of columns) {
     const padding = (8 - (queryBytes % 8)) % 8;
     query.push(Buffer.alloc(padding), new Uint8Array(column.buffer, column.byteOffset, column.byteLength));
@@ -288,12 +342,17 @@ export function readJournalIndex(
       crc: preamble.readUInt32LE(24),
     };
     const header = JSON.parse(query.toString('utf8', 0, jsonBytes)) as QueryHeader;
+    for (const name of DICTIONARIES) {
+      const [at, length] = header.dictionaries[name];
+      if (at < jsonBytes || at + length > queryBytes) return undefined;
+    }
     const { stamp } = header;
     if (!(stamp.covered > 0 && stamp.covered <= journalBytes)) return undefined;
     const actual = stampOf(journalFd, stamp.covered);
     if (!actual || actual.header !== stamp.header || actual.tail !== stamp.tail) return undefined;
     const columns = new Map<string, Column>();
-    let offset = jsonBytes;
+    const lastDictionary = header.dictionaries[DICTIONARIES.at(-1) as Dictionary];
+    let offset = lastDictionary[0] + lastDictionary[1];
     for (const [name, type, count] of header.columns) {
       offset += (8 - (offset % 8)) % 8;
       const width = type === 'f64' ? 8 : type === 'i32' ? 4 : 2;
@@ -309,7 +368,7 @@ export function readJournalIndex(
       );
       offset += count * width;
     }
-    return JournalIndex.of(header, entryPart, columns);
+    return JournalIndex.of(header, query, entryPart, columns);
   } catch {
     return undefined;
   } finally {
@@ -328,10 +387,11 @@ interface EntryPart {
 /** A loaded index: the filters answered from its columns, and its entries. */
 export class JournalIndex {
   private deliveries: Map<number, Record<string, ChannelDelivery>> | undefined;
-  private normalised: string[] | undefined;
+  private readonly parsed = new Map<Dictionary, { values: string[]; normalised?: string[] }>();
 
   private constructor(
     private readonly header: QueryHeader,
+    private readonly query: Buffer,
     private readonly entryPart: EntryPart,
     private readonly from: Float64Array,
     private readonly length: Int32Array,
@@ -344,6 +404,7 @@ export class JournalIndex {
   /** undefined when a column is missing or of the wrong length (a damaged or foreign index). */
   static of(
     header: QueryHeader,
+    query: Buffer,
     entryPart: EntryPart,
     columns: Map<string, Column>,
   ): JournalIndex | undefined {
@@ -373,6 +434,7 @@ export class JournalIndex {
     if (FIELDS.some((field) => !fields[field])) return undefined;
     return new JournalIndex(
       header,
+      query,
       entryPart,
       from,
       length,
@@ -418,11 +480,12 @@ export class JournalIndex {
   /** What the filters compare of entry `row`, decoded from the dictionary. */
   keys(row: number): EntryKeys {
     const fields: Partial<Record<Field, string | undefined>> = {};
-    for (const field of FIELDS) fields[field] = this.value(this.fields[field][row] as number);
+    for (const field of FIELDS)
+      fields[field] = this.value(DICTIONARY_OF[field], this.fields[field][row] as number);
     const detections: string[] = [];
     const end = this.detectionStart[row + 1] as number;
     for (let at = this.detectionStart[row] as number; at < end; at++) {
-      detections.push(this.value(this.detectionIds[at] as number) as string);
+      detections.push(this.value('detection', this.detectionIds[at] as number) as string);
     }
     return {
       time: this.time[row] as number,
@@ -478,10 +541,10 @@ export class JournalIndex {
   /** The values a `--target` query can match of entry `row` (`targetValues`). */
   targetValues(row: number): string[] {
     const { targetName, targetArn, policyArn } = this.fields;
-    const policy = this.value(policyArn[row] as number);
+    const policy = this.value('target', policyArn[row] as number);
     const values = [
-      this.value(targetName[row] as number),
-      this.value(targetArn[row] as number),
+      this.value('target', targetName[row] as number),
+      this.value('target', targetArn[row] as number),
       policy,
       policy?.split('/').pop(),
     ];
@@ -490,7 +553,7 @@ export class JournalIndex {
 
   /** The account of entry `row`, as the entry holds it. */
   account(row: number): string | undefined {
-    return this.value(this.fields.account[row] as number);
+    return this.value('account', this.fields.account[row] as number);
   }
 
   /**
@@ -500,21 +563,23 @@ export class JournalIndex {
   matcher(filter: ResolvedFilter): ((row: number) => boolean) | undefined {
     if (Object.keys(filter).some((key) => !ANSWERED.has(key))) return undefined;
     const tests: ((row: number) => boolean)[] = [];
-    const equalTo = (wanted: string) => this.idsWhere((_, normalised) => normalised === wanted);
+    const equalTo = (dictionary: Dictionary, wanted: string) =>
+      this.idsWhere(dictionary, (_, normalised) => normalised === wanted);
     const anyOf = (wanted: Uint8Array, ...columns: IdColumn[]) => {
       tests.push((row) => columns.some((column) => hit(wanted, column[row] as number)));
     };
     const { fields } = this;
     if (filter.actor !== undefined) {
-      anyOf(equalTo(filter.actor), fields.actorArn, fields.actorIssuer, fields.actorName);
+      anyOf(equalTo('actor', filter.actor), fields.actorArn, fields.actorIssuer, fields.actorName);
     }
     const target = filter.target;
     if (target !== undefined) {
       if ('value' in target) {
         const wanted = target.value;
-        const names = equalTo(wanted);
+        const names = equalTo('target', wanted);
         // The policy the call named matches by ARN or by name (`targetValues`).
         const policies = this.idsWhere(
+          'target',
           (value, normalised) =>
             normalised === wanted || normaliseFacetValue(value.split('/').pop() as string) === wanted,
         );
@@ -525,19 +590,19 @@ export class JournalIndex {
             hit(policies, fields.policyArn[row] as number),
         );
       } else {
-        const types = this.idsWhere((value) => value === target.type);
-        const names = equalTo(target.name);
+        const types = this.idsWhere('targetType', (value) => value === target.type);
+        const names = equalTo('target', target.name);
         tests.push(
           (row) =>
             hit(types, fields.targetType[row] as number) && hit(names, fields.targetName[row] as number),
         );
       }
     }
-    if (filter.account !== undefined) anyOf(equalTo(filter.account), fields.account);
-    if (filter.eventName !== undefined) anyOf(equalTo(filter.eventName), fields.event);
-    if (filter.ip !== undefined) anyOf(equalTo(filter.ip), fields.ip);
+    if (filter.account !== undefined) anyOf(equalTo('account', filter.account), fields.account);
+    if (filter.eventName !== undefined) anyOf(equalTo('event', filter.eventName), fields.event);
+    if (filter.ip !== undefined) anyOf(equalTo('ip', filter.ip), fields.ip);
     if (filter.detection !== undefined) {
-      const wanted = equalTo(filter.detection);
+      const wanted = equalTo('detection', filter.detection);
       tests.push((row) => {
         const end = this.detectionStart[row + 1] as number;
         for (let at = this.detectionStart[row] as number; at < end; at++) {
@@ -550,7 +615,7 @@ export class JournalIndex {
     if (min !== undefined) {
       // The entry's severity as stored, compared as `matchesFilter` compares it.
       anyOf(
-        this.idsWhere((value) => severityAtLeast(value as Severity, min)),
+        this.idsWhere('severity', (value) => severityAtLeast(value as Severity, min)),
         fields.severity,
       );
     }
@@ -565,17 +630,34 @@ export class JournalIndex {
     return (row) => tests.every((test) => test(row));
   }
 
-  private value(id: number): string | undefined {
-    return id < 0 || id >= this.header.dictionary.length ? undefined : this.header.dictionary[id];
+  private value(dictionary: Dictionary, id: number): string | undefined {
+    const { values } = this.dictionary(dictionary);
+    return id < 0 || id >= values.length ? undefined : values[id];
   }
 
-  /** A flag per dictionary id: whether its value (as stored, and normalised) passes `test`. */
-  private idsWhere(test: (value: string, normalised: string) => boolean): Uint8Array {
-    const { dictionary } = this.header;
-    this.normalised ??= dictionary.map(normaliseFacetValue);
-    const normalised = this.normalised;
-    const flags = new Uint8Array(dictionary.length);
-    dictionary.forEach((value, id) => {
+  /**
+   * A dictionary's values, parsed on first use.
+   *
+   * @throws SyntaxError when its JSON does not parse (the file passed its checksum, so only a bug of
+   *   the writer could cause it).
+   */
+  private dictionary(name: Dictionary): { values: string[]; normalised?: string[] } {
+    let parsed = this.parsed.get(name);
+    if (!parsed) {
+      const [at, length] = this.header.dictionaries[name];
+      parsed = { values: JSON.parse(this.query.toString('utf8', at, at + length)) as string[] };
+      this.parsed.set(name, parsed);
+    }
+    return parsed;
+  }
+
+  /** A flag per id of a dictionary: whether its value (as stored, and normalised) passes `test`. */
+  private idsWhere(name: Dictionary, test: (value: string, normalised: string) => boolean): Uint8Array {
+    const dictionary = this.dictionary(name);
+    dictionary.normalised ??= dictionary.values.map(normaliseFacetValue);
+    const normalised = dictionary.normalised;
+    const flags = new Uint8Array(dictionary.values.length);
+    dictionary.values.forEach((value, id) => {
       if (test(value, normalised[id] as string)) flags[id] = 1;
     });
     return flags;
