@@ -117,10 +117,13 @@ export interface FoldedBurst {
   actor: string;
   opensAt: string;
   closesAt: string;
-  /** Alerts listed in the follow-up (capped); `total` counts them all. */
+  /** Alerts listed in the follow-up (at most `MAX_FOLDED_LISTED`); `total` counts them all. */
   alerts: FoldedAlert[];
   total: number;
 }
+
+/** A follow-up lists at most this many alerts (and counts the rest), so a DynamoDB item stays far below 400 KB. */
+export const MAX_FOLDED_LISTED = 200;
 
 export interface BurstStore {
   /**

@@ -6,21 +6,21 @@
  */
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { LookupQuery } from './plan';
 import { mergeWindows } from './window';
 
 const window = z.object({ start: z.iso.datetime(), end: z.iso.datetime() });
 
+const nonEmpty = z.string().check(z.minLength(1));
+
 const checkpointSchema = z.object({
   version: z.literal(1),
-  account: z.string().min(1),
-  region: z.string().min(1),
-  lookup: z.object({ attribute: z.string().min(1), value: z.string() }),
+  account: nonEmpty,
+  region: nonEmpty,
+  lookup: z.object({ attribute: nonEmpty, value: z.string() }),
   covered: z.array(window),
-  inProgress: window
-    .extend({ nextToken: z.string().min(1), pages: z.number().int().nonnegative() })
-    .optional(),
+  inProgress: z.optional(z.extend(window, { nextToken: nonEmpty, pages: z.int().check(z.nonnegative()) })),
   updatedAt: z.iso.datetime(),
 });
 

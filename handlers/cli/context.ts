@@ -6,35 +6,36 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { makeContext } from '../../rules/context';
 import type { DetectionContext } from '../../rules/types';
+import { describeFirstIssue } from '../shared/issues';
 import { type CliIo, UsageError } from './io';
 
-const accountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
-const contextFields = z.object({
-  organizationAccountIds: z.array(accountId).optional(),
-  trustedAccountIds: z.array(accountId).optional(),
-  automationPrincipals: z.array(z.string().startsWith('arn:')).optional(),
-  deploymentPrincipals: z.array(z.string().startsWith('arn:')).optional(),
-  monitorResourcePrefix: z.string().min(1).optional(),
-  accountNames: z.record(accountId, z.string()).optional(),
+const accountId = z.string().check(z.regex(/^\d{12}$/, 'must be a 12-digit AWS account id'));
+const arns = z.array(z.string().check(z.startsWith('arn:', 'must be an ARN (arn:…)')));
+const contextShape = {
+  organizationAccountIds: z.optional(z.array(accountId)),
+  trustedAccountIds: z.optional(z.array(accountId)),
+  automationPrincipals: z.optional(arns),
+  deploymentPrincipals: z.optional(arns),
+  monitorResourcePrefix: z.optional(z.string().check(z.minLength(1))),
+  accountNames: z.optional(z.record(accountId, z.string())),
+};
+const contextFields = z.object(contextShape);
+const configFile = z.looseObject({
+  ...contextShape,
+  detection: z.optional(contextFields),
+  securityAccountId: z.optional(accountId),
+  /** The deployment config's own deployers (`deployment.principals`). */
+  deployment: z.optional(z.looseObject({ principals: z.optional(arns) })),
+  organization: z.optional(
+    z.looseObject({
+      managementAccountId: z.optional(accountId),
+      memberAccountIds: z.optional(z.array(accountId)),
+    }),
+  ),
 });
-const configFile = contextFields
-  .extend({
-    detection: contextFields.optional(),
-    securityAccountId: accountId.optional(),
-    /** The deployment config's own deployers (`deployment.principals`). */
-    deployment: z
-      .object({ principals: z.array(z.string().startsWith('arn:')).optional() })
-      .loose()
-      .optional(),
-    organization: z
-      .object({ managementAccountId: accountId.optional(), memberAccountIds: z.array(accountId).optional() })
-      .loose()
-      .optional(),
-  })
-  .loose();
 
 export async function loadDetectionContext(path: string | undefined, io: CliIo): Promise<DetectionContext> {
   const explicit = path ?? io.env.IAMWATCH_CONFIG;
@@ -55,10 +56,7 @@ export async function loadDetectionContext(path: string | undefined, io: CliIo):
   }
   const parsed = configFile.safeParse(json);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new UsageError(
-      `config file ${file}: ${issue?.path.join('.') || '(root)'} ${issue?.message ?? 'is invalid'}`,
-    );
+    throw new UsageError(`config file ${file}: ${describeFirstIssue(parsed.error.issues)}`);
   }
   const { detection, organization, securityAccountId, deployment, ...top } = parsed.data;
   const context = { ...pickContext(top), ...pickContext(detection ?? {}) };

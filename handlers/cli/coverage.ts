@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { derivePatterns } from '../../rules/eventbridge/derive';
 import {
   type CoverageConfig,
@@ -16,18 +16,17 @@ import {
 } from '../../rules/placement';
 import type { RegionsConfig } from '../../rules/regions';
 import { CATALOG } from '../../rules/registry';
+import { describeFirstIssue } from '../shared/issues';
 import { regionsSchema } from '../shared/regions-config';
 import { type CliIo, EXIT, UsageError } from './io';
 import { renderTable } from './table';
 
 /** The parts of the deployment configuration coverage depends on; the rest is `cdk synth`'s to check. */
-const deploymentFields = z
-  .object({
-    resourcePrefix: z.string().min(1).default('iamwatch'),
-    mode: z.enum(['organization', 'single-account']).default('organization'),
-    regions: regionsSchema.prefault({}),
-  })
-  .loose();
+const deploymentFields = z.looseObject({
+  resourcePrefix: z._default(z.string().check(z.minLength(1)), 'iamwatch'),
+  mode: z._default(z.enum(['organization', 'single-account']), 'organization'),
+  regions: z.prefault(regionsSchema, {}),
+});
 
 /** Reads the deployment configuration (`--config`, else `iamwatch.config.json` here, else defaults). */
 async function loadCoverageConfig(path: string | undefined, io: CliIo): Promise<CoverageConfig> {
@@ -42,10 +41,7 @@ async function loadCoverageConfig(path: string | undefined, io: CliIo): Promise<
   }
   const parsed = deploymentFields.safeParse(json);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new UsageError(
-      `config file ${file}: ${issue?.path.join('.') || '(root)'} ${issue?.message ?? 'is invalid'}`,
-    );
+    throw new UsageError(`config file ${file}: ${describeFirstIssue(parsed.error.issues)}`);
   }
   return parsed.data;
 }

@@ -4,10 +4,7 @@
  * cached under `$IAMWATCH_HOME`; the `--config` lists stay overrides on top.
  */
 import type { DetectionContext } from '../../rules/types';
-import { formatAge } from '../doctor/check';
-import { type CachedOrganization, cachedOrganization } from '../organization/cache';
-import { createOrganizationsClient, listOrganizationAccounts } from '../organization/read';
-import { withOrganization } from '../organization/snapshot';
+import type { CachedOrganization } from '../organization/cache';
 import type { CliIo } from './io';
 
 export const organizationOptions = {
@@ -31,6 +28,14 @@ export async function applyOrganization(
   now: Date = new Date(),
 ): Promise<{ context: DetectionContext; organization?: CachedOrganization }> {
   if (!values.org) return { context };
+  // Loaded only with --org: the Organizations client and the cache's schema are most of a command's start.
+  const [{ formatAge }, { cachedOrganization }, { createOrganizationsClient, listOrganizationAccounts }] =
+    await Promise.all([
+      import('../doctor/check'),
+      import('../organization/cache'),
+      import('../organization/read'),
+    ]);
+  const { withOrganization } = await import('../organization/snapshot');
   const client = createOrganizationsClient();
   let organization: CachedOrganization;
   try {

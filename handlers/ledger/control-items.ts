@@ -18,13 +18,14 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type {
-  BurstStore,
-  FoldedAlert,
-  FoldedBurst,
-  Suppression,
-  SuppressionEvent,
-  SuppressionStore,
+import {
+  type BurstStore,
+  type FoldedAlert,
+  type FoldedBurst,
+  MAX_FOLDED_LISTED,
+  type Suppression,
+  type SuppressionEvent,
+  type SuppressionStore,
 } from '../ports';
 import { SuppressionExistsError } from './errors';
 import type { PageKey } from './history';
@@ -35,8 +36,6 @@ const SUPPRESSIONS = 'SUPPRESSIONS';
 const SUPPRESSION_EVENTS = 'SUPPRESSION_EVENTS';
 const BURSTS = 'BURSTS';
 const WINDOW = 'WINDOW';
-/** A follow-up lists at most this many alerts (and counts the rest), so its item stays far below 400 KB. */
-export const MAX_FOLDED_LISTED = 200;
 /** Control items outlive what they describe by this much, then TTL removes them. */
 const GRACE_SECONDS = 86_400;
 

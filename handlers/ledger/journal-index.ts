@@ -161,7 +161,7 @@ export interface IndexContents {
   lines: number;
   /** Of those, the live ones (what a rewrite of the journal would keep). */
   live: number;
-  /** The live lines other than entries (suppressions, bursts, audit runs …), as JSON, in journal order. */
+  /** The live control state (suppressions, bursts, audit runs …) as the journal lines that rebuild it. */
   control: string[];
 }
 

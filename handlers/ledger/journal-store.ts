@@ -26,22 +26,11 @@ import {
   truncateSync,
 } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { AuditRunRecord } from '../../rules/audit/compare';
 import type { CloudTrailRecord } from '../../rules/types';
-import type {
-  ChannelDelivery,
-  FoldedAlert,
-  FoldedBurst,
-  HistoryFilter,
-  LedgerStore,
-  PutResult,
-  StoredEntry,
-  Suppression,
-  SuppressionEvent,
-} from '../ports';
+import type { ChannelDelivery, HistoryFilter, LedgerStore, PutResult, StoredEntry } from '../ports';
 import { canonicalEntry } from './codec';
-import { MAX_FOLDED_LISTED } from './control-items';
-import { LedgerConfigurationError, LedgerEntryNotFoundError, SuppressionExistsError } from './errors';
+import { type ControlChange, InProcessControlState } from './control-state';
+import { LedgerConfigurationError, LedgerEntryNotFoundError } from './errors';
 import { matchesFilter, type ResolvedFilter, resolveFilter, type TargetQuery } from './filter';
 import {
   JournalWriter,
@@ -76,13 +65,7 @@ export type JournalRecord =
   | { t: 'entry'; id: string; at: string; raw?: RawRef; entry: StoredEntry }
   | { t: 'raw'; id: string; raw: RawRef }
   | { t: 'delivery'; id: string; channel: string; state: ChannelDelivery }
-  | { t: 'suppression'; suppression: Suppression }
-  | { t: 'unsuppress'; id: string }
-  | { t: 'suppression-event'; event: SuppressionEvent }
-  | { t: 'burst-window'; key: string; closesAt: string; count: number }
-  | { t: 'follow-up'; id: string; burst: FoldedBurst }
-  | { t: 'follow-ups-taken'; ids: string[] }
-  | { t: 'audit-run'; run: AuditRunRecord };
+  | ControlChange;
 
 /** Files of a local ledger inside `$IAMWATCH_HOME`. */
 export interface JournalPaths {
@@ -170,7 +153,7 @@ export interface JournalLedgerOptions {
   compactAfter?: number;
 }
 
-export class JournalLedgerStore implements LedgerStore {
+export class JournalLedgerStore extends InProcessControlState implements LedgerStore {
   private readonly slotMap = new Map<string, Slot>();
   /** Every slot, oldest first once `sorted`. */
   private readonly orderedSlots: Slot[] = [];
@@ -189,11 +172,6 @@ export class JournalLedgerStore implements LedgerStore {
    */
   private byTarget: TargetIndex<Slot> | undefined;
   private insertedHere = false;
-  private readonly suppressions = new Map<string, Suppression>();
-  private readonly suppressionLog: SuppressionEvent[] = [];
-  private readonly windows = new Map<string, { closesAt: string; count: number }>();
-  private readonly followUps = new Map<string, FoldedBurst>();
-  private readonly auditRuns: AuditRunRecord[] = [];
   private lines = 0;
   /**
    * The journal as read at open from byte `sourceStart` (0, or where the index stops): loaded entries
@@ -204,8 +182,6 @@ export class JournalLedgerStore implements LedgerStore {
   /** The journal file as opened, when entries are read from it by byte range (opened from the index). */
   private loaded: number | undefined;
   private index: JournalIndex | undefined;
-  /** The live lines other than entries, delivery and raw lines, as JSON, in journal order (for the index). */
-  private controlLines: string[] = [];
   /** Whether the index on disk no longer describes the journal (written at close when so). */
   private indexStale = false;
   private writer: JournalWriter | undefined;
@@ -215,7 +191,9 @@ export class JournalLedgerStore implements LedgerStore {
     readonly paths: JournalPaths,
     private readonly release: () => void,
     private readonly compactAfter = COMPACT_AFTER_SUPERSEDED,
-  ) {}
+  ) {
+    super();
+  }
 
   /**
    * Opens (creating if needed) the ledger in `home`: takes the lock, migrates an older ledger, loads
@@ -399,7 +377,6 @@ export class JournalLedgerStore implements LedgerStore {
     this.indexStale = false;
     this.sourceStart = index.stamp.covered;
     for (const line of index.control) this.apply(JSON.parse(line) as JournalRecord);
-    this.controlLines = [...index.control];
     this.rowsToLoad = index;
     this.lines = index.lines;
     const { covered } = index.stamp;
@@ -424,8 +401,6 @@ export class JournalLedgerStore implements LedgerStore {
     for (const record of records) {
       if (record.t === 'entry' && 'text' in record) {
         record.text = { from: record.text.from + base, to: record.text.to + base };
-      } else if (isControl(record)) {
-        this.controlLines.push(JSON.stringify(record));
       }
       this.apply(record);
     }
@@ -466,42 +441,16 @@ export class JournalLedgerStore implements LedgerStore {
         else slot.delivery = { ...slot.delivery, [record.channel]: record.state };
         return;
       }
-      case 'suppression':
-        this.suppressions.set(record.suppression.id, record.suppression);
-        return;
-      case 'unsuppress':
-        this.suppressions.delete(record.id);
-        return;
-      case 'suppression-event':
-        this.suppressionLog.push(record.event);
-        return;
-      case 'burst-window':
-        this.windows.set(record.key, { closesAt: record.closesAt, count: record.count });
-        return;
-      case 'follow-up':
-        this.followUps.set(record.id, record.burst);
-        return;
-      case 'follow-ups-taken':
-        for (const id of record.ids) this.followUps.delete(id);
-        return;
-      case 'audit-run':
-        this.auditRuns.push(record.run);
-        return;
       case 'header':
         return;
+      default:
+        this.applyControl(record);
     }
   }
 
   /** Live records: one line per entry (delivery state folded in), suppressions, bursts, audit runs. */
   private liveRecordCount(): number {
-    return (
-      this.slots.size +
-      this.suppressions.size +
-      this.suppressionLog.length +
-      this.windows.size +
-      this.followUps.size +
-      this.auditRuns.length
-    );
+    return this.slots.size + this.liveControlCount();
   }
 
   /** The state as the fewest lines that rebuild it. */
@@ -510,13 +459,7 @@ export class JournalLedgerStore implements LedgerStore {
       const text = slot.parsed || slot.delivery ? JSON.stringify(this.entryOf(slot)) : this.textOf(slot);
       yield entryLine(id, slot.time, slot.raw, text);
     }
-    const records: JournalRecord[] = [];
-    for (const suppression of this.suppressions.values()) records.push({ t: 'suppression', suppression });
-    for (const event of this.suppressionLog) records.push({ t: 'suppression-event', event });
-    for (const [key, window] of this.windows) records.push({ t: 'burst-window', key, ...window });
-    for (const [id, burst] of this.followUps) records.push({ t: 'follow-up', id, burst });
-    for (const run of this.auditRuns) records.push({ t: 'audit-run', run });
-    for (const record of records) yield JSON.stringify(record);
+    for (const change of this.liveControl()) yield JSON.stringify(change);
   }
 
   /**
@@ -527,7 +470,6 @@ export class JournalLedgerStore implements LedgerStore {
     rmSync(this.paths.index, { force: true });
     const slots = [...this.slots.values()];
     const spans: Undecoded[] = [];
-    const control: string[] = [];
     const headerLine = JSON.stringify(header());
     let position = Buffer.byteLength(headerLine, 'utf8') + 1;
     const lines = function* (live: Iterable<string>): Generator<string> {
@@ -541,8 +483,6 @@ export class JournalLedgerStore implements LedgerStore {
             from: position + Buffer.byteLength(line.slice(0, mark), 'utf8'),
             to: position + bytes - 1,
           });
-        } else {
-          control.push(line);
         }
         position += bytes + 1;
         yield line;
@@ -552,7 +492,6 @@ export class JournalLedgerStore implements LedgerStore {
     slots.forEach((slot, at) => {
       slot.span = spans[at];
     });
-    this.controlLines = control;
     this.lines = this.liveRecordCount();
     this.indexStale = true;
   }
@@ -622,15 +561,18 @@ export class JournalLedgerStore implements LedgerStore {
     return committed;
   }
 
+  /** Control changes are journal lines like any other write. */
+  protected persist(change: ControlChange): Promise<void> {
+    return this.write(change);
+  }
+
   private write(record: JournalRecord | string): Promise<void> {
     if (!this.writer || this.closing) {
       return Promise.reject(new LedgerConfigurationError('the local ledger is closed'));
     }
     this.lines++;
     this.indexStale = true;
-    const line = typeof record === 'string' ? record : JSON.stringify(record);
-    if (typeof record !== 'string' && isControl(record)) this.controlLines.push(line);
-    return this.writer.appendLine(line);
+    return this.writer.appendLine(typeof record === 'string' ? record : JSON.stringify(record));
   }
 
   async putIfAbsent(entry: StoredEntry, raw: CloudTrailRecord): Promise<PutResult> {
@@ -742,90 +684,6 @@ export class JournalLedgerStore implements LedgerStore {
     return oldest?.time.slice(0, oldest.time.indexOf('#'));
   }
 
-  async putSuppression(suppression: Suppression): Promise<void> {
-    if (this.suppressions.has(suppression.id)) throw new SuppressionExistsError(suppression.id);
-    const copy = structuredClone(suppression);
-    this.suppressions.set(copy.id, copy);
-    await this.write({ t: 'suppression', suppression: copy });
-  }
-
-  async listSuppressions(): Promise<Suppression[]> {
-    return [...this.suppressions.values()].map((s) => structuredClone(s));
-  }
-
-  async deleteSuppression(id: string): Promise<Suppression | undefined> {
-    const found = this.suppressions.get(id);
-    if (!found) return undefined;
-    this.suppressions.delete(id);
-    await this.write({ t: 'unsuppress', id });
-    return structuredClone(found);
-  }
-
-  async appendSuppressionEvent(event: SuppressionEvent): Promise<void> {
-    const copy = structuredClone(event);
-    this.suppressionLog.push(copy);
-    await this.write({ t: 'suppression-event', event: copy });
-  }
-
-  async suppressionEvents(): Promise<SuppressionEvent[]> {
-    return this.suppressionLog.map((e) => structuredClone(e)).sort((a, b) => (a.at < b.at ? -1 : 1));
-  }
-
-  async countInBurst(
-    key: string,
-    time: string,
-    windowMs: number,
-  ): Promise<{ position: number; closesAt: string }> {
-    const open = this.windows.get(key);
-    const window =
-      open && open.closesAt > time
-        ? { closesAt: open.closesAt, count: open.count + 1 }
-        : { closesAt: new Date(Date.parse(time) + windowMs).toISOString(), count: 1 };
-    this.windows.set(key, window);
-    await this.write({ t: 'burst-window', key, ...window });
-    return { position: window.count, closesAt: window.closesAt };
-  }
-
-  async addFolded(burst: Omit<FoldedBurst, 'alerts' | 'total'>, alert: FoldedAlert): Promise<void> {
-    const id = `${burst.closesAt}#${burst.key}`;
-    const followUp = this.followUps.get(id) ?? { ...structuredClone(burst), alerts: [], total: 0 };
-    if (followUp.alerts.length < MAX_FOLDED_LISTED) followUp.alerts.push(structuredClone(alert));
-    followUp.total++;
-    this.followUps.set(id, followUp);
-    await this.write({ t: 'follow-up', id, burst: followUp });
-  }
-
-  async takeClosedBursts(now: string): Promise<FoldedBurst[]> {
-    const due = [...this.followUps.entries()]
-      .filter(([, b]) => b.closesAt <= now)
-      .sort(([a], [b]) => (a < b ? -1 : 1));
-    if (due.length === 0) return [];
-    for (const [id] of due) this.followUps.delete(id);
-    await this.write({ t: 'follow-ups-taken', ids: due.map(([id]) => id) });
-    return due.map(([, burst]) => structuredClone(burst));
-  }
-
-  async putBurst(burst: FoldedBurst): Promise<void> {
-    const id = `${burst.closesAt}#${burst.key}`;
-    const copy = structuredClone(burst);
-    this.followUps.set(id, copy);
-    await this.write({ t: 'follow-up', id, burst: copy });
-  }
-
-  async latestAuditRun(): Promise<AuditRunRecord | undefined> {
-    const newest = this.auditRuns.reduce<AuditRunRecord | undefined>(
-      (found, run) => (!found || run.runAt > found.runAt ? run : found),
-      undefined,
-    );
-    return newest ? structuredClone(newest) : undefined;
-  }
-
-  async putAuditRun(run: AuditRunRecord): Promise<void> {
-    const copy = structuredClone(run);
-    this.auditRuns.push(copy);
-    await this.write({ t: 'audit-run', run: copy });
-  }
-
   /**
    * Waits for every write in flight, brings the index up to date, closes the files and releases the
    * lock; idempotent.
@@ -862,7 +720,8 @@ export class JournalLedgerStore implements LedgerStore {
         if (!row) return;
         rows.push(row);
       }
-      const contents = { stamp, lines: this.lines, live: this.liveRecordCount(), control: this.controlLines };
+      const control = this.liveControl().map((change) => JSON.stringify(change));
+      const contents = { stamp, lines: this.lines, live: this.liveRecordCount(), control };
       replaceBytesAtomically(this.paths.index, encodeJournalIndex(contents, rows));
     } catch {
       // The index is a cache: without it the next open reads the journal whole, and writes it again.
@@ -931,11 +790,6 @@ function isReadableHeader(line: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** Lines that are neither the header nor about an entry: suppressions, bursts, audit runs. */
-function isControl(record: JournalRecord | EntryLine): boolean {
-  return record.t !== 'header' && record.t !== 'entry' && record.t !== 'raw' && record.t !== 'delivery';
 }
 
 const COMMITTED = Promise.resolve();

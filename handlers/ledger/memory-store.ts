@@ -5,25 +5,16 @@
  * record is kept by reference and copied only on the way out: parsed records are never mutated, and
  * copying every one on the way in would double the cost of a memory replay.
  */
-import type { AuditRunRecord } from '../../rules/audit/compare';
 import type { CloudTrailRecord } from '../../rules/types';
-import type {
-  ChannelDelivery,
-  FoldedAlert,
-  FoldedBurst,
-  HistoryFilter,
-  LedgerStore,
-  PutResult,
-  StoredEntry,
-  Suppression,
-  SuppressionEvent,
-} from '../ports';
+import type { ChannelDelivery, HistoryFilter, LedgerStore, PutResult, StoredEntry } from '../ports';
 import { canonicalEntry } from './codec';
-import { MAX_FOLDED_LISTED } from './control-items';
-import { LedgerEntryNotFoundError, SuppressionExistsError } from './errors';
+import { InProcessControlState } from './control-state';
+import { LedgerEntryNotFoundError } from './errors';
 import { matchesFilter, resolveFilter } from './filter';
 import { sortTime } from './keys';
 import { TargetIndex } from './target-index';
+
+const COMMITTED = Promise.resolve();
 
 interface Slot {
   entry: StoredEntry;
@@ -31,73 +22,14 @@ interface Slot {
   time: string;
 }
 
-export class MemoryLedgerStore implements LedgerStore {
+export class MemoryLedgerStore extends InProcessControlState implements LedgerStore {
   private readonly slots = new Map<string, Slot>();
   private readonly byTarget = new TargetIndex<Slot>();
-  private readonly suppressions = new Map<string, Suppression>();
-  private readonly suppressionLog: SuppressionEvent[] = [];
-  private readonly windows = new Map<string, { closesAt: string; count: number }>();
-  private readonly followUps = new Map<string, FoldedBurst>();
 
-  async putSuppression(suppression: Suppression): Promise<void> {
-    if (this.suppressions.has(suppression.id)) throw new SuppressionExistsError(suppression.id);
-    this.suppressions.set(suppression.id, structuredClone(suppression));
+  /** Control changes live in memory only. */
+  protected persist(): Promise<void> {
+    return COMMITTED;
   }
-
-  async listSuppressions(): Promise<Suppression[]> {
-    return [...this.suppressions.values()].map((s) => structuredClone(s));
-  }
-
-  async deleteSuppression(id: string): Promise<Suppression | undefined> {
-    const found = this.suppressions.get(id);
-    this.suppressions.delete(id);
-    return found;
-  }
-
-  async appendSuppressionEvent(event: SuppressionEvent): Promise<void> {
-    this.suppressionLog.push(structuredClone(event));
-  }
-
-  async suppressionEvents(): Promise<SuppressionEvent[]> {
-    return this.suppressionLog.map((e) => structuredClone(e)).sort((a, b) => (a.at < b.at ? -1 : 1));
-  }
-
-  async countInBurst(
-    key: string,
-    time: string,
-    windowMs: number,
-  ): Promise<{ position: number; closesAt: string }> {
-    const open = this.windows.get(key);
-    if (open && open.closesAt > time) {
-      open.count++;
-      return { position: open.count, closesAt: open.closesAt };
-    }
-    const closesAt = new Date(Date.parse(time) + windowMs).toISOString();
-    this.windows.set(key, { closesAt, count: 1 });
-    return { position: 1, closesAt };
-  }
-
-  async addFolded(burst: Omit<FoldedBurst, 'alerts' | 'total'>, alert: FoldedAlert): Promise<void> {
-    const id = `${burst.closesAt}#${burst.key}`;
-    const followUp = this.followUps.get(id) ?? { ...structuredClone(burst), alerts: [], total: 0 };
-    if (followUp.alerts.length < MAX_FOLDED_LISTED) followUp.alerts.push(structuredClone(alert));
-    followUp.total++;
-    this.followUps.set(id, followUp);
-  }
-
-  async takeClosedBursts(now: string): Promise<FoldedBurst[]> {
-    const due = [...this.followUps.entries()]
-      .filter(([, b]) => b.closesAt <= now)
-      .sort(([a], [b]) => (a < b ? -1 : 1));
-    for (const [id] of due) this.followUps.delete(id);
-    return due.map(([, burst]) => burst);
-  }
-
-  async putBurst(burst: FoldedBurst): Promise<void> {
-    this.followUps.set(`${burst.closesAt}#${burst.key}`, structuredClone(burst));
-  }
-
-  private readonly auditRuns: AuditRunRecord[] = [];
 
   async putIfAbsent(entry: StoredEntry, raw: CloudTrailRecord): Promise<PutResult> {
     const canonical = canonicalEntry(entry);
@@ -145,18 +77,6 @@ export class MemoryLedgerStore implements LedgerStore {
       if (!oldest || slot.time < oldest.time) oldest = slot;
     }
     return oldest?.time.slice(0, oldest.time.indexOf('#'));
-  }
-
-  async latestAuditRun(): Promise<AuditRunRecord | undefined> {
-    const newest = this.auditRuns.reduce<AuditRunRecord | undefined>(
-      (found, run) => (!found || run.runAt > found.runAt ? run : found),
-      undefined,
-    );
-    return newest ? structuredClone(newest) : undefined;
-  }
-
-  async putAuditRun(run: AuditRunRecord): Promise<void> {
-    this.auditRuns.push(structuredClone(run));
   }
 
   async close(): Promise<void> {}

@@ -6,7 +6,7 @@
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { OrganizationSnapshot } from './snapshot';
 import { organizationAccountSchema } from './store';
 
@@ -16,8 +16,8 @@ const CACHE_FILE_NAME = 'organization.json';
 
 const snapshotSchema = z.object({
   takenAt: z.string(),
-  organizationId: z.string().optional(),
-  managementAccountId: z.string().optional(),
+  organizationId: z.optional(z.string()),
+  managementAccountId: z.optional(z.string()),
   accounts: z.array(organizationAccountSchema),
 });
 

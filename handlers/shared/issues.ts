@@ -34,6 +34,12 @@ export function describeIssue(issue: SchemaIssue): string {
   }
 }
 
+/** The first issue as `path.to.field message`, for a one-line error about a whole document. */
+export function describeFirstIssue(issues: readonly SchemaIssue[]): string {
+  const [issue] = issues;
+  return issue ? `${dottedPath(issue.path)} ${describeIssue(issue)}` : '(root) is invalid';
+}
+
 /** `path.to.field` (dots), or `(root)` for the value itself. */
 export function dottedPath(path: readonly PropertyKey[]): string {
   return path.map(String).join('.') || '(root)';

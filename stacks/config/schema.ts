@@ -329,7 +329,7 @@ export const configSchema = z
     /** The security / delegated-admin account hosting the monitor (the only account in single-account mode). */
     securityAccountId: accountId,
     /** Forwarder regions and the Identity Center home region (see rules/regions.ts). */
-    regions: regionsSchema.prefault({}),
+    regions: z.prefault(regionsSchema, {}),
     trail: trailSchema.prefault({}),
     backfill: backfillSchema.prefault({}),
     ledger: z

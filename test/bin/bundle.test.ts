@@ -24,10 +24,13 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
-/** Every output the entry loads before running anything: static imports, followed transitively. */
-function loadedAtStart(): Set<string> {
+/**
+ * Every output loaded with the one holding `source` (default: the entry, before running anything):
+ * static imports, followed transitively.
+ */
+function loadedAtStart(source = 'handlers/cli/main.ts'): Set<string> {
   const outputs = metafile.outputs;
-  const start = Object.keys(outputs).find((path) => path.endsWith('/cli.mjs'));
+  const start = Object.keys(outputs).find((path) => outputs[path]?.inputs[source] !== undefined);
   const seen = new Set<string>();
   const queue = start ? [start] : [];
   while (queue.length > 0) {
@@ -62,6 +65,16 @@ describe('the CLI bundle', () => {
     const inputs = [...loadedAtStart()].flatMap((path) => Object.keys(metafile.outputs[path]?.inputs ?? {}));
     expect(inputs).toContain('handlers/cli/main.ts');
     const heavy = inputs.filter((input) => /node_modules|rules\/registry|handlers\/ledger|zod/.test(input));
+    expect(heavy).toEqual([]);
+  });
+
+  it('loads neither the AWS SDK nor a zod locale for history on the local ledger', () => {
+    const loaded = loadedAtStart('handlers/cli/history.ts');
+    const inputs = [...loaded].flatMap((path) => Object.keys(metafile.outputs[path]?.inputs ?? {}));
+    expect(inputs).toContain('handlers/ledger/journal-store.ts');
+    const heavy = inputs.filter((input) =>
+      /@aws-sdk|@smithy|zod\/v4\/(locales|classic)|dynalite/.test(input),
+    );
     expect(heavy).toEqual([]);
   });
 

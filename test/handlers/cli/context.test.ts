@@ -51,6 +51,18 @@ describe('loadDetectionContext', () => {
     );
   });
 
+  it('says what a field should be when the schema has no message of its own (no zod locale in the CLI)', async () => {
+    const file = join(dir, 'types.json');
+    writeFileSync(file, JSON.stringify({ detection: { automationPrincipals: 'arn:aws:iam::*:role/ci' } }));
+    await expect(loadDetectionContext(file, io())).rejects.toThrow(
+      /types\.json: detection\.automationPrincipals expected array$/,
+    );
+    writeFileSync(file, JSON.stringify({ deployment: { principals: ['ci-role'] } }));
+    await expect(loadDetectionContext(file, io())).rejects.toThrow(
+      /deployment\.principals\.0 must be an ARN/,
+    );
+  });
+
   it('reports unreadable and malformed files as usage errors', async () => {
     await expect(loadDetectionContext(join(dir, 'missing.json'), io())).rejects.toBeInstanceOf(UsageError);
     const file = join(dir, 'broken.json');

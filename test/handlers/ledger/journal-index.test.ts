@@ -20,6 +20,7 @@ import { readJournalIndex } from '../../../handlers/ledger/journal-index';
 import { JournalLedgerStore, journalPaths } from '../../../handlers/ledger/journal-store';
 import { MemoryLedgerStore } from '../../../handlers/ledger/memory-store';
 import type { ChannelDelivery, HistoryFilter, LedgerStore, StoredEntry } from '../../../handlers/ports';
+import type { AuditRunRecord } from '../../../rules/audit/compare';
 import { SEVERITIES, type Severity, type TargetType } from '../../../rules/types';
 import { ACCOUNT_A, ACCOUNT_B, entry, hit, rawOf } from './support/entries';
 
@@ -500,6 +501,56 @@ describe('journal index: never a wrong answer from an index that does not fit', 
       await reader.close();
     }
     await expectSameAnswers(home, filters);
+  });
+});
+
+describe('journal index: the rest of the ledger', () => {
+  it('carries the control state: suppressions and their log, burst windows, follow-ups, audit runs', async () => {
+    const home = await ledgerOf([entry({ eventId: 'only', eventTime: '2026-11-20T10:00:00Z' })]);
+    const writer = await JournalLedgerStore.open({ home });
+    const suppression = {
+      id: 'sup-1',
+      detection: 'iam-user-created',
+      reason: 'onboarding',
+      owner: 'secops',
+      createdBy: 'carol',
+      createdAt: '2026-11-20T00:00:00.000Z',
+      until: '2026-11-27T00:00:00.000Z',
+    };
+    await writer.putSuppression(suppression);
+    await writer.putSuppression({ ...suppression, id: 'sup-2' });
+    await writer.deleteSuppression('sup-2');
+    await writer.countInBurst('k', '2026-11-20T10:00:00.000Z', 60_000);
+    await writer.countInBurst('k', '2026-11-20T10:00:10.000Z', 60_000);
+    const run: AuditRunRecord = { runAt: '2026-11-20T12:00:00.000Z', accounts: [], findings: [] };
+    await writer.putAuditRun(run);
+    await writer.close();
+    const reader = await JournalLedgerStore.open({ home });
+    try {
+      expect((await reader.listSuppressions()).map((s) => s.id)).toEqual(['sup-1']);
+      expect(await reader.countInBurst('k', '2026-11-20T10:00:20.000Z', 60_000)).toEqual({
+        position: 3,
+        closesAt: '2026-11-20T10:01:00.000Z',
+      });
+      expect((await reader.latestAuditRun())?.runAt).toBe(run.runAt);
+    } finally {
+      await reader.close();
+    }
+    // And once more from the index the reader wrote, beside a journal read whole.
+    const again = await JournalLedgerStore.open({ home });
+    const counted = await again.countInBurst('k', '2026-11-20T10:00:30.000Z', 60_000);
+    await again.close();
+    rmSync(journalPaths(home).index);
+    const scanned = await JournalLedgerStore.open({ home });
+    try {
+      expect(counted.position).toBe(4);
+      expect(await scanned.countInBurst('k', '2026-11-20T10:00:40.000Z', 60_000)).toEqual({
+        position: 5,
+        closesAt: '2026-11-20T10:01:00.000Z',
+      });
+    } finally {
+      await scanned.close();
+    }
   });
 });
 
