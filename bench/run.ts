@@ -187,7 +187,7 @@ detection, severity, source IP), one dictionary per kind of value. \`history\` r
 only the dictionaries its filter compares, walks the columns newest first and reads just the entries that match, by
 byte range, until the limit; lines appended after the index was written (by a process that crashed, or an older
 iamwatch) are read as before. The time above a bare node is mostly the CLI's own start; the open grows with the ledger
-by the size of the index's query part (about 40 bytes per entry), not of the journal.
+by the part of the index \`history\` reads (about 60 bytes per entry), not with the journal.
 `;
 }
 

@@ -671,7 +671,8 @@ export class JournalLedgerStore extends InProcessControlState implements LedgerS
       if (this.loaded === undefined) throw new LedgerConfigurationError('the local ledger is closed');
       const stored = JSON.parse(readText(this.loaded, from, to)) as StoredEntry;
       const delivery = index.deliveryOf(row);
-      if (delivery) stored.delivery = { ...stored.delivery, ...delivery };
+      // A copy: the overlay stays the index's, whatever the caller does with the entry.
+      if (delivery) stored.delivery = { ...stored.delivery, ...structuredClone(delivery) };
       if (matchesFilter(stored, filter)) found.push(stored);
     }
     return found;

@@ -315,6 +315,24 @@ describe('journal index: answers exactly as the full scan', () => {
   });
 });
 
+describe('journal index: entries handed out', () => {
+  it('are copies: changing one changes nothing the next query returns', async () => {
+    const home = await ledgerOf([entry({ eventId: 'only', eventTime: '2026-11-20T10:00:00Z' })]);
+    const writer = await JournalLedgerStore.open({ home });
+    await writer.markDelivery('only', 'sns', delivered(1));
+    await writer.close();
+    const store = await JournalLedgerStore.open({ home });
+    try {
+      const [first] = await store.history({});
+      const state = first?.delivery?.sns;
+      if (state) state.attempts = 99;
+      expect((await store.history({}))[0]?.delivery?.sns?.attempts).toBe(1);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
 describe('journal index: never a wrong answer from an index that does not fit', () => {
   const first = Array.from({ length: 30 }, (_, i) =>
     entry({
