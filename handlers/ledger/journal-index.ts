@@ -11,13 +11,16 @@
  *
  * Layout, little-endian. A 32-byte preamble: magic, format version, the length of the query part's
  * JSON, the query part's length and CRC-32, the entry part's length and CRC-32. The query part,
- * which `history` reads: JSON (the stamp, line counts, the string dictionary, the delivery overlays,
- * the journal's other live lines as written), then numeric columns, each 8-byte aligned, one value
- * per entry in time order (oldest first): where the entry's JSON is in the journal, its event time,
- * and a dictionary id per field the filters compare (actor, target, account, event name, source IP,
- * severity; detections as a list per entry). The entry part, read only by a process that needs the
- * entries one by one (to write, or to look one up): JSON of each entry's id, time and raw record.
- * Field values are kept as written; a query normalises the dictionary the way `matchesFilter` does.
+ * which `history` reads: JSON (the stamp, line counts, the live control state as journal lines,
+ * where the sections and columns are); one dictionary per kind of value (JSON arrays, each parsed
+ * only by a query that compares such values); the delivery overlays (JSON texts, each parsed only
+ * for an entry returned); then numeric columns, each 8-byte aligned, one value per entry in time
+ * order (oldest first): where the entry's JSON is in the journal, its event time, a dictionary id
+ * per field the filters compare (actor, target, account, event name, source IP, severity;
+ * detections as a list per entry), and where its delivery overlay is. The entry part, read only by
+ * a process that needs the entries one by one (to write, or to look one up): JSON of each entry's
+ * id, time and raw record. Field values are kept as written; a query normalises the dictionary the
+ * way `matchesFilter` does.
  */
 import { closeSync, openSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
@@ -84,6 +87,9 @@ const DICTIONARIES: readonly Dictionary[] = [
   'severity',
   'detection',
 ];
+/** The query part's byte sections after its JSON: the dictionaries, then the delivery overlays. */
+type Section = Dictionary | 'deliveries';
+const SECTIONS: readonly Section[] = [...DICTIONARIES, 'deliveries'];
 
 /** Filter keys the index can answer; a filter with any other key is answered without it. */
 const ANSWERED = new Set<string>([
@@ -167,9 +173,11 @@ export interface IndexContents {
 
 interface QueryHeader extends IndexContents {
   rows: number;
-  /** Where each dictionary's JSON (an array of strings) is in the query part: offset, length. */
-  dictionaries: Record<Dictionary, [offset: number, length: number]>;
-  deliveries: [row: number, delivery: Record<string, ChannelDelivery>][];
+  /**
+   * Where each section is in the query part (offset, length): a dictionary's JSON (an array of
+   * strings), or the delivery overlays' JSON texts one after another (columns say which is whose).
+   */
+  sections: Record<Section, [offset: number, length: number]>;
   /** Name, element type and element count of each numeric column, in file order. */
   columns: [name: string, type: ColumnType, count: number][];
 }
@@ -204,7 +212,10 @@ export function encodeJournalIndex(contents: IndexContents, rows: readonly Index
   const fieldIds = FIELDS.map(() => new Int32Array(count));
   const detectionStart = new Int32Array(count + 1);
   const detections: number[] = [];
-  const deliveries: QueryHeader['deliveries'] = [];
+  const deliveryTexts: Buffer[] = [];
+  const deliveryFrom = new Int32Array(count);
+  const deliveryLength = new Int32Array(count);
+  let deliveryBytes = 0;
   rows.forEach((row, index) => {
     from[index] = row.from;
     length[index] = row.to - row.from;
@@ -216,7 +227,13 @@ export function encodeJournalIndex(contents: IndexContents, rows: readonly Index
     });
     for (const id of row.keys.detections) detections.push(intern('detection', id));
     detectionStart[index + 1] = detections.length;
-    if (row.delivery) deliveries.push([index, row.delivery]);
+    if (row.delivery) {
+      const text = Buffer.from(JSON.stringify(row.delivery), 'utf8');
+      deliveryTexts.push(text);
+      deliveryFrom[index] = deliveryBytes;
+      deliveryLength[index] = text.length;
+      deliveryBytes += text.length;
+    }
   });
   // Most dictionaries hold fewer values than 16 bits count: half the bytes to read.
   const ids = (column: Int32Array, name: Dictionary): IdColumn =>
@@ -233,34 +250,38 @@ export function encodeJournalIndex(contents: IndexContents, rows: readonly Index
     ]),
     ['detectionStart', detectionStart],
     ['detections', ids(Int32Array.from(detections), 'detection')],
+    ['deliveryFrom', deliveryFrom],
+    ['deliveryLength', deliveryLength],
   ];
-  const dictionaryJson = DICTIONARIES.map((name) =>
-    Buffer.from(JSON.stringify([...(dictionaries.get(name) as Map<string, number>).keys()]), 'utf8'),
-  );
-  const header = (offsets: QueryHeader['dictionaries']): QueryHeader => ({
+  const sectionBytes = [
+    ...DICTIONARIES.map((name) =>
+      Buffer.from(JSON.stringify([...(dictionaries.get(name) as Map<string, number>).keys()]), 'utf8'),
+    ),
+    Buffer.concat(deliveryTexts, deliveryBytes),
+  ];
+  const header = (offsets: QueryHeader['sections']): QueryHeader => ({
     ...contents,
     rows: count,
-    dictionaries: offsets,
-    deliveries,
+    sections: offsets,
     columns: columns.map(([name, column]) => [name, typeOf(column), column.length]),
   });
-  // The header names where the dictionaries follow it, so its own length is needed first: the
-  // offsets are written with a fixed width.
+  // The header names where the sections follow it, so its own length is needed first: the offsets
+  // are written with a fixed width.
   const placeholder = Object.fromEntries(
-    DICTIONARIES.map((name) => [name, [OFFSET_PLACEHOLDER, OFFSET_PLACEHOLDER]]),
-  ) as QueryHeader['dictionaries'];
+    SECTIONS.map((name) => [name, [OFFSET_PLACEHOLDER, OFFSET_PLACEHOLDER]]),
+  ) as QueryHeader['sections'];
   const headerBytes = Buffer.byteLength(JSON.stringify(header(placeholder)), 'utf8');
   let offset = headerBytes;
   const offsets = Object.fromEntries(
-    DICTIONARIES.map((name, at) => {
-      const length = (dictionaryJson[at] as Buffer).length;
+    SECTIONS.map((name, at) => {
+      const length = (sectionBytes[at] as Buffer).length;
       const place: [number, number] = [offset, length];
       offset += length;
       return [name, place];
     }),
-  ) as QueryHeader['dictionaries'];
+  ) as QueryHeader['sections'];
   const json = Buffer.from(JSON.stringify(header(offsets)).padEnd(headerBytes, ' '), 'utf8');
-  const query: Uint8Array[] = [json, ...dictionaryJson];
+  const query: Uint8Array[] = [json, ...sectionBytes];
   let queryBytes = offset;
   for (const [, column] of columns) {
     const padding = (8 - (queryBytes % 8)) % 8;
@@ -342,8 +363,8 @@ export function readJournalIndex(
       crc: preamble.readUInt32LE(24),
     };
     const header = JSON.parse(query.toString('utf8', 0, jsonBytes)) as QueryHeader;
-    for (const name of DICTIONARIES) {
-      const [at, length] = header.dictionaries[name];
+    for (const name of SECTIONS) {
+      const [at, length] = header.sections[name];
       if (at < jsonBytes || at + length > queryBytes) return undefined;
     }
     const { stamp } = header;
@@ -351,8 +372,8 @@ export function readJournalIndex(
     const actual = stampOf(journalFd, stamp.covered);
     if (!actual || actual.header !== stamp.header || actual.tail !== stamp.tail) return undefined;
     const columns = new Map<string, Column>();
-    const lastDictionary = header.dictionaries[DICTIONARIES.at(-1) as Dictionary];
-    let offset = lastDictionary[0] + lastDictionary[1];
+    const [lastAt, lastLength] = header.sections.deliveries;
+    let offset = lastAt + lastLength;
     for (const [name, type, count] of header.columns) {
       offset += (8 - (offset % 8)) % 8;
       const width = type === 'f64' ? 8 : type === 'i32' ? 4 : 2;
@@ -386,7 +407,6 @@ interface EntryPart {
 
 /** A loaded index: the filters answered from its columns, and its entries. */
 export class JournalIndex {
-  private deliveries: Map<number, Record<string, ChannelDelivery>> | undefined;
   private readonly parsed = new Map<Dictionary, { values: string[]; normalised?: string[] }>();
 
   private constructor(
@@ -399,6 +419,8 @@ export class JournalIndex {
     private readonly fields: Record<Field, IdColumn>,
     private readonly detectionStart: Int32Array,
     private readonly detectionIds: IdColumn,
+    private readonly deliveryFrom: Int32Array,
+    private readonly deliveryLength: Int32Array,
   ) {}
 
   /** undefined when a column is missing or of the wrong length (a damaged or foreign index). */
@@ -430,7 +452,11 @@ export class JournalIndex {
     const from = f64('from');
     const length = i32('length');
     const time = f64('time');
-    if (!from || !length || !time || !detectionStart || !detectionIds) return undefined;
+    const deliveryFrom = i32('deliveryFrom');
+    const deliveryLength = i32('deliveryLength');
+    if (!from || !length || !time || !detectionStart || !detectionIds || !deliveryFrom || !deliveryLength) {
+      return undefined;
+    }
     if (FIELDS.some((field) => !fields[field])) return undefined;
     return new JournalIndex(
       header,
@@ -442,6 +468,8 @@ export class JournalIndex {
       fields as Record<Field, IdColumn>,
       detectionStart,
       detectionIds,
+      deliveryFrom,
+      deliveryLength,
     );
   }
 
@@ -473,8 +501,10 @@ export class JournalIndex {
 
   /** The delivery overlay of entry `row`: state from delivery lines after the entry's own line. */
   deliveryOf(row: number): Record<string, ChannelDelivery> | undefined {
-    this.deliveries ??= new Map(this.header.deliveries);
-    return this.deliveries.get(row);
+    const length = this.deliveryLength[row] as number;
+    if (length <= 0) return undefined;
+    const at = this.header.sections.deliveries[0] + (this.deliveryFrom[row] as number);
+    return JSON.parse(this.query.toString('utf8', at, at + length)) as Record<string, ChannelDelivery>;
   }
 
   /** What the filters compare of entry `row`, decoded from the dictionary. */
@@ -644,7 +674,7 @@ export class JournalIndex {
   private dictionary(name: Dictionary): { values: string[]; normalised?: string[] } {
     let parsed = this.parsed.get(name);
     if (!parsed) {
-      const [at, length] = this.header.dictionaries[name];
+      const [at, length] = this.header.sections[name];
       parsed = { values: JSON.parse(this.query.toString('utf8', at, at + length)) as string[] };
       this.parsed.set(name, parsed);
     }
