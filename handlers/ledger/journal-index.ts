@@ -236,10 +236,15 @@ export function encodeJournalIndex(contents: IndexContents, rows: readonly Index
     }
   });
   // Most dictionaries hold fewer values than 16 bits count: half the bytes to read.
-  const ids = (column: Int32Array, name: Dictionary): IdColumn =>
-    (dictionaries.get(name) as Map<string, number>).size < ABSENT_U16
-      ? Uint16Array.from(column, (id) => (id < 0 ? ABSENT_U16 : id))
-      : column;
+  const ids = (column: Int32Array, name: Dictionary): IdColumn => {
+    if ((dictionaries.get(name) as Map<string, number>).size >= ABSENT_U16) return column;
+    const narrow = new Uint16Array(column.length);
+    for (let at = 0; at < column.length; at++) {
+      const id = column[at] as number;
+      narrow[at] = id < 0 ? ABSENT_U16 : id;
+    }
+    return narrow;
+  };
   const columns: [string, Column][] = [
     ['from', from],
     ['length', length],
@@ -249,7 +254,7 @@ export function encodeJournalIndex(contents: IndexContents, rows: readonly Index
       ids(fieldIds[column] as Int32Array, DICTIONARY_OF[field]),
     ]),
     ['detectionStart', detectionStart],
-    ['detections', ids(Int32Array.from(detections), 'detection')],
+    ['detections', ids(new Int32Array(detections), 'detection')],
     ['deliveryFrom', deliveryFrom],
     ['deliveryLength', deliveryLength],
   ];
@@ -291,7 +296,7 @@ export function encodeJournalIndex(contents: IndexContents, rows: readonly Index
   const names: EntryNames = {
     ids: rows.map((row) => row.id),
     ats: rows.map((row) => row.at),
-    raws: rows.flatMap((row) => row.raw ?? [-1, -1]),
+    raws: rawsOf(rows),
   };
   const entryPart = Buffer.from(JSON.stringify(names), 'utf8');
   const queryPart = Buffer.concat(query, queryBytes);
@@ -304,6 +309,16 @@ export function encodeJournalIndex(contents: IndexContents, rows: readonly Index
   preamble.writeUInt32LE(entryPart.length, 20);
   preamble.writeUInt32LE(crc32(entryPart), 24);
   return Buffer.concat([preamble, queryPart, entryPart]);
+}
+
+/** Each row's raw record as offset and length, -1 and -1 when it has none. */
+function rawsOf(rows: readonly IndexRow[]): number[] {
+  const raws = new Array<number>(2 * rows.length);
+  rows.forEach((row, index) => {
+    raws[2 * index] = row.raw ? row.raw[0] : -1;
+    raws[2 * index + 1] = row.raw ? row.raw[1] : -1;
+  });
+  return raws;
 }
 
 function typeOf(column: Column): ColumnType {
