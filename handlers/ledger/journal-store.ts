@@ -1,7 +1,10 @@
 /**
  * The local ledger (`--store local`): the memory store's semantics, kept on disk as an append-only
- * journal under `$IAMWATCH_HOME/journal/` and loaded whole when opened. `history` then runs on the
- * in-memory state with the same `matchesFilter` predicate as every other store.
+ * journal under `$IAMWATCH_HOME/journal/`. Opening reads the index a process that changed the ledger
+ * wrote when it closed (journal-index.ts) and the journal lines after what it covers; without an
+ * index that describes the journal, the journal whole. `history` answers from the index's columns
+ * and reads only the entries it returns; every entry returned passes the same `matchesFilter`
+ * predicate as in every other store.
  *
  * Why not the embedded DynamoDB-compatible server it replaces: each entry cost a conditional put and a
  * batch of about a dozen items through HTTP, the SDK and LevelDB — about 10 ms of CPU per entry. Here
