@@ -5,7 +5,7 @@
  * batch, and a write's promise settles only once its batch is on disk. A crash can only tear the tail
  * of a file; `readJournal` drops a torn last line, which no caller was ever told was committed.
  */
-import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { LedgerConfigurationError, LocalLedgerWriteError } from './errors';
@@ -27,7 +27,7 @@ export interface JournalContents {
 /**
  * Parses the journal's lines. Text after the last newline, and a last line that is not JSON, are a
  * write the crash interrupted: left out. An unparseable line followed by good ones is damage no crash
- * of ours produces, and is refused.
+ * of ours produces, and is refused. `bytes` may be the journal's tail after `linesBefore` lines.
  *
  * @throws LedgerConfigurationError for a damaged journal.
  */
@@ -35,12 +35,13 @@ export function parseJournal(
   bytes: Buffer,
   file: string,
   parseLine: (bytes: Buffer, start: number, end: number) => unknown = parseJsonLine,
+  linesBefore = 0,
 ): JournalContents {
   let end = bytes.lastIndexOf(NEWLINE) + 1;
   let torn = end < bytes.length;
   const records: unknown[] = [];
   let start = 0;
-  let line = 0;
+  let line = linesBefore;
   while (start < end) {
     const stop = bytes.indexOf(NEWLINE, start);
     line++;
@@ -79,11 +80,15 @@ export class JournalWriter {
   private flushing: Promise<void> | undefined;
   private failure: unknown;
 
-  /** @param rawEnd the raw file's size: where the next raw record goes. */
+  /**
+   * @param rawEnd the raw file's size: where the next raw record goes.
+   * @param journalEnd the journal's size: where the next line goes.
+   */
   private constructor(
     private readonly journal: FileHandle,
     private readonly raw: FileHandle,
     private rawEnd: number,
+    private journalEnd: number,
   ) {}
 
   static async open(journalFile: string, rawFile: string): Promise<JournalWriter> {
@@ -95,8 +100,13 @@ export class JournalWriter {
       await journal.close();
       throw error;
     }
-    const { size } = await raw.stat();
-    return new JournalWriter(journal, raw, size);
+    const [rawStat, journalStat] = await Promise.all([raw.stat(), journal.stat()]);
+    return new JournalWriter(journal, raw, rawStat.size, journalStat.size);
+  }
+
+  /** The journal's length once every line appended so far is written: where the next line starts. */
+  get journalBytes(): number {
+    return this.journalEnd;
   }
 
   /** The first write that failed; every later write is refused with it. */
@@ -125,6 +135,7 @@ export class JournalWriter {
   appendLine(json: string): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
     const line = `${json}\n`;
+    this.journalEnd += Buffer.byteLength(line, 'utf8');
     return new Promise((resolve, reject) => {
       this.pending.lines.push(line);
       this.pending.waiters.push({ resolve, reject });
@@ -180,9 +191,7 @@ export class JournalWriter {
  * folder fsync'd, so a crash leaves either the old file or the new one.
  */
 export function replaceFileAtomically(file: string, lines: Iterable<string>): void {
-  const temporary = `${file}.tmp`;
-  const fd = openSync(temporary, 'w');
-  try {
+  writeAtomically(file, (fd) => {
     let chunk = '';
     for (const line of lines) {
       chunk += `${line}\n`;
@@ -192,12 +201,48 @@ export function replaceFileAtomically(file: string, lines: Iterable<string>): vo
       }
     }
     writeSync(fd, chunk);
+  });
+}
+
+/** `replaceFileAtomically` for bytes. */
+export function replaceBytesAtomically(file: string, bytes: Uint8Array): void {
+  writeAtomically(file, (fd) => {
+    let written = 0;
+    while (written < bytes.length) written += writeSync(fd, bytes, written);
+  });
+}
+
+function writeAtomically(file: string, write: (fd: number) => void): void {
+  const temporary = `${file}.tmp`;
+  const fd = openSync(temporary, 'w');
+  try {
+    write(fd);
     fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
   renameSync(temporary, file);
   syncFolder(dirname(file));
+}
+
+/** `length` bytes of the file open as `fd` from `position`; fewer when the file ends first. */
+export function readBytes(fd: number, position: number, length: number): Buffer {
+  // Never pooled (so 8-byte aligned, as typed-array views of it need) and not zeroed first.
+  const buffer = Buffer.allocUnsafeSlow(length);
+  let read = 0;
+  while (read < length) {
+    const got = readSync(fd, buffer, read, length - read, position + read);
+    if (got === 0) return buffer.subarray(0, read);
+    read += got;
+  }
+  return buffer;
+}
+
+/** Bytes `from` to `to` of the file open as `fd`, as UTF-8 text. */
+export function readText(fd: number, from: number, to: number): string {
+  const bytes = readBytes(fd, from, to - from);
+  if (bytes.length !== to - from) throw new RangeError(`the file ends before byte ${to}`);
+  return bytes.toString('utf8');
 }
 
 /** fsyncs a folder, so a rename or a new file in it survives a power loss. */

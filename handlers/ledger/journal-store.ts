@@ -1,7 +1,10 @@
 /**
  * The local ledger (`--store local`): the memory store's semantics, kept on disk as an append-only
- * journal under `$IAMWATCH_HOME/journal/` and loaded whole when opened. `history` then runs on the
- * in-memory state with the same `matchesFilter` predicate as every other store.
+ * journal under `$IAMWATCH_HOME/journal/`. Opening reads the index a process that changed the ledger
+ * wrote when it closed (journal-index.ts) and the journal lines after what it covers; without an
+ * index that describes the journal, the journal whole. `history` answers from the index's columns
+ * and reads only the entries it returns; every entry returned passes the same `matchesFilter`
+ * predicate as in every other store.
  *
  * Why not the embedded DynamoDB-compatible server it replaces: each entry cost a conditional put and a
  * batch of about a dozen items through HTTP, the SDK and LevelDB — about 10 ms of CPU per entry. Here
@@ -13,7 +16,18 @@
  * unreadable writes it again (the repair); a crash can only tear the journal's last line, which is
  * dropped when the ledger is next opened. One process at a time: a pid lock turns a second away.
  */
-import { existsSync, mkdirSync, readFileSync, statSync, truncateSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  truncateSync,
+} from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { CloudTrailRecord } from '../../rules/types';
 import type { ChannelDelivery, HistoryFilter, LedgerStore, PutResult, StoredEntry } from '../ports';
@@ -26,9 +40,21 @@ import {
   parseJournal,
   parseJsonLine,
   type RawRef,
+  readBytes,
+  readText,
+  replaceBytesAtomically,
   replaceFileAtomically,
   syncFolder,
 } from './journal-file';
+import {
+  encodeJournalIndex,
+  entryKeys,
+  type IndexedEntry,
+  type IndexRow,
+  type JournalIndex,
+  readJournalIndex,
+  stampJournal,
+} from './journal-index';
 import { sortTime } from './keys';
 import { acquireLock } from './lock';
 import { TargetIndex } from './target-index';
@@ -38,7 +64,7 @@ export const JOURNAL_VERSION = 1;
 
 /** The journal's lines. The first is the header; every other one is a committed write. */
 export type JournalRecord =
-  | { t: 'header'; format: typeof JOURNAL_FORMAT; version: number }
+  | { t: 'header'; format: typeof JOURNAL_FORMAT; version: number; generation?: string }
   | { t: 'entry'; id: string; at: string; raw?: RawRef; entry: StoredEntry }
   | { t: 'raw'; id: string; raw: RawRef }
   | { t: 'delivery'; id: string; channel: string; state: ChannelDelivery }
@@ -50,6 +76,8 @@ export interface JournalPaths {
   folder: string;
   journal: string;
   raw: string;
+  /** What `history` reads instead of the journal (journal-index.ts); a cache, rebuilt when missing. */
+  index: string;
   lock: string;
   /** Where iamwatch before the journal kept its embedded dynalite (LevelDB) ledger. */
   legacy: string;
@@ -63,6 +91,7 @@ export function journalPaths(home: string): JournalPaths {
     folder,
     journal: join(folder, 'ledger.jsonl'),
     raw: join(folder, 'raw.jsonl'),
+    index: join(folder, 'ledger.index'),
     // The same lock file the dynalite ledger used, so an older iamwatch and this one exclude each other.
     lock: join(root, 'ledger.lock'),
     legacy: join(root, 'ledger'),
@@ -88,18 +117,23 @@ interface EntryLine {
   text: Undecoded;
 }
 
-/** A byte range of the journal as read at open (`JournalLedgerStore.source`). */
+/** A byte range of the journal. */
 interface Undecoded {
   from: number;
   to: number;
 }
 
 interface Slot {
+  id: string;
   /**
-   * The entry as JSON (delivery state aside), as written or still undecoded as read: what queries
-   * pre-filter on.
+   * The entry as JSON (delivery state aside), as written or still undecoded in the journal as
+   * loaded: what queries pre-filter on.
    */
   text: string | Undecoded;
+  /** Where the entry's JSON is in the journal as it is now (after a compaction, not where it was read). */
+  span: Undecoded | undefined;
+  /** The entry's row in the index the ledger was opened with, whose columns answer filters. */
+  row: number | undefined;
   /** The entry, once parsed; delivery updates apply to it. */
   parsed: StoredEntry | undefined;
   /** Delivery updates read from the journal before the entry was parsed. */
@@ -123,9 +157,15 @@ export interface JournalLedgerOptions {
 }
 
 export class JournalLedgerStore extends InProcessControlState implements LedgerStore {
-  private readonly slots = new Map<string, Slot>();
+  private readonly slotMap = new Map<string, Slot>();
   /** Every slot, oldest first once `sorted`. */
-  private readonly ordered: Slot[] = [];
+  private readonly orderedSlots: Slot[] = [];
+  /**
+   * The index the ledger was opened with, while its entries are not yet slots: made slots (all of
+   * them, oldest first, before any other) by the first use of `slots` or `ordered`. `history` answers
+   * from the index without that.
+   */
+  private rowsToLoad: JournalIndex | undefined;
   private sorted = true;
   /**
    * Entries by target, built at the first `--target` query of a process that also writes (replay,
@@ -136,8 +176,17 @@ export class JournalLedgerStore extends InProcessControlState implements LedgerS
   private byTarget: TargetIndex<Slot> | undefined;
   private insertedHere = false;
   private lines = 0;
-  /** The journal as read at open: loaded entries are decoded from it when first needed. */
+  /**
+   * The journal as read at open from byte `sourceStart` (0, or where the index stops): loaded entries
+   * are decoded from it when first needed; entries before it are read from `loaded`.
+   */
   private source: Buffer = Buffer.alloc(0);
+  private sourceStart = 0;
+  /** The journal file as opened, when entries are read from it by byte range (opened from the index). */
+  private loaded: number | undefined;
+  private index: JournalIndex | undefined;
+  /** Whether the index on disk no longer describes the journal (written at close when so). */
+  private indexStale = false;
   private writer: JournalWriter | undefined;
   private closing: Promise<void> | undefined;
 
@@ -189,6 +238,7 @@ export class JournalLedgerStore extends InProcessControlState implements LedgerS
       folder,
       journal: join(folder, 'ledger.jsonl'),
       raw: join(folder, 'raw.jsonl'),
+      index: join(folder, 'ledger.index'),
     };
     const store = new JournalLedgerStore(paths, () => undefined);
     store.load();
@@ -201,12 +251,86 @@ export class JournalLedgerStore extends InProcessControlState implements LedgerS
     return this.lines;
   }
 
+  /** Every entry by eventId. */
+  private get slots(): Map<string, Slot> {
+    this.loadRows();
+    return this.slotMap;
+  }
+
+  /** Every entry, oldest first once `sorted`. */
+  private get ordered(): Slot[] {
+    this.loadRows();
+    return this.orderedSlots;
+  }
+
+  /** Makes the index's entries slots (see `rowsToLoad`). */
+  private loadRows(): void {
+    const index = this.rowsToLoad;
+    if (!index) return;
+    this.rowsToLoad = undefined;
+    let entries = index.entries();
+    if (!entries) {
+      entries = this.indexedEntriesFromJournal(index);
+      this.indexStale = true;
+    }
+    entries.forEach((row, at) => {
+      const text = { from: row.from, to: row.to };
+      const slot: Slot = {
+        id: row.id,
+        text,
+        span: text,
+        row: at,
+        parsed: undefined,
+        delivery: row.delivery,
+        raw: row.raw,
+        time: `${row.at}#${row.id}`,
+        committed: COMMITTED,
+      };
+      this.slotMap.set(row.id, slot);
+      this.orderedSlots.push(slot);
+    });
+  }
+
+  /**
+   * The index's entries found in the journal it covers, when its own list of them is damaged: the
+   * entry lines give the ids, times and raw records (raw lines the repaired ones), and the index where
+   * each entry's JSON starts.
+   */
+  private indexedEntriesFromJournal(index: JournalIndex): IndexedEntry[] {
+    if (this.loaded === undefined) throw new LedgerConfigurationError('the local ledger is closed');
+    const covered = readBytes(this.loaded, 0, index.stamp.covered);
+    const byStart = new Map<number, { id: string; at: string; raw: RawRef | undefined }>();
+    const byId = new Map<string, { id: string; at: string; raw: RawRef | undefined }>();
+    for (const record of parseJournal(covered, this.paths.journal, parseLine).records as (
+      | JournalRecord
+      | EntryLine
+    )[]) {
+      if (record.t === 'entry' && 'text' in record && !byId.has(record.id)) {
+        const found = { id: record.id, at: record.at, raw: record.raw };
+        byStart.set(record.text.from, found);
+        byId.set(record.id, found);
+      } else if (record.t === 'raw') {
+        const found = byId.get(record.id);
+        if (found) found.raw = record.raw;
+      }
+    }
+    return Array.from({ length: index.rows }, (_, row) => {
+      const span = index.span(row);
+      const found = byStart.get(span.from);
+      if (!found)
+        throw new LedgerConfigurationError(`${this.paths.index} does not match the journal; delete it`);
+      return { ...found, ...span, delivery: index.deliveryOf(row) };
+    });
+  }
+
   private load(): void {
     mkdirSync(this.paths.folder, { recursive: true });
+    this.indexStale = true;
     if (!existsSync(this.paths.journal)) {
       replaceFileAtomically(this.paths.journal, [JSON.stringify(header())]);
       return;
     }
+    if (this.loadIndexed()) return;
     this.source = readFileSync(this.paths.journal);
     const contents = parseJournal(this.source, this.paths.journal, parseLine);
     const [first, ...records] = contents.records as (JournalRecord | EntryLine)[];
@@ -224,8 +348,69 @@ export class JournalLedgerStore extends InProcessControlState implements LedgerS
       truncateSync(this.paths.journal, contents.validBytes);
       syncFolder(this.paths.folder);
     }
-    for (const record of records) this.apply(record);
-    this.lines = records.length;
+    this.lines = this.applyLoaded(records, 0);
+    this.compactIfMostlySuperseded();
+  }
+
+  /**
+   * Loads the ledger from its index and the journal lines after what the index covers; false (and
+   * nothing loaded) when there is no index that describes this journal.
+   */
+  private loadIndexed(): boolean {
+    const fd = openSync(this.paths.journal, 'r');
+    try {
+      const bytes = fstatSync(fd).size;
+      const index = readJournalIndex(this.paths.index, fd, bytes);
+      if (!index || !isReadableHeader(index.stamp.header)) {
+        closeSync(fd);
+        return false;
+      }
+      this.loaded = fd;
+      this.loadFromIndex(index, fd, bytes);
+      return true;
+    } catch (error) {
+      closeSync(fd);
+      this.loaded = undefined;
+      throw error;
+    }
+  }
+
+  private loadFromIndex(index: JournalIndex, fd: number, bytes: number): void {
+    this.index = index;
+    this.indexStale = false;
+    this.sourceStart = index.stamp.covered;
+    for (const line of index.control) this.apply(JSON.parse(line) as JournalRecord);
+    this.rowsToLoad = index;
+    this.lines = index.lines;
+    const { covered } = index.stamp;
+    if (bytes > covered) {
+      // Lines appended after the index was written (a crash before close, or an older iamwatch).
+      this.indexStale = true;
+      this.source = readBytes(fd, covered, bytes - covered);
+      const contents = parseJournal(this.source, this.paths.journal, parseLine, index.lines + 1);
+      if (contents.torn) {
+        truncateSync(this.paths.journal, covered + contents.validBytes);
+        syncFolder(this.paths.folder);
+      }
+      this.lines += this.applyLoaded(contents.records as (JournalRecord | EntryLine)[], covered);
+      this.compactIfMostlySuperseded();
+    } else if (index.lines - index.live > Math.max(this.compactAfter, index.live)) {
+      this.compactIfMostlySuperseded();
+    }
+  }
+
+  /** Applies lines read from the journal at byte `base`; returns how many. */
+  private applyLoaded(records: (JournalRecord | EntryLine)[], base: number): number {
+    for (const record of records) {
+      if (record.t === 'entry' && 'text' in record) {
+        record.text = { from: record.text.from + base, to: record.text.to + base };
+      }
+      this.apply(record);
+    }
+    return records.length;
+  }
+
+  private compactIfMostlySuperseded(): void {
     const live = this.liveRecordCount();
     if (this.lines - live > Math.max(this.compactAfter, live)) this.compact();
   }
@@ -236,7 +421,15 @@ export class JournalLedgerStore extends InProcessControlState implements LedgerS
       case 'entry': {
         if (this.slots.has(record.id)) return;
         const text = 'text' in record ? record.text : JSON.stringify(record.entry);
-        this.addSlot(record.id, `${record.at}#${record.id}`, text, undefined, record.raw, COMMITTED);
+        const slot = this.addSlot(
+          record.id,
+          `${record.at}#${record.id}`,
+          text,
+          undefined,
+          record.raw,
+          COMMITTED,
+        );
+        if (typeof text !== 'string') slot.span = text;
         return;
       }
       case 'raw': {
@@ -272,9 +465,38 @@ export class JournalLedgerStore extends InProcessControlState implements LedgerS
     for (const change of this.liveControl()) yield JSON.stringify(change);
   }
 
+  /**
+   * Rewrites the journal as its live lines under a new header (a new generation, so no index of the
+   * old journal can pass for one of the new), noting where each entry now is.
+   */
   private compact(): void {
-    replaceFileAtomically(this.paths.journal, [JSON.stringify(header()), ...this.liveLines()]);
+    rmSync(this.paths.index, { force: true });
+    const slots = [...this.slots.values()];
+    const spans: Undecoded[] = [];
+    const headerLine = JSON.stringify(header());
+    let position = Buffer.byteLength(headerLine, 'utf8') + 1;
+    const lines = function* (live: Iterable<string>): Generator<string> {
+      yield headerLine;
+      for (const line of live) {
+        const bytes = Buffer.byteLength(line, 'utf8');
+        // `liveLines` yields the entries first, in the order of `slots`.
+        if (line.startsWith(ENTRY_PREFIX) && spans.length < slots.length) {
+          const mark = line.indexOf(ENTRY_MARK) + ENTRY_MARK.length;
+          spans.push({
+            from: position + Buffer.byteLength(line.slice(0, mark), 'utf8'),
+            to: position + bytes - 1,
+          });
+        }
+        position += bytes + 1;
+        yield line;
+      }
+    };
+    replaceFileAtomically(this.paths.journal, lines(this.liveLines()));
+    slots.forEach((slot, at) => {
+      slot.span = spans[at];
+    });
     this.lines = this.liveRecordCount();
+    this.indexStale = true;
   }
 
   private addSlot(
@@ -285,7 +507,17 @@ export class JournalLedgerStore extends InProcessControlState implements LedgerS
     raw: RawRef | undefined,
     committed: Promise<void>,
   ): Slot {
-    const slot: Slot = { text, parsed, delivery: undefined, raw, time, committed };
+    const slot: Slot = {
+      id,
+      text,
+      span: undefined,
+      row: undefined,
+      parsed,
+      delivery: undefined,
+      raw,
+      time,
+      committed,
+    };
     const last = this.ordered.at(-1);
     if (last && last.time > slot.time) this.sorted = false;
     this.slots.set(id, slot);
@@ -295,9 +527,13 @@ export class JournalLedgerStore extends InProcessControlState implements LedgerS
   }
 
   private textOf(slot: Slot): string {
-    return typeof slot.text === 'string'
-      ? slot.text
-      : this.source.toString('utf8', slot.text.from, slot.text.to);
+    if (typeof slot.text === 'string') return slot.text;
+    const { from, to } = slot.text;
+    if (from >= this.sourceStart) {
+      return this.source.toString('utf8', from - this.sourceStart, to - this.sourceStart);
+    }
+    if (this.loaded === undefined) throw new LedgerConfigurationError('the local ledger is closed');
+    return readText(this.loaded, from, to);
   }
 
   /** The slot's entry, parsed on first use (the stored object: copy it before handing it out). */
@@ -315,10 +551,16 @@ export class JournalLedgerStore extends InProcessControlState implements LedgerS
     const id = canonical.eventId;
     const time = sortTime(canonical.eventTime, id);
     const text = JSON.stringify(canonical);
-    const committed = this.write(entryLine(id, time, raw, text));
+    const line = entryLine(id, time, raw, text);
+    const start = this.writer?.journalBytes;
+    const committed = this.write(line);
     committed.catch(() => undefined);
     this.insertedHere = true;
-    this.addSlot(id, time, text, canonical, raw, committed);
+    const slot = this.addSlot(id, time, text, canonical, raw, committed);
+    if (start !== undefined) {
+      const to = start + Buffer.byteLength(line, 'utf8') - 1;
+      slot.span = { from: to - Buffer.byteLength(text, 'utf8'), to };
+    }
     return committed;
   }
 
@@ -332,6 +574,7 @@ export class JournalLedgerStore extends InProcessControlState implements LedgerS
       return Promise.reject(new LedgerConfigurationError('the local ledger is closed'));
     }
     this.lines++;
+    this.indexStale = true;
     return this.writer.appendLine(typeof record === 'string' ? record : JSON.stringify(record));
   }
 
@@ -392,6 +635,10 @@ export class JournalLedgerStore extends InProcessControlState implements LedgerS
     const limit = resolved.limit ?? Number.POSITIVE_INFINITY;
     const found: StoredEntry[] = [];
     if (limit <= 0) return found;
+    // Entries the index holds are ruled out by its columns, without reading them.
+    const rowMatches = this.index?.matcher(resolved);
+    if (this.rowsToLoad && rowMatches)
+      return this.historyOfIndex(this.rowsToLoad, resolved, rowMatches, limit);
     const mayMatch = textPrefilter(resolved);
     const ordered =
       resolved.target && this.insertedHere ? this.targetSlots(resolved.target) : this.inTimeOrder();
@@ -399,7 +646,9 @@ export class JournalLedgerStore extends InProcessControlState implements LedgerS
       const slot = ordered[index] as Slot;
       // Oldest first, so nothing before `since` can match once one slot is older.
       if (resolved.since && slot.time < resolved.since) break;
-      if (!mayMatch(this.textOf(slot))) continue;
+      if (slot.row !== undefined && rowMatches) {
+        if (!rowMatches(slot.row)) continue;
+      } else if (!mayMatch(this.textOf(slot))) continue;
       const stored = this.entryOf(slot);
       if (!matchesFilter(stored, resolved)) continue;
       found.push(structuredClone(stored));
@@ -408,23 +657,99 @@ export class JournalLedgerStore extends InProcessControlState implements LedgerS
     return found;
   }
 
+  /**
+   * `history` while every entry is a row of the index (the ledger holds nothing else): newest first,
+   * reading only the entries the columns match.
+   */
+  private historyOfIndex(
+    index: JournalIndex,
+    filter: ResolvedFilter,
+    rowMatches: (row: number) => boolean,
+    limit: number,
+  ): StoredEntry[] {
+    const found: StoredEntry[] = [];
+    for (let row = index.rows - 1; row >= 0 && found.length < limit; row--) {
+      if (!rowMatches(row)) continue;
+      const { from, to } = index.span(row);
+      if (this.loaded === undefined) throw new LedgerConfigurationError('the local ledger is closed');
+      const stored = JSON.parse(readText(this.loaded, from, to)) as StoredEntry;
+      const delivery = index.deliveryOf(row);
+      // A copy: the overlay stays the index's, whatever the caller does with the entry.
+      if (delivery) stored.delivery = { ...stored.delivery, ...structuredClone(delivery) };
+      if (matchesFilter(stored, filter)) found.push(stored);
+    }
+    return found;
+  }
+
   async oldestEntryTime(accountId?: string): Promise<string | undefined> {
-    const oldest = this.inTimeOrder().find(
-      (slot) => !accountId || this.entryOf(slot).accountId === accountId,
-    );
+    const accountOf = (slot: Slot) =>
+      slot.row !== undefined && this.index ? this.index.account(slot.row) : this.entryOf(slot).accountId;
+    const oldest = this.inTimeOrder().find((slot) => !accountId || accountOf(slot) === accountId);
     return oldest?.time.slice(0, oldest.time.indexOf('#'));
   }
 
-  /** Waits for every write in flight, closes the files and releases the lock; idempotent. */
+  /**
+   * Waits for every write in flight, brings the index up to date, closes the files and releases the
+   * lock; idempotent.
+   */
   close(): Promise<void> {
     this.closing ??= (async () => {
       try {
         await this.writer?.close();
+        this.saveIndex();
       } finally {
+        if (this.loaded !== undefined) closeSync(this.loaded);
+        this.loaded = undefined;
         this.release();
       }
     })();
     return this.closing;
+  }
+
+  /**
+   * Writes the index of the journal as it is now, when the one on disk does not describe it. Only
+   * once every write is on disk: an index never covers a line a crash could lose.
+   */
+  private saveIndex(): void {
+    const writer = this.writer;
+    if (!this.indexStale || !writer || writer.failed) return;
+    try {
+      const covered = writer.journalBytes;
+      if (statSync(this.paths.journal).size !== covered) return;
+      const stamp = stampJournal(this.paths.journal, covered);
+      if (!stamp) return;
+      const rows: IndexRow[] = [];
+      for (const slot of this.inTimeOrder()) {
+        const row = this.indexRow(slot);
+        if (!row) return;
+        rows.push(row);
+      }
+      const control = this.liveControl().map((change) => JSON.stringify(change));
+      const contents = { stamp, lines: this.lines, live: this.liveRecordCount(), control };
+      replaceBytesAtomically(this.paths.index, encodeJournalIndex(contents, rows));
+    } catch {
+      // The index is a cache: without it the next open reads the journal whole, and writes it again.
+    }
+  }
+
+  private indexRow(slot: Slot): IndexRow | undefined {
+    if (!slot.span) return undefined;
+    const delivery = slot.parsed ? slot.parsed.delivery : slot.delivery;
+    const keys =
+      slot.parsed !== undefined
+        ? entryKeys(slot.parsed)
+        : slot.row !== undefined && this.index
+          ? this.index.keys(slot.row)
+          : entryKeys(JSON.parse(this.textOf(slot)) as StoredEntry);
+    return {
+      id: slot.id,
+      at: slot.time.slice(0, slot.time.indexOf('#')),
+      from: slot.span.from,
+      to: slot.span.to,
+      raw: slot.raw,
+      delivery: delivery && Object.keys(delivery).length > 0 ? delivery : undefined,
+      keys,
+    };
   }
 
   private openWriter(): JournalWriter {
@@ -437,7 +762,11 @@ export class JournalLedgerStore extends InProcessControlState implements LedgerS
   private targetSlots(query: TargetQuery): Slot[] {
     if (!this.byTarget) {
       this.byTarget = new TargetIndex<Slot>();
-      for (const slot of this.ordered) this.byTarget.add(this.entryOf(slot), slot);
+      for (const slot of this.ordered) {
+        if (slot.row !== undefined && this.index)
+          this.byTarget.addValues(this.index.targetValues(slot.row), slot);
+        else this.byTarget.add(this.entryOf(slot), slot);
+      }
     }
     return [...this.byTarget.candidates(query)].sort((a, b) =>
       a.time < b.time ? -1 : a.time > b.time ? 1 : 0,
@@ -453,8 +782,18 @@ export class JournalLedgerStore extends InProcessControlState implements LedgerS
   }
 }
 
+/** A new journal's first line; the generation tells this journal from any earlier one in its place. */
 function header(): JournalRecord {
-  return { t: 'header', format: JOURNAL_FORMAT, version: JOURNAL_VERSION };
+  return { t: 'header', format: JOURNAL_FORMAT, version: JOURNAL_VERSION, generation: randomUUID() };
+}
+
+function isReadableHeader(line: string): boolean {
+  try {
+    const first = JSON.parse(line) as JournalRecord;
+    return first.t === 'header' && first.format === JOURNAL_FORMAT && first.version === JOURNAL_VERSION;
+  } catch {
+    return false;
+  }
 }
 
 const COMMITTED = Promise.resolve();

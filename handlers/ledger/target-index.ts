@@ -14,7 +14,12 @@ export class TargetIndex<S> {
   private readonly byValue = new Map<string, S[]>();
 
   add(entry: LedgerEntry, slot: S): void {
-    for (const value of new Set(targetValues(entry).map(normaliseFacetValue))) {
+    this.addValues(targetValues(entry), slot);
+  }
+
+  /** `add` for an entry known by its `targetValues` alone. */
+  addValues(values: readonly string[], slot: S): void {
+    for (const value of new Set(values.map(normaliseFacetValue))) {
       const slots = this.byValue.get(value);
       if (slots) slots.push(slot);
       else this.byValue.set(value, [slot]);
