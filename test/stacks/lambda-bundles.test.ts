@@ -16,6 +16,9 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const ZOD_CLASSIC = /node_modules\/zod\/v4\/(classic|locales)\//;
 /** An import of zod other than zod/mini (or the core both share): `zod` itself is the classic API. */
 const ZOD_CLASSIC_IMPORT = /node_modules\/zod\/(?!mini\/|v4\/mini\/|v4\/core\/)/;
+/** The SDK's default credential chain beyond the environment, and the clients its links use. */
+const DEFAULT_CREDENTIAL_CHAIN =
+  /node_modules\/@aws-sdk\/(credential-provider-(node|ini|sso|process|web-identity|http|login)|nested-clients|token-providers)\/|node_modules\/@smithy\/credential-provider-imds\//;
 
 describe('Lambda bundles', () => {
   const bundles = new Map<string, LambdaBundle>();
@@ -50,17 +53,32 @@ describe('Lambda bundles', () => {
     }
   });
 
-  it('carry the CLI-only packages in neither function', () => {
+  it('carry no CLI-only package, and Organizations only where a function reads the organization', () => {
+    const readsOrganization = new Set(['organization', 'heartbeat', 'audit']);
     for (const [name, bundle] of bundles) {
       const names = new Set(bundle.packages.map((entry) => entry.name));
-      for (const cliOnly of [
-        'dynalite',
-        '@aws-sdk/client-cloudtrail',
-        '@aws-sdk/client-organizations',
-        'tsx',
-      ]) {
+      for (const cliOnly of ['dynalite', '@aws-sdk/client-cloudtrail', 'tsx'])
         expect(names.has(cliOnly), `${name} bundles ${cliOnly}`).toBe(false);
-      }
+      expect(names.has('@aws-sdk/client-organizations'), name).toBe(readsOrganization.has(name));
+    }
+  });
+
+  it('take credentials from the environment only, not the default chain and its STS and SSO clients', () => {
+    for (const [name, bundle] of bundles) {
+      expect(bundle.inputs, name).toContain('handlers/shared/lambda-credentials.ts');
+      expect(
+        bundle.inputs.filter((input) => DEFAULT_CREDENTIAL_CHAIN.test(input)),
+        name,
+      ).toEqual([]);
+    }
+  });
+
+  it('hold one copy of @smithy/core (a second one nested under another package doubles it)', () => {
+    for (const [name, bundle] of bundles) {
+      expect(
+        bundle.inputs.filter((input) => /node_modules\/.+\/node_modules\/@smithy\/core\//.test(input)),
+        name,
+      ).toEqual([]);
     }
   });
 
