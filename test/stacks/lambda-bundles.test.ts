@@ -4,6 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { CATALOG_EXAMPLES } from '../../rules/catalog-examples';
 import {
   bundleLambda,
   LAMBDA_ENTRIES,
@@ -16,6 +17,10 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const ZOD_CLASSIC = /node_modules\/zod\/v4\/(classic|locales)\//;
 /** An import of zod other than zod/mini (or the core both share): `zod` itself is the classic API. */
 const ZOD_CLASSIC_IMPORT = /node_modules\/zod\/(?!mini\/|v4\/mini\/|v4\/core\/)/;
+/** The example builders, each detection's examples, and the list of them. */
+const EXAMPLE_MODULE = /^rules\/(examples|catalog-examples|detections\/.+\.examples)\.ts$/;
+/** How minified code may quote a string. */
+const QUOTES = ['"', "'", '`'];
 /** The SDK's default credential chain beyond the environment, and the clients its links use. */
 const DEFAULT_CREDENTIAL_CHAIN =
   /node_modules\/@aws-sdk\/(credential-provider-(node|ini|sso|process|web-identity|http|login)|nested-clients|token-providers)\/|node_modules\/@smithy\/credential-provider-imds\//;
@@ -68,6 +73,20 @@ describe('Lambda bundles', () => {
       expect(bundle.inputs, name).toContain('handlers/shared/lambda-credentials.ts');
       expect(
         bundle.inputs.filter((input) => DEFAULT_CREDENTIAL_CHAIN.test(input)),
+        name,
+      ).toEqual([]);
+    }
+  });
+
+  it("carry no detection examples: neither the examples modules, their builders, nor an example's text", () => {
+    const names = CATALOG_EXAMPLES.flatMap(({ examples }) => examples.map((example) => example.name));
+    for (const [name, bundle] of bundles) {
+      expect(
+        bundle.inputs.filter((input) => EXAMPLE_MODULE.test(input)),
+        name,
+      ).toEqual([]);
+      expect(
+        names.filter((example) => QUOTES.some((q) => bundle.code.includes(`name:${q}${example}${q}`))),
         name,
       ).toEqual([]);
     }
