@@ -3,8 +3,37 @@
  * the demo. They produce records shaped like what CloudTrail writes (userIdentity per identity type,
  * sign-in `responseElements.ConsoleLogin`, `additionalEventData.MFAUsed` …), so examples run through
  * the real normaliser. Deterministic: the n-th record built gets the n-th event id.
+ *
+ * Only the examples modules (`rules/detections/<id>.examples.ts`), the tests and the CLI load this
+ * module; the detections and the Lambdas never do.
  */
-import type { CloudTrailRecord, CloudTrailUserIdentity } from './types';
+import { DetectionDefinitionError } from './detections/define';
+import type {
+  CloudTrailRecord,
+  CloudTrailUserIdentity,
+  Detection,
+  DetectionExample,
+  DetectionExamples,
+} from './types';
+
+/**
+ * A detection's examples, checked as they load, as `defineDetection` checks the detection: at least
+ * one positive and one near miss that must not fire, no two with the same name.
+ *
+ * @throws DetectionDefinitionError naming the detection and what is missing.
+ */
+export function defineExamples(
+  detection: Detection,
+  examples: readonly DetectionExample[],
+): DetectionExamples {
+  const problems: string[] = [];
+  if (!examples.some((e) => e.expect)) problems.push('no positive example');
+  if (!examples.some((e) => !e.expect)) problems.push('no near-miss (negative) example');
+  const names = examples.map((e) => e.name);
+  if (new Set(names).size !== names.length) problems.push('two examples share a name');
+  if (problems.length > 0) throw new DetectionDefinitionError(detection.id, problems);
+  return Object.freeze({ detection, examples: Object.freeze([...examples]) });
+}
 
 /** The account examples happen in (AWS documentation placeholder). */
 export const EXAMPLE_ACCOUNT = '111122223333';

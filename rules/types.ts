@@ -285,7 +285,11 @@ export interface Trigger {
   userIdentityTypes?: readonly string[];
 }
 
-interface DetectionExample {
+/**
+ * A raw CloudTrail record a detection must fire on, or must not (a near miss). Each detection's
+ * examples live next to it in `rules/detections/<id>.examples.ts`, a module the Lambdas never load.
+ */
+export interface DetectionExample {
   name: string;
   /** Whether the detection must fire. Every detection has at least one true and one near-miss false. */
   expect: boolean;
@@ -317,5 +321,10 @@ export interface Detection {
   /** Only evaluated when no other detection fired (the `iam-change` catch-all). */
   fallback?: boolean;
   match: (e: NormalisedEvent, ctx: DetectionContext) => boolean;
+}
+
+/** A detection with its positive and near-miss examples (at least one of each). */
+export interface DetectionExamples {
+  detection: Detection;
   examples: readonly DetectionExample[];
 }

@@ -1,4 +1,5 @@
 /** `iamwatch rules`: the detection catalog, or the EventBridge patterns derived from it. */
+import { examplesOf } from '../../rules/catalog-examples';
 import { DEFAULT_CONTEXT } from '../../rules/context';
 import { derivePatterns } from '../../rules/eventbridge/derive';
 import { RequestPolicies } from '../../rules/policy/document';
@@ -70,7 +71,7 @@ export function describeDetection(d: Detection) {
 
 /** The title function rendered with placeholder names, so the listing shows its shape. */
 function titleTemplate(d: Detection): string {
-  const example = d.examples.find((e) => e.expect);
+  const example = examplesOf(d).find((e) => e.expect);
   try {
     const placeholder = {
       actor: { type: 'IAMUser', name: '<actor>' },

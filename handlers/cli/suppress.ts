@@ -4,12 +4,8 @@
  */
 import { userInfo } from 'node:os';
 import type { Suppression } from '../ports';
-import {
-  DEFAULT_SUPPRESSION_MAX_DAYS,
-  newSuppression,
-  SuppressionInvalidError,
-  sweepExpired,
-} from '../suppress/suppression';
+import { DEFAULT_SUPPRESSION_MAX_DAYS, newSuppression, SuppressionInvalidError } from '../suppress/create';
+import { sweepExpired } from '../suppress/suppression';
 import { formatOption, parse, positiveInteger, printHelp } from './args';
 import { type CliIo, EXIT, UsageError } from './io';
 import { openStore, storeKindOf, storeOptions } from './store';

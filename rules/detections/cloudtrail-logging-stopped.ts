@@ -1,4 +1,3 @@
-import { actors, cloudTrailCall } from '../examples';
 import {
   ATTACK,
   actorLabel,
@@ -54,35 +53,4 @@ export const cloudtrailLoggingStopped = defineDetection({
     eventNames: TRAIL_TAMPERING_CALLS,
   },
   match: (e) => succeeded(e),
-  examples: [
-    {
-      name: 'the organization trail stopped',
-      expect: true,
-      severity: 'critical',
-      event: cloudTrailCall('StopLogging', {
-        request: { name: 'arn:aws:cloudtrail:us-east-1:111122223333:trail/org-trail' },
-      }),
-    },
-    {
-      name: 'event selectors changed',
-      expect: true,
-      severity: 'high',
-      event: cloudTrailCall('PutEventSelectors', {
-        actor: actors.sso,
-        request: {
-          trailName: 'org-trail',
-          eventSelectors: [{ readWriteType: 'ReadOnly', includeManagementEvents: true }],
-        },
-      }),
-    },
-    {
-      name: 'a refused StopLogging (near miss)',
-      expect: false,
-      event: cloudTrailCall('StopLogging', {
-        actor: actors.bob,
-        request: { name: 'org-trail' },
-        errorCode: 'AccessDenied',
-      }),
-    },
-  ],
 });

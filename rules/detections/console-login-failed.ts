@@ -1,4 +1,3 @@
-import { actors, iamUser, rootUser, signinEvent } from '../examples';
 import { HIDDEN_VALUE } from '../target';
 import { ATTACK, actorLabel, attackReference, defineDetection } from './define';
 
@@ -34,31 +33,4 @@ export const consoleLoginFailed = defineDetection({
   falsePositives: ['Mistyped passwords and expired MFA codes.'],
   trigger: { sources: ['aws.signin'], eventNames: ['ConsoleLogin'] },
   match: (e) => e.result === 'failure',
-  examples: [
-    {
-      name: 'bob mistypes his password',
-      expect: true,
-      severity: 'low',
-      event: signinEvent('ConsoleLogin', { actor: actors.bob, result: 'Failure' }),
-    },
-    {
-      name: 'a failed root sign-in',
-      expect: true,
-      severity: 'medium',
-      event: signinEvent('ConsoleLogin', { actor: rootUser(), result: 'Failure' }),
-    },
-    {
-      name: 'a sign-in for a user name that does not exist',
-      expect: true,
-      event: signinEvent('ConsoleLogin', {
-        actor: { type: 'IAMUser', accountId: '111122223333', userName: HIDDEN_VALUE },
-        result: 'Failure',
-      }),
-    },
-    {
-      name: 'a successful sign-in (near miss)',
-      expect: false,
-      event: signinEvent('ConsoleLogin', { actor: iamUser('carol'), mfaUsed: 'Yes' }),
-    },
-  ],
 });

@@ -1,4 +1,3 @@
-import { actors, signinEvent } from '../examples';
 import { ATTACK, actorLabel, attackReference, defineDetection, succeeded } from './define';
 
 /**
@@ -31,26 +30,4 @@ export const consoleLoginWithoutMfa = defineDetection({
     e.actor.type === 'IAMUser' &&
     e.actor.mfa === false &&
     e.additionalEventData.SamlProviderArn === undefined,
-  examples: [
-    {
-      name: 'alice signs in with a password only',
-      expect: true,
-      event: signinEvent('ConsoleLogin', { actor: actors.alice, mfaUsed: 'No' }),
-    },
-    {
-      name: 'an Identity Center session always says MFAUsed No (near miss)',
-      expect: false,
-      event: signinEvent('ConsoleLogin', { actor: actors.sso, mfaUsed: 'No' }),
-    },
-    {
-      name: 'alice signs in with MFA',
-      expect: false,
-      event: signinEvent('ConsoleLogin', { actor: actors.alice, mfaUsed: 'Yes' }),
-    },
-    {
-      name: 'a failed sign-in is not a sign-in',
-      expect: false,
-      event: signinEvent('ConsoleLogin', { actor: actors.alice, mfaUsed: 'No', result: 'Failure' }),
-    },
-  ],
 });

@@ -1,7 +1,8 @@
 /**
  * `defineDetection` and the small vocabulary detections share. A detection file holds one
- * `defineDetection({...})`: metadata, trigger, a pure `match`, and its positive and near-miss
- * examples. Shape errors surface when the catalog is loaded, not when an alert should have fired.
+ * `defineDetection({...})`: metadata, trigger and a pure `match`; its positive and near-miss examples
+ * are next to it in `<id>.examples.ts` (`defineExamples`, rules/examples.ts). Shape errors surface
+ * when the catalog is loaded, not when an alert should have fired.
  */
 import {
   type Actor,
@@ -66,8 +67,6 @@ function shapeProblems(d: Detection): string[] {
   }
   if (d.falsePositives.length === 0) problems.push('no false-positive notes');
   problems.push(...triggerProblems(d.trigger));
-  if (!d.examples.some((e) => e.expect)) problems.push('no positive example');
-  if (!d.examples.some((e) => !e.expect)) problems.push('no near-miss (negative) example');
   return problems;
 }
 

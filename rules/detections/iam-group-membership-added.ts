@@ -1,4 +1,3 @@
-import { actors, iamCall } from '../examples';
 import {
   ATTACK,
   actorLabel,
@@ -29,20 +28,4 @@ export const iamGroupMembershipAdded = defineDetection({
   falsePositives: ['Routine access requests handled by administrators or identity automation.'],
   trigger: { sources: ['aws.iam'], eventNames: ['AddUserToGroup'] },
   match: (e) => succeeded(e) && !!e.target,
-  examples: [
-    {
-      name: 'alice adds bob to admins',
-      expect: true,
-      event: iamCall('AddUserToGroup', { request: { userName: 'bob', groupName: 'admins' } }),
-    },
-    {
-      name: 'refused AddUserToGroup',
-      expect: false,
-      event: iamCall('AddUserToGroup', {
-        actor: actors.bob,
-        request: { userName: 'bob', groupName: 'admins' },
-        errorCode: 'AccessDenied',
-      }),
-    },
-  ],
 });

@@ -1,4 +1,3 @@
-import { actors, iamCall, policyJson } from '../examples';
 import { requestGrantsAdmin } from '../policy/admin';
 import {
   ATTACK,
@@ -39,43 +38,4 @@ export const iamInlinePolicyAdded = defineDetection({
   falsePositives: ['Deployments that manage inline policies on workload roles (labelled automation).'],
   trigger: { sources: ['aws.iam'], eventNames: PUT_INLINE_POLICY_CALLS },
   match: (e) => succeeded(e) && !requestGrantsAdmin(e.policies, 'policyDocument', e.accountId),
-  examples: [
-    {
-      name: 'a narrowly scoped inline policy on a role',
-      expect: true,
-      event: iamCall('PutRolePolicy', {
-        actor: actors.deployRole,
-        request: {
-          roleName: 'notifier',
-          policyName: 'logs',
-          policyDocument: policyJson([
-            {
-              Effect: 'Allow',
-              Action: ['logs:PutLogEvents'],
-              Resource: 'arn:aws:logs:us-east-1:111122223333:*',
-            },
-          ]),
-        },
-      }),
-    },
-    {
-      name: 'an inline admin policy is reported by iam-inline-admin-policy-added instead (near miss)',
-      expect: false,
-      event: iamCall('PutUserPolicy', {
-        request: {
-          userName: 'bob',
-          policyName: 'all',
-          policyDocument: policyJson([{ Effect: 'Allow', Action: '*', Resource: '*' }]),
-        },
-      }),
-    },
-    {
-      name: 'malformed policy rejected',
-      expect: false,
-      event: iamCall('PutRolePolicy', {
-        request: { roleName: 'notifier', policyName: 'x', policyDocument: '{' },
-        errorCode: 'MalformedPolicyDocument',
-      }),
-    },
-  ],
 });

@@ -1,4 +1,3 @@
-import { actors, iamCall } from '../examples';
 import {
   ATTACK,
   actorLabel,
@@ -31,23 +30,4 @@ export const iamLoginProfileCreated = defineDetection({
   falsePositives: ['Onboarding of people who still use IAM users instead of Identity Center.'],
   trigger: { sources: ['aws.iam'], eventNames: ['CreateLoginProfile'] },
   match: (e) => succeeded(e) && !!e.target,
-  examples: [
-    {
-      name: 'alice gives bob a console password',
-      expect: true,
-      event: iamCall('CreateLoginProfile', {
-        request: { userName: 'bob', passwordResetRequired: true },
-        response: { loginProfile: { userName: 'bob', passwordResetRequired: true } },
-      }),
-    },
-    {
-      name: 'bob already has a login profile',
-      expect: false,
-      event: iamCall('CreateLoginProfile', {
-        actor: actors.alice,
-        request: { userName: 'bob', passwordResetRequired: true },
-        errorCode: 'EntityAlreadyExists',
-      }),
-    },
-  ],
 });

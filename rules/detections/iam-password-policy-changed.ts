@@ -1,4 +1,3 @@
-import { actors, iamCall } from '../examples';
 import type { NormalisedEvent } from '../types';
 import {
   ATTACK,
@@ -56,31 +55,4 @@ export const iamPasswordPolicyChanged = defineDetection({
   falsePositives: ['Baseline rollouts by the platform team.'],
   trigger: { sources: ['aws.iam'], eventNames: ['UpdateAccountPasswordPolicy'] },
   match: (e) => succeeded(e),
-  examples: [
-    {
-      name: 'weak policy (length 6, no reuse prevention) set by root',
-      expect: true,
-      severity: 'high',
-      event: iamCall('UpdateAccountPasswordPolicy', {
-        actor: actors.root,
-        request: { minimumPasswordLength: 6, requireSymbols: false, allowUsersToChangePassword: true },
-      }),
-    },
-    {
-      name: 'policy at the CIS baseline',
-      expect: true,
-      severity: 'medium',
-      event: iamCall('UpdateAccountPasswordPolicy', {
-        request: { minimumPasswordLength: 14, passwordReusePrevention: 24, requireSymbols: true },
-      }),
-    },
-    {
-      name: 'rejected policy (length out of range) changes nothing (near miss)',
-      expect: false,
-      event: iamCall('UpdateAccountPasswordPolicy', {
-        request: { minimumPasswordLength: 200 },
-        errorCode: 'ValidationException',
-      }),
-    },
-  ],
 });

@@ -1,4 +1,3 @@
-import { actors, iamCall } from '../examples';
 import { ATTACK, actorLabel, apiReference, attackReference, defineDetection, succeeded } from './define';
 
 /** The account password policy deleted: IAM falls back to its weakest defaults. */
@@ -22,16 +21,4 @@ export const iamPasswordPolicyDeleted = defineDetection({
   falsePositives: ['Accounts without IAM users deliberately running without a policy.'],
   trigger: { sources: ['aws.iam'], eventNames: ['DeleteAccountPasswordPolicy'] },
   match: (e) => succeeded(e),
-  examples: [
-    {
-      name: 'alice deletes the password policy',
-      expect: true,
-      event: iamCall('DeleteAccountPasswordPolicy'),
-    },
-    {
-      name: 'no policy to delete (near miss)',
-      expect: false,
-      event: iamCall('DeleteAccountPasswordPolicy', { actor: actors.sso, errorCode: 'NoSuchEntity' }),
-    },
-  ],
 });

@@ -1,4 +1,3 @@
-import { actors, iamCall } from '../examples';
 import {
   ATTACK,
   actorLabel,
@@ -36,28 +35,4 @@ export const iamPermissionsBoundaryRemoved = defineDetection({
     eventNames: ['DeleteUserPermissionsBoundary', 'DeleteRolePermissionsBoundary'],
   },
   match: (e) => succeeded(e),
-  examples: [
-    {
-      name: 'an SSO administrator removes the boundary of a role',
-      expect: true,
-      event: iamCall('DeleteRolePermissionsBoundary', {
-        actor: actors.sso,
-        request: { roleName: 'App_test2' },
-      }),
-    },
-    {
-      name: 'boundary removal from a user',
-      expect: true,
-      event: iamCall('DeleteUserPermissionsBoundary', { request: { userName: 'bob' } }),
-    },
-    {
-      name: 'refused boundary removal (near miss)',
-      expect: false,
-      event: iamCall('DeleteRolePermissionsBoundary', {
-        actor: actors.bob,
-        request: { roleName: 'App_test2' },
-        errorCode: 'AccessDenied',
-      }),
-    },
-  ],
 });

@@ -1,4 +1,3 @@
-import { actors, iamCall } from '../examples';
 import { isAdminManagedPolicyArn } from '../policy/admin';
 import {
   ATTACK,
@@ -35,30 +34,4 @@ export const iamPolicyAttached = defineDetection({
     eventNames: ['AttachUserPolicy', 'AttachGroupPolicy', 'AttachRolePolicy'],
   },
   match: (e) => succeeded(e) && !isAdminManagedPolicyArn(e.policyArn),
-  examples: [
-    {
-      name: 'ReadOnlyAccess attached to bob',
-      expect: true,
-      event: iamCall('AttachUserPolicy', {
-        request: { userName: 'bob', policyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' },
-      }),
-    },
-    {
-      name: 'AdministratorAccess is reported by iam-admin-policy-attached instead (near miss)',
-      expect: false,
-      event: iamCall('AttachRolePolicy', {
-        actor: actors.sso,
-        request: { roleName: 'ci', policyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' },
-      }),
-    },
-    {
-      name: 'attach of a missing policy fails',
-      expect: false,
-      event: iamCall('AttachRolePolicy', {
-        actor: actors.cloudformation,
-        request: { roleName: 'LambdaFunctionRole-1111', policyArn: 'arn:aws:iam::aws:policy/example-policy' },
-        errorCode: 'NoSuchEntity',
-      }),
-    },
-  ],
 });

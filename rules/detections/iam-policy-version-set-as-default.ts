@@ -1,4 +1,3 @@
-import { iamCall, policyJson } from '../examples';
 import type { NormalisedEvent } from '../types';
 import {
   ATTACK,
@@ -52,36 +51,4 @@ export const iamPolicyVersionSetAsDefault = defineDetection({
   trigger: { sources: ['aws.iam'], eventNames: ['CreatePolicyVersion', 'SetDefaultPolicyVersion'] },
   match: (e) =>
     succeeded(e) && (e.eventName === 'SetDefaultPolicyVersion' || requestFlag(e, 'setAsDefault') === true),
-  examples: [
-    {
-      name: 'a new default version of a customer policy',
-      expect: true,
-      event: iamCall('CreatePolicyVersion', {
-        request: {
-          policyArn: 'arn:aws:iam::111122223333:policy/deploy',
-          policyDocument: policyJson([{ Effect: 'Allow', Action: 's3:*', Resource: '*' }]),
-          setAsDefault: true,
-        },
-        response: { policyVersion: { versionId: 'v3', isDefaultVersion: true } },
-      }),
-    },
-    {
-      name: 'an old version restored as default',
-      expect: true,
-      event: iamCall('SetDefaultPolicyVersion', {
-        request: { policyArn: 'arn:aws:iam::111122223333:policy/deploy', versionId: 'v1' },
-      }),
-    },
-    {
-      name: 'a new version that is not made default changes nothing yet (near miss)',
-      expect: false,
-      event: iamCall('CreatePolicyVersion', {
-        request: {
-          policyArn: 'arn:aws:iam::111122223333:policy/deploy',
-          policyDocument: policyJson([{ Effect: 'Allow', Action: 's3:*', Resource: '*' }]),
-          setAsDefault: false,
-        },
-      }),
-    },
-  ],
 });

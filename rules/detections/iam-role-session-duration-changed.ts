@@ -1,4 +1,3 @@
-import { iamCall } from '../examples';
 import {
   ATTACK,
   actorLabel,
@@ -35,16 +34,4 @@ export const iamRoleSessionDurationChanged = defineDetection({
   falsePositives: ['Teams extending session length for long-running jobs.'],
   trigger: { sources: ['aws.iam'], eventNames: ['UpdateRole'] },
   match: (e) => succeeded(e) && e.request.maxSessionDuration !== undefined,
-  examples: [
-    {
-      name: 'session duration raised to 12 hours',
-      expect: true,
-      event: iamCall('UpdateRole', { request: { roleName: 'admin', maxSessionDuration: 43200 } }),
-    },
-    {
-      name: 'only the description changed (near miss)',
-      expect: false,
-      event: iamCall('UpdateRole', { request: { roleName: 'admin', description: 'Administrators' } }),
-    },
-  ],
 });

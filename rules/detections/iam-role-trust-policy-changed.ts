@@ -1,4 +1,3 @@
-import { actors, iamCall, trustPolicy } from '../examples';
 import {
   ATTACK,
   actorLabel,
@@ -32,22 +31,4 @@ export const iamRoleTrustPolicyChanged = defineDetection({
   falsePositives: ['Deployments updating role trust (labelled automation).'],
   trigger: { sources: ['aws.iam'], eventNames: ['UpdateAssumeRolePolicy'] },
   match: (e) => succeeded(e),
-  examples: [
-    {
-      name: 'alice adds EC2 to a role trust',
-      expect: true,
-      event: iamCall('UpdateAssumeRolePolicy', {
-        request: { roleName: 'app', policyDocument: trustPolicy({ Service: 'ec2.amazonaws.com' }) },
-      }),
-    },
-    {
-      name: 'malformed trust policy rejected (near miss)',
-      expect: false,
-      event: iamCall('UpdateAssumeRolePolicy', {
-        actor: actors.sso,
-        request: { roleName: 'app', policyDocument: '{"Statement":' },
-        errorCode: 'MalformedPolicyDocument',
-      }),
-    },
-  ],
 });

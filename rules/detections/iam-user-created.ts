@@ -1,4 +1,3 @@
-import { actors, assumedRole, iamCall } from '../examples';
 import {
   ATTACK,
   actorLabel,
@@ -35,48 +34,4 @@ export const iamUserCreated = defineDetection({
   ],
   trigger: { sources: ['aws.iam'], eventNames: ['CreateUser'] },
   match: (e) => succeeded(e) && !!e.target,
-  examples: [
-    {
-      name: 'alice creates user bob',
-      expect: true,
-      severity: 'medium',
-      event: iamCall('CreateUser', {
-        request: { userName: 'bob' },
-        response: {
-          user: {
-            userName: 'bob',
-            path: '/',
-            arn: 'arn:aws:iam::111122223333:user/bob',
-            userId: 'AIDABOBEXAMPLE',
-          },
-        },
-      }),
-    },
-    {
-      name: 'an SSO administrator creates a user under a path',
-      expect: true,
-      event: iamCall('CreateUser', {
-        actor: actors.sso,
-        request: { userName: 'svc-deploy', path: '/service/' },
-      }),
-    },
-    {
-      name: 'refused CreateUser is not a new user (iam-write-denied fires instead)',
-      expect: false,
-      event: iamCall('CreateUser', {
-        actor: actors.bob,
-        request: { userName: 'backdoor' },
-        errorCode: 'AccessDenied',
-      }),
-    },
-    {
-      name: 'failed CreateUser (user already exists) is not a new user',
-      expect: false,
-      event: iamCall('CreateUser', {
-        actor: assumedRole('tester', 'tester'),
-        request: { userName: 'bob' },
-        errorCode: 'EntityAlreadyExists',
-      }),
-    },
-  ],
 });

@@ -1,4 +1,3 @@
-import { actors, iamCall } from '../examples';
 import {
   ATTACK,
   actorLabel,
@@ -27,20 +26,4 @@ export const iamUserDeleted = defineDetection({
   falsePositives: ['Offboarding and cleanup of unused users.', 'Stacks deleting the users they created.'],
   trigger: { sources: ['aws.iam'], eventNames: ['DeleteUser'] },
   match: (e) => succeeded(e) && !!e.target,
-  examples: [
-    {
-      name: 'alice deletes bob',
-      expect: true,
-      event: iamCall('DeleteUser', { request: { userName: 'bob' } }),
-    },
-    {
-      name: 'delete refused because bob still has keys',
-      expect: false,
-      event: iamCall('DeleteUser', {
-        actor: actors.sso,
-        request: { userName: 'bob' },
-        errorCode: 'DeleteConflict',
-      }),
-    },
-  ],
 });

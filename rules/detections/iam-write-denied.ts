@@ -1,5 +1,4 @@
 import { isCredentialCall, MUTATING_PREFIXES } from '../cloudtrail/verbs';
-import { actors, assumedRole, iamCall, orgCall, ssoCall } from '../examples';
 import {
   ATTACK,
   actorLabel,
@@ -43,38 +42,4 @@ export const iamWriteDenied = defineDetection({
   trigger: { sources: IAM_CONTROL_PLANE_SOURCES, eventNamePrefixes: MUTATING_PREFIXES },
   match: (e) =>
     e.result === 'failure' && isAccessDenied(e.errorCode) && !isCredentialCall(e.eventSource, e.eventName),
-  examples: [
-    {
-      name: 'a stolen instance-role session tries to create a user',
-      expect: true,
-      event: iamCall('CreateUser', {
-        actor: assumedRole('web-app', 'i-0abcdef1234567890'),
-        request: { userName: 'backdoor' },
-        errorCode: 'AccessDenied',
-      }),
-    },
-    {
-      name: 'LeaveOrganization blocked by an SCP',
-      expect: true,
-      event: orgCall('LeaveOrganization', {
-        actor: assumedRole('admin', 'mallory'),
-        errorCode: 'AccessDenied',
-      }),
-    },
-    {
-      name: 'an Identity Center write refused',
-      expect: true,
-      event: ssoCall('CreateAccountAssignment', { actor: actors.bob, errorCode: 'AccessDeniedException' }),
-    },
-    {
-      name: 'a failure for another reason (entity exists) is not a denial (near miss)',
-      expect: false,
-      event: iamCall('CreateUser', { request: { userName: 'bob' }, errorCode: 'EntityAlreadyExists' }),
-    },
-    {
-      name: 'a successful write',
-      expect: false,
-      event: iamCall('TagUser', { request: { userName: 'bob', tags: [{ key: 'team', value: 'payments' }] } }),
-    },
-  ],
 });

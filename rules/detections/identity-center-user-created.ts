@@ -1,4 +1,3 @@
-import { apiCall, identityStoreCall } from '../examples';
 import {
   ATTACK,
   actorLabel,
@@ -31,29 +30,4 @@ export const identityCenterUserCreated = defineDetection({
   falsePositives: ['SCIM provisioning from the external IdP (its own principal; consider it automation).'],
   trigger: { sources: ['aws.identitystore', 'aws.sso-directory'], eventNames: ['CreateUser'] },
   match: (e) => succeeded(e),
-  examples: [
-    {
-      name: 'alice creates an Identity Center user',
-      expect: true,
-      event: identityStoreCall('CreateUser', {
-        request: { identityStoreId: 'd-906791299c', userName: 'carol', displayName: 'Carol Example' },
-        response: { identityStoreId: 'd-906791299c', userId: '94e80458-9021-70ea-08fa-c3a10a1d8a92' },
-      }),
-    },
-    {
-      name: 'a user created through the legacy sso-directory API',
-      expect: true,
-      event: apiCall('sso-directory.amazonaws.com', 'CreateUser', {
-        request: { identityStoreId: 'd-906791299c', userName: 'dave' },
-      }),
-    },
-    {
-      name: 'a user name that already exists (near miss)',
-      expect: false,
-      event: identityStoreCall('CreateUser', {
-        request: { identityStoreId: 'd-906791299c', userName: 'carol' },
-        errorCode: 'ConflictException',
-      }),
-    },
-  ],
 });

@@ -1,4 +1,3 @@
-import { orgCall } from '../examples';
 import {
   ATTACK,
   actorLabel,
@@ -38,31 +37,4 @@ export const orgAccountCreatedOrInvited = defineDetection({
     eventNames: ['CreateAccount', 'CreateGovCloudAccount', 'InviteAccountToOrganization'],
   },
   match: (e) => succeeded(e),
-  examples: [
-    {
-      name: 'a new account created',
-      expect: true,
-      event: orgCall('CreateAccount', {
-        request: { accountName: 'sandbox-7', email: 'aws+sandbox7@example.com' },
-        response: {
-          createAccountStatus: { id: 'car-example', accountName: 'sandbox-7', state: 'IN_PROGRESS' },
-        },
-      }),
-    },
-    {
-      name: 'an outside account invited',
-      expect: true,
-      event: orgCall('InviteAccountToOrganization', {
-        request: { target: { type: 'ACCOUNT', id: '999988887777' } },
-      }),
-    },
-    {
-      name: 'creation refused by quota (near miss)',
-      expect: false,
-      event: orgCall('CreateAccount', {
-        request: { accountName: 'sandbox-8', email: 'aws+sandbox8@example.com' },
-        errorCode: 'ConstraintViolationException',
-      }),
-    },
-  ],
 });

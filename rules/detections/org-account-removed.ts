@@ -1,4 +1,3 @@
-import { assumedRole, orgCall } from '../examples';
 import {
   ATTACK,
   actorLabel,
@@ -39,24 +38,4 @@ export const orgAccountRemoved = defineDetection({
     eventNames: ['LeaveOrganization', 'RemoveAccountFromOrganization'],
   },
   match: (e) => succeeded(e),
-  examples: [
-    {
-      name: 'a member account leaves',
-      expect: true,
-      event: orgCall('LeaveOrganization', { actor: assumedRole('OrganizationAccountAccessRole', 'mallory') }),
-    },
-    {
-      name: 'the management account removes a member',
-      expect: true,
-      event: orgCall('RemoveAccountFromOrganization', { request: { accountId: '444455556666' } }),
-    },
-    {
-      name: 'LeaveOrganization denied by an SCP (near miss: iam-write-denied instead)',
-      expect: false,
-      event: orgCall('LeaveOrganization', {
-        actor: assumedRole('stratus-red-team-leave-org-role', 'aws-go-sdk-1722587398902687000'),
-        errorCode: 'AccessDenied',
-      }),
-    },
-  ],
 });

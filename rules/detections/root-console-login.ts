@@ -1,4 +1,3 @@
-import { actors, rootUser, signinEvent } from '../examples';
 import { ATTACK, attackReference, defineDetection, succeeded } from './define';
 
 /** The root user signed in to the console: always notable, critical without MFA. */
@@ -26,28 +25,4 @@ export const rootConsoleLogin = defineDetection({
   falsePositives: ['Planned root-only tasks (closing an account, changing the support plan).'],
   trigger: { sources: ['aws.signin'], eventNames: ['ConsoleLogin'] },
   match: (e) => succeeded(e) && e.actor.type === 'Root',
-  examples: [
-    {
-      name: 'root signs in without MFA',
-      expect: true,
-      severity: 'critical',
-      event: signinEvent('ConsoleLogin', { actor: rootUser(), mfaUsed: 'No' }),
-    },
-    {
-      name: 'root signs in with MFA',
-      expect: true,
-      severity: 'high',
-      event: signinEvent('ConsoleLogin', { actor: rootUser(), mfaUsed: 'Yes' }),
-    },
-    {
-      name: 'a failed root sign-in is console-login-failed, not a login (near miss)',
-      expect: false,
-      event: signinEvent('ConsoleLogin', { actor: rootUser(), result: 'Failure', mfaUsed: 'No' }),
-    },
-    {
-      name: 'an IAM user sign-in is not root',
-      expect: false,
-      event: signinEvent('ConsoleLogin', { actor: actors.alice, mfaUsed: 'Yes' }),
-    },
-  ],
 });

@@ -7,12 +7,17 @@
 import path from 'node:path';
 import type { Metafile } from 'esbuild';
 
-/** The deployed entry points, by function. */
+/** The deployed entry points, by function: every `IamwatchFunction` the stacks build. */
 export const LAMBDA_ENTRIES = {
   record: 'handlers/record/lambda.ts',
   notify: 'handlers/notify/lambda.ts',
   canary: 'handlers/canary/lambda.ts',
   digest: 'handlers/digest/lambda.ts',
+  organization: 'handlers/organization/lambda.ts',
+  heartbeat: 'handlers/heartbeat/lambda.ts',
+  operations: 'handlers/operations/lambda.ts',
+  audit: 'handlers/audit/lambda.ts',
+  s3: 'handlers/s3/lambda.ts',
 } as const;
 
 /** ESM bundles still meet CommonJS dependencies that call `require`; give them one. */
@@ -22,6 +27,19 @@ export const ESM_REQUIRE_BANNER =
 /** esbuild settings shared with `IamwatchFunction`'s bundling (Node 24 is the functions' runtime). */
 const LAMBDA_BUNDLE_TARGET = 'node24';
 export const LAMBDA_MAIN_FIELDS = ['module', 'main'];
+
+/**
+ * Modules replaced in every Lambda bundle (esbuild `alias`, paths relative to the repository root).
+ *
+ * - `@aws-sdk/credential-provider-node`, the default credential chain every client imports, becomes
+ *   its first link alone, the environment: that is where Lambda puts the execution role's
+ *   credentials, and the rest of the chain (SSO, config files, web identity, metadata services, with
+ *   the STS and SSO clients they need) was about 100 KB of each bundle that a function never runs.
+ *   See handlers/shared/lambda-credentials.ts. The CLI and the tests run the unaliased chain.
+ */
+export const LAMBDA_ALIASES: Readonly<Record<string, string>> = {
+  '@aws-sdk/credential-provider-node': './handlers/shared/lambda-credentials.ts',
+};
 
 export interface LambdaBundle {
   /** The minified bundle itself, in bytes (the source map is a separate file). */
@@ -52,6 +70,7 @@ export async function bundleLambda(root: string, entry: string): Promise<LambdaB
     platform: 'node',
     target: LAMBDA_BUNDLE_TARGET,
     mainFields: LAMBDA_MAIN_FIELDS,
+    alias: { ...LAMBDA_ALIASES },
     banner: { js: ESM_REQUIRE_BANNER },
     sourcemap: 'external',
     sourcesContent: false,

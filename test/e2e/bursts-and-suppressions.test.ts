@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Suppression } from '../../handlers/ports';
-import { newSuppression } from '../../handlers/suppress/suppression';
+import { newSuppression } from '../../handlers/suppress/create';
 import type { CloudTrailRecord } from '../../rules/types';
 import { adminAttachEnvelope, createUserEnvelope } from './support/events';
 import { NOW, type Pipeline, startPipeline } from './support/pipeline';

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { CATALOG_EXAMPLES } from '../../rules/catalog-examples';
 import { makeContext } from '../../rules/context';
 import { judge } from '../../rules/engine';
 import { iamCall, policyJson, ssoCall, trustPolicy } from '../../rules/examples';
 import { normalise } from '../../rules/normalise';
 import { MAX_POLICY_DOCUMENT_CHARS } from '../../rules/policy/document';
-import { CATALOG } from '../../rules/registry';
 import { lowerSeverity } from '../../rules/severity';
 
 /**
@@ -12,8 +12,8 @@ import { lowerSeverity } from '../../rules/severity';
  * agree with the example, and so must the whole catalog's verdict (so an example's expectation also
  * holds with fallback and severity handling in place).
  */
-const cases = CATALOG.flatMap((detection) =>
-  detection.examples.map((example) => ({ label: `${detection.id}: ${example.name}`, detection, example })),
+const cases = CATALOG_EXAMPLES.flatMap(({ detection, examples }) =>
+  examples.map((example) => ({ label: `${detection.id}: ${example.name}`, detection, example })),
 );
 
 describe('detection examples', () => {

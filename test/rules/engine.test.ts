@@ -24,7 +24,6 @@ function fake(id: string, overrides: Partial<Detection> = {}): Detection {
     falsePositives: ['none'],
     trigger: [{ sources: ['aws.iam'], eventNames: ['CreateUser'] }],
     match: () => true,
-    examples: [],
     ...overrides,
   };
 }

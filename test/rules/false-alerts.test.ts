@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { examplesOf } from '../../rules/catalog-examples';
 import { toEnvelope } from '../../rules/cloudtrail/envelope';
 import { parseInputText } from '../../rules/cloudtrail/parse';
 import { makeContext } from '../../rules/context';
@@ -112,7 +113,7 @@ const DETECTIONS_OF_FAILED_CALLS = new Set([
 ]);
 
 const positives = CATALOG.flatMap((detection) =>
-  detection.examples
+  examplesOf(detection)
     .filter((example) => example.expect && example.event.eventType !== 'AwsConsoleSignIn')
     .map((example) => ({ label: `${detection.id}: ${example.name}`, example })),
 );

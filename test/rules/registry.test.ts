@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { CATALOG_EXAMPLES, examplesOf } from '../../rules/catalog-examples';
 import { sourceFromEventSource } from '../../rules/cloudtrail/envelope';
 import { makeContext } from '../../rules/context';
 import {
@@ -11,10 +12,10 @@ import {
   MITRE_ID_PATTERN,
 } from '../../rules/detections/define';
 import { triggerCovers } from '../../rules/engine';
-import { iamCall } from '../../rules/examples';
+import { defineExamples, iamCall } from '../../rules/examples';
 import { normalise } from '../../rules/normalise';
 import { CATALOG, findDetection } from '../../rules/registry';
-import { SEVERITIES } from '../../rules/types';
+import { type Detection, SEVERITIES } from '../../rules/types';
 import { REQUIRED_DETECTION_IDS } from '../support/contract';
 
 const REQUIRED_IDS = REQUIRED_DETECTION_IDS;
@@ -45,15 +46,24 @@ const DESIGN_SEVERITIES: Record<string, string[]> = {
 
 const detectionsDir = fileURLToPath(new URL('../../rules/detections/', import.meta.url));
 const HELPER_FILES = new Set(['define.ts']);
+const EXAMPLES_SUFFIX = '.examples.ts';
 
 describe('registry', () => {
   const ids = CATALOG.map((d) => d.id);
 
   it('lists exactly the detection files (file name = id)', () => {
     const files = readdirSync(detectionsDir)
-      .filter((f) => f.endsWith('.ts') && !HELPER_FILES.has(f))
+      .filter((f) => f.endsWith('.ts') && !f.endsWith(EXAMPLES_SUFFIX) && !HELPER_FILES.has(f))
       .map((f) => f.slice(0, -'.ts'.length));
     expect([...ids].sort()).toEqual(files.sort());
+  });
+
+  it('has an examples file next to each detection file, and the examples list holds them all in order', () => {
+    const examplesFiles = readdirSync(detectionsDir)
+      .filter((f) => f.endsWith(EXAMPLES_SUFFIX))
+      .map((f) => f.slice(0, -EXAMPLES_SUFFIX.length));
+    expect(examplesFiles.sort()).toEqual([...ids].sort());
+    expect(CATALOG_EXAMPLES.map(({ detection }) => detection)).toEqual(CATALOG);
   });
 
   it('has unique ids', () => {
@@ -111,13 +121,15 @@ describe('registry', () => {
       }
     });
 
+    const examples = examplesOf(detection);
+
     it('has a positive and a near-miss negative example', () => {
-      expect(detection.examples.some((e) => e.expect)).toBe(true);
-      expect(detection.examples.some((e) => !e.expect)).toBe(true);
+      expect(examples.some((e) => e.expect)).toBe(true);
+      expect(examples.some((e) => !e.expect)).toBe(true);
     });
 
     it('keeps every example inside its trigger (event name, source, identity type)', () => {
-      for (const example of detection.examples) {
+      for (const example of examples) {
         const event = normalise(example.event, makeContext(example.context));
         expect(
           triggerCovers(detection.trigger, event),
@@ -127,7 +139,7 @@ describe('registry', () => {
     });
 
     it('has unique example names', () => {
-      const names = detection.examples.map((e) => e.name);
+      const names = examples.map((e) => e.name);
       expect(new Set(names).size).toBe(names.length);
     });
   });
@@ -145,10 +157,6 @@ describe('defineDetection', () => {
     falsePositives: ['Always.'],
     trigger: { sources: ['aws.iam'], eventNames: ['TagUser'] },
     match: () => true,
-    examples: [
-      { name: 'fires', expect: true, event: iamCall('TagUser') },
-      { name: 'near miss', expect: false, event: iamCall('TagUser', { errorCode: 'NoSuchEntity' }) },
-    ],
   };
 
   it('fills defaults and freezes', () => {
@@ -162,7 +170,6 @@ describe('defineDetection', () => {
     ['a non-kebab id', { id: 'Test_Detection' }, 'kebab-case'],
     ['an http reference', { references: ['http://example.com'] }, 'not https'],
     ['a malformed MITRE id', { mitre: [{ id: 'T98', name: 'x' }] }, 'MITRE'],
-    ['no near miss', { examples: [{ name: 'fires', expect: true, event: iamCall('TagUser') }] }, 'near-miss'],
     ['two severities without severityOf', { severities: ['low', 'high'] }, 'severityOf'],
     ['a trigger naming nothing', { trigger: { sources: ['aws.iam'] } }, 'trigger must name'],
     [
@@ -172,6 +179,33 @@ describe('defineDetection', () => {
     ],
   ] as const)('rejects %s', (_name, change, message) => {
     const attempt = () => defineDetection({ ...valid, ...change } as DetectionSpec);
+    expect(attempt).toThrow(DetectionDefinitionError);
+    expect(attempt).toThrow(message);
+  });
+});
+
+describe('defineExamples', () => {
+  const detection = CATALOG[0] as Detection;
+  const fires = { name: 'fires', expect: true, event: iamCall('TagUser') };
+  const nearMiss = {
+    name: 'near miss',
+    expect: false,
+    event: iamCall('TagUser', { errorCode: 'NoSuchEntity' }),
+  };
+
+  it('keeps a positive and a near miss, frozen, with their detection', () => {
+    const defined = defineExamples(detection, [fires, nearMiss]);
+    expect(defined.detection).toBe(detection);
+    expect(defined.examples).toEqual([fires, nearMiss]);
+    expect(Object.isFrozen(defined.examples)).toBe(true);
+  });
+
+  it.each([
+    ['no near miss', [fires], 'near-miss'],
+    ['no positive example', [nearMiss], 'positive'],
+    ['two examples with one name', [fires, nearMiss, { ...nearMiss }], 'share a name'],
+  ] as const)('rejects %s', (_name, examples, message) => {
+    const attempt = () => defineExamples(detection, examples);
     expect(attempt).toThrow(DetectionDefinitionError);
     expect(attempt).toThrow(message);
   });

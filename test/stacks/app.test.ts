@@ -1,5 +1,5 @@
 import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
@@ -99,6 +99,11 @@ describe('npm run synth: the whole app with real bundling, cdk-nag and CloudForm
         imported.filter((specifier) => specifier !== 'module' && !specifier?.startsWith('node:')),
       ).toEqual([]);
       expect(code).toContain('aws-sdk-js');
+      // Credentials from the environment only (LAMBDA_ALIASES): the default chain's links are absent.
+      expect(code).toContain('@aws-sdk/credential-provider-env - fromEnv');
+      expect(code).not.toContain('defaultProvider::fromSSO');
+      // Source maps hold mappings and names, not the sources (which would make them several times the code).
+      expect(statSync(path.join(dir, 'index.mjs.map')).size).toBeLessThan(code.length * 3);
       // Minified: thousands of characters per line (unminified esbuild output averages about 40).
       expect(code.length / code.split('\n').length).toBeGreaterThan(1000);
     }

@@ -31,6 +31,7 @@ import {
 } from '../../handlers/shared/environment';
 import type { IamwatchConfig } from '../../stacks/config/schema';
 import { IamwatchFunction } from '../../stacks/constructs/iamwatch-function';
+import { LAMBDA_ENTRIES } from '../../stacks/constructs/lambda-bundle';
 import { buildTestApp, exampleConfig } from './support';
 
 type Env = Record<string, string>;
@@ -228,5 +229,9 @@ describe.each(DEPLOYMENTS)('the environment contract (%s mode)', (_mode, config)
 describe('the environment contract (every deployment)', () => {
   it('has a reader for every deployed entry and no reader for an entry nothing deploys', () => {
     expect([...seenEntries].sort()).toEqual(Object.keys(READERS).sort());
+  });
+
+  it('deploys exactly the entries whose bundles are checked and measured (LAMBDA_ENTRIES)', () => {
+    expect([...seenEntries].sort()).toEqual(Object.values(LAMBDA_ENTRIES).sort());
   });
 });

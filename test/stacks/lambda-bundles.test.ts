@@ -4,6 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { CATALOG_EXAMPLES } from '../../rules/catalog-examples';
 import {
   bundleLambda,
   LAMBDA_ENTRIES,
@@ -16,6 +17,22 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const ZOD_CLASSIC = /node_modules\/zod\/v4\/(classic|locales)\//;
 /** An import of zod other than zod/mini (or the core both share): `zod` itself is the classic API. */
 const ZOD_CLASSIC_IMPORT = /node_modules\/zod\/(?!mini\/|v4\/mini\/|v4\/core\/)/;
+/** The example builders, each detection's examples, and the list of them. */
+const EXAMPLE_MODULE = /^rules\/(examples|catalog-examples|detections\/.+\.examples)\.ts$/;
+/** How minified code may quote a string. */
+const QUOTES = ['"', "'", '`'];
+/** The SDK's default credential chain beyond the environment, and the clients its links use. */
+const DEFAULT_CREDENTIAL_CHAIN =
+  /node_modules\/@aws-sdk\/(credential-provider-(node|ini|sso|process|web-identity|http|login)|nested-clients|token-providers)\/|node_modules\/@smithy\/credential-provider-imds\//;
+
+/** The target for every function's minified bundle (issue 13). */
+const BUNDLE_TARGET_KB = 400;
+/**
+ * Functions that miss the target, with the ceiling that keeps them from growing unnoticed. Both carry
+ * the S3 client (about 100 KB: its operation schemas and endpoint rules) beside DynamoDB; the S3
+ * backfill also carries the whole record path (catalog, patterns, normaliser), the audit six clients.
+ */
+const OVER_TARGET_KB: Readonly<Record<string, number>> = { audit: 600, s3: 560 };
 
 describe('Lambda bundles', () => {
   const bundles = new Map<string, LambdaBundle>();
@@ -50,18 +67,54 @@ describe('Lambda bundles', () => {
     }
   });
 
-  it('carry the CLI-only packages in neither function', () => {
+  it('carry no CLI-only package, and Organizations only where a function reads the organization', () => {
+    const readsOrganization = new Set(['organization', 'heartbeat', 'audit']);
     for (const [name, bundle] of bundles) {
       const names = new Set(bundle.packages.map((entry) => entry.name));
-      for (const cliOnly of [
-        'dynalite',
-        '@aws-sdk/client-cloudtrail',
-        '@aws-sdk/client-organizations',
-        'tsx',
-      ]) {
+      for (const cliOnly of ['dynalite', '@aws-sdk/client-cloudtrail', 'tsx'])
         expect(names.has(cliOnly), `${name} bundles ${cliOnly}`).toBe(false);
-      }
+      expect(names.has('@aws-sdk/client-organizations'), name).toBe(readsOrganization.has(name));
     }
+  });
+
+  it('take credentials from the environment only, not the default chain and its STS and SSO clients', () => {
+    for (const [name, bundle] of bundles) {
+      expect(bundle.inputs, name).toContain('handlers/shared/lambda-credentials.ts');
+      expect(
+        bundle.inputs.filter((input) => DEFAULT_CREDENTIAL_CHAIN.test(input)),
+        name,
+      ).toEqual([]);
+    }
+  });
+
+  it("carry no detection examples: neither the examples modules, their builders, nor an example's text", () => {
+    const names = CATALOG_EXAMPLES.flatMap(({ examples }) => examples.map((example) => example.name));
+    for (const [name, bundle] of bundles) {
+      expect(
+        bundle.inputs.filter((input) => EXAMPLE_MODULE.test(input)),
+        name,
+      ).toEqual([]);
+      expect(
+        names.filter((example) => QUOTES.some((q) => bundle.code.includes(`name:${q}${example}${q}`))),
+        name,
+      ).toEqual([]);
+    }
+  });
+
+  it('hold one copy of @smithy/core (a second one nested under another package doubles it)', () => {
+    for (const [name, bundle] of bundles) {
+      expect(
+        bundle.inputs.filter((input) => /node_modules\/.+\/node_modules\/@smithy\/core\//.test(input)),
+        name,
+      ).toEqual([]);
+    }
+  });
+
+  it(`stay within ${BUNDLE_TARGET_KB} KB minified (the functions that cannot, within their own ceiling)`, () => {
+    const over = [...bundles]
+      .filter(([name, bundle]) => bundle.bytes > (OVER_TARGET_KB[name] ?? BUNDLE_TARGET_KB) * 1024)
+      .map(([name, bundle]) => `${name}: ${Math.ceil(bundle.bytes / 1024)} KB`);
+    expect(over).toEqual([]);
   });
 
   it('keep source maps without embedded sources', () => {

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { type LookupQuery, planLookups, queryAppliesTo } from '../../../handlers/backfill/plan';
+import { examplesOf } from '../../../rules/catalog-examples';
 import { toEnvelope } from '../../../rules/cloudtrail/envelope';
 import { parseInputText } from '../../../rules/cloudtrail/parse';
 import { deliveredBy, derivePatterns } from '../../../rules/eventbridge/derive';
@@ -60,7 +61,7 @@ describe('planLookups over the catalog', () => {
     const missed: string[] = [];
     let delivered = 0;
     for (const detection of CATALOG) {
-      for (const example of detection.examples) {
+      for (const example of examplesOf(detection)) {
         if (!isDelivered(toEnvelope(example.event))) continue;
         delivered++;
         if (!reachable(example.event)) missed.push(`${detection.id}: ${example.name}`);

@@ -3,6 +3,7 @@
  * detection needs to see (and, for a set of probes, nothing the catalog does not ask for).
  */
 import { describe, expect, it } from 'vitest';
+import { examplesOf } from '../../../rules/catalog-examples';
 import { toEnvelope } from '../../../rules/cloudtrail/envelope';
 import {
   deliveredBy,
@@ -60,7 +61,7 @@ describe('patterns derived from the catalog', () => {
 });
 
 describe('delivery of the catalog examples', () => {
-  const examples = live.flatMap((d) => d.examples.map((example) => ({ detection: d, example })));
+  const examples = live.flatMap((d) => examplesOf(d).map((example) => ({ detection: d, example })));
 
   it.each(
     examples

@@ -26,7 +26,6 @@ export function detection(
     falsePositives: [],
     trigger: Array.isArray(trigger) ? trigger : [trigger as Trigger],
     match: () => true,
-    examples: [],
   };
 }
 
