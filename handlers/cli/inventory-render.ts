@@ -1,8 +1,8 @@
 /** The source-of-truth inventory as a table, JSON or a CSV a spreadsheet opens as is. */
 
 import type { AccountFailure } from '../../rules/audit/snapshot';
+import { actorLabel } from '../../rules/detections/define';
 import type { InventoryRole, InventoryRow } from '../audit/inventory';
-import { principalLabel } from '../ledger/user-history';
 import { csvCell } from './entries';
 import { renderTable } from './table';
 
@@ -40,7 +40,7 @@ function tableRow(row: InventoryRow): string[] {
     row.accountName ? `${row.accountId} (${row.accountName})` : row.accountId,
     row.userName,
     row.createdAt ?? '',
-    by ? principalLabel(by) : row.creator.note,
+    by ? actorLabel(by) : row.creator.note,
     by?.via ?? '',
     by?.sourceIp ?? '',
     row.passwordEnabled === false
@@ -58,7 +58,7 @@ function keySummary(row: InventoryRow): string {
   return active
     .map((key) => {
       const used = key.lastUsedAt ? `used ${key.lastUsedAt.slice(0, 10)}` : 'never used';
-      const by = key.createdBy ? `, by ${principalLabel(key.createdBy)}` : '';
+      const by = key.createdBy ? `, by ${actorLabel(key.createdBy)}` : '';
       return `${key.accessKeyId ?? key.slot} (${used}${by})`;
     })
     .join('; ');
@@ -71,7 +71,7 @@ function roleRow(role: InventoryRole): string[] {
     role.accountName ? `${role.accountId} (${role.accountName})` : role.accountId,
     role.roleName,
     role.createdAt ?? '',
-    role.createdBy ? principalLabel(role.createdBy) : '',
+    role.createdBy ? actorLabel(role.createdBy) : '',
     role.lastUsedAt ?? 'never',
     role.maxSessionDuration === undefined ? '' : `${role.maxSessionDuration}s`,
   ];
@@ -114,22 +114,22 @@ function csvLine(row: InventoryRow): string {
     userArn: row.userArn,
     createdAt: row.createdAt,
     creatorStatus: row.creator.status,
-    createdBy: by ? principalLabel(by) : undefined,
+    createdBy: by ? actorLabel(by) : undefined,
     createdByArn: by?.arn,
     createdVia: by?.via,
     createdFromIp: by?.sourceIp,
     creatorNote: row.creator.note,
     passwordEnabled: row.passwordEnabled,
     passwordLastUsedAt: row.passwordLastUsedAt,
-    passwordSetBy: row.passwordCreatedBy ? principalLabel(row.passwordCreatedBy) : undefined,
+    passwordSetBy: row.passwordCreatedBy ? actorLabel(row.passwordCreatedBy) : undefined,
     mfaActive: row.mfaActive,
     activeAccessKeys: active.map((key) => key.accessKeyId ?? key.slot).join(';'),
     accessKeysLastUsed: active.map((key) => key.lastUsedAt ?? 'never').join(';'),
-    accessKeysCreatedBy: active.map((key) => (key.createdBy ? principalLabel(key.createdBy) : '?')).join(';'),
+    accessKeysCreatedBy: active.map((key) => (key.createdBy ? actorLabel(key.createdBy) : '?')).join(';'),
     groups: row.groups.join(';'),
     attachedPolicies: row.attachedPolicies.join(';'),
     inlinePolicies: row.inlinePolicies.join(';'),
-    lastChangedBy: row.lastChange ? principalLabel(row.lastChange) : undefined,
+    lastChangedBy: row.lastChange ? actorLabel(row.lastChange) : undefined,
     lastChangedAt: row.lastChange?.at,
     source: row.source,
   };

@@ -4,6 +4,7 @@
  * users created in the ledger's history alone: built from `CreateUser` / `DeleteUser` entries and
  * each user's own history (indexed queries by event name and by target; never a Scan).
  */
+import { actorLabel } from '../../rules/detections/define';
 import {
   type InventoryRole,
   type InventoryRow,
@@ -16,7 +17,6 @@ import {
   type AccessKeyRecord,
   type LoginProfileRecord,
   type Principal,
-  principalLabel,
   principalOf,
   readUserHistory,
 } from '../ledger/user-history';
@@ -266,7 +266,7 @@ function tableRow(user: InventoryUser): string[] {
     user.accountName ? `${user.accountId} (${user.accountName})` : user.accountId,
     user.deletedAt ? `${user.userName} (deleted ${user.deletedAt})` : user.userName,
     user.createdAt,
-    principalLabel(user.createdBy),
+    actorLabel(user.createdBy),
     user.createdBy.via ?? '',
     user.createdBy.sourceIp ?? '',
     accessKeySummary(user.accessKeys),
@@ -278,7 +278,7 @@ function tableRow(user: InventoryUser): string[] {
 function accessKeySummary(keys: readonly AccessKeyRecord[]): string {
   if (keys.length === 0) return 'none';
   const active = keys.filter((k) => !k.deletedAt);
-  const creators = [...new Set(active.map((k) => principalLabel(k.createdBy)))];
+  const creators = [...new Set(active.map((k) => actorLabel(k.createdBy)))];
   const deleted = keys.length - active.length;
   const by = creators.length > 0 ? ` by ${creators.join(', ')}` : '';
   return `${active.length} active${by}${deleted > 0 ? ` (${deleted} deleted)` : ''}`;
@@ -287,7 +287,7 @@ function accessKeySummary(keys: readonly AccessKeyRecord[]): string {
 function loginProfileSummary(profile: LoginProfileRecord | undefined): string {
   if (!profile) return 'none';
   if (profile.deletedAt) return `deleted ${profile.deletedAt}`;
-  return `yes, by ${principalLabel(profile.createdBy)}`;
+  return `yes, by ${actorLabel(profile.createdBy)}`;
 }
 
 const CSV_HEADERS = [
@@ -326,13 +326,13 @@ function csvLine(user: InventoryUser): string {
     createdVia: user.createdBy.via,
     createdFromIp: user.createdBy.sourceIp,
     activeAccessKeys: active.map((k) => k.accessKeyId ?? '?').join(';'),
-    accessKeysCreatedBy: [...new Set(active.map((k) => principalLabel(k.createdBy)))].join(';'),
+    accessKeysCreatedBy: [...new Set(active.map((k) => actorLabel(k.createdBy)))].join(';'),
     accessKeysByAnotherPrincipal: active.some((k) => k.byAnotherPrincipal),
     loginProfile: profile !== undefined,
-    loginProfileCreatedBy: profile ? principalLabel(profile.createdBy) : undefined,
+    loginProfileCreatedBy: profile ? actorLabel(profile.createdBy) : undefined,
     groups: user.groups.join(';'),
     deletedAt: user.deletedAt,
-    deletedBy: user.deletedBy ? principalLabel(user.deletedBy) : undefined,
+    deletedBy: user.deletedBy ? actorLabel(user.deletedBy) : undefined,
   };
   return CSV_HEADERS.map((header) => csvCell(values[header])).join(',');
 }

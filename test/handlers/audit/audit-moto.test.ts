@@ -250,7 +250,9 @@ describe.skipIf(!MOTO_AVAILABLE)(
       const [header, ...rows] = csv.trimEnd().split('\r\n');
       expect(header?.startsWith('accountId,accountName,userName,userArn,createdAt,creatorStatus')).toBe(true);
       expect(rows).toHaveLength(2);
-      expect(rows.find((row) => row.includes(',bob,'))).toContain('jane@example.com (SSO)');
+      expect(rows.find((row) => row.includes(',bob,'))).toContain(
+        'jane@example.com (AWSReservedSSO_AdministratorAccess_0123456789abcdef)',
+      );
     });
 
     it('audits: findings with whom to contact, then new / fixed / open on the next run', async () => {
@@ -280,7 +282,7 @@ describe.skipIf(!MOTO_AVAILABLE)(
         severity: 'high',
         status: 'new',
         contact: {
-          createdBy: 'jane@example.com (SSO) via AWSReservedSSO_AdministratorAccess_0123456789abcdef',
+          createdBy: 'jane@example.com (AWSReservedSSO_AdministratorAccess_0123456789abcdef)',
         },
       });
       expect(
