@@ -7,6 +7,15 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
+import {
+  CreateAccountCommand,
+  CreateOrganizationalUnitCommand,
+  CreateOrganizationCommand,
+  ListRootsCommand,
+  MoveAccountCommand,
+  OrganizationsClient,
+} from '@aws-sdk/client-organizations';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 
 /** True when `moto_server` is on PATH and answers `--help`. */
 export const MOTO_AVAILABLE = spawnSync('moto_server', ['--help'], { stdio: 'ignore' }).status === 0;
@@ -114,5 +123,85 @@ export async function startMoto(env: Record<string, string> = {}): Promise<MotoS
       await exited;
       clearTimeout(timer);
     },
+  };
+}
+
+/** Static credentials of a role session, as AssumeRole hands them out. */
+export interface SessionCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+}
+
+/**
+ * A session of `roleName` in `accountId`. moto answers AssumeRole with that account's credentials
+ * (the role need not exist), so clients built with them act inside that account.
+ */
+export async function assumeRoleIn(
+  moto: MotoServer,
+  accountId: string,
+  roleName: string,
+  sessionName = 'setup',
+): Promise<SessionCredentials> {
+  const sts = new STSClient(moto.clientConfig());
+  try {
+    const { Credentials } = await sts.send(
+      new AssumeRoleCommand({
+        RoleArn: `arn:aws:iam::${accountId}:role/${roleName}`,
+        RoleSessionName: sessionName,
+      }),
+    );
+    return {
+      accessKeyId: Credentials?.AccessKeyId ?? '',
+      secretAccessKey: Credentials?.SecretAccessKey ?? '',
+      sessionToken: Credentials?.SessionToken ?? '',
+    };
+  } finally {
+    sts.destroy();
+  }
+}
+
+/** An organization in moto, its management account moto's default one. */
+export interface MotoOrganization {
+  organizationId: string;
+  rootId: string;
+  /** A new member account named `name` (e-mail `name@example.com`), moved to `parentId` when given; its id. */
+  createAccount(name: string, parentId?: string): Promise<string>;
+  /** A new organizational unit under `parentId` (default: the root); its id. */
+  createOrganizationalUnit(name: string, parentId?: string): Promise<string>;
+  /** The Organizations client it uses, with moto's default credentials. */
+  client: OrganizationsClient;
+  close(): void;
+}
+
+/** Creates an organization with all features. Close it (its client) in `afterAll`. */
+export async function createMotoOrganization(moto: MotoServer): Promise<MotoOrganization> {
+  const client = new OrganizationsClient(moto.clientConfig());
+  const created = await client.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
+  const rootId = (await client.send(new ListRootsCommand({}))).Roots?.[0]?.Id ?? '';
+  return {
+    organizationId: created.Organization?.Id ?? '',
+    rootId,
+    client,
+    createAccount: async (name, parentId) => {
+      const account = await client.send(
+        new CreateAccountCommand({ AccountName: name, Email: `${name}@example.com` }),
+      );
+      const accountId = account.CreateAccountStatus?.AccountId ?? '';
+      if (parentId && parentId !== rootId) {
+        await client.send(
+          new MoveAccountCommand({
+            AccountId: accountId,
+            SourceParentId: rootId,
+            DestinationParentId: parentId,
+          }),
+        );
+      }
+      return accountId;
+    },
+    createOrganizationalUnit: async (name, parentId = rootId) =>
+      (await client.send(new CreateOrganizationalUnitCommand({ ParentId: parentId, Name: name })))
+        .OrganizationalUnit?.Id ?? '',
+    close: () => client.destroy(),
   };
 }

@@ -17,7 +17,6 @@ import {
   IAMClient,
   PutUserPolicyCommand,
 } from '@aws-sdk/client-iam';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InventoryRow } from '../../../handlers/audit/inventory';
 import type { AuditReport } from '../../../handlers/audit/run';
@@ -25,6 +24,7 @@ import { createAuditCommand } from '../../../handlers/cli/audit';
 import { createInventoryCommand } from '../../../handlers/cli/inventory';
 import { run } from '../../../handlers/cli/main';
 import {
+  assumeRoleIn,
   MOTO_AVAILABLE,
   MOTO_CREDENTIALS,
   MOTO_SKIP_REASON,
@@ -52,17 +52,9 @@ describe.skipIf(!MOTO_AVAILABLE)(
     async function iamIn(accountId: string): Promise<IAMClient> {
       const known = clients.get(accountId);
       if (known) return known;
-      const assumed = await new STSClient(moto.clientConfig()).send(
-        new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${accountId}:role/setup`, RoleSessionName: 'setup' }),
-      );
-      const credentials = assumed.Credentials;
       const client = new IAMClient({
         ...moto.clientConfig(),
-        credentials: {
-          accessKeyId: credentials?.AccessKeyId ?? '',
-          secretAccessKey: credentials?.SecretAccessKey ?? '',
-          sessionToken: credentials?.SessionToken ?? '',
-        },
+        credentials: await assumeRoleIn(moto, accountId, 'setup'),
       });
       clients.set(accountId, client);
       return client;

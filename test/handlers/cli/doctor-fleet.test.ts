@@ -31,7 +31,8 @@ import {
   startMoto,
 } from '../../support/moto';
 import { runCommand } from '../backfill/support/io';
-import { buildMotoFleet, type MotoFleet, PATTERNS, PLACEMENT, REGIONS } from '../doctor/support/moto-fleet';
+import { PATTERNS, PLACEMENT, REGIONS } from '../doctor/support/fleet';
+import { buildMotoFleet, type MotoFleet } from '../doctor/support/moto-fleet';
 import { cli } from './support';
 
 const TABLE = 'iamwatch-ledger';

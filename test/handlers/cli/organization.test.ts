@@ -6,15 +6,11 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  CreateAccountCommand,
-  CreateOrganizationCommand,
-  OrganizationsClient,
-} from '@aws-sdk/client-organizations';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toEnvelope } from '../../../rules/cloudtrail/envelope';
 import { iamCall, trustPolicy } from '../../../rules/examples';
 import {
+  createMotoOrganization,
   MOTO_AVAILABLE,
   MOTO_DEFAULT_ACCOUNT,
   MOTO_SKIP_REASON,
@@ -52,12 +48,9 @@ describe.skipIf(!MOTO_AVAILABLE)(`--org${MOTO_AVAILABLE ? '' : ` (${MOTO_SKIP_RE
 
   beforeAll(async () => {
     moto = await startMoto();
-    const admin = new OrganizationsClient(moto.clientConfig());
-    await admin.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
-    member =
-      (await admin.send(new CreateAccountCommand({ AccountName: 'payments-prod', Email: 'p@example.com' })))
-        .CreateAccountStatus?.AccountId ?? '';
-    admin.destroy();
+    const organization = await createMotoOrganization(moto);
+    member = await organization.createAccount('payments-prod');
+    organization.close();
     home = await mkdtemp(join(tmpdir(), 'iamwatch-org-'));
     input = join(home, 'trust.json');
     // A user created in the member account, and a role in another account trusting the member.

@@ -35,12 +35,11 @@ import {
   type MotoServer,
   startMoto,
 } from '../../support/moto';
+import { deepFleetOptions, PATTERNS, PLACEMENT } from './support/fleet';
 import {
   ALARM,
   buildMotoFleet,
   type MotoFleet,
-  PATTERNS,
-  PLACEMENT,
   ROLE_NAME,
   SLACK_SECRET,
   WEBHOOK,
@@ -72,22 +71,10 @@ describe.skipIf(!MOTO_AVAILABLE)(
         central: centralPort(sdk, 'us-east-1'),
         notifications: notificationPort(sdk, 'us-east-1'),
       };
-      options = {
-        resourcePrefix: 'iamwatch',
-        accounts: [{ accountId: fleet.managementAccountId, accountName: 'management' }, ...fleet.members],
-        managementAccountId: fleet.managementAccountId,
-        stackSetName: 'iamwatch-forwarders',
-        identityCenterRegion: 'us-east-1',
-        patterns: PATTERNS,
-        deep: true,
-        sampleSize: 10,
-        concurrency: 8,
-        heartbeatLateAfterMs: 45 * 60_000,
-        busName: 'iamwatch-central',
-        topics: ['iamwatch-alerts', 'iamwatch-operations'],
-        extraSecrets: [],
-        now: new Date(),
-      };
+      options = deepFleetOptions(
+        [{ accountId: fleet.managementAccountId, accountName: 'management' }, ...fleet.members],
+        new Date(),
+      );
     }, 120_000);
     afterAll(async () => {
       await moto?.close();

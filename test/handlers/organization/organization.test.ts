@@ -6,12 +6,7 @@
  * Organizations cannot be read the record path keeps the last snapshot and says so.
  */
 import {
-  CreateAccountCommand,
-  CreateOrganizationalUnitCommand,
-  CreateOrganizationCommand,
-  ListRootsCommand,
-  MoveAccountCommand,
-  OrganizationsClient,
+  type OrganizationsClient,
   RemoveAccountFromOrganizationCommand,
 } from '@aws-sdk/client-organizations';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
@@ -31,10 +26,12 @@ import { toEnvelope } from '../../../rules/cloudtrail/envelope';
 import { makeContext } from '../../../rules/context';
 import { iamCall, trustPolicy } from '../../../rules/examples';
 import {
+  createMotoOrganization,
   MOTO_AVAILABLE,
   MOTO_CREDENTIALS,
   MOTO_DEFAULT_ACCOUNT,
   MOTO_SKIP_REASON,
+  type MotoOrganization,
   type MotoServer,
   startMoto,
 } from '../../support/moto';
@@ -139,9 +136,9 @@ describe.skipIf(!MOTO_AVAILABLE)(
   () => {
     const READER_ROLE = `arn:aws:iam::${MOTO_DEFAULT_ACCOUNT}:role/iamwatch-organization-reader`;
     let moto: MotoServer;
+    let organization: MotoOrganization;
     let admin: OrganizationsClient;
     let workloadsOu: string;
-    let rootId: string;
     let store: DynamoSnapshotStore;
     let clock: Date;
 
@@ -199,16 +196,13 @@ describe.skipIf(!MOTO_AVAILABLE)(
 
     beforeAll(async () => {
       moto = await startMoto();
-      admin = new OrganizationsClient(moto.clientConfig());
-      await admin.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
-      rootId = (await admin.send(new ListRootsCommand({}))).Roots?.[0]?.Id ?? '';
-      workloadsOu =
-        (await admin.send(new CreateOrganizationalUnitCommand({ ParentId: rootId, Name: 'Workloads' })))
-          .OrganizationalUnit?.Id ?? '';
+      organization = await createMotoOrganization(moto);
+      admin = organization.client;
+      workloadsOu = await organization.createOrganizationalUnit('Workloads');
       store = new DynamoSnapshotStore(ledger.client, 'iamwatch-ledger');
     }, 60_000);
     afterAll(async () => {
-      admin?.destroy();
+      organization?.close();
       await moto?.close();
     });
     beforeEach(() => {
@@ -216,25 +210,14 @@ describe.skipIf(!MOTO_AVAILABLE)(
       clock = NOW;
     });
 
-    const createAccount = async (name: string, ou: string): Promise<string> => {
-      const created = await admin.send(
-        new CreateAccountCommand({ AccountName: name, Email: `${name}@example.com` }),
-      );
-      const id = created.CreateAccountStatus?.AccountId ?? '';
-      await admin.send(
-        new MoveAccountCommand({ AccountId: id, SourceParentId: rootId, DestinationParentId: ou }),
-      );
-      return id;
-    };
-
     it('an account that joins is inside the organization once its join event is processed; one that leaves is outside again', async () => {
       const client = reader();
       const refresh = refreshWith(client);
-      await createAccount('payments-prod', workloadsOu);
+      await organization.createAccount('payments-prod', workloadsOu);
       await refresh(triggerOf({ source: 'aws.events', 'detail-type': 'Scheduled Event' }));
       const record = recordHandler();
 
-      const joined = await createAccount('brand-new', workloadsOu);
+      const joined = await organization.createAccount('brand-new', workloadsOu);
       clock = new Date(NOW.getTime() + 60_000);
       expect(fires(await trustTo(record, joined))).toBe(true);
 
@@ -263,7 +246,7 @@ describe.skipIf(!MOTO_AVAILABLE)(
 
     it('when Organizations cannot be read, keeps the last snapshot, notes the failure and never fails the record path', async () => {
       const good = reader();
-      const member = await createAccount('steady', workloadsOu);
+      const member = await organization.createAccount('steady', workloadsOu);
       await refreshWith(good)('schedule');
       good.destroy();
       const record = recordHandler();
