@@ -15,6 +15,7 @@ import {
   SOURCE_HELP,
   SOURCE_OPTIONS,
   type SourceDeps,
+  sourceCommand,
 } from './audit-sources';
 import { loadDetectionContext } from './context';
 import { csvCell } from './entries';
@@ -42,18 +43,11 @@ ${SOURCE_HELP}
   --store local|memory|dynamodb, --table NAME, --home DIR   which ledger (see "iamwatch replay --help")
 `;
 
-export type AuditCommandDeps = SourceDeps;
-
-export function createAuditCommand(
-  overrides: Partial<AuditCommandDeps> = {},
-): (argv: string[], io: CliIo) => Promise<number> {
-  const deps: AuditCommandDeps = { sdk: {}, now: () => new Date(), ...overrides };
-  return (argv, io) => audit(argv, io, deps);
-}
+export const createAuditCommand = sourceCommand(audit);
 
 export const auditCommand = createAuditCommand();
 
-async function audit(argv: string[], io: CliIo, deps: AuditCommandDeps): Promise<number> {
+async function audit(argv: string[], io: CliIo, deps: SourceDeps): Promise<number> {
   const { values, positionals } = parse(argv, {
     stale: { type: 'string' },
     'key-age': { type: 'string' },

@@ -22,7 +22,7 @@ import {
 } from '../ledger/user-history';
 import type { LedgerStore, StoredEntry } from '../ports';
 import { printable } from '../shared/printable';
-import { formatOption, noPositionals, parse, printHelp } from './args';
+import { accountIdOption, formatOption, noPositionals, parse, printHelp } from './args';
 import {
   emit,
   hasSource,
@@ -31,6 +31,7 @@ import {
   SOURCE_HELP,
   SOURCE_OPTIONS,
   type SourceDeps,
+  sourceCommand,
   sourceSdk,
 } from './audit-sources';
 import { loadDetectionContext } from './context';
@@ -66,19 +67,11 @@ Without a source, the users created in the ledger's history (minus those deleted
                            (--org also names accounts and OU paths from Organizations, cached 1h)
 `;
 
-/** What the command needs from outside: SDK settings and the clock (tests point them at moto). */
-export type InventoryCommandDeps = SourceDeps;
-
-export function createInventoryCommand(
-  overrides: Partial<InventoryCommandDeps> = {},
-): (argv: string[], io: CliIo) => Promise<number> {
-  const deps: InventoryCommandDeps = { sdk: {}, now: () => new Date(), ...overrides };
-  return (argv, io) => inventory(argv, io, deps);
-}
+export const createInventoryCommand = sourceCommand(inventory);
 
 export const inventoryCommand = createInventoryCommand();
 
-async function inventory(argv: string[], io: CliIo, deps: InventoryCommandDeps): Promise<number> {
+async function inventory(argv: string[], io: CliIo, deps: SourceDeps): Promise<number> {
   const { values, positionals } = parse(argv, {
     account: { type: 'string' },
     'include-deleted': { type: 'boolean' },
@@ -93,9 +86,7 @@ async function inventory(argv: string[], io: CliIo, deps: InventoryCommandDeps):
   if (values.help) return printHelp(HELP, io);
   noPositionals(positionals);
   const format = formatOption(values.format, ['table', 'json', 'csv']);
-  if (values.account !== undefined && !/^\d{12}$/.test(values.account)) {
-    throw new UsageError(`--account must be a 12-digit account id, got "${values.account}"`);
-  }
+  accountIdOption(values.account, '--account');
   const kind = storeKindOf(values);
   const { context } = await applyOrganization(await loadDetectionContext(values.config, io), values, io);
   if (values.lookup && !hasSource(values)) {
