@@ -18,7 +18,7 @@ import {
   sourceCommand,
 } from './audit-sources';
 import { loadDetectionContext } from './context';
-import { csvCell } from './entries';
+import { accountCell, csvCell } from './entries';
 import { type CliIo, EXIT } from './io';
 import { openStore, storeKindOf, storeOptions } from './store';
 import { renderTable } from './table';
@@ -91,7 +91,7 @@ async function audit(argv: string[], io: CliIo, deps: SourceDeps): Promise<numbe
       .sort(byUrgency)
       .map((finding) => [
         finding.severity.toUpperCase(),
-        finding.accountName ? `${finding.accountId} (${finding.accountName})` : finding.accountId,
+        accountCell(finding),
         finding.title,
         finding.evidence,
         contactLabel(finding),

@@ -3,7 +3,7 @@
 import type { AccountFailure } from '../../rules/audit/snapshot';
 import { actorLabel } from '../../rules/detections/define';
 import type { InventoryRole, InventoryRow } from '../audit/inventory';
-import { csvCell } from './entries';
+import { accountCell, csvRecord } from './entries';
 import { renderTable } from './table';
 
 export function renderInventory(
@@ -37,7 +37,7 @@ const TABLE_HEADERS = [
 function tableRow(row: InventoryRow): string[] {
   const by = row.creator.by;
   return [
-    row.accountName ? `${row.accountId} (${row.accountName})` : row.accountId,
+    accountCell(row),
     row.userName,
     row.createdAt ?? '',
     by ? actorLabel(by) : row.creator.note,
@@ -68,7 +68,7 @@ const ROLE_HEADERS = ['ACCOUNT', 'ROLE', 'CREATED', 'CREATED BY', 'LAST USED', '
 
 function roleRow(role: InventoryRole): string[] {
   return [
-    role.accountName ? `${role.accountId} (${role.accountName})` : role.accountId,
+    accountCell(role),
     role.roleName,
     role.createdAt ?? '',
     role.createdBy ? actorLabel(role.createdBy) : '',
@@ -133,5 +133,5 @@ function csvLine(row: InventoryRow): string {
     lastChangedAt: row.lastChange?.at,
     source: row.source,
   };
-  return CSV_HEADERS.map((header) => csvCell(values[header])).join(',');
+  return csvRecord(CSV_HEADERS, values);
 }

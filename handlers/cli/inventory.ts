@@ -35,7 +35,7 @@ import {
   sourceSdk,
 } from './audit-sources';
 import { loadDetectionContext } from './context';
-import { csvCell } from './entries';
+import { accountCell, csvRecord } from './entries';
 import { renderInventory } from './inventory-render';
 import { type CliIo, EXIT, UsageError } from './io';
 import { applyOrganization, organizationOptions } from './organization';
@@ -254,7 +254,7 @@ const TABLE_HEADERS = [
 
 function tableRow(user: InventoryUser): string[] {
   return [
-    user.accountName ? `${user.accountId} (${user.accountName})` : user.accountId,
+    accountCell(user),
     user.deletedAt ? `${user.userName} (deleted ${user.deletedAt})` : user.userName,
     user.createdAt,
     actorLabel(user.createdBy),
@@ -325,7 +325,7 @@ function csvLine(user: InventoryUser): string {
     deletedAt: user.deletedAt,
     deletedBy: user.deletedBy ? actorLabel(user.deletedBy) : undefined,
   };
-  return CSV_HEADERS.map((header) => csvCell(values[header])).join(',');
+  return csvRecord(CSV_HEADERS, values);
 }
 
 function compare(a: string, b: string): number {
