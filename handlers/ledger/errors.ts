@@ -1,8 +1,7 @@
 /** Typed errors of the ledger adapters. Transient DynamoDB errors are not wrapped: they propagate as-is. */
 
-/** An entry or raw record that cannot become a DynamoDB item (invalid field, not JSON, too large). */
-export class LedgerEncodingError extends Error {
-  override readonly name = 'LedgerEncodingError';
+/** An entry or raw record that cannot be converted, in either direction; `eventId` when it is known. */
+abstract class LedgerCodecError extends Error {
   constructor(
     message: string,
     readonly eventId: string | undefined,
@@ -12,16 +11,14 @@ export class LedgerEncodingError extends Error {
   }
 }
 
+/** An entry or raw record that cannot become a DynamoDB item (invalid field, not JSON, too large). */
+export class LedgerEncodingError extends LedgerCodecError {
+  override readonly name = 'LedgerEncodingError';
+}
+
 /** A stored item that no longer parses as a ledger entry or raw record (corrupt or foreign data). */
-export class LedgerDecodingError extends Error {
+export class LedgerDecodingError extends LedgerCodecError {
   override readonly name = 'LedgerDecodingError';
-  constructor(
-    message: string,
-    readonly eventId: string | undefined,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }
 
 /** `markDelivery` on an eventId the ledger does not hold. */
