@@ -3,6 +3,7 @@
 import type { AccountFailure } from '../../rules/audit/snapshot';
 import { actorLabel } from '../../rules/detections/define';
 import type { InventoryRole, InventoryRow } from '../audit/inventory';
+import type { Principal } from '../ledger/user-history';
 import { accountCell, csvRecord } from './entries';
 import { renderTable } from './table';
 
@@ -21,28 +22,22 @@ export function renderInventory(
   return text;
 }
 
-const TABLE_HEADERS = [
-  'ACCOUNT',
-  'USER',
-  'CREATED',
-  'CREATED BY',
-  'VIA',
-  'SOURCE IP',
-  'PASSWORD LAST USED',
-  'MFA',
-  'ACCESS KEYS',
-  'GROUPS',
-];
+/** The columns every table of IAM users starts with: the user, and who created it, how and from where. */
+export const USER_HEADERS = ['ACCOUNT', 'USER', 'CREATED', 'CREATED BY', 'VIA', 'SOURCE IP'];
+
+/** The `CREATED BY`, `VIA` and `SOURCE IP` cells; `unknown` names a creator no one recorded. */
+export function creatorCells(by: Principal | undefined, unknown: string): string[] {
+  return [by ? actorLabel(by) : unknown, by?.via ?? '', by?.sourceIp ?? ''];
+}
+
+const TABLE_HEADERS = [...USER_HEADERS, 'PASSWORD LAST USED', 'MFA', 'ACCESS KEYS', 'GROUPS'];
 
 function tableRow(row: InventoryRow): string[] {
-  const by = row.creator.by;
   return [
     accountCell(row),
     row.userName,
     row.createdAt ?? '',
-    by ? actorLabel(by) : row.creator.note,
-    by?.via ?? '',
-    by?.sourceIp ?? '',
+    ...creatorCells(row.creator.by, row.creator.note),
     row.passwordEnabled === false
       ? 'no password'
       : (row.passwordLastUsedAt ?? (row.passwordEnabled ? 'never' : '')),

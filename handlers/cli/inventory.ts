@@ -36,7 +36,7 @@ import {
 } from './audit-sources';
 import { loadDetectionContext } from './context';
 import { accountCell, csvRecord } from './entries';
-import { renderInventory } from './inventory-render';
+import { creatorCells, renderInventory, USER_HEADERS } from './inventory-render';
 import { type CliIo, EXIT, UsageError } from './io';
 import { applyOrganization, organizationOptions } from './organization';
 import { openStore, storeKindOf, storeOptions } from './store';
@@ -240,26 +240,14 @@ async function describeUser(
   return user;
 }
 
-const TABLE_HEADERS = [
-  'ACCOUNT',
-  'USER',
-  'CREATED',
-  'CREATED BY',
-  'VIA',
-  'SOURCE IP',
-  'ACCESS KEYS',
-  'CONSOLE PASSWORD',
-  'GROUPS',
-];
+const TABLE_HEADERS = [...USER_HEADERS, 'ACCESS KEYS', 'CONSOLE PASSWORD', 'GROUPS'];
 
 function tableRow(user: InventoryUser): string[] {
   return [
     accountCell(user),
     user.deletedAt ? `${user.userName} (deleted ${user.deletedAt})` : user.userName,
     user.createdAt,
-    actorLabel(user.createdBy),
-    user.createdBy.via ?? '',
-    user.createdBy.sourceIp ?? '',
+    ...creatorCells(user.createdBy, ''),
     accessKeySummary(user.accessKeys),
     loginProfileSummary(user.loginProfile),
     user.groups.join(', '),

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteRuleCommand, EventBridgeClient, PutRuleCommand } from '@aws-sdk/client-eventbridge';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createDoctorCommand, realFleetPorts } from '../../../handlers/cli/doctor';
 import { forwarderPort } from '../../../handlers/doctor/aws-ports';
 import type { Check } from '../../../handlers/doctor/check';
@@ -23,6 +23,7 @@ import { createOrganizationsClient, listOrganizationAccounts } from '../../../ha
 import { DynamoSnapshotStore } from '../../../handlers/organization/store';
 import { toEnvelope } from '../../../rules/cloudtrail/envelope';
 import { iamCall } from '../../../rules/examples';
+import { stubEnvs } from '../../support/env';
 import {
   MOTO_AVAILABLE,
   MOTO_CREDENTIALS,
@@ -49,15 +50,8 @@ describe.skipIf(!MOTO_AVAILABLE)(
     let fleet: MotoFleet;
     let home: string;
     let env: Record<string, string>;
-    const saved: Record<string, string | undefined> = {};
     const args = ['--org', '--table', TABLE, '--fleet', '--forwarder-regions', REGIONS.join(','), '--deep'];
 
-    const useEnv = (values: Record<string, string>) => {
-      for (const [key, value] of Object.entries(values)) {
-        if (!(key in saved)) saved[key] = process.env[key];
-        process.env[key] = value;
-      }
-    };
     const doctor = (fleetPorts?: Parameters<typeof createDoctorCommand>[0]) =>
       createDoctorCommand({ sdk: { credentials: MOTO_CREDENTIALS, maxAttempts: 2 }, ...fleetPorts });
 
@@ -65,7 +59,7 @@ describe.skipIf(!MOTO_AVAILABLE)(
       moto = await startMoto();
       fleet = await buildMotoFleet(moto);
       // Organizations, DynamoDB and the fleet's clients find moto through the SDK's standard configuration.
-      useEnv(moto.env());
+      stubEnvs(moto.env());
       home = await mkdtemp(join(tmpdir(), 'iamwatch-doctor-fleet-'));
       env = { IAMWATCH_HOME: home };
       const dynamo = new DynamoDBClient(moto.clientConfig());
@@ -108,10 +102,7 @@ describe.skipIf(!MOTO_AVAILABLE)(
       documents.destroy();
     }, 180_000);
     afterAll(async () => {
-      for (const [key, value] of Object.entries(saved)) {
-        if (value === undefined) delete process.env[key];
-        else process.env[key] = value;
-      }
+      vi.unstubAllEnvs();
       await moto?.close();
       if (home) await rm(home, { recursive: true, force: true });
     });

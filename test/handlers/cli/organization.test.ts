@@ -6,9 +6,10 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { toEnvelope } from '../../../rules/cloudtrail/envelope';
 import { iamCall, trustPolicy } from '../../../rules/examples';
+import { stubEnvs } from '../../support/env';
 import {
   createMotoOrganization,
   MOTO_AVAILABLE,
@@ -37,14 +38,6 @@ describe.skipIf(!MOTO_AVAILABLE)(`--org${MOTO_AVAILABLE ? '' : ` (${MOTO_SKIP_RE
   let home: string;
   let member: string;
   let input: string;
-  const saved: Record<string, string | undefined> = {};
-
-  const useEnv = (env: Record<string, string>) => {
-    for (const [key, value] of Object.entries(env)) {
-      if (!(key in saved)) saved[key] = process.env[key];
-      process.env[key] = value;
-    }
-  };
 
   beforeAll(async () => {
     moto = await startMoto();
@@ -61,13 +54,10 @@ describe.skipIf(!MOTO_AVAILABLE)(`--org${MOTO_AVAILABLE ? '' : ` (${MOTO_SKIP_RE
     });
     await writeFile(input, [inMember, trust].map((r) => JSON.stringify(toEnvelope(r))).join('\n'));
     // The SDK's standard configuration, as a user's shell would set it.
-    useEnv(moto.env());
+    stubEnvs(moto.env());
   }, 60_000);
   afterAll(async () => {
-    for (const [key, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
+    vi.unstubAllEnvs();
     await moto?.close();
     if (home) await rm(home, { recursive: true, force: true });
   });
@@ -91,7 +81,7 @@ describe.skipIf(!MOTO_AVAILABLE)(`--org${MOTO_AVAILABLE ? '' : ` (${MOTO_SKIP_RE
   });
 
   it('keeps the cached copy, saying how old it is, when Organizations is unreachable', async () => {
-    useEnv({ AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_MAX_ATTEMPTS: '1' });
+    stubEnvs({ AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_MAX_ATTEMPTS: '1' });
     try {
       const run = await cli([
         'replay',
@@ -112,7 +102,7 @@ describe.skipIf(!MOTO_AVAILABLE)(`--org${MOTO_AVAILABLE ? '' : ` (${MOTO_SKIP_RE
       );
       expect(entries(run.stdout)[0]?.accountName).toBe('payments-prod');
     } finally {
-      useEnv(moto.env());
+      stubEnvs(moto.env());
     }
   });
 
