@@ -6,7 +6,6 @@
  * those suites can never skip silently there.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import {
   CreateAccountCommand,
   CreateOrganizationalUnitCommand,
@@ -16,6 +15,7 @@ import {
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { unusedPort } from './net';
 
 /** True when `moto_server` is on PATH and answers `--help`. */
 export const MOTO_AVAILABLE = spawnSync('moto_server', ['--help'], { stdio: 'ignore' }).status === 0;
@@ -44,19 +44,6 @@ export interface MotoServer {
   close(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 async function waitUntilServing(endpoint: string, child: ChildProcess, output: () => string): Promise<void> {
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
@@ -78,7 +65,7 @@ async function waitUntilServing(endpoint: string, child: ChildProcess, output: (
  */
 export async function startMoto(env: Record<string, string> = {}): Promise<MotoServer> {
   if (!MOTO_AVAILABLE) throw new Error(MOTO_SKIP_REASON);
-  const port = await freePort();
+  const port = await unusedPort();
   const endpoint = `http://127.0.0.1:${port}`;
   const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
     env: { ...process.env, ...env },
