@@ -22,7 +22,7 @@ import {
   startFakeCloudTrail,
 } from '../backfill/support/fake-cloudtrail';
 import { runCommand, virtualClock } from '../backfill/support/io';
-import { cli } from './support';
+import { cli, jsonLines } from './support';
 
 const NOW = new Date('2025-03-20T00:00:00Z');
 const WINDOW = ['--since', '2025-03-01', '--until', '2025-03-19'];
@@ -60,12 +60,6 @@ const lookups = (fake: FakeCloudTrail) => fake.callsOf('LookupEvents');
 const attributeOf = (call: Call) =>
   (call.body.LookupAttributes as { AttributeKey: string; AttributeValue: string }[])[0];
 const isIamLookup = (call: Call) => attributeOf(call)?.AttributeValue === 'iam.amazonaws.com';
-const jsonl = (text: string) =>
-  text
-    .trim()
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as LedgerEntry);
 
 describe('iamwatch backfill', () => {
   it('pages through LookupEvents, retries throttling, stays under 2 requests/s and records only delivered events', async () => {
@@ -195,7 +189,7 @@ describe('iamwatch backfill', () => {
     const first = await runCommand(command(), argv);
     expect(first.code).toBe(1);
     expect(first.stderr).toMatch(/✖ default us-east-1 EventSource=iam\.amazonaws\.com: .*progress is saved/);
-    expect(jsonl(first.stdout)).toHaveLength(100);
+    expect(jsonLines<LedgerEntry>(first.stdout)).toHaveLength(100);
     const checkpointPath = join(home, 'backfill', 'default-us-east-1-source-iam.amazonaws.com.json');
     const checkpoint = JSON.parse(readFileSync(checkpointPath, 'utf8'));
     const failing = lookups(fake).filter(isIamLookup).at(-1);
@@ -215,7 +209,7 @@ describe('iamwatch backfill', () => {
     expect(resumed).toHaveLength(1);
     expect(resumed[0]?.body.NextToken).toBe(checkpoint.inProgress.nextToken);
     expect(second.stderr).toContain('resuming 2025-03-01T00:00:00Z → 2025-03-19T00:00:00Z at page 3');
-    expect(jsonl(second.stdout)).toHaveLength(20);
+    expect(jsonLines<LedgerEntry>(second.stdout)).toHaveLength(20);
     expect(second.stderr).toMatch(/recorded \(new\)\s+20\n/);
     expect(second.stderr).toMatch(/already in ledger\s+0\n/);
 
@@ -334,7 +328,7 @@ describe('iamwatch backfill', () => {
     const keys = new Set(lookups(fake).map((c) => c.accessKeyId));
     expect(keys).toEqual(new Set(roles.map(assumedKeyIdFor)));
     expect(lookups(fake).filter((c) => c.region === 'eu-north-1' && isIamLookup(c))).toEqual([]);
-    const entries = jsonl(run.stdout);
+    const entries = jsonLines<LedgerEntry>(run.stdout);
     expect(entries.map((e) => `${e.accountId} ${e.region} ${e.eventName}`).sort()).toEqual([
       '222233334444 us-east-1 CreateUser',
       '333344445555 eu-north-1 ConsoleLogin',

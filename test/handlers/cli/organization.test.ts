@@ -18,7 +18,7 @@ import {
   type MotoServer,
   startMoto,
 } from '../../support/moto';
-import { cli } from './support';
+import { cli, jsonLines } from './support';
 
 interface PrintedEntry {
   accountId: string;
@@ -26,11 +26,7 @@ interface PrintedEntry {
   ouPath?: string;
   detections: { id: string }[];
 }
-const entries = (stdout: string): PrintedEntry[] =>
-  stdout
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line) as PrintedEntry);
+const entries = (stdout: string) => jsonLines<PrintedEntry>(stdout);
 const ids = (entry: PrintedEntry | undefined) => entry?.detections.map((d) => d.id) ?? [];
 
 describe.skipIf(!MOTO_AVAILABLE)(`--org${MOTO_AVAILABLE ? '' : ` (${MOTO_SKIP_REASON})`}`, () => {

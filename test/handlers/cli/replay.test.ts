@@ -4,15 +4,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { LedgerEntry } from '../../../rules/types';
 import { LEDGER_ENTRY_FIELDS } from '../../support/contract';
-import { cli, FIXTURES } from './support';
+import { cli, FIXTURES, jsonLines } from './support';
 
 const fixture = (name: string) => join(FIXTURES, name);
-const jsonl = (text: string) =>
-  text
-    .trim()
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as LedgerEntry);
 
 describe('iamwatch replay --store memory', () => {
   it('delivers only IAM-relevant events and fills the ledger entry fields', async () => {
@@ -28,7 +22,7 @@ describe('iamwatch replay --store memory', () => {
       fixture('attach-user-policy-admin.json'),
     ]);
     expect(code).toBe(0);
-    const entries = jsonl(stdout);
+    const entries = jsonLines<LedgerEntry>(stdout);
     expect(entries.map((e) => e.eventName)).toEqual(['CreateUser', 'AttachUserPolicy']);
     const [created, attached] = entries;
     expect(created).toMatchObject({
@@ -59,7 +53,7 @@ describe('iamwatch replay --store memory', () => {
       '--no-alerts',
       FIXTURES,
     ]);
-    for (const entry of jsonl(stdout)) {
+    for (const entry of jsonLines<LedgerEntry>(stdout)) {
       const keys = Object.keys(entry);
       expect(
         keys.every((key) => order.includes(key)),
@@ -78,7 +72,7 @@ describe('iamwatch replay --store memory', () => {
       'jsonl',
       fixture('create-access-key-own.json'),
     ]);
-    const ids = jsonl(stdout).flatMap((e) => e.detections.map((d) => d.id));
+    const ids = jsonLines<LedgerEntry>(stdout).flatMap((e) => e.detections.map((d) => d.id));
     expect(ids).toContain('iam-access-key-created');
     expect(ids).not.toContain('iam-access-key-created-for-another-user');
   });
@@ -86,7 +80,7 @@ describe('iamwatch replay --store memory', () => {
   it('reads log files (plain and gzipped), directories and stdin', async () => {
     const dir = await cli(['replay', '--store', 'memory', '--format', 'jsonl', '--no-alerts', FIXTURES]);
     expect(dir.code).toBe(0);
-    const names = jsonl(dir.stdout).map((e) => e.eventName);
+    const names = jsonLines<LedgerEntry>(dir.stdout).map((e) => e.eventName);
     expect(names).toEqual(
       expect.arrayContaining(['AddUserToGroup', 'DeleteUser', 'UpdateAssumeRolePolicy', 'StopLogging']),
     );
@@ -96,7 +90,7 @@ describe('iamwatch replay --store memory', () => {
     const stdin = await cli(['replay', '--store', 'memory', '--format', 'jsonl', '-'], {
       stdin: readFileSync(fixture('create-user.json'), 'utf8'),
     });
-    expect(jsonl(stdin.stdout).map((e) => e.eventName)).toEqual(['CreateUser']);
+    expect(jsonLines<LedgerEntry>(stdin.stdout).map((e) => e.eventName)).toEqual(['CreateUser']);
   });
 
   it('exits 3 on invalid records, names file and record, and still processes the valid ones', async () => {
@@ -110,7 +104,7 @@ describe('iamwatch replay --store memory', () => {
       expect(code).toBe(3);
       expect(stderr).toMatch(/mixed\.json record 1: .*eventID/);
       expect(stderr).toContain('broken.json');
-      expect(jsonl(stdout).map((e) => e.eventId)).toEqual([good.eventID]);
+      expect(jsonLines<LedgerEntry>(stdout).map((e) => e.eventId)).toEqual([good.eventID]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -135,7 +129,7 @@ describe('iamwatch replay --store memory', () => {
       '--min-severity',
       'critical',
     ]);
-    const entries = jsonl(stdout);
+    const entries = jsonLines<LedgerEntry>(stdout);
     expect(entries.length).toBeGreaterThan(0);
     expect(entries.every((e) => e.severity === 'critical')).toBe(true);
   });
