@@ -7,15 +7,13 @@ import { LEDGER_ENTRY_FIELDS } from '../../support/contract';
 import { cli, FIXTURES, jsonLines } from './support';
 
 const fixture = (name: string) => join(FIXTURES, name);
+/** `iamwatch replay` into a memory ledger, the entries printed as JSON lines. */
+const replayToJsonl = (args: string[], options?: Parameters<typeof cli>[1]) =>
+  cli(['replay', '--store', 'memory', '--format', 'jsonl', ...args], options);
 
 describe('iamwatch replay --store memory', () => {
   it('delivers only IAM-relevant events and fills the ledger entry fields', async () => {
-    const { code, stdout, stderr } = await cli([
-      'replay',
-      '--store',
-      'memory',
-      '--format',
-      'jsonl',
+    const { code, stdout, stderr } = await replayToJsonl([
       fixture('create-user.json'),
       fixture('read-only-list-users.json'),
       fixture('non-iam-stop-instances.json'),
@@ -44,15 +42,7 @@ describe('iamwatch replay --store memory', () => {
 
   it('prints entries with the keys in the contract order', async () => {
     const order: readonly string[] = LEDGER_ENTRY_FIELDS;
-    const { stdout } = await cli([
-      'replay',
-      '--store',
-      'memory',
-      '--format',
-      'jsonl',
-      '--no-alerts',
-      FIXTURES,
-    ]);
+    const { stdout } = await replayToJsonl(['--no-alerts', FIXTURES]);
     for (const entry of jsonLines<LedgerEntry>(stdout)) {
       const keys = Object.keys(entry);
       expect(
@@ -64,21 +54,14 @@ describe('iamwatch replay --store memory', () => {
   });
 
   it('fires no false detection on a near miss: a user creating their own access key', async () => {
-    const { stdout } = await cli([
-      'replay',
-      '--store',
-      'memory',
-      '--format',
-      'jsonl',
-      fixture('create-access-key-own.json'),
-    ]);
+    const { stdout } = await replayToJsonl([fixture('create-access-key-own.json')]);
     const ids = jsonLines<LedgerEntry>(stdout).flatMap((e) => e.detections.map((d) => d.id));
     expect(ids).toContain('iam-access-key-created');
     expect(ids).not.toContain('iam-access-key-created-for-another-user');
   });
 
   it('reads log files (plain and gzipped), directories and stdin', async () => {
-    const dir = await cli(['replay', '--store', 'memory', '--format', 'jsonl', '--no-alerts', FIXTURES]);
+    const dir = await replayToJsonl(['--no-alerts', FIXTURES]);
     expect(dir.code).toBe(0);
     const names = jsonLines<LedgerEntry>(dir.stdout).map((e) => e.eventName);
     expect(names).toEqual(
@@ -87,7 +70,7 @@ describe('iamwatch replay --store memory', () => {
     expect(names).not.toContain('GetUser');
     expect(names).not.toContain('DescribeInstances');
 
-    const stdin = await cli(['replay', '--store', 'memory', '--format', 'jsonl', '-'], {
+    const stdin = await replayToJsonl(['-'], {
       stdin: readFileSync(fixture('create-user.json'), 'utf8'),
     });
     expect(jsonLines<LedgerEntry>(stdin.stdout).map((e) => e.eventName)).toEqual(['CreateUser']);
@@ -100,7 +83,7 @@ describe('iamwatch replay --store memory', () => {
       const { eventID: _dropped, ...missingId } = good;
       writeFileSync(join(dir, 'mixed.json'), JSON.stringify({ Records: [missingId, good] }));
       writeFileSync(join(dir, 'broken.json'), '{"Records": [');
-      const { code, stdout, stderr } = await cli(['replay', '--store', 'memory', '--format', 'jsonl', dir]);
+      const { code, stdout, stderr } = await replayToJsonl([dir]);
       expect(code).toBe(3);
       expect(stderr).toMatch(/mixed\.json record 1: .*eventID/);
       expect(stderr).toContain('broken.json');
@@ -120,15 +103,7 @@ describe('iamwatch replay --store memory', () => {
   });
 
   it('--min-severity limits what is printed and alerted', async () => {
-    const { stdout } = await cli([
-      'replay',
-      '--store',
-      'memory',
-      '--format',
-      'jsonl',
-      '--min-severity',
-      'critical',
-    ]);
+    const { stdout } = await replayToJsonl(['--min-severity', 'critical']);
     const entries = jsonLines<LedgerEntry>(stdout);
     expect(entries.length).toBeGreaterThan(0);
     expect(entries.every((e) => e.severity === 'critical')).toBe(true);
