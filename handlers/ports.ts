@@ -182,7 +182,7 @@ export interface Clock {
 }
 
 /** What a delivery error may carry besides its message. */
-export interface DeliveryErrorOptions {
+interface DeliveryErrorOptions {
   cause?: unknown;
   /**
    * A short, bounded code for why it failed (`channel_is_archived`, `http-503`,

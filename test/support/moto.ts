@@ -2,7 +2,7 @@
  * A real `moto_server` (moto 5, Python) on 127.0.0.1 for tests of the AWS APIs it serves:
  * Organizations, IAM, STS, CloudFormation StackSets, EventBridge, CloudWatch, SNS, SQS, S3, Secrets
  * Manager, Step Functions and DynamoDB. A user's machine may not have it: suites gate themselves with
- * `describe.skipIf(!MOTO_AVAILABLE)` and skip cleanly; `.ci/run` fails when it is missing in CI, so
+ * `describeWithMoto` and skip cleanly; `.ci/run` fails when it is missing in CI, so
  * those suites can never skip silently there.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
@@ -15,13 +15,14 @@ import {
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { describe } from 'vitest';
 import { unusedPort } from './net';
 
 /** True when `moto_server` is on PATH and answers `--help`. */
-export const MOTO_AVAILABLE = spawnSync('moto_server', ['--help'], { stdio: 'ignore' }).status === 0;
+const MOTO_AVAILABLE = spawnSync('moto_server', ['--help'], { stdio: 'ignore' }).status === 0;
 
 /** Why a moto suite skipped, for the suite's title. */
-export const MOTO_SKIP_REASON = 'moto_server is not installed (pip install "moto[server]"); skipped';
+const MOTO_SKIP_REASON = 'moto_server is not installed (pip install "moto[server]"); skipped';
 
 /** Credentials moto accepts (any); its default account is 123456789012. */
 export const MOTO_CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' } as const;
@@ -191,4 +192,9 @@ export async function createMotoOrganization(moto: MotoServer): Promise<MotoOrga
         .OrganizationalUnit?.Id ?? '',
     close: () => client.destroy(),
   };
+}
+
+/** A suite that needs moto_server: skipped where it is not installed, with the reason in its title. */
+export function describeWithMoto(title: string, suite: () => void): void {
+  describe.skipIf(!MOTO_AVAILABLE)(MOTO_AVAILABLE ? title : `${title} (${MOTO_SKIP_REASON})`, suite);
 }

@@ -116,7 +116,7 @@ export function usePipeline(options: PipelineOptions = {}): Pipeline {
   return new Proxy({} as Pipeline, { get: (_, key) => Reflect.get(current(), key) });
 }
 
-export async function startPipeline(options: PipelineOptions = {}): Promise<Pipeline> {
+async function startPipeline(options: PipelineOptions = {}): Promise<Pipeline> {
   const local = await startLocalLedger({ persist: false });
   const clientConfig: DynamoDBClientConfig = {
     endpoint: local.endpoint,

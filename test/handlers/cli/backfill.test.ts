@@ -56,6 +56,16 @@ async function start(events: CloudTrailRecord[], options: Parameters<typeof star
   return server;
 }
 
+/** The window, read from `fake` into a memory ledger under the test's home. */
+const intoMemory = (fake: FakeCloudTrail) => [
+  ...WINDOW,
+  '--store',
+  'memory',
+  '--home',
+  home,
+  '--endpoint-url',
+  fake.endpoint,
+];
 const lookups = (fake: FakeCloudTrail) => fake.callsOf('LookupEvents');
 const attributeOf = (call: Call) =>
   (call.body.LookupAttributes as { AttributeKey: string; AttributeValue: string }[])[0];
@@ -166,7 +176,7 @@ describe('iamwatch backfill', () => {
 
   it('alerts on new entries only with --alert', async () => {
     const fake = await start([fixture('stop-logging.json'), iamCall('CreateUser', 1)]);
-    const argv = [...WINDOW, '--store', 'memory', '--home', home, '--endpoint-url', fake.endpoint];
+    const argv = intoMemory(fake);
     const quiet = await runCommand(command(), argv);
     expect(quiet.stdout).not.toContain('[CRITICAL]');
     const loud = await runCommand(command(), [...argv, '--alert', '--restart']);
@@ -237,7 +247,7 @@ describe('iamwatch backfill', () => {
 
   it('starts a window over when its saved NextToken is no longer accepted', async () => {
     const fake = await start(Array.from({ length: 60 }, (_, i) => iamCall('CreateUser', i)));
-    const argv = [...WINDOW, '--store', 'memory', '--home', home, '--endpoint-url', fake.endpoint];
+    const argv = intoMemory(fake);
     const path = join(home, 'backfill', 'default-us-east-1-source-iam.amazonaws.com.json');
     expect((await runCommand(command(), argv)).code).toBe(0);
     const saved = JSON.parse(readFileSync(path, 'utf8'));
@@ -257,7 +267,7 @@ describe('iamwatch backfill', () => {
 
   it('keeps going past a damaged checkpoint, and --restart discards it', async () => {
     const fake = await start([iamCall('CreateUser', 1), fixture('stop-logging.json')]);
-    const argv = [...WINDOW, '--store', 'memory', '--home', home, '--endpoint-url', fake.endpoint];
+    const argv = intoMemory(fake);
     mkdirSync(join(home, 'backfill'), { recursive: true });
     writeFileSync(join(home, 'backfill', 'default-us-east-1-source-iam.amazonaws.com.json'), '{"version": 1');
     const damaged = await runCommand(command(), argv);
@@ -273,15 +283,7 @@ describe('iamwatch backfill', () => {
   it('reports invalid events by EventId, records the rest and exits 3', async () => {
     const bad = { ...iamCall('CreateUser', 7), userIdentity: 'alice' } as unknown as CloudTrailRecord;
     const fake = await start([iamCall('CreateUser', 1), bad]);
-    const run = await runCommand(command(), [
-      ...WINDOW,
-      '--store',
-      'memory',
-      '--home',
-      home,
-      '--endpoint-url',
-      fake.endpoint,
-    ]);
+    const run = await runCommand(command(), intoMemory(fake));
     expect(run.code).toBe(3);
     expect(run.stderr).toContain(`invalid event ${bad.eventID}`);
     expect(run.stderr).toContain('userIdentity');
@@ -305,13 +307,7 @@ describe('iamwatch backfill', () => {
       login,
     ]);
     const run = await runCommand(command(virtualClock(), { stsEndpoint: fake.endpoint }), [
-      ...WINDOW,
-      '--store',
-      'memory',
-      '--home',
-      home,
-      '--endpoint-url',
-      fake.endpoint,
+      ...intoMemory(fake),
       ...roles.flatMap((role) => ['--role-arn', role]),
       '--region',
       'us-east-1',

@@ -6,15 +6,14 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { toEnvelope } from '../../../rules/cloudtrail/envelope';
 import { iamCall, trustPolicy } from '../../../rules/examples';
 import { stubEnvs } from '../../support/env';
 import {
   createMotoOrganization,
-  MOTO_AVAILABLE,
+  describeWithMoto,
   MOTO_DEFAULT_ACCOUNT,
-  MOTO_SKIP_REASON,
   type MotoServer,
   startMoto,
 } from '../../support/moto';
@@ -29,7 +28,7 @@ interface PrintedEntry {
 const entries = (stdout: string) => jsonLines<PrintedEntry>(stdout);
 const ids = (entry: PrintedEntry | undefined) => entry?.detections.map((d) => d.id) ?? [];
 
-describe.skipIf(!MOTO_AVAILABLE)(`--org${MOTO_AVAILABLE ? '' : ` (${MOTO_SKIP_REASON})`}`, () => {
+describeWithMoto('--org', () => {
   let moto: MotoServer;
   let home: string;
   let member: string;
@@ -58,8 +57,20 @@ describe.skipIf(!MOTO_AVAILABLE)(`--org${MOTO_AVAILABLE ? '' : ` (${MOTO_SKIP_RE
     if (home) await rm(home, { recursive: true, force: true });
   });
 
-  const replay = () =>
-    cli(['replay', input, '--org', '--store', 'memory', '--no-alerts', '--format', 'jsonl', '--home', home]);
+  /** Replays the input into a memory ledger, under this suite's home; `organization` flags first. */
+  const replay = (organization: string[] = ['--org']) =>
+    cli([
+      'replay',
+      input,
+      ...organization,
+      '--store',
+      'memory',
+      '--no-alerts',
+      '--format',
+      'jsonl',
+      '--home',
+      home,
+    ]);
 
   it('learns accounts, names and OU paths, then serves them from the cache with their age', async () => {
     const first = await replay();
@@ -79,19 +90,7 @@ describe.skipIf(!MOTO_AVAILABLE)(`--org${MOTO_AVAILABLE ? '' : ` (${MOTO_SKIP_RE
   it('keeps the cached copy, saying how old it is, when Organizations is unreachable', async () => {
     stubEnvs({ AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_MAX_ATTEMPTS: '1' });
     try {
-      const run = await cli([
-        'replay',
-        input,
-        '--org',
-        '--org-refresh',
-        '--store',
-        'memory',
-        '--no-alerts',
-        '--format',
-        'jsonl',
-        '--home',
-        home,
-      ]);
+      const run = await replay(['--org', '--org-refresh']);
       expect(run.code).toBe(0);
       expect(run.stderr).toMatch(
         /organization: AWS Organizations unreadable \(.+\); using the cached copy, \d+s old, 2 accounts/,
@@ -103,17 +102,7 @@ describe.skipIf(!MOTO_AVAILABLE)(`--org${MOTO_AVAILABLE ? '' : ` (${MOTO_SKIP_RE
   });
 
   it('without --org, the account is outside the organization', async () => {
-    const run = await cli([
-      'replay',
-      input,
-      '--store',
-      'memory',
-      '--no-alerts',
-      '--format',
-      'jsonl',
-      '--home',
-      home,
-    ]);
+    const run = await replay([]);
     expect(ids(entries(run.stdout)[1])).toContain('iam-role-trust-allows-external');
   });
 });

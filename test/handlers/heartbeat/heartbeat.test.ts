@@ -25,8 +25,7 @@ import { silentLogger } from '../../../handlers/shared/logger';
 import { type FakeSns, startFakeSns, TOPIC_ARN } from '../../e2e/support/sns';
 import {
   createMotoOrganization,
-  MOTO_AVAILABLE,
-  MOTO_SKIP_REASON,
+  describeWithMoto,
   type MotoOrganization,
   type MotoServer,
   startMoto,
@@ -154,7 +153,7 @@ describe('the heartbeat function over dynalite and a local SNS endpoint', () => 
   });
 });
 
-describe.skipIf(!MOTO_AVAILABLE)(`expected accounts from AWS Organizations (${MOTO_SKIP_REASON})`, () => {
+describeWithMoto('expected accounts from AWS Organizations', () => {
   let moto: MotoServer;
   let organization: MotoOrganization;
   let client: OrganizationsClient;

@@ -3,8 +3,8 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { MOTO_AVAILABLE, MOTO_CREDENTIALS, type MotoServer, startMoto } from '../../support/moto';
+import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
+import { describeWithMoto, MOTO_CREDENTIALS, type MotoServer, startMoto } from '../../support/moto';
 import { cli, jsonLines } from '../cli/support';
 import { getObjectKey, listedPrefixes, type S3Proxy, startS3Proxy } from './support/proxy';
 import { CORRUPT_KEY, createTrailBucket, ORG_ID, trailObjects, writeLogFiles } from './support/trail-bucket';
@@ -18,7 +18,7 @@ function entries(stdout: string): unknown[] {
   return jsonLines(stdout);
 }
 
-describe.skipIf(!MOTO_AVAILABLE)('replay s3:// against moto_server', () => {
+describeWithMoto('replay s3:// against moto_server', () => {
   let moto: MotoServer;
   let proxy: S3Proxy;
   let home: string;
