@@ -185,7 +185,7 @@ export interface Clock {
 }
 
 /** What a delivery error may carry besides its message. */
-export interface DeliveryErrorOptions {
+interface DeliveryErrorOptions {
   cause?: unknown;
   /**
    * A short, bounded code for why it failed (`channel_is_archived`, `http-503`,
@@ -194,9 +194,8 @@ export interface DeliveryErrorOptions {
   reason?: string;
 }
 
-/** A delivery that will not succeed on retry (invalid payload, archived channel, 404). */
-export class PermanentDeliveryError extends Error {
-  override readonly name = 'PermanentDeliveryError';
+/** A delivery to `channel` that failed, with a bounded `reason` for metrics. */
+abstract class DeliveryError extends Error {
   readonly reason: string | undefined;
   constructor(
     message: string,
@@ -208,16 +207,12 @@ export class PermanentDeliveryError extends Error {
   }
 }
 
+/** A delivery that will not succeed on retry (invalid payload, archived channel, 404). */
+export class PermanentDeliveryError extends DeliveryError {
+  override readonly name = 'PermanentDeliveryError';
+}
+
 /** A delivery that failed after its retries (rate limit, 5xx, timeout); a later attempt may succeed. */
-export class TransientDeliveryError extends Error {
+export class TransientDeliveryError extends DeliveryError {
   override readonly name = 'TransientDeliveryError';
-  readonly reason: string | undefined;
-  constructor(
-    message: string,
-    readonly channel: string,
-    options?: DeliveryErrorOptions,
-  ) {
-    super(message, options);
-    this.reason = options?.reason;
-  }
 }

@@ -5,7 +5,8 @@
  * says so, with the date the ledger's history for that account starts.
  */
 import type { AccountSnapshot, RoleState, UserState } from '../../rules/audit/snapshot';
-import { type Principal, principalLabel, principalOf, readUserHistory } from '../ledger/user-history';
+import { actorLabel } from '../../rules/detections/define';
+import { type Principal, principalOf, readUserHistory } from '../ledger/user-history';
 import type { LedgerStore } from '../ports';
 
 /** How the creator of a user was found, or why it was not. */
@@ -138,12 +139,12 @@ async function creatorOf(
   historyFrom: string | undefined,
   lookup: CreationLookup | undefined,
 ): Promise<InventoryRow['creator']> {
-  if (createdBy) return { status: 'ledger', note: `created by ${principalLabel(createdBy)}`, by: createdBy };
+  if (createdBy) return { status: 'ledger', note: `created by ${actorLabel(createdBy)}`, by: createdBy };
   const found = lookup ? await lookup(accountId, user.userName) : undefined;
   if (found)
     return {
       status: 'cloudtrail',
-      note: `created by ${principalLabel(found)} (CloudTrail event history)`,
+      note: `created by ${actorLabel(found)} (CloudTrail event history)`,
       by: found,
     };
   const created = user.createdAt ? `created ${user.createdAt.slice(0, 10)}` : 'creation time unknown';

@@ -11,8 +11,9 @@ import {
   auditAccount,
 } from '../../rules/audit/findings';
 import type { AccountFailure, AccountSnapshot } from '../../rules/audit/snapshot';
+import { actorLabel } from '../../rules/detections/define';
 import { SEVERITIES, type Severity } from '../../rules/types';
-import { type Principal, principalLabel, principalOf, readUserHistory } from '../ledger/user-history';
+import { type Principal, principalOf, readUserHistory } from '../ledger/user-history';
 import type { LedgerStore } from '../ports';
 
 type FindingStatus = 'new' | 'open';
@@ -151,11 +152,11 @@ function contactOf(
   if (!createdBy && !last) return undefined;
   const contact: AuditContact = {};
   if (createdBy) {
-    contact.createdBy = principalLabel(createdBy);
+    contact.createdBy = actorLabel(createdBy);
     contact.createdAt = createdBy.at;
   }
   if (last) {
-    contact.lastActor = principalLabel(last);
+    contact.lastActor = actorLabel(last);
     contact.lastActedAt = last.at;
     contact.lastEvent = last.eventName;
   }

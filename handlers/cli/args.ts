@@ -50,3 +50,26 @@ export function noPositionals(positionals: readonly string[]): void {
 export function formatOption<T extends string>(value: string | undefined, formats: readonly [T, ...T[]]): T {
   return oneOf(value, formats, '--format') ?? formats[0];
 }
+
+const ACCOUNT_ID = /^\d{12}$/;
+
+/** A flag naming one account (`--account`, `--management-account`): a 12-digit id, or undefined. */
+export function accountIdOption(value: string | undefined, flag: string): string | undefined {
+  if (value !== undefined && !ACCOUNT_ID.test(value)) {
+    throw new UsageError(`${flag} must be a 12-digit account id, got "${value}"`);
+  }
+  return value;
+}
+
+/** `--accounts ID[,ID…]`, given once or more: every id, in order, each checked to be 12 digits. */
+export function accountIdsOption(values: readonly string[]): string[] {
+  const accounts = values
+    .flatMap((list) => list.split(','))
+    .map((account) => account.trim())
+    .filter(Boolean);
+  for (const account of accounts) {
+    if (!ACCOUNT_ID.test(account))
+      throw new UsageError(`--accounts: "${account}" is not a 12-digit account id`);
+  }
+  return accounts;
+}

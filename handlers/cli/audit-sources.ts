@@ -9,6 +9,7 @@ import type { AccountFailure, AccountSnapshot } from '../../rules/audit/snapshot
 import { type AccountRef, listOrganizationAccounts, readAccounts } from '../audit/accounts';
 import { readAggregator } from '../audit/config-aggregator';
 import type { SdkSettings } from '../backfill/client';
+import { accountIdsOption } from './args';
 import { type CliIo, UsageError } from './io';
 
 export const SOURCE_OPTIONS = {
@@ -38,6 +39,19 @@ export interface SourceDeps {
   now(): Date;
   /** Pause between credential-report polls (tests pass 0). */
   reportPollMs?: number;
+}
+
+/**
+ * A command over an account source, as `createXCommand(overrides)`: its deps are the real SDK
+ * settings and clock unless a test overrides them (pointing them at moto).
+ */
+export function sourceCommand(
+  run: (argv: string[], io: CliIo, deps: SourceDeps) => Promise<number>,
+): (overrides?: Partial<SourceDeps>) => (argv: string[], io: CliIo) => Promise<number> {
+  return (overrides = {}) => {
+    const deps: SourceDeps = { sdk: {}, now: () => new Date(), ...overrides };
+    return (argv, io) => run(argv, io, deps);
+  };
 }
 
 export interface SourceValues {
@@ -103,7 +117,8 @@ export async function readSource(
   if (values.accounts && values.org) throw new UsageError('--accounts and --org exclude each other');
   let accounts: AccountRef[];
   if (values.org) accounts = await listOrganizationAccounts(sdk);
-  else if (values.accounts) accounts = accountsOption(values.accounts).map((accountId) => ({ accountId }));
+  else if (values.accounts)
+    accounts = [...new Set(accountIdsOption(values.accounts))].map((accountId) => ({ accountId }));
   else throw new UsageError('name the accounts: --accounts ID,…, --org or --aggregator NAME');
   for (const account of accounts) {
     const name = options.accountNames[account.accountId] ?? account.accountName;
@@ -152,18 +167,6 @@ function resourcesOption(
       throw new UsageError(`--resources takes users and/or roles, got "${kind}"`);
   }
   return { users: kinds.includes('users') || rolesAlways, roles: kinds.includes('roles') || rolesAlways };
-}
-
-function accountsOption(values: readonly string[]): string[] {
-  const accounts = values
-    .flatMap((list) => list.split(','))
-    .map((a) => a.trim())
-    .filter(Boolean);
-  for (const account of accounts) {
-    if (!/^\d{12}$/.test(account))
-      throw new UsageError(`--accounts: "${account}" is not a 12-digit account id`);
-  }
-  return [...new Set(accounts)];
 }
 
 /** A line redrawn on a terminal's stderr; nothing when stderr is not a terminal. */

@@ -15,9 +15,10 @@ import {
   SOURCE_HELP,
   SOURCE_OPTIONS,
   type SourceDeps,
+  sourceCommand,
 } from './audit-sources';
 import { loadDetectionContext } from './context';
-import { csvCell } from './entries';
+import { accountCell, csvCell } from './entries';
 import { type CliIo, EXIT } from './io';
 import { openStore, storeKindOf, storeOptions } from './store';
 import { renderTable } from './table';
@@ -42,18 +43,11 @@ ${SOURCE_HELP}
   --store local|memory|dynamodb, --table NAME, --home DIR   which ledger (see "iamwatch replay --help")
 `;
 
-export type AuditCommandDeps = SourceDeps;
-
-export function createAuditCommand(
-  overrides: Partial<AuditCommandDeps> = {},
-): (argv: string[], io: CliIo) => Promise<number> {
-  const deps: AuditCommandDeps = { sdk: {}, now: () => new Date(), ...overrides };
-  return (argv, io) => audit(argv, io, deps);
-}
+export const createAuditCommand = sourceCommand(audit);
 
 export const auditCommand = createAuditCommand();
 
-async function audit(argv: string[], io: CliIo, deps: AuditCommandDeps): Promise<number> {
+async function audit(argv: string[], io: CliIo, deps: SourceDeps): Promise<number> {
   const { values, positionals } = parse(argv, {
     stale: { type: 'string' },
     'key-age': { type: 'string' },
@@ -97,7 +91,7 @@ async function audit(argv: string[], io: CliIo, deps: AuditCommandDeps): Promise
       .sort(byUrgency)
       .map((finding) => [
         finding.severity.toUpperCase(),
-        finding.accountName ? `${finding.accountId} (${finding.accountName})` : finding.accountId,
+        accountCell(finding),
         finding.title,
         finding.evidence,
         contactLabel(finding),

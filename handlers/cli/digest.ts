@@ -4,7 +4,7 @@ import { digestEntries } from '../digest/query';
 import { buildDigestSlackMessage } from '../digest/render-slack';
 import { renderDigestText } from '../digest/render-text';
 import { parseTimeBound } from '../ledger/time';
-import { formatOption, noPositionals, parse, printHelp } from './args';
+import { accountIdOption, formatOption, noPositionals, parse, printHelp } from './args';
 import { type CliIo, EXIT, UsageError } from './io';
 import { openStore, storeKindOf, storeOptions } from './store';
 
@@ -37,9 +37,7 @@ export async function digestCommand(argv: string[], io: CliIo): Promise<number> 
   noPositionals(positionals);
   const format = formatOption(values.format, ['text', 'slack', 'json']);
   const kind = storeKindOf(values);
-  const account = values.account?.trim();
-  if (account !== undefined && !/^\d{12}$/.test(account))
-    throw new UsageError(`--account must be a 12-digit account id, got "${values.account}"`);
+  const account = accountIdOption(values.account?.trim(), '--account');
   const window = windowOf(values.since ?? '24h', values.until, new Date());
   const store = await openStore(kind, values, io);
   try {

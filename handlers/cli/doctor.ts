@@ -31,7 +31,16 @@ import { DynamoHeartbeatStore } from '../heartbeat/store';
 import { createDocumentClient } from '../ledger/dynamo-store';
 import type { CachedOrganization } from '../organization/cache';
 import { DynamoSnapshotStore } from '../organization/store';
-import { formatOption, noPositionals, oneOf, parse, positiveInteger, printHelp } from './args';
+import {
+  accountIdOption,
+  accountIdsOption,
+  formatOption,
+  noPositionals,
+  oneOf,
+  parse,
+  positiveInteger,
+  printHelp,
+} from './args';
 import { progressLine } from './audit-sources';
 import { loadDetectionContext } from './context';
 import { type CliIo, EXIT, UsageError } from './io';
@@ -169,7 +178,7 @@ async function doctor(argv: string[], io: CliIo, deps: DoctorCommandDeps): Promi
   const lookbackMs = durationOption(values.lookback, '--lookback') ?? 30 * DAY;
   const maxDeliveryAgeMs = durationOption(values['max-delivery-age'], '--max-delivery-age') ?? HOUR;
   const scanLimit = positiveInteger(values['scan-limit'], '--scan-limit') ?? SCAN_LIMIT;
-  const accounts = accountsOption(values.accounts);
+  const accounts = values.accounts && accountIdsOption(values.accounts);
   const endpoint = values['endpoint-url'];
   if (endpoint !== undefined && !/^https?:\/\/\S+$/.test(endpoint)) {
     throw new UsageError(`--endpoint-url must be an http(s) URL, got "${endpoint}"`);
@@ -322,10 +331,7 @@ function fleetOptions(values: FleetValues) {
   if (!/^[\w+=,.@/-]{1,64}$/.test(roleName)) {
     throw new UsageError(`--role-name must be an IAM role name, got "${roleName}"`);
   }
-  const management = values['management-account'];
-  if (management !== undefined && !/^\d{12}$/.test(management)) {
-    throw new UsageError(`--management-account must be a 12-digit account id, got "${management}"`);
-  }
+  const management = accountIdOption(values['management-account'], '--management-account');
   const regions = listOption(values['forwarder-regions']);
   for (const region of regions ?? []) {
     if (!isKnownRegion(region)) throw new UsageError(`--forwarder-regions: "${region}" is not an AWS region`);
@@ -410,19 +416,6 @@ function durationOption(value: string | undefined, flag: string): number | undef
     throw new UsageError(`${flag} must be a duration like 30m, 12h, 7d or 2w, got "${value}"`);
   }
   return Number(match[1]) * unit;
-}
-
-function accountsOption(values: string[] | undefined): string[] | undefined {
-  if (!values) return undefined;
-  const accounts = values
-    .flatMap((list) => list.split(','))
-    .map((a) => a.trim())
-    .filter(Boolean);
-  for (const account of accounts) {
-    if (!/^\d{12}$/.test(account))
-      throw new UsageError(`--accounts: "${account}" is not a 12-digit account id`);
-  }
-  return accounts;
 }
 
 function regionOfArn(trail: string | undefined): string | undefined {

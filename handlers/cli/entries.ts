@@ -35,7 +35,7 @@ export const ENTRY_HEADERS = [
 export function entryRow(entry: LedgerEntry): string[] {
   return [
     entry.eventTime,
-    entry.accountName ? `${entry.accountId} (${entry.accountName})` : entry.accountId,
+    accountCell(entry),
     actorLabel(entry.actor),
     entry.result === 'failure' ? `${entry.eventName} ✗ ${entry.errorCode ?? ''}`.trim() : entry.eventName,
     entry.target ? `${entry.target.type} ${entry.target.name ?? entry.target.arn ?? ''}`.trim() : '',
@@ -113,4 +113,14 @@ export function csvCell(value: unknown): string {
   let text = String(value);
   if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
   return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** An account as the CLI's tables show it: `111122223333 (payments-prod)`, or the id alone. */
+export function accountCell(account: { accountId: string; accountName?: string }): string {
+  return account.accountName ? `${account.accountId} (${account.accountName})` : account.accountId;
+}
+
+/** One CSV line: the cells of `record` in the order of `headers`, each through `csvCell`. */
+export function csvRecord<H extends string>(headers: readonly H[], record: Record<H, unknown>): string {
+  return headers.map((header) => csvCell(record[header])).join(',');
 }

@@ -1,9 +1,10 @@
 /** The source-of-truth inventory as a table, JSON or a CSV a spreadsheet opens as is. */
 
 import type { AccountFailure } from '../../rules/audit/snapshot';
+import { actorLabel } from '../../rules/detections/define';
 import type { InventoryRole, InventoryRow } from '../audit/inventory';
-import { principalLabel } from '../ledger/user-history';
-import { csvCell } from './entries';
+import type { Principal } from '../ledger/user-history';
+import { accountCell, csvRecord } from './entries';
 import { renderTable } from './table';
 
 export function renderInventory(
@@ -21,28 +22,22 @@ export function renderInventory(
   return text;
 }
 
-const TABLE_HEADERS = [
-  'ACCOUNT',
-  'USER',
-  'CREATED',
-  'CREATED BY',
-  'VIA',
-  'SOURCE IP',
-  'PASSWORD LAST USED',
-  'MFA',
-  'ACCESS KEYS',
-  'GROUPS',
-];
+/** The columns every table of IAM users starts with: the user, and who created it, how and from where. */
+export const USER_HEADERS = ['ACCOUNT', 'USER', 'CREATED', 'CREATED BY', 'VIA', 'SOURCE IP'];
+
+/** The `CREATED BY`, `VIA` and `SOURCE IP` cells; `unknown` names a creator no one recorded. */
+export function creatorCells(by: Principal | undefined, unknown: string): string[] {
+  return [by ? actorLabel(by) : unknown, by?.via ?? '', by?.sourceIp ?? ''];
+}
+
+const TABLE_HEADERS = [...USER_HEADERS, 'PASSWORD LAST USED', 'MFA', 'ACCESS KEYS', 'GROUPS'];
 
 function tableRow(row: InventoryRow): string[] {
-  const by = row.creator.by;
   return [
-    row.accountName ? `${row.accountId} (${row.accountName})` : row.accountId,
+    accountCell(row),
     row.userName,
     row.createdAt ?? '',
-    by ? principalLabel(by) : row.creator.note,
-    by?.via ?? '',
-    by?.sourceIp ?? '',
+    ...creatorCells(row.creator.by, row.creator.note),
     row.passwordEnabled === false
       ? 'no password'
       : (row.passwordLastUsedAt ?? (row.passwordEnabled ? 'never' : '')),
@@ -58,7 +53,7 @@ function keySummary(row: InventoryRow): string {
   return active
     .map((key) => {
       const used = key.lastUsedAt ? `used ${key.lastUsedAt.slice(0, 10)}` : 'never used';
-      const by = key.createdBy ? `, by ${principalLabel(key.createdBy)}` : '';
+      const by = key.createdBy ? `, by ${actorLabel(key.createdBy)}` : '';
       return `${key.accessKeyId ?? key.slot} (${used}${by})`;
     })
     .join('; ');
@@ -68,10 +63,10 @@ const ROLE_HEADERS = ['ACCOUNT', 'ROLE', 'CREATED', 'CREATED BY', 'LAST USED', '
 
 function roleRow(role: InventoryRole): string[] {
   return [
-    role.accountName ? `${role.accountId} (${role.accountName})` : role.accountId,
+    accountCell(role),
     role.roleName,
     role.createdAt ?? '',
-    role.createdBy ? principalLabel(role.createdBy) : '',
+    role.createdBy ? actorLabel(role.createdBy) : '',
     role.lastUsedAt ?? 'never',
     role.maxSessionDuration === undefined ? '' : `${role.maxSessionDuration}s`,
   ];
@@ -114,24 +109,24 @@ function csvLine(row: InventoryRow): string {
     userArn: row.userArn,
     createdAt: row.createdAt,
     creatorStatus: row.creator.status,
-    createdBy: by ? principalLabel(by) : undefined,
+    createdBy: by ? actorLabel(by) : undefined,
     createdByArn: by?.arn,
     createdVia: by?.via,
     createdFromIp: by?.sourceIp,
     creatorNote: row.creator.note,
     passwordEnabled: row.passwordEnabled,
     passwordLastUsedAt: row.passwordLastUsedAt,
-    passwordSetBy: row.passwordCreatedBy ? principalLabel(row.passwordCreatedBy) : undefined,
+    passwordSetBy: row.passwordCreatedBy ? actorLabel(row.passwordCreatedBy) : undefined,
     mfaActive: row.mfaActive,
     activeAccessKeys: active.map((key) => key.accessKeyId ?? key.slot).join(';'),
     accessKeysLastUsed: active.map((key) => key.lastUsedAt ?? 'never').join(';'),
-    accessKeysCreatedBy: active.map((key) => (key.createdBy ? principalLabel(key.createdBy) : '?')).join(';'),
+    accessKeysCreatedBy: active.map((key) => (key.createdBy ? actorLabel(key.createdBy) : '?')).join(';'),
     groups: row.groups.join(';'),
     attachedPolicies: row.attachedPolicies.join(';'),
     inlinePolicies: row.inlinePolicies.join(';'),
-    lastChangedBy: row.lastChange ? principalLabel(row.lastChange) : undefined,
+    lastChangedBy: row.lastChange ? actorLabel(row.lastChange) : undefined,
     lastChangedAt: row.lastChange?.at,
     source: row.source,
   };
-  return CSV_HEADERS.map((header) => csvCell(values[header])).join(',');
+  return csvRecord(CSV_HEADERS, values);
 }

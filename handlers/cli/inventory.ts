@@ -4,6 +4,7 @@
  * users created in the ledger's history alone: built from `CreateUser` / `DeleteUser` entries and
  * each user's own history (indexed queries by event name and by target; never a Scan).
  */
+import { actorLabel } from '../../rules/detections/define';
 import {
   type InventoryRole,
   type InventoryRow,
@@ -16,13 +17,12 @@ import {
   type AccessKeyRecord,
   type LoginProfileRecord,
   type Principal,
-  principalLabel,
   principalOf,
   readUserHistory,
 } from '../ledger/user-history';
 import type { LedgerStore, StoredEntry } from '../ports';
 import { printable } from '../shared/printable';
-import { formatOption, noPositionals, parse, printHelp } from './args';
+import { accountIdOption, formatOption, noPositionals, parse, printHelp } from './args';
 import {
   emit,
   hasSource,
@@ -31,11 +31,12 @@ import {
   SOURCE_HELP,
   SOURCE_OPTIONS,
   type SourceDeps,
+  sourceCommand,
   sourceSdk,
 } from './audit-sources';
 import { loadDetectionContext } from './context';
-import { csvCell } from './entries';
-import { renderInventory } from './inventory-render';
+import { accountCell, csvRecord } from './entries';
+import { creatorCells, renderInventory, USER_HEADERS } from './inventory-render';
 import { type CliIo, EXIT, UsageError } from './io';
 import { applyOrganization, organizationOptions } from './organization';
 import { openStore, storeKindOf, storeOptions } from './store';
@@ -66,19 +67,11 @@ Without a source, the users created in the ledger's history (minus those deleted
                            (--org also names accounts and OU paths from Organizations, cached 1h)
 `;
 
-/** What the command needs from outside: SDK settings and the clock (tests point them at moto). */
-export type InventoryCommandDeps = SourceDeps;
-
-export function createInventoryCommand(
-  overrides: Partial<InventoryCommandDeps> = {},
-): (argv: string[], io: CliIo) => Promise<number> {
-  const deps: InventoryCommandDeps = { sdk: {}, now: () => new Date(), ...overrides };
-  return (argv, io) => inventory(argv, io, deps);
-}
+export const createInventoryCommand = sourceCommand(inventory);
 
 export const inventoryCommand = createInventoryCommand();
 
-async function inventory(argv: string[], io: CliIo, deps: InventoryCommandDeps): Promise<number> {
+async function inventory(argv: string[], io: CliIo, deps: SourceDeps): Promise<number> {
   const { values, positionals } = parse(argv, {
     account: { type: 'string' },
     'include-deleted': { type: 'boolean' },
@@ -93,9 +86,7 @@ async function inventory(argv: string[], io: CliIo, deps: InventoryCommandDeps):
   if (values.help) return printHelp(HELP, io);
   noPositionals(positionals);
   const format = formatOption(values.format, ['table', 'json', 'csv']);
-  if (values.account !== undefined && !/^\d{12}$/.test(values.account)) {
-    throw new UsageError(`--account must be a 12-digit account id, got "${values.account}"`);
-  }
+  accountIdOption(values.account, '--account');
   const kind = storeKindOf(values);
   const { context } = await applyOrganization(await loadDetectionContext(values.config, io), values, io);
   if (values.lookup && !hasSource(values)) {
@@ -249,26 +240,14 @@ async function describeUser(
   return user;
 }
 
-const TABLE_HEADERS = [
-  'ACCOUNT',
-  'USER',
-  'CREATED',
-  'CREATED BY',
-  'VIA',
-  'SOURCE IP',
-  'ACCESS KEYS',
-  'CONSOLE PASSWORD',
-  'GROUPS',
-];
+const TABLE_HEADERS = [...USER_HEADERS, 'ACCESS KEYS', 'CONSOLE PASSWORD', 'GROUPS'];
 
 function tableRow(user: InventoryUser): string[] {
   return [
-    user.accountName ? `${user.accountId} (${user.accountName})` : user.accountId,
+    accountCell(user),
     user.deletedAt ? `${user.userName} (deleted ${user.deletedAt})` : user.userName,
     user.createdAt,
-    principalLabel(user.createdBy),
-    user.createdBy.via ?? '',
-    user.createdBy.sourceIp ?? '',
+    ...creatorCells(user.createdBy, ''),
     accessKeySummary(user.accessKeys),
     loginProfileSummary(user.loginProfile),
     user.groups.join(', '),
@@ -278,7 +257,7 @@ function tableRow(user: InventoryUser): string[] {
 function accessKeySummary(keys: readonly AccessKeyRecord[]): string {
   if (keys.length === 0) return 'none';
   const active = keys.filter((k) => !k.deletedAt);
-  const creators = [...new Set(active.map((k) => principalLabel(k.createdBy)))];
+  const creators = [...new Set(active.map((k) => actorLabel(k.createdBy)))];
   const deleted = keys.length - active.length;
   const by = creators.length > 0 ? ` by ${creators.join(', ')}` : '';
   return `${active.length} active${by}${deleted > 0 ? ` (${deleted} deleted)` : ''}`;
@@ -287,7 +266,7 @@ function accessKeySummary(keys: readonly AccessKeyRecord[]): string {
 function loginProfileSummary(profile: LoginProfileRecord | undefined): string {
   if (!profile) return 'none';
   if (profile.deletedAt) return `deleted ${profile.deletedAt}`;
-  return `yes, by ${principalLabel(profile.createdBy)}`;
+  return `yes, by ${actorLabel(profile.createdBy)}`;
 }
 
 const CSV_HEADERS = [
@@ -326,15 +305,15 @@ function csvLine(user: InventoryUser): string {
     createdVia: user.createdBy.via,
     createdFromIp: user.createdBy.sourceIp,
     activeAccessKeys: active.map((k) => k.accessKeyId ?? '?').join(';'),
-    accessKeysCreatedBy: [...new Set(active.map((k) => principalLabel(k.createdBy)))].join(';'),
+    accessKeysCreatedBy: [...new Set(active.map((k) => actorLabel(k.createdBy)))].join(';'),
     accessKeysByAnotherPrincipal: active.some((k) => k.byAnotherPrincipal),
     loginProfile: profile !== undefined,
-    loginProfileCreatedBy: profile ? principalLabel(profile.createdBy) : undefined,
+    loginProfileCreatedBy: profile ? actorLabel(profile.createdBy) : undefined,
     groups: user.groups.join(';'),
     deletedAt: user.deletedAt,
-    deletedBy: user.deletedBy ? principalLabel(user.deletedBy) : undefined,
+    deletedBy: user.deletedBy ? actorLabel(user.deletedBy) : undefined,
   };
-  return CSV_HEADERS.map((header) => csvCell(values[header])).join(',');
+  return csvRecord(CSV_HEADERS, values);
 }
 
 function compare(a: string, b: string): number {

@@ -5,7 +5,7 @@
  * suppressed or folded into a burst follow-up. Pure: the entries
  * are read elsewhere (`query.ts`) and the result is rendered elsewhere (`render-*.ts`).
  */
-import { lastArnSegment } from '../../rules/arn';
+import { actorLabel } from '../../rules/detections/define';
 import { bySeverityDescending } from '../../rules/severity';
 import { SEVERITIES, type Severity } from '../../rules/types';
 import type { ChannelDelivery, StoredEntry } from '../ports';
@@ -180,7 +180,7 @@ function countInto(tally: AccountTally, entry: StoredEntry, channel: string | un
       if (bySeverityDescending(hit.severity, known.severity) < 0) known.severity = hit.severity;
     }
   }
-  const actor = actorLabel(entry);
+  const actor = actorLabel(entry.actor);
   tally.actors.set(actor, (tally.actors.get(actor) ?? 0) + 1);
   const created = newPrincipalOf(entry);
   if (created) tally.newPrincipals.push(created);
@@ -221,7 +221,13 @@ function newPrincipalOf(entry: StoredEntry): NewPrincipal | undefined {
   const kind = newPrincipalKind(entry);
   const name = entry.target?.name ?? entry.target?.arn;
   if (!kind || !name) return undefined;
-  return { kind, name, createdBy: actorLabel(entry), eventTime: entry.eventTime, eventId: entry.eventId };
+  return {
+    kind,
+    name,
+    createdBy: actorLabel(entry.actor),
+    eventTime: entry.eventTime,
+    eventId: entry.eventId,
+  };
 }
 
 function newPrincipalKind(entry: StoredEntry): NewPrincipalKind | undefined {
@@ -232,18 +238,6 @@ function newPrincipalKind(entry: StoredEntry): NewPrincipalKind | undefined {
   if (iam && entry.eventName === 'CreateRole') return 'role';
   if (iam && entry.eventName === 'CreateAccessKey') return 'access-key';
   return undefined;
-}
-
-/**
- * The actor as people know it: the session name with the role that issued it (an Identity Center user
- * and their permission set), else the principal's name. Sessions of one role under different names
- * count apart, because the session name is usually the person.
- */
-function actorLabel(entry: StoredEntry): string {
-  const { actor } = entry;
-  const name = actor.name ?? actor.arn ?? actor.principalId ?? actor.type;
-  const issuer = lastArnSegment(actor.sessionIssuerArn);
-  return issuer && issuer !== name ? `${name} via ${issuer}` : name;
 }
 
 function deliveryStates(entry: StoredEntry, channel: string | undefined): ChannelDelivery[] {

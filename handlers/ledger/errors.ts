@@ -1,8 +1,7 @@
 /** Typed errors of the ledger adapters. Transient DynamoDB errors are not wrapped: they propagate as-is. */
 
-/** An entry or raw record that cannot become a DynamoDB item (invalid field, not JSON, too large). */
-export class LedgerEncodingError extends Error {
-  override readonly name = 'LedgerEncodingError';
+/** A failure about one event's items in the ledger; `eventId` when it is known. */
+abstract class LedgerEventError extends Error {
   constructor(
     message: string,
     readonly eventId: string | undefined,
@@ -12,16 +11,14 @@ export class LedgerEncodingError extends Error {
   }
 }
 
+/** An entry or raw record that cannot become a DynamoDB item (invalid field, not JSON, too large). */
+export class LedgerEncodingError extends LedgerEventError {
+  override readonly name = 'LedgerEncodingError';
+}
+
 /** A stored item that no longer parses as a ledger entry or raw record (corrupt or foreign data). */
-export class LedgerDecodingError extends Error {
+export class LedgerDecodingError extends LedgerEventError {
   override readonly name = 'LedgerDecodingError';
-  constructor(
-    message: string,
-    readonly eventId: string | undefined,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }
 
 /** `markDelivery` on an eventId the ledger does not hold. */
@@ -38,15 +35,8 @@ export class InvalidHistoryFilterError extends Error {
 }
 
 /** DynamoDB kept returning unprocessed items for a batch write; a retry of the whole put repairs it. */
-export class LedgerWriteIncompleteError extends Error {
+export class LedgerWriteIncompleteError extends LedgerEventError {
   override readonly name = 'LedgerWriteIncompleteError';
-  constructor(
-    message: string,
-    readonly eventId: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }
 
 /** Bad options for opening a ledger (missing table name, unusable home directory). */

@@ -14,18 +14,10 @@ import { isTargetType } from './schema';
 export type TargetQuery = { value: string } | { type: TargetType; name: string };
 
 /** A validated filter: values normalised, times canonical, empty strings dropped. */
-export interface ResolvedFilter {
-  actor?: string;
+export interface ResolvedFilter extends Omit<HistoryFilter, 'target' | 'minSeverity'> {
   target?: TargetQuery;
-  account?: string;
-  eventName?: string;
-  detection?: string;
   /** Absent when no constraint (including `info`, which every entry meets). */
   minSeverity?: Severity;
-  ip?: string;
-  since?: string;
-  until?: string;
-  limit?: number;
 }
 
 /** @throws InvalidHistoryFilterError for unparseable times, unknown severities or a bad limit. */

@@ -5,7 +5,6 @@
  * queries on the user as target (never a Scan), and folded from the fields the normaliser puts on
  * each entry (`accessKeyId`, `groupName`), never from raw CloudTrail.
  */
-import { lastArnSegment } from '../../rules/arn';
 import { isSamePrincipal } from '../../rules/target';
 import type { LedgerEntry, Target } from '../../rules/types';
 import type { LedgerStore } from '../ports';
@@ -15,7 +14,7 @@ const IAM = 'iam.amazonaws.com';
 /** IAM Identity Center's roles; their session name is the SSO user. */
 const SSO_ROLE = /:role\/(?:aws-reserved\/sso\.amazonaws\.com\/(?:[^/]+\/)?)?AWSReservedSSO_/;
 
-/** Who made a call, as reports show it. */
+/** Who made a call, as reports show it; labelled like every actor, with `actorLabel`. */
 export interface Principal {
   type: string;
   name?: string;
@@ -25,6 +24,8 @@ export interface Principal {
   /** The IAM Identity Center user behind an SSO session (its session name). */
   ssoUser?: string;
   sourceIdentity?: string;
+  /** The service that made the call on the principal's behalf (CloudFormation, …). */
+  invokedBy?: string;
   via?: string;
   sourceIp?: string;
   eventId: string;
@@ -151,18 +152,10 @@ export function principalOf(entry: LedgerEntry): Principal {
     if (SSO_ROLE.test(actor.sessionIssuerArn) && actor.name) principal.ssoUser = actor.name;
   }
   if (actor.sourceIdentity) principal.sourceIdentity = actor.sourceIdentity;
+  if (actor.invokedBy) principal.invokedBy = actor.invokedBy;
   if (entry.via) principal.via = entry.via;
   if (entry.sourceIp) principal.sourceIp = entry.sourceIp;
   return principal;
-}
-
-/** `alice`, `alice@example.com (SSO) via AWSReservedSSO_Admin_…`, `deploy via ci-role`. */
-export function principalLabel(principal: Principal): string {
-  const name = principal.ssoUser
-    ? `${principal.ssoUser} (SSO)`
-    : (principal.sourceIdentity ?? principal.name ?? principal.arn ?? principal.type);
-  const role = lastArnSegment(principal.sessionIssuerArn);
-  return role && role !== principal.name ? `${name} via ${role}` : name;
 }
 
 function compare(a: string, b: string): number {

@@ -3,24 +3,15 @@
  * critical alerts never folded, and suppressions that silence exactly what they match. dynalite holds
  * the ledger (entries, burst windows, suppressions); Slack and SNS are local servers.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Suppression } from '../../handlers/ports';
 import { newSuppression } from '../../handlers/suppress/create';
 import type { CloudTrailRecord } from '../../rules/types';
 import { adminAttachEnvelope, createUserEnvelope } from './support/events';
-import { NOW, type Pipeline, startPipeline } from './support/pipeline';
+import { NOW, type Pipeline, usePipeline } from './support/pipeline';
 import { filterEntryInserts } from './support/stream';
 
-let pipeline: Pipeline;
-beforeAll(async () => {
-  pipeline = await startPipeline();
-});
-afterAll(async () => {
-  await pipeline?.close();
-});
-beforeEach(async () => {
-  await pipeline.reset();
-});
+const pipeline = usePipeline();
 
 const TERRAFORM_ROLE = 'arn:aws:iam::111122223333:role/terraform-apply';
 const SCHEDULED = { source: 'aws.events', 'detail-type': 'Scheduled Event' } as const;

@@ -4,24 +4,17 @@
  * canary entry is labelled, its arrival noted for the heartbeat check, and nothing is posted at the
  * wire even on routes that want every severity; its near misses alert like any change.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { MemoryHeartbeatStore } from '../../handlers/heartbeat/store';
 import { toEnvelope } from '../../rules/cloudtrail/envelope';
 import type { CloudTrailRecord } from '../../rules/types';
 import { CANARY, canaryRecord } from '../support/canary';
-import { NOW, type Pipeline, startPipeline } from './support/pipeline';
+import { NOW, usePipeline } from './support/pipeline';
 import { filterEntryInserts } from './support/stream';
 
-let pipeline: Pipeline;
 const arrivals = new MemoryHeartbeatStore();
-beforeAll(async () => {
-  pipeline = await startPipeline({ context: { canary: CANARY }, canaryArrivals: arrivals });
-});
-afterAll(async () => {
-  await pipeline?.close();
-});
-beforeEach(async () => {
-  await pipeline.reset();
+const pipeline = usePipeline({ context: { canary: CANARY }, canaryArrivals: arrivals });
+beforeEach(() => {
   arrivals.canary = undefined;
 });
 

@@ -3,25 +3,14 @@
  * → stream INSERT (filtered as the deployed event-source filter does) → notify handler → Slack
  * (`@slack/webhook` to a local server) and SNS (`SNSClient` to a local server).
  */
-import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { eventIdOfItem } from '../../handlers/ledger/codec';
+import { describe, expect, it } from 'vitest';
 import { expectNoInjectedMarkup, expectWithinSlackLimits, textsOf } from '../handlers/notify/slack-limits';
 import { adminAttachEnvelope, createUserEnvelope } from './support/events';
-import { ACCOUNT_NAME, NOW, type Pipeline, startPipeline } from './support/pipeline';
+import { ACCOUNT_NAME, NOW, usePipeline } from './support/pipeline';
 import { TOPIC_ARN } from './support/sns';
-import { filterEntryInserts, kindOf } from './support/stream';
+import { eventIdsOf, filterEntryInserts, kindOf } from './support/stream';
 
-let pipeline: Pipeline;
-beforeAll(async () => {
-  pipeline = await startPipeline();
-});
-afterAll(async () => {
-  await pipeline?.close();
-});
-beforeEach(async () => {
-  await pipeline.reset();
-});
+const pipeline = usePipeline();
 
 const ESCAPED_ACCOUNT = '`payments &amp; billing &lt;prod&gt;` `111122223333`';
 
@@ -69,7 +58,7 @@ describe('a CreateUser from EventBridge to Slack', () => {
     expect(insert.eventName).toBe('INSERT');
     expect(kindOf(insert)).toBe('entry');
     expect(insert.dynamodb.NewImage).toEqual(await pipeline.readEntryItem(eventId));
-    expect(eventIdOfItem(unmarshall(insert.dynamodb.NewImage!))).toBe(eventId);
+    expect(eventIdsOf([insert])).toEqual([eventId]);
     // The raw record and the index items arrive on the stream too; the filter keeps them from notify.
     expect(written.filter((record) => kindOf(record) === 'raw')).toHaveLength(1);
     expect(written.filter((record) => kindOf(record) === 'index').length).toBeGreaterThan(3);
@@ -162,10 +151,7 @@ describe('AdministratorAccess attached to a user, from EventBridge to Slack and 
     await pipeline.record(first);
     await pipeline.record(second);
     const inserts = filterEntryInserts(pipeline.stream.take());
-    expect(inserts.map((record) => eventIdOfItem(unmarshall(record.dynamodb.NewImage!)))).toEqual([
-      first.detail.eventID,
-      second.detail.eventID,
-    ]);
+    expect(eventIdsOf(inserts)).toEqual([first.detail.eventID, second.detail.eventID]);
 
     expect(await pipeline.notify()({ Records: inserts })).toEqual({ batchItemFailures: [] });
 

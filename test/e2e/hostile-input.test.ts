@@ -5,29 +5,20 @@
  */
 import { randomBytes } from 'node:crypto';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DYNAMODB_MAX_ITEM_BYTES, itemSize } from '../../handlers/ledger/size';
 import { SNS_LIMITS } from '../../handlers/notify/sns-message';
 import { toEnvelope } from '../../rules/cloudtrail/envelope';
 import { expectNoInjectedMarkup, expectWithinSlackLimits, textsOf } from '../handlers/notify/slack-limits';
 import { fixtureRecord } from './support/events';
-import { type Pipeline, startPipeline } from './support/pipeline';
+import { usePipeline } from './support/pipeline';
 import { filterEntryInserts } from './support/stream';
 
 const HOSTILE_NAME = '<!channel> *pwn* <https://evil.example|click>';
 const HOSTILE_AGENT = 'aws-cli/2.15.30 <!here> `code` ~strike~ _it_ \u001b[31mred\u202eevil\n<@U012345>';
 const POLICY_BYTES = 300 * 1024;
 
-let pipeline: Pipeline;
-beforeAll(async () => {
-  pipeline = await startPipeline();
-});
-afterAll(async () => {
-  await pipeline?.close();
-});
-beforeEach(async () => {
-  await pipeline.reset();
-});
+const pipeline = usePipeline();
 
 function hostileCreateUser() {
   return toEnvelope(

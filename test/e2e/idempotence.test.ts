@@ -3,23 +3,14 @@
  * at the same moment to several record Lambda containers, must leave one ledger entry, one stream
  * INSERT of it, and one Slack alert however often notify is invoked on that batch.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { adminAttachEnvelope, createUserEnvelope } from './support/events';
-import { type Pipeline, startPipeline } from './support/pipeline';
+import { usePipeline } from './support/pipeline';
 import { filterEntryInserts, kindOf } from './support/stream';
 
 const DELIVERIES = 5;
 
-let pipeline: Pipeline;
-beforeAll(async () => {
-  pipeline = await startPipeline();
-});
-afterAll(async () => {
-  await pipeline?.close();
-});
-beforeEach(async () => {
-  await pipeline.reset();
-});
+const pipeline = usePipeline();
 
 describe('the same event delivered five times', () => {
   it('one after another: one insert, four duplicates, one entry', async () => {

@@ -2,21 +2,12 @@
  * Re-delivered history must not page anyone: an EventBridge archive replay (`replay-name`) and a
  * CloudTrail backfill are recorded like live events, but alert only when `alertOnReplay` is set.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { archiveReplayEnvelope, createUserEnvelope } from './support/events';
-import { NOW, type Pipeline, startPipeline } from './support/pipeline';
+import { NOW, usePipeline } from './support/pipeline';
 import { filterEntryInserts } from './support/stream';
 
-let pipeline: Pipeline;
-beforeAll(async () => {
-  pipeline = await startPipeline();
-});
-afterAll(async () => {
-  await pipeline?.close();
-});
-beforeEach(async () => {
-  await pipeline.reset();
-});
+const pipeline = usePipeline();
 
 describe('an EventBridge archive replay', () => {
   it('is recorded with origin eventbridge-replay and sends nothing by default', async () => {

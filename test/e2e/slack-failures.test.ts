@@ -3,24 +3,13 @@
  * stream's partial batch failure without repeating channels that already succeeded; a permanent
  * rejection is recorded and never retried.
  */
-import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { eventIdOfItem } from '../../handlers/ledger/codec';
+import { describe, expect, it } from 'vitest';
 import { adminAttachEnvelope, createUserEnvelope } from './support/events';
-import { NOW, type Pipeline, startPipeline } from './support/pipeline';
+import { NOW, usePipeline } from './support/pipeline';
 import { SLACK_OK } from './support/slack';
-import { filterEntryInserts, type StreamRecord } from './support/stream';
+import { eventIdsOf, filterEntryInserts, type StreamRecord } from './support/stream';
 
-let pipeline: Pipeline;
-beforeAll(async () => {
-  pipeline = await startPipeline();
-});
-afterAll(async () => {
-  await pipeline?.close();
-});
-beforeEach(async () => {
-  await pipeline.reset();
-});
+const pipeline = usePipeline();
 
 /** Records a critical admin attach (Slack + SNS) then a medium CreateUser (Slack only); their INSERTs. */
 async function recordTwoAlerts(): Promise<{ critical: string; medium: string; batch: StreamRecord[] }> {
@@ -29,10 +18,7 @@ async function recordTwoAlerts(): Promise<{ critical: string; medium: string; ba
   await pipeline.record(critical);
   await pipeline.record(medium);
   const batch = filterEntryInserts(pipeline.stream.take());
-  expect(batch.map((record) => eventIdOfItem(unmarshall(record.dynamodb.NewImage!)))).toEqual([
-    critical.detail.eventID,
-    medium.detail.eventID,
-  ]);
+  expect(eventIdsOf(batch)).toEqual([critical.detail.eventID, medium.detail.eventID]);
   return { critical: critical.detail.eventID, medium: medium.detail.eventID, batch };
 }
 

@@ -3,10 +3,10 @@ import {
   ListAccountsCommand,
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MOTO_AVAILABLE, MOTO_DEFAULT_ACCOUNT, type MotoServer, startMoto } from './moto';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeWithMoto, MOTO_DEFAULT_ACCOUNT, type MotoServer, startMoto } from './moto';
 
-describe.skipIf(!MOTO_AVAILABLE)('moto_server test support', () => {
+describeWithMoto('moto_server test support', () => {
   let moto: MotoServer;
   beforeAll(async () => {
     moto = await startMoto();

@@ -2,17 +2,27 @@
  * A real `moto_server` (moto 5, Python) on 127.0.0.1 for tests of the AWS APIs it serves:
  * Organizations, IAM, STS, CloudFormation StackSets, EventBridge, CloudWatch, SNS, SQS, S3, Secrets
  * Manager, Step Functions and DynamoDB. A user's machine may not have it: suites gate themselves with
- * `describe.skipIf(!MOTO_AVAILABLE)` and skip cleanly; `.ci/run` fails when it is missing in CI, so
+ * `describeWithMoto` and skip cleanly; `.ci/run` fails when it is missing in CI, so
  * those suites can never skip silently there.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
+import {
+  CreateAccountCommand,
+  CreateOrganizationalUnitCommand,
+  CreateOrganizationCommand,
+  ListRootsCommand,
+  MoveAccountCommand,
+  OrganizationsClient,
+} from '@aws-sdk/client-organizations';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { describe } from 'vitest';
+import { unusedPort } from './net';
 
 /** True when `moto_server` is on PATH and answers `--help`. */
-export const MOTO_AVAILABLE = spawnSync('moto_server', ['--help'], { stdio: 'ignore' }).status === 0;
+const MOTO_AVAILABLE = spawnSync('moto_server', ['--help'], { stdio: 'ignore' }).status === 0;
 
 /** Why a moto suite skipped, for the suite's title. */
-export const MOTO_SKIP_REASON = 'moto_server is not installed (pip install "moto[server]"); skipped';
+const MOTO_SKIP_REASON = 'moto_server is not installed (pip install "moto[server]"); skipped';
 
 /** Credentials moto accepts (any); its default account is 123456789012. */
 export const MOTO_CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' } as const;
@@ -33,19 +43,6 @@ export interface MotoServer {
   /** Drops every resource in every backend (moto's reset API). */
   reset(): Promise<void>;
   close(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitUntilServing(endpoint: string, child: ChildProcess, output: () => string): Promise<void> {
@@ -69,7 +66,7 @@ async function waitUntilServing(endpoint: string, child: ChildProcess, output: (
  */
 export async function startMoto(env: Record<string, string> = {}): Promise<MotoServer> {
   if (!MOTO_AVAILABLE) throw new Error(MOTO_SKIP_REASON);
-  const port = await freePort();
+  const port = await unusedPort();
   const endpoint = `http://127.0.0.1:${port}`;
   const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
     env: { ...process.env, ...env },
@@ -115,4 +112,89 @@ export async function startMoto(env: Record<string, string> = {}): Promise<MotoS
       clearTimeout(timer);
     },
   };
+}
+
+/** Static credentials of a role session, as AssumeRole hands them out. */
+export interface SessionCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+}
+
+/**
+ * A session of `roleName` in `accountId`. moto answers AssumeRole with that account's credentials
+ * (the role need not exist), so clients built with them act inside that account.
+ */
+export async function assumeRoleIn(
+  moto: MotoServer,
+  accountId: string,
+  roleName: string,
+  sessionName = 'setup',
+): Promise<SessionCredentials> {
+  const sts = new STSClient(moto.clientConfig());
+  try {
+    const { Credentials } = await sts.send(
+      new AssumeRoleCommand({
+        RoleArn: `arn:aws:iam::${accountId}:role/${roleName}`,
+        RoleSessionName: sessionName,
+      }),
+    );
+    return {
+      accessKeyId: Credentials?.AccessKeyId ?? '',
+      secretAccessKey: Credentials?.SecretAccessKey ?? '',
+      sessionToken: Credentials?.SessionToken ?? '',
+    };
+  } finally {
+    sts.destroy();
+  }
+}
+
+/** An organization in moto, its management account moto's default one. */
+export interface MotoOrganization {
+  organizationId: string;
+  rootId: string;
+  /** A new member account named `name` (e-mail `name@example.com`), moved to `parentId` when given; its id. */
+  createAccount(name: string, parentId?: string): Promise<string>;
+  /** A new organizational unit under `parentId` (default: the root); its id. */
+  createOrganizationalUnit(name: string, parentId?: string): Promise<string>;
+  /** The Organizations client it uses, with moto's default credentials. */
+  client: OrganizationsClient;
+  close(): void;
+}
+
+/** Creates an organization with all features. Close it (its client) in `afterAll`. */
+export async function createMotoOrganization(moto: MotoServer): Promise<MotoOrganization> {
+  const client = new OrganizationsClient(moto.clientConfig());
+  const created = await client.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
+  const rootId = (await client.send(new ListRootsCommand({}))).Roots?.[0]?.Id ?? '';
+  return {
+    organizationId: created.Organization?.Id ?? '',
+    rootId,
+    client,
+    createAccount: async (name, parentId) => {
+      const account = await client.send(
+        new CreateAccountCommand({ AccountName: name, Email: `${name}@example.com` }),
+      );
+      const accountId = account.CreateAccountStatus?.AccountId ?? '';
+      if (parentId && parentId !== rootId) {
+        await client.send(
+          new MoveAccountCommand({
+            AccountId: accountId,
+            SourceParentId: rootId,
+            DestinationParentId: parentId,
+          }),
+        );
+      }
+      return accountId;
+    },
+    createOrganizationalUnit: async (name, parentId = rootId) =>
+      (await client.send(new CreateOrganizationalUnitCommand({ ParentId: parentId, Name: name })))
+        .OrganizationalUnit?.Id ?? '',
+    close: () => client.destroy(),
+  };
+}
+
+/** A suite that needs moto_server: skipped where it is not installed, with the reason in its title. */
+export function describeWithMoto(title: string, suite: () => void): void {
+  describe.skipIf(!MOTO_AVAILABLE)(MOTO_AVAILABLE ? title : `${title} (${MOTO_SKIP_REASON})`, suite);
 }

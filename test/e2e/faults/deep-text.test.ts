@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { MAX_POLICY_DOCUMENT_CHARS } from '../../../rules/policy/document';
-import { cli } from '../../handlers/cli/support';
+import { cli, jsonLines } from '../../handlers/cli/support';
 import { fixtureRecord } from '../support/events';
 
 /** Deep enough to overflow any recursive walk, short enough to be parsed (under MAX_POLICY_DOCUMENT_CHARS). */
@@ -34,10 +34,7 @@ describe('a policy document nested 50,000 levels deep', () => {
     });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).not.toContain('failed');
-    const entries = run.stdout
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as { eventId: string });
+    const entries = jsonLines<{ eventId: string }>(run.stdout);
     expect(entries.map((entry) => entry.eventId)).toEqual(records.map((record) => record.eventID));
   });
 });

@@ -5,50 +5,37 @@
  * failure destination) or records it truncated, and the events around it are recorded as usual.
  */
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { eventIdOfItem } from '../../../handlers/ledger/codec';
+import { describe, expect, it } from 'vitest';
 import { DYNAMODB_MAX_ITEM_BYTES, itemSize } from '../../../handlers/ledger/size';
 import { REDELIVERY_GRACE_MS } from '../../../handlers/record/handler';
 import { RECORD_LIMITS } from '../../../rules/cloudtrail/bounds';
 import { InvalidRecordError } from '../../../rules/cloudtrail/parse';
 import { adminAttachEnvelope, createUserEnvelope } from '../support/events';
-import { NOW, type Pipeline, startPipeline } from '../support/pipeline';
-import { filterEntryInserts, filterNotifyRecords, kindOf, type StreamRecord } from '../support/stream';
+import { NOW, usePipeline } from '../support/pipeline';
+import { eventIdsOf, filterEntryInserts, filterNotifyRecords, kindOf } from '../support/stream';
 
-let pipeline: Pipeline;
-beforeAll(async () => {
-  pipeline = await startPipeline();
-});
-afterAll(async () => {
-  await pipeline?.close();
-});
-beforeEach(async () => {
-  await pipeline.reset();
-});
-
-function idsOf(batch: StreamRecord[]): string[] {
-  return batch.map((record) => eventIdOfItem(unmarshall(record.dynamodb.NewImage as never)) as string);
-}
+const pipeline = usePipeline();
 
 describe('notify: partial batch failures retry only the failed items', () => {
   it('SNS throttling: the batch resumes at the throttled entry; Slack is never posted twice', async () => {
     const envelopes = [adminAttachEnvelope(), adminAttachEnvelope(), createUserEnvelope()];
     for (const envelope of envelopes) await pipeline.record(envelope);
     const batch = filterEntryInserts(pipeline.stream.take());
-    const ids = idsOf(batch);
+    const ids = eventIdsOf(batch);
     const notify = pipeline.notify();
 
     pipeline.sns.failWith({ status: 400, code: 'Throttling' });
     const throttled = await notify({ Records: batch });
     expect(throttled).toEqual({ batchItemFailures: [{ itemIdentifier: batch[0]?.dynamodb.SequenceNumber }] });
-    expect((await pipeline.store.get(ids[0] as string))?.delivery?.sns).toMatchObject({ status: 'failed' });
+    expect((await pipeline.store.get(ids[0]!))?.delivery?.sns).toMatchObject({ status: 'failed' });
 
     pipeline.sns.failWith();
     // Lambda retries from the reported item on: here the whole batch again, as it began there.
     expect(await notify({ Records: batch })).toEqual({ batchItemFailures: [] });
-    expect(
-      pipeline.sns.published.map((publication) => publication.rawMessage.includes(ids[0] as string)),
-    ).toEqual([true, false]);
+    expect(pipeline.sns.published.map((publication) => publication.rawMessage.includes(ids[0]!))).toEqual([
+      true,
+      false,
+    ]);
     for (const id of ids) {
       expect(pipeline.slack.accepted().filter((request) => request.body.includes(id))).toHaveLength(1);
     }
@@ -58,7 +45,7 @@ describe('notify: partial batch failures retry only the failed items', () => {
     const envelopes = [createUserEnvelope(), createUserEnvelope(), createUserEnvelope()];
     for (const envelope of envelopes) await pipeline.record(envelope);
     const batch = filterEntryInserts(pipeline.stream.take());
-    const ids = idsOf(batch);
+    const ids = eventIdsOf(batch);
     const notify = pipeline.notify({ slackRetry: { maxAttempts: 3 } });
     pipeline.slack.answerWith(
       { status: 200, body: 'ok' },

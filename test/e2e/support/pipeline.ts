@@ -6,6 +6,7 @@
  */
 import { DynamoDBClient, type DynamoDBClientConfig, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { CanaryArrivals } from '../../../handlers/heartbeat/store';
 import { createDocumentClient, DynamoLedgerStore } from '../../../handlers/ledger/dynamo-store';
 import { entryKey, rawKey } from '../../../handlers/ledger/keys';
@@ -92,7 +93,30 @@ export interface Pipeline {
   close(): Promise<void>;
 }
 
-export async function startPipeline(options: PipelineOptions = {}): Promise<Pipeline> {
+/**
+ * One pipeline for the calling test file: started before its first test, reset before each test,
+ * closed after the last. What it returns stands for that pipeline; touching it outside a test or hook
+ * (before `beforeAll` has run) throws.
+ */
+export function usePipeline(options: PipelineOptions = {}): Pipeline {
+  let started: Pipeline | undefined;
+  const current = (): Pipeline => {
+    if (!started) throw new Error('the pipeline starts in beforeAll: use it inside a test or hook');
+    return started;
+  };
+  beforeAll(async () => {
+    started = await startPipeline(options);
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
+  beforeEach(async () => {
+    await current().reset();
+  });
+  return new Proxy({} as Pipeline, { get: (_, key) => Reflect.get(current(), key) });
+}
+
+async function startPipeline(options: PipelineOptions = {}): Promise<Pipeline> {
   const local = await startLocalLedger({ persist: false });
   const clientConfig: DynamoDBClientConfig = {
     endpoint: local.endpoint,

@@ -13,6 +13,8 @@ import {
   GetItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { eventIdOfItem } from '../../../handlers/ledger/codec';
 import {
   ENTRY_INSERT_STREAM_FILTER,
   LEDGER_ATTRIBUTES,
@@ -203,4 +205,14 @@ function stableJson(value: unknown): string {
       ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => a.localeCompare(b)))
       : inner,
   );
+}
+
+/** The eventId of each entry record's new image, in order; a record that holds no entry throws. */
+export function eventIdsOf(records: readonly StreamRecord[]): string[] {
+  return records.map((record) => {
+    const eventId = eventIdOfItem(unmarshall(record.dynamodb.NewImage ?? {}));
+    if (eventId === undefined)
+      throw new Error(`stream record ${record.dynamodb.SequenceNumber} holds no entry`);
+    return eventId;
+  });
 }

@@ -85,7 +85,7 @@ describe('inventory --lookup: creators from CloudTrail event history (LookupEven
         by: { ssoUser: 'jane@example.com', sourceIp: '198.51.100.7' },
       });
       expect(byName['deploy-bot']?.note).toBe(
-        'created by jane@example.com (SSO) via AWSReservedSSO_AdministratorAccess_0123456789abcdef (CloudTrail event history)',
+        'created by jane@example.com (AWSReservedSSO_AdministratorAccess_0123456789abcdef) (CloudTrail event history)',
       );
       expect(byName.carol).toMatchObject({ status: 'cloudtrail', by: { name: 'bob' } });
       // A failed CreateUser created nothing; an event older than 90 days is not in event history.

@@ -11,7 +11,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { PublishCommand } from '@aws-sdk/client-sns';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createAuditHandler } from '../../../handlers/audit/handler';
 import { SlackSender } from '../../../handlers/notify/slack-sender';
 import { silentLogger } from '../../../handlers/shared/logger';
@@ -20,7 +20,7 @@ import type { AccountSnapshot } from '../../../rules/audit/snapshot';
 import { makeContext } from '../../../rules/context';
 import { type FakeSlack, startFakeSlack } from '../../e2e/support/slack';
 import { type FakeSns, startFakeSns, TOPIC_ARN } from '../../e2e/support/sns';
-import { MOTO_AVAILABLE, type MotoServer, startMoto } from '../../support/moto';
+import { describeWithMoto, type MotoServer, startMoto } from '../../support/moto';
 import { type DynaliteLedger, startDynaliteLedger } from '../ledger/support/dynalite';
 
 const BUCKET = 'iamwatch-audit-reports';
@@ -55,7 +55,7 @@ function accountA(now: Date, withOldKey: boolean): AccountSnapshot {
   };
 }
 
-describe.skipIf(!MOTO_AVAILABLE)('the scheduled audit: report in S3, summary in Slack and SNS', () => {
+describeWithMoto('the scheduled audit: report in S3, summary in Slack and SNS', () => {
   let moto: MotoServer;
   let s3: S3Client;
   let slack: FakeSlack;

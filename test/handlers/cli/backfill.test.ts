@@ -22,7 +22,7 @@ import {
   startFakeCloudTrail,
 } from '../backfill/support/fake-cloudtrail';
 import { runCommand, virtualClock } from '../backfill/support/io';
-import { cli } from './support';
+import { cli, jsonLines } from './support';
 
 const NOW = new Date('2025-03-20T00:00:00Z');
 const WINDOW = ['--since', '2025-03-01', '--until', '2025-03-19'];
@@ -56,16 +56,20 @@ async function start(events: CloudTrailRecord[], options: Parameters<typeof star
   return server;
 }
 
+/** The window, read from `fake` into a memory ledger under the test's home. */
+const intoMemory = (fake: FakeCloudTrail) => [
+  ...WINDOW,
+  '--store',
+  'memory',
+  '--home',
+  home,
+  '--endpoint-url',
+  fake.endpoint,
+];
 const lookups = (fake: FakeCloudTrail) => fake.callsOf('LookupEvents');
 const attributeOf = (call: Call) =>
   (call.body.LookupAttributes as { AttributeKey: string; AttributeValue: string }[])[0];
 const isIamLookup = (call: Call) => attributeOf(call)?.AttributeValue === 'iam.amazonaws.com';
-const jsonl = (text: string) =>
-  text
-    .trim()
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as LedgerEntry);
 
 describe('iamwatch backfill', () => {
   it('pages through LookupEvents, retries throttling, stays under 2 requests/s and records only delivered events', async () => {
@@ -172,7 +176,7 @@ describe('iamwatch backfill', () => {
 
   it('alerts on new entries only with --alert', async () => {
     const fake = await start([fixture('stop-logging.json'), iamCall('CreateUser', 1)]);
-    const argv = [...WINDOW, '--store', 'memory', '--home', home, '--endpoint-url', fake.endpoint];
+    const argv = intoMemory(fake);
     const quiet = await runCommand(command(), argv);
     expect(quiet.stdout).not.toContain('[CRITICAL]');
     const loud = await runCommand(command(), [...argv, '--alert', '--restart']);
@@ -195,7 +199,7 @@ describe('iamwatch backfill', () => {
     const first = await runCommand(command(), argv);
     expect(first.code).toBe(1);
     expect(first.stderr).toMatch(/✖ default us-east-1 EventSource=iam\.amazonaws\.com: .*progress is saved/);
-    expect(jsonl(first.stdout)).toHaveLength(100);
+    expect(jsonLines<LedgerEntry>(first.stdout)).toHaveLength(100);
     const checkpointPath = join(home, 'backfill', 'default-us-east-1-source-iam.amazonaws.com.json');
     const checkpoint = JSON.parse(readFileSync(checkpointPath, 'utf8'));
     const failing = lookups(fake).filter(isIamLookup).at(-1);
@@ -215,7 +219,7 @@ describe('iamwatch backfill', () => {
     expect(resumed).toHaveLength(1);
     expect(resumed[0]?.body.NextToken).toBe(checkpoint.inProgress.nextToken);
     expect(second.stderr).toContain('resuming 2025-03-01T00:00:00Z → 2025-03-19T00:00:00Z at page 3');
-    expect(jsonl(second.stdout)).toHaveLength(20);
+    expect(jsonLines<LedgerEntry>(second.stdout)).toHaveLength(20);
     expect(second.stderr).toMatch(/recorded \(new\)\s+20\n/);
     expect(second.stderr).toMatch(/already in ledger\s+0\n/);
 
@@ -243,7 +247,7 @@ describe('iamwatch backfill', () => {
 
   it('starts a window over when its saved NextToken is no longer accepted', async () => {
     const fake = await start(Array.from({ length: 60 }, (_, i) => iamCall('CreateUser', i)));
-    const argv = [...WINDOW, '--store', 'memory', '--home', home, '--endpoint-url', fake.endpoint];
+    const argv = intoMemory(fake);
     const path = join(home, 'backfill', 'default-us-east-1-source-iam.amazonaws.com.json');
     expect((await runCommand(command(), argv)).code).toBe(0);
     const saved = JSON.parse(readFileSync(path, 'utf8'));
@@ -263,7 +267,7 @@ describe('iamwatch backfill', () => {
 
   it('keeps going past a damaged checkpoint, and --restart discards it', async () => {
     const fake = await start([iamCall('CreateUser', 1), fixture('stop-logging.json')]);
-    const argv = [...WINDOW, '--store', 'memory', '--home', home, '--endpoint-url', fake.endpoint];
+    const argv = intoMemory(fake);
     mkdirSync(join(home, 'backfill'), { recursive: true });
     writeFileSync(join(home, 'backfill', 'default-us-east-1-source-iam.amazonaws.com.json'), '{"version": 1');
     const damaged = await runCommand(command(), argv);
@@ -279,15 +283,7 @@ describe('iamwatch backfill', () => {
   it('reports invalid events by EventId, records the rest and exits 3', async () => {
     const bad = { ...iamCall('CreateUser', 7), userIdentity: 'alice' } as unknown as CloudTrailRecord;
     const fake = await start([iamCall('CreateUser', 1), bad]);
-    const run = await runCommand(command(), [
-      ...WINDOW,
-      '--store',
-      'memory',
-      '--home',
-      home,
-      '--endpoint-url',
-      fake.endpoint,
-    ]);
+    const run = await runCommand(command(), intoMemory(fake));
     expect(run.code).toBe(3);
     expect(run.stderr).toContain(`invalid event ${bad.eventID}`);
     expect(run.stderr).toContain('userIdentity');
@@ -311,13 +307,7 @@ describe('iamwatch backfill', () => {
       login,
     ]);
     const run = await runCommand(command(virtualClock(), { stsEndpoint: fake.endpoint }), [
-      ...WINDOW,
-      '--store',
-      'memory',
-      '--home',
-      home,
-      '--endpoint-url',
-      fake.endpoint,
+      ...intoMemory(fake),
       ...roles.flatMap((role) => ['--role-arn', role]),
       '--region',
       'us-east-1',
@@ -334,7 +324,7 @@ describe('iamwatch backfill', () => {
     const keys = new Set(lookups(fake).map((c) => c.accessKeyId));
     expect(keys).toEqual(new Set(roles.map(assumedKeyIdFor)));
     expect(lookups(fake).filter((c) => c.region === 'eu-north-1' && isIamLookup(c))).toEqual([]);
-    const entries = jsonl(run.stdout);
+    const entries = jsonLines<LedgerEntry>(run.stdout);
     expect(entries.map((e) => `${e.accountId} ${e.region} ${e.eventName}`).sort()).toEqual([
       '222233334444 us-east-1 CreateUser',
       '333344445555 eu-north-1 ConsoleLogin',

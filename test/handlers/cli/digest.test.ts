@@ -36,7 +36,7 @@ describe('iamwatch digest', () => {
     expect(run.stdout).toContain('iamwatch digest 2026-11-20 08:00 – 2026-11-21 08:00 UTC');
     expect(run.stdout).toContain('7 IAM events in 2 accounts; 1 alert suppressed, 2 folded into bursts');
     expect(run.stdout).toContain('new principals  user bob by alice at 08:00');
-    expect(run.stdout).toContain('top actors      alice 3, terraform via terraform-deploy 2');
+    expect(run.stdout).toContain('top actors      alice 3, terraform (terraform-deploy) 2');
   });
 
   it('prints the digest as JSON', async () => {

@@ -6,22 +6,18 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  CreateAccountCommand,
-  CreateOrganizationCommand,
-  OrganizationsClient,
-} from '@aws-sdk/client-organizations';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { toEnvelope } from '../../../rules/cloudtrail/envelope';
 import { iamCall, trustPolicy } from '../../../rules/examples';
+import { stubEnvs } from '../../support/env';
 import {
-  MOTO_AVAILABLE,
+  createMotoOrganization,
+  describeWithMoto,
   MOTO_DEFAULT_ACCOUNT,
-  MOTO_SKIP_REASON,
   type MotoServer,
   startMoto,
 } from '../../support/moto';
-import { cli } from './support';
+import { cli, jsonLines } from './support';
 
 interface PrintedEntry {
   accountId: string;
@@ -29,35 +25,20 @@ interface PrintedEntry {
   ouPath?: string;
   detections: { id: string }[];
 }
-const entries = (stdout: string): PrintedEntry[] =>
-  stdout
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line) as PrintedEntry);
+const entries = (stdout: string) => jsonLines<PrintedEntry>(stdout);
 const ids = (entry: PrintedEntry | undefined) => entry?.detections.map((d) => d.id) ?? [];
 
-describe.skipIf(!MOTO_AVAILABLE)(`--org${MOTO_AVAILABLE ? '' : ` (${MOTO_SKIP_REASON})`}`, () => {
+describeWithMoto('--org', () => {
   let moto: MotoServer;
   let home: string;
   let member: string;
   let input: string;
-  const saved: Record<string, string | undefined> = {};
-
-  const useEnv = (env: Record<string, string>) => {
-    for (const [key, value] of Object.entries(env)) {
-      if (!(key in saved)) saved[key] = process.env[key];
-      process.env[key] = value;
-    }
-  };
 
   beforeAll(async () => {
     moto = await startMoto();
-    const admin = new OrganizationsClient(moto.clientConfig());
-    await admin.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
-    member =
-      (await admin.send(new CreateAccountCommand({ AccountName: 'payments-prod', Email: 'p@example.com' })))
-        .CreateAccountStatus?.AccountId ?? '';
-    admin.destroy();
+    const organization = await createMotoOrganization(moto);
+    member = await organization.createAccount('payments-prod');
+    organization.close();
     home = await mkdtemp(join(tmpdir(), 'iamwatch-org-'));
     input = join(home, 'trust.json');
     // A user created in the member account, and a role in another account trusting the member.
@@ -68,19 +49,28 @@ describe.skipIf(!MOTO_AVAILABLE)(`--org${MOTO_AVAILABLE ? '' : ` (${MOTO_SKIP_RE
     });
     await writeFile(input, [inMember, trust].map((r) => JSON.stringify(toEnvelope(r))).join('\n'));
     // The SDK's standard configuration, as a user's shell would set it.
-    useEnv(moto.env());
+    stubEnvs(moto.env());
   }, 60_000);
   afterAll(async () => {
-    for (const [key, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
+    vi.unstubAllEnvs();
     await moto?.close();
     if (home) await rm(home, { recursive: true, force: true });
   });
 
-  const replay = () =>
-    cli(['replay', input, '--org', '--store', 'memory', '--no-alerts', '--format', 'jsonl', '--home', home]);
+  /** Replays the input into a memory ledger, under this suite's home; `organization` flags first. */
+  const replay = (organization: string[] = ['--org']) =>
+    cli([
+      'replay',
+      input,
+      ...organization,
+      '--store',
+      'memory',
+      '--no-alerts',
+      '--format',
+      'jsonl',
+      '--home',
+      home,
+    ]);
 
   it('learns accounts, names and OU paths, then serves them from the cache with their age', async () => {
     const first = await replay();
@@ -98,43 +88,21 @@ describe.skipIf(!MOTO_AVAILABLE)(`--org${MOTO_AVAILABLE ? '' : ` (${MOTO_SKIP_RE
   });
 
   it('keeps the cached copy, saying how old it is, when Organizations is unreachable', async () => {
-    useEnv({ AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_MAX_ATTEMPTS: '1' });
+    stubEnvs({ AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_MAX_ATTEMPTS: '1' });
     try {
-      const run = await cli([
-        'replay',
-        input,
-        '--org',
-        '--org-refresh',
-        '--store',
-        'memory',
-        '--no-alerts',
-        '--format',
-        'jsonl',
-        '--home',
-        home,
-      ]);
+      const run = await replay(['--org', '--org-refresh']);
       expect(run.code).toBe(0);
       expect(run.stderr).toMatch(
         /organization: AWS Organizations unreadable \(.+\); using the cached copy, \d+s old, 2 accounts/,
       );
       expect(entries(run.stdout)[0]?.accountName).toBe('payments-prod');
     } finally {
-      useEnv(moto.env());
+      stubEnvs(moto.env());
     }
   });
 
   it('without --org, the account is outside the organization', async () => {
-    const run = await cli([
-      'replay',
-      input,
-      '--store',
-      'memory',
-      '--no-alerts',
-      '--format',
-      'jsonl',
-      '--home',
-      home,
-    ]);
+    const run = await replay([]);
     expect(ids(entries(run.stdout)[1])).toContain('iam-role-trust-allows-external');
   });
 });

@@ -4,31 +4,23 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { LedgerEntry } from '../../../rules/types';
 import { LEDGER_ENTRY_FIELDS } from '../../support/contract';
-import { cli, FIXTURES } from './support';
+import { cli, FIXTURES, jsonLines } from './support';
 
 const fixture = (name: string) => join(FIXTURES, name);
-const jsonl = (text: string) =>
-  text
-    .trim()
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as LedgerEntry);
+/** `iamwatch replay` into a memory ledger, the entries printed as JSON lines. */
+const replayToJsonl = (args: string[], options?: Parameters<typeof cli>[1]) =>
+  cli(['replay', '--store', 'memory', '--format', 'jsonl', ...args], options);
 
 describe('iamwatch replay --store memory', () => {
   it('delivers only IAM-relevant events and fills the ledger entry fields', async () => {
-    const { code, stdout, stderr } = await cli([
-      'replay',
-      '--store',
-      'memory',
-      '--format',
-      'jsonl',
+    const { code, stdout, stderr } = await replayToJsonl([
       fixture('create-user.json'),
       fixture('read-only-list-users.json'),
       fixture('non-iam-stop-instances.json'),
       fixture('attach-user-policy-admin.json'),
     ]);
     expect(code).toBe(0);
-    const entries = jsonl(stdout);
+    const entries = jsonLines<LedgerEntry>(stdout);
     expect(entries.map((e) => e.eventName)).toEqual(['CreateUser', 'AttachUserPolicy']);
     const [created, attached] = entries;
     expect(created).toMatchObject({
@@ -50,16 +42,8 @@ describe('iamwatch replay --store memory', () => {
 
   it('prints entries with the keys in the contract order', async () => {
     const order: readonly string[] = LEDGER_ENTRY_FIELDS;
-    const { stdout } = await cli([
-      'replay',
-      '--store',
-      'memory',
-      '--format',
-      'jsonl',
-      '--no-alerts',
-      FIXTURES,
-    ]);
-    for (const entry of jsonl(stdout)) {
+    const { stdout } = await replayToJsonl(['--no-alerts', FIXTURES]);
+    for (const entry of jsonLines<LedgerEntry>(stdout)) {
       const keys = Object.keys(entry);
       expect(
         keys.every((key) => order.includes(key)),
@@ -70,33 +54,26 @@ describe('iamwatch replay --store memory', () => {
   });
 
   it('fires no false detection on a near miss: a user creating their own access key', async () => {
-    const { stdout } = await cli([
-      'replay',
-      '--store',
-      'memory',
-      '--format',
-      'jsonl',
-      fixture('create-access-key-own.json'),
-    ]);
-    const ids = jsonl(stdout).flatMap((e) => e.detections.map((d) => d.id));
+    const { stdout } = await replayToJsonl([fixture('create-access-key-own.json')]);
+    const ids = jsonLines<LedgerEntry>(stdout).flatMap((e) => e.detections.map((d) => d.id));
     expect(ids).toContain('iam-access-key-created');
     expect(ids).not.toContain('iam-access-key-created-for-another-user');
   });
 
   it('reads log files (plain and gzipped), directories and stdin', async () => {
-    const dir = await cli(['replay', '--store', 'memory', '--format', 'jsonl', '--no-alerts', FIXTURES]);
+    const dir = await replayToJsonl(['--no-alerts', FIXTURES]);
     expect(dir.code).toBe(0);
-    const names = jsonl(dir.stdout).map((e) => e.eventName);
+    const names = jsonLines<LedgerEntry>(dir.stdout).map((e) => e.eventName);
     expect(names).toEqual(
       expect.arrayContaining(['AddUserToGroup', 'DeleteUser', 'UpdateAssumeRolePolicy', 'StopLogging']),
     );
     expect(names).not.toContain('GetUser');
     expect(names).not.toContain('DescribeInstances');
 
-    const stdin = await cli(['replay', '--store', 'memory', '--format', 'jsonl', '-'], {
+    const stdin = await replayToJsonl(['-'], {
       stdin: readFileSync(fixture('create-user.json'), 'utf8'),
     });
-    expect(jsonl(stdin.stdout).map((e) => e.eventName)).toEqual(['CreateUser']);
+    expect(jsonLines<LedgerEntry>(stdin.stdout).map((e) => e.eventName)).toEqual(['CreateUser']);
   });
 
   it('exits 3 on invalid records, names file and record, and still processes the valid ones', async () => {
@@ -106,11 +83,11 @@ describe('iamwatch replay --store memory', () => {
       const { eventID: _dropped, ...missingId } = good;
       writeFileSync(join(dir, 'mixed.json'), JSON.stringify({ Records: [missingId, good] }));
       writeFileSync(join(dir, 'broken.json'), '{"Records": [');
-      const { code, stdout, stderr } = await cli(['replay', '--store', 'memory', '--format', 'jsonl', dir]);
+      const { code, stdout, stderr } = await replayToJsonl([dir]);
       expect(code).toBe(3);
       expect(stderr).toMatch(/mixed\.json record 1: .*eventID/);
       expect(stderr).toContain('broken.json');
-      expect(jsonl(stdout).map((e) => e.eventId)).toEqual([good.eventID]);
+      expect(jsonLines<LedgerEntry>(stdout).map((e) => e.eventId)).toEqual([good.eventID]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -126,16 +103,8 @@ describe('iamwatch replay --store memory', () => {
   });
 
   it('--min-severity limits what is printed and alerted', async () => {
-    const { stdout } = await cli([
-      'replay',
-      '--store',
-      'memory',
-      '--format',
-      'jsonl',
-      '--min-severity',
-      'critical',
-    ]);
-    const entries = jsonl(stdout);
+    const { stdout } = await replayToJsonl(['--min-severity', 'critical']);
+    const entries = jsonLines<LedgerEntry>(stdout);
     expect(entries.length).toBeGreaterThan(0);
     expect(entries.every((e) => e.severity === 'critical')).toBe(true);
   });

@@ -25,3 +25,11 @@ export async function cli(
 }
 
 export const FIXTURES = new URL('../../fixtures/cloudtrail/', import.meta.url).pathname;
+
+/** What a `--format jsonl` run printed: one parsed value per non-blank line, in order. */
+export function jsonLines<T = unknown>(stdout: string): T[] {
+  return stdout
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as T);
+}

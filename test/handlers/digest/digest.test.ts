@@ -74,7 +74,7 @@ describe('the digest of a seeded ledger', () => {
     );
     expect(kinds).toEqual([
       'user bob by alice',
-      'role deployer by terraform via terraform-deploy',
+      'role deployer by terraform (terraform-deploy)',
       'access-key bob by alice',
       `identity-center-user carol@example.com by ${HOSTILE_ACTOR}`,
     ]);
@@ -84,7 +84,7 @@ describe('the digest of a seeded ledger', () => {
     const a = digest.accounts.find((account) => account.accountId === ACCOUNT_A)!;
     expect(a.topActors).toEqual([
       { actor: 'alice', count: 3 },
-      { actor: 'terraform via terraform-deploy', count: 2 },
+      { actor: 'terraform (terraform-deploy)', count: 2 },
     ]);
     const b = digest.accounts.find((account) => account.accountId === ACCOUNT_B)!;
     expect(b.topActors).toEqual([{ actor: HOSTILE_ACTOR, count: 2 }]);

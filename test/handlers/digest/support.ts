@@ -34,47 +34,38 @@ const delivered = (status: ChannelDelivery['status'], extra: Partial<ChannelDeli
   ...extra,
 });
 
+/** A successful CreateUser by alice, as `iam-user-created` (medium) judges it. */
+function userCreated(
+  eventId: string,
+  eventTime: string,
+  user: { name: string; arn?: string },
+  extra: Partial<StoredEntry> = {},
+): StoredEntry {
+  return entry({
+    eventId,
+    eventTime,
+    target: { type: 'user', ...user },
+    detections: [hit('iam-user-created', 'medium')],
+    severity: 'medium',
+    ...extra,
+  });
+}
+
 /** The entries and, per eventId, the delivery states to record after the put. */
 export const SEEDED: { entry: StoredEntry; delivery?: Record<string, ChannelDelivery> }[] = [
   // Outside the window on both sides.
-  {
-    entry: entry({
-      eventId: 'before-window',
-      eventTime: '2026-11-20T07:59:59.999Z',
-      target: { type: 'user', name: 'too-early' },
-      detections: [hit('iam-user-created', 'medium')],
-      severity: 'medium',
-    }),
-  },
-  {
-    entry: entry({
-      eventId: 'after-window',
-      eventTime: '2026-11-21T08:00:00.001Z',
-      target: { type: 'user', name: 'too-late' },
-      detections: [hit('iam-user-created', 'medium')],
-      severity: 'medium',
-    }),
-  },
+  { entry: userCreated('before-window', '2026-11-20T07:59:59.999Z', { name: 'too-early' }) },
+  { entry: userCreated('after-window', '2026-11-21T08:00:00.001Z', { name: 'too-late' }) },
   // At the end of the window: the next window's first entry, not this one's.
-  {
-    entry: entry({
-      eventId: 'at-window-end',
-      eventTime: '2026-11-21T08:00:00.000Z',
-      target: { type: 'user', name: 'next-window' },
-      detections: [hit('iam-user-created', 'medium')],
-      severity: 'medium',
-    }),
-  },
+  { entry: userCreated('at-window-end', '2026-11-21T08:00:00.000Z', { name: 'next-window' }) },
   // Account A, first day partition, at the start of the window (included).
   {
-    entry: entry({
-      eventId: 'a-create-user',
-      eventTime: '2026-11-20T08:00:00.000Z',
-      target: { type: 'user', name: 'bob', arn: `arn:aws:iam::${ACCOUNT_A}:user/bob` },
-      detections: [hit('iam-user-created', 'medium')],
-      severity: 'medium',
-      accountName: 'prod-payments',
-    }),
+    entry: userCreated(
+      'a-create-user',
+      '2026-11-20T08:00:00.000Z',
+      { name: 'bob', arn: `arn:aws:iam::${ACCOUNT_A}:user/bob` },
+      { accountName: 'prod-payments' },
+    ),
   },
   {
     entry: entry({

@@ -33,11 +33,8 @@ import {
   judgeStackInstances,
   type StackInstance,
 } from '../../../handlers/doctor/stackset-checks';
-import { derivePatterns } from '../../../rules/eventbridge/derive';
-import type { RegionsConfig } from '../../../rules/regions';
-import { CATALOG } from '../../../rules/registry';
+import { deepFleetOptions, PATTERNS, PLACEMENT, REGIONS } from './support/fleet';
 
-const PATTERNS = derivePatterns(CATALOG);
 const MGMT = '111111111111';
 const PROD = '222222222222';
 const DEV = '333333333333';
@@ -46,14 +43,6 @@ const ACCOUNTS = [
   { accountId: PROD, accountName: 'prod' },
   { accountId: DEV, accountName: 'dev' },
 ];
-const REGIONS = ['us-east-1', 'eu-west-1'];
-const PLACEMENT: RegionsConfig = {
-  monitor: 'us-east-1',
-  forwarders: REGIONS,
-  identityCenter: 'us-east-1',
-  identityCenterAssumed: false,
-  warnings: [],
-};
 const NOW = new Date('2026-12-01T12:00:00Z');
 const WEBHOOK = 'https://hooks.slack.com/services/T000/B000/XXXXXXXXXXXXXXXX';
 
@@ -537,22 +526,7 @@ describe('checkFleet', () => {
       ...overrides,
     };
   }
-  const options = {
-    resourcePrefix: 'iamwatch',
-    accounts: ACCOUNTS,
-    managementAccountId: MGMT,
-    stackSetName: 'iamwatch-forwarders',
-    identityCenterRegion: 'us-east-1',
-    patterns: PATTERNS,
-    deep: true,
-    sampleSize: 10,
-    concurrency: 8,
-    heartbeatLateAfterMs: 45 * 60_000,
-    busName: 'iamwatch-central',
-    topics: ['iamwatch-alerts', 'iamwatch-operations'],
-    extraSecrets: [],
-    now: NOW,
-  };
+  const options = deepFleetOptions(ACCOUNTS, NOW);
 
   it('passes a healthy fleet, with the regions taken from the StackSet and the management account left out of it', async () => {
     const checks = await checkFleet(ports(), options);

@@ -4,15 +4,7 @@
  * accounts read from AWS Organizations served by moto (nested OUs, an account outside the targets,
  * the management account).
  */
-import {
-  CreateAccountCommand,
-  CreateOrganizationalUnitCommand,
-  CreateOrganizationCommand,
-  DescribeOrganizationCommand,
-  ListRootsCommand,
-  MoveAccountCommand,
-  OrganizationsClient,
-} from '@aws-sdk/client-organizations';
+import { DescribeOrganizationCommand, type OrganizationsClient } from '@aws-sdk/client-organizations';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -31,7 +23,13 @@ import { DynamoHeartbeatStore, HEARTBEATS_PARTITION } from '../../../handlers/he
 import { ConfigurationError } from '../../../handlers/shared/env';
 import { silentLogger } from '../../../handlers/shared/logger';
 import { type FakeSns, startFakeSns, TOPIC_ARN } from '../../e2e/support/sns';
-import { MOTO_AVAILABLE, MOTO_SKIP_REASON, type MotoServer, startMoto } from '../../support/moto';
+import {
+  createMotoOrganization,
+  describeWithMoto,
+  type MotoOrganization,
+  type MotoServer,
+  startMoto,
+} from '../../support/moto';
 import { type DynaliteLedger, startDynaliteLedger } from '../ledger/support/dynalite';
 
 const MINUTE = 60_000;
@@ -155,39 +153,27 @@ describe('the heartbeat function over dynalite and a local SNS endpoint', () => 
   });
 });
 
-describe.skipIf(!MOTO_AVAILABLE)(`expected accounts from AWS Organizations (${MOTO_SKIP_REASON})`, () => {
+describeWithMoto('expected accounts from AWS Organizations', () => {
   let moto: MotoServer;
+  let organization: MotoOrganization;
   let client: OrganizationsClient;
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
     moto = await startMoto();
-    client = new OrganizationsClient(moto.clientConfig());
-    await client.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
+    organization = await createMotoOrganization(moto);
+    client = organization.client;
     ids.management = (await client.send(new DescribeOrganizationCommand({}))).Organization!.MasterAccountId!;
-    ids.root = (await client.send(new ListRootsCommand({}))).Roots![0]!.Id!;
-    const ou = async (name: string, parent: string) =>
-      (await client.send(new CreateOrganizationalUnitCommand({ ParentId: parent, Name: name })))
-        .OrganizationalUnit!.Id!;
-    ids.workloads = await ou('workloads', ids.root);
-    ids.prod = await ou('prod', ids.workloads);
-    ids.sandbox = await ou('sandbox', ids.root);
-    const account = async (name: string, parent: string) => {
-      const created = await client.send(
-        new CreateAccountCommand({ AccountName: name, Email: `${name}@example.com` }),
-      );
-      const id = created.CreateAccountStatus!.AccountId!;
-      await client.send(
-        new MoveAccountCommand({ AccountId: id, SourceParentId: ids.root!, DestinationParentId: parent }),
-      );
-      return id;
-    };
-    ids.payments = await account('payments', ids.prod);
-    ids.shared = await account('shared', ids.workloads);
-    ids.play = await account('play', ids.sandbox);
+    ids.root = organization.rootId;
+    ids.workloads = await organization.createOrganizationalUnit('workloads');
+    ids.prod = await organization.createOrganizationalUnit('prod', ids.workloads);
+    ids.sandbox = await organization.createOrganizationalUnit('sandbox');
+    ids.payments = await organization.createAccount('payments', ids.prod);
+    ids.shared = await organization.createAccount('shared', ids.workloads);
+    ids.play = await organization.createAccount('play', ids.sandbox);
   });
   afterAll(async () => {
-    client?.destroy();
+    organization?.close();
     await moto?.close();
   });
 

@@ -23,7 +23,7 @@ import { createSnsNotifier } from '../../../handlers/notify/sns';
 import { silentLogger } from '../../../handlers/shared/logger';
 import { type FakeSlack, startFakeSlack } from '../../e2e/support/slack';
 import { type FakeSns, startFakeSns, TOPIC_ARN } from '../../e2e/support/sns';
-import { MOTO_AVAILABLE, MOTO_SKIP_REASON, type MotoServer, startMoto } from '../../support/moto';
+import { describeWithMoto, type MotoServer, startMoto } from '../../support/moto';
 import { type DynaliteLedger, startDynaliteLedger } from '../ledger/support/dynalite';
 import { entry, hit, rawOf } from '../ledger/support/entries';
 
@@ -169,7 +169,7 @@ describe('SNS failures at the wire', () => {
   });
 });
 
-describe.skipIf(!MOTO_AVAILABLE)(`an unconfigured Slack secret (${MOTO_SKIP_REASON})`, () => {
+describeWithMoto('an unconfigured Slack secret', () => {
   let moto: MotoServer;
   let secrets: SecretsManagerClient;
   let secretArn: string;

@@ -1,15 +1,6 @@
-/**
- * The notify handler over a real ledger (dynalite) with scripted notifiers: which stream records it
- * acts on, how it reports partial batch failures, what delivery state it keeps per channel. Stream
- * images are built the way DynamoDB Streams carries them: the codec's items in AttributeValue form.
- * Also `readNotifyConfig`, the notify Lambda's configuration.
- */
-import { createServer } from 'node:net';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeEntry } from '../../../handlers/ledger/codec';
-import { createDocumentClient, DynamoLedgerStore } from '../../../handlers/ledger/dynamo-store';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../handlers/ledger/local';
 import { readNotifyConfig } from '../../../handlers/notify/config';
 import {
   createNotifyHandler,
@@ -25,6 +16,7 @@ import {
 } from '../../../handlers/ports';
 import { ConfigurationError } from '../../../handlers/shared/env';
 import type { LedgerEntry } from '../../../rules/types';
+import { unreachableLedgerStore } from '../../support/ledger';
 import { type DynaliteLedger, startDynaliteLedger } from '../ledger/support/dynalite';
 import { entry, hit, rawOf } from '../ledger/support/entries';
 
@@ -246,17 +238,7 @@ describe('partial batch failures', () => {
 
   it('fails the record whose ledger read fails, so Lambda retries it', async () => {
     const stored = await storedEntry();
-    const port = await closedPort();
-    const unreachable = new DynamoLedgerStore({
-      client: createDocumentClient({
-        endpoint: `http://127.0.0.1:${port}`,
-        region: LOCAL_REGION,
-        credentials: LOCAL_CREDENTIALS,
-        maxAttempts: 1,
-      }),
-      tableName: ledger.tableName,
-      ownsClient: true,
-    });
+    const unreachable = await unreachableLedgerStore(ledger.tableName);
     const slack = scripted('slack:default');
     const { deps, logs } = depsWith([slack], { store: unreachable });
     const record = insertOf(stored);
@@ -455,11 +437,3 @@ function captured(action: () => unknown): unknown {
 }
 
 /** A loopback port nothing listens on: the nearest real thing to DynamoDB being unreachable. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no TCP address');
-  return address.port;
-}

@@ -6,12 +6,7 @@
  * Organizations cannot be read the record path keeps the last snapshot and says so.
  */
 import {
-  CreateAccountCommand,
-  CreateOrganizationalUnitCommand,
-  CreateOrganizationCommand,
-  ListRootsCommand,
-  MoveAccountCommand,
-  OrganizationsClient,
+  type OrganizationsClient,
   RemoveAccountFromOrganizationCommand,
 } from '@aws-sdk/client-organizations';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
@@ -31,10 +26,11 @@ import { toEnvelope } from '../../../rules/cloudtrail/envelope';
 import { makeContext } from '../../../rules/context';
 import { iamCall, trustPolicy } from '../../../rules/examples';
 import {
-  MOTO_AVAILABLE,
+  createMotoOrganization,
+  describeWithMoto,
   MOTO_CREDENTIALS,
   MOTO_DEFAULT_ACCOUNT,
-  MOTO_SKIP_REASON,
+  type MotoOrganization,
   type MotoServer,
   startMoto,
 } from '../../support/moto';
@@ -134,180 +130,163 @@ describe('an organization of 5,000 accounts', () => {
   });
 });
 
-describe.skipIf(!MOTO_AVAILABLE)(
-  `the organization at run time, with moto_server${MOTO_AVAILABLE ? '' : ` (${MOTO_SKIP_REASON})`}`,
-  () => {
-    const READER_ROLE = `arn:aws:iam::${MOTO_DEFAULT_ACCOUNT}:role/iamwatch-organization-reader`;
-    let moto: MotoServer;
-    let admin: OrganizationsClient;
-    let workloadsOu: string;
-    let rootId: string;
-    let store: DynamoSnapshotStore;
-    let clock: Date;
+describeWithMoto('the organization at run time, with moto_server', () => {
+  const READER_ROLE = `arn:aws:iam::${MOTO_DEFAULT_ACCOUNT}:role/iamwatch-organization-reader`;
+  let moto: MotoServer;
+  let organization: MotoOrganization;
+  let admin: OrganizationsClient;
+  let workloadsOu: string;
+  let store: DynamoSnapshotStore;
+  let clock: Date;
 
-    const reader = (roleArn = READER_ROLE) =>
-      createOrganizationsClient({
-        roleArn,
-        endpoint: moto.endpoint,
-        stsEndpoint: moto.endpoint,
-        credentials: MOTO_CREDENTIALS,
-        retryStrategy: noDelay(),
-      });
-    const refreshWith = (client: OrganizationsClient) =>
-      createOrganizationRefresh({
-        read: (now) => listOrganizationAccounts(client, now),
+  const reader = (roleArn = READER_ROLE) =>
+    createOrganizationsClient({
+      roleArn,
+      endpoint: moto.endpoint,
+      stsEndpoint: moto.endpoint,
+      credentials: MOTO_CREDENTIALS,
+      retryStrategy: noDelay(),
+    });
+  const refreshWith = (client: OrganizationsClient) =>
+    createOrganizationRefresh({
+      read: (now) => listOrganizationAccounts(client, now),
+      store,
+      clock: { now: () => clock },
+      logger: capture(),
+    });
+  const entries: StoredEntry[] = [];
+  const recordHandler = () =>
+    createRecordHandler({
+      store: ledger.store,
+      context: makeContext({ trustedAccountIds: [] }),
+      contextOf: createOrganizationContext({
+        configured: makeContext({}),
         store,
         clock: { now: () => clock },
         logger: capture(),
-      });
-    const entries: StoredEntry[] = [];
-    const recordHandler = () =>
-      createRecordHandler({
-        store: ledger.store,
-        context: makeContext({ trustedAccountIds: [] }),
-        contextOf: createOrganizationContext({
-          configured: makeContext({}),
-          store,
-          clock: { now: () => clock },
-          logger: capture(),
-          recheckMs: 0,
+        recheckMs: 0,
+      }),
+      clock: { now: () => clock },
+      logger: capture(),
+    });
+  const trustTo = async (
+    record: ReturnType<typeof createRecordHandler>,
+    account: string,
+    inAccount = MOTO_DEFAULT_ACCOUNT,
+  ) => {
+    const result = await record(
+      toEnvelope(
+        iamCall('UpdateAssumeRolePolicy', {
+          accountId: inAccount,
+          request: {
+            roleName: 'app',
+            policyDocument: trustPolicy({ AWS: `arn:aws:iam::${account}:root` }),
+          },
         }),
+      ),
+    );
+    entries.push(result.entry);
+    return result.entry;
+  };
+  const fires = (entry: StoredEntry) =>
+    entry.detections.some((d) => d.id === 'iam-role-trust-allows-external');
+
+  beforeAll(async () => {
+    moto = await startMoto();
+    organization = await createMotoOrganization(moto);
+    admin = organization.client;
+    workloadsOu = await organization.createOrganizationalUnit('Workloads');
+    store = new DynamoSnapshotStore(ledger.client, 'iamwatch-ledger');
+  }, 60_000);
+  afterAll(async () => {
+    organization?.close();
+    await moto?.close();
+  });
+  beforeEach(() => {
+    logs = [];
+    clock = NOW;
+  });
+
+  it('an account that joins is inside the organization once its join event is processed; one that leaves is outside again', async () => {
+    const client = reader();
+    const refresh = refreshWith(client);
+    await organization.createAccount('payments-prod', workloadsOu);
+    await refresh(triggerOf({ source: 'aws.events', 'detail-type': 'Scheduled Event' }));
+    const record = recordHandler();
+
+    const joined = await organization.createAccount('brand-new', workloadsOu);
+    clock = new Date(NOW.getTime() + 60_000);
+    expect(fires(await trustTo(record, joined))).toBe(true);
+
+    // The refresh the CreateAccountResult event triggers (the rule on the monitored bus).
+    const refreshed = await refresh(triggerOf({ detail: { eventName: 'CreateAccountResult' } }));
+    expect(refreshed.joined).toEqual([joined]);
+    expect(logs.findLast((l) => l.message === 'organization snapshot refreshed')?.fields.trigger).toBe(
+      'CreateAccountResult',
+    );
+    clock = new Date(NOW.getTime() + 120_000);
+    const after = await trustTo(record, joined);
+    expect(fires(after)).toBe(false);
+
+    // Entries in a member account carry its name and OU path from the snapshot.
+    const inMember = await trustTo(record, joined, joined);
+    expect(inMember).toMatchObject({ accountName: 'brand-new', ouPath: 'Root/Workloads' });
+    expect((await ledger.store.get(inMember.eventId))?.ouPath).toBe('Root/Workloads');
+
+    await admin.send(new RemoveAccountFromOrganizationCommand({ AccountId: joined }));
+    const left = await refresh(triggerOf({ detail: { eventName: 'RemoveAccountFromOrganization' } }));
+    expect(left.left).toEqual([joined]);
+    clock = new Date(NOW.getTime() + 180_000);
+    expect(fires(await trustTo(record, joined))).toBe(true);
+    client.destroy();
+  });
+
+  it('when Organizations cannot be read, keeps the last snapshot, notes the failure and never fails the record path', async () => {
+    const good = reader();
+    const member = await organization.createAccount('steady', workloadsOu);
+    await refreshWith(good)('schedule');
+    good.destroy();
+    const record = recordHandler();
+    expect(fires(await trustTo(record, member))).toBe(false);
+
+    // A role in an account outside any organization: Organizations answers AWSOrganizationsNotInUseException.
+    const outsider = reader('arn:aws:iam::210987654321:role/iamwatch-organization-reader');
+    clock = new Date(NOW.getTime() + 3_600_000);
+    await expect(refreshWith(outsider)('schedule')).rejects.toThrow(OrganizationUnreadableError);
+    outsider.destroy();
+    expect(logs.find((l) => l.level === 'error')?.message).toBe(
+      'AWS Organizations unreadable: the last snapshot stays current',
+    );
+    const head = await store.head();
+    expect(head?.lastError).toMatch(/DescribeOrganization failed/);
+    expect(head?.lastErrorAt).toBe(clock.toISOString());
+
+    logs = [];
+    clock = new Date(NOW.getTime() + 3_700_000);
+    expect(fires(await trustTo(record, member))).toBe(false);
+    expect(logs.filter((l) => l.level === 'warn').map((l) => l.message)).toEqual([
+      'AWS Organizations unreadable at the last refresh: detections use the last snapshot and the configuration',
+    ]);
+  });
+
+  it('records with the configuration alone when the snapshot itself cannot be read', async () => {
+    const broken = new DynamoSnapshotStore(ledger.client, 'no-such-table');
+    const record = createRecordHandler({
+      store: ledger.store,
+      context: makeContext({}),
+      contextOf: createOrganizationContext({
+        configured: makeContext({ organizationAccountIds: ['123123123123'] }),
+        store: broken,
         clock: { now: () => clock },
         logger: capture(),
-      });
-    const trustTo = async (
-      record: ReturnType<typeof createRecordHandler>,
-      account: string,
-      inAccount = MOTO_DEFAULT_ACCOUNT,
-    ) => {
-      const result = await record(
-        toEnvelope(
-          iamCall('UpdateAssumeRolePolicy', {
-            accountId: inAccount,
-            request: {
-              roleName: 'app',
-              policyDocument: trustPolicy({ AWS: `arn:aws:iam::${account}:root` }),
-            },
-          }),
-        ),
-      );
-      entries.push(result.entry);
-      return result.entry;
-    };
-    const fires = (entry: StoredEntry) =>
-      entry.detections.some((d) => d.id === 'iam-role-trust-allows-external');
-
-    beforeAll(async () => {
-      moto = await startMoto();
-      admin = new OrganizationsClient(moto.clientConfig());
-      await admin.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
-      rootId = (await admin.send(new ListRootsCommand({}))).Roots?.[0]?.Id ?? '';
-      workloadsOu =
-        (await admin.send(new CreateOrganizationalUnitCommand({ ParentId: rootId, Name: 'Workloads' })))
-          .OrganizationalUnit?.Id ?? '';
-      store = new DynamoSnapshotStore(ledger.client, 'iamwatch-ledger');
-    }, 60_000);
-    afterAll(async () => {
-      admin?.destroy();
-      await moto?.close();
+      }),
+      clock: { now: () => clock },
+      logger: capture(),
     });
-    beforeEach(() => {
-      logs = [];
-      clock = NOW;
-    });
-
-    const createAccount = async (name: string, ou: string): Promise<string> => {
-      const created = await admin.send(
-        new CreateAccountCommand({ AccountName: name, Email: `${name}@example.com` }),
-      );
-      const id = created.CreateAccountStatus?.AccountId ?? '';
-      await admin.send(
-        new MoveAccountCommand({ AccountId: id, SourceParentId: rootId, DestinationParentId: ou }),
-      );
-      return id;
-    };
-
-    it('an account that joins is inside the organization once its join event is processed; one that leaves is outside again', async () => {
-      const client = reader();
-      const refresh = refreshWith(client);
-      await createAccount('payments-prod', workloadsOu);
-      await refresh(triggerOf({ source: 'aws.events', 'detail-type': 'Scheduled Event' }));
-      const record = recordHandler();
-
-      const joined = await createAccount('brand-new', workloadsOu);
-      clock = new Date(NOW.getTime() + 60_000);
-      expect(fires(await trustTo(record, joined))).toBe(true);
-
-      // The refresh the CreateAccountResult event triggers (the rule on the monitored bus).
-      const refreshed = await refresh(triggerOf({ detail: { eventName: 'CreateAccountResult' } }));
-      expect(refreshed.joined).toEqual([joined]);
-      expect(logs.findLast((l) => l.message === 'organization snapshot refreshed')?.fields.trigger).toBe(
-        'CreateAccountResult',
-      );
-      clock = new Date(NOW.getTime() + 120_000);
-      const after = await trustTo(record, joined);
-      expect(fires(after)).toBe(false);
-
-      // Entries in a member account carry its name and OU path from the snapshot.
-      const inMember = await trustTo(record, joined, joined);
-      expect(inMember).toMatchObject({ accountName: 'brand-new', ouPath: 'Root/Workloads' });
-      expect((await ledger.store.get(inMember.eventId))?.ouPath).toBe('Root/Workloads');
-
-      await admin.send(new RemoveAccountFromOrganizationCommand({ AccountId: joined }));
-      const left = await refresh(triggerOf({ detail: { eventName: 'RemoveAccountFromOrganization' } }));
-      expect(left.left).toEqual([joined]);
-      clock = new Date(NOW.getTime() + 180_000);
-      expect(fires(await trustTo(record, joined))).toBe(true);
-      client.destroy();
-    });
-
-    it('when Organizations cannot be read, keeps the last snapshot, notes the failure and never fails the record path', async () => {
-      const good = reader();
-      const member = await createAccount('steady', workloadsOu);
-      await refreshWith(good)('schedule');
-      good.destroy();
-      const record = recordHandler();
-      expect(fires(await trustTo(record, member))).toBe(false);
-
-      // A role in an account outside any organization: Organizations answers AWSOrganizationsNotInUseException.
-      const outsider = reader('arn:aws:iam::210987654321:role/iamwatch-organization-reader');
-      clock = new Date(NOW.getTime() + 3_600_000);
-      await expect(refreshWith(outsider)('schedule')).rejects.toThrow(OrganizationUnreadableError);
-      outsider.destroy();
-      expect(logs.find((l) => l.level === 'error')?.message).toBe(
-        'AWS Organizations unreadable: the last snapshot stays current',
-      );
-      const head = await store.head();
-      expect(head?.lastError).toMatch(/DescribeOrganization failed/);
-      expect(head?.lastErrorAt).toBe(clock.toISOString());
-
-      logs = [];
-      clock = new Date(NOW.getTime() + 3_700_000);
-      expect(fires(await trustTo(record, member))).toBe(false);
-      expect(logs.filter((l) => l.level === 'warn').map((l) => l.message)).toEqual([
-        'AWS Organizations unreadable at the last refresh: detections use the last snapshot and the configuration',
-      ]);
-    });
-
-    it('records with the configuration alone when the snapshot itself cannot be read', async () => {
-      const broken = new DynamoSnapshotStore(ledger.client, 'no-such-table');
-      const record = createRecordHandler({
-        store: ledger.store,
-        context: makeContext({}),
-        contextOf: createOrganizationContext({
-          configured: makeContext({ organizationAccountIds: ['123123123123'] }),
-          store: broken,
-          clock: { now: () => clock },
-          logger: capture(),
-        }),
-        clock: { now: () => clock },
-        logger: capture(),
-      });
-      expect(fires(await trustTo(record, '123123123123'))).toBe(false);
-      expect(fires(await trustTo(record, '321321321321'))).toBe(true);
-      expect(logs.filter((l) => l.level === 'warn').map((l) => l.message)).toEqual([
-        'organization snapshot unreadable: detections use the last snapshot and the configuration',
-      ]);
-    });
-  },
-);
+    expect(fires(await trustTo(record, '123123123123'))).toBe(false);
+    expect(fires(await trustTo(record, '321321321321'))).toBe(true);
+    expect(logs.filter((l) => l.level === 'warn').map((l) => l.message)).toEqual([
+      'organization snapshot unreadable: detections use the last snapshot and the configuration',
+    ]);
+  });
+});

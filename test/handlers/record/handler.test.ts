@@ -4,10 +4,7 @@
  * fails the invocation so Lambda retries it.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createDocumentClient, DynamoLedgerStore } from '../../../handlers/ledger/dynamo-store';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../handlers/ledger/local';
 import type { Logger } from '../../../handlers/ports';
 import { createRecordHandler } from '../../../handlers/record/handler';
 import { InvalidEventError } from '../../../handlers/record/record';
@@ -16,6 +13,7 @@ import { InvalidRecordError } from '../../../rules/cloudtrail/parse';
 import { makeContext } from '../../../rules/context';
 import { iamCall } from '../../../rules/examples';
 import type { CloudTrailRecord, EventBridgeEnvelope } from '../../../rules/types';
+import { unreachableLedgerStore } from '../../support/ledger';
 import { type DynaliteLedger, startDynaliteLedger } from '../ledger/support/dynalite';
 
 const NOW = new Date('2026-11-20T14:03:15.000Z');
@@ -211,17 +209,7 @@ describe('input that is not a CloudTrail event', () => {
 
 describe('a ledger that cannot be reached', () => {
   it('fails the invocation with the transport error, so Lambda retries; the retry records', async () => {
-    const port = await closedPort();
-    const unreachable = new DynamoLedgerStore({
-      client: createDocumentClient({
-        endpoint: `http://127.0.0.1:${port}`,
-        region: LOCAL_REGION,
-        credentials: LOCAL_CREDENTIALS,
-        maxAttempts: 1,
-      }),
-      tableName: ledger.tableName,
-      ownsClient: true,
-    });
+    const unreachable = await unreachableLedgerStore(ledger.tableName);
     const envelope = toEnvelope(keyForBob());
 
     let error: Error;
@@ -243,11 +231,3 @@ describe('a ledger that cannot be reached', () => {
 });
 
 /** A loopback port nothing listens on: the nearest real thing to DynamoDB being unreachable. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no TCP address');
-  return address.port;
-}

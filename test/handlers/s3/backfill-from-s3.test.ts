@@ -1,11 +1,11 @@
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
 import { createBackfillCommand } from '../../../handlers/cli/backfill';
 import type { CliIo } from '../../../handlers/cli/io';
 import { createReplayBatchHandler } from '../../../handlers/s3/replay-handler';
 import { silentLogger } from '../../../handlers/shared/logger';
 import { makeContext } from '../../../rules/context';
-import { MOTO_AVAILABLE, MOTO_CREDENTIALS, type MotoServer, startMoto } from '../../support/moto';
+import { describeWithMoto, MOTO_CREDENTIALS, type MotoServer, startMoto } from '../../support/moto';
 import { cli } from '../cli/support';
 import { type DynaliteLedger, startDynaliteLedger } from '../ledger/support/dynalite';
 import { type FakeStepFunctions, startFakeStepFunctions } from './support/fake-step-functions';
@@ -31,7 +31,7 @@ async function runBackfill(argv: string[], env: Record<string, string>) {
   return { code, stdout, stderr };
 }
 
-describe.skipIf(!MOTO_AVAILABLE)('backfill --from-s3 (moto S3; Step Functions emulated at the wire)', () => {
+describeWithMoto('backfill --from-s3 (moto S3; Step Functions emulated at the wire)', () => {
   let moto: MotoServer;
   let proxy: S3Proxy;
   let ledger: DynaliteLedger;

@@ -3,9 +3,9 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { MOTO_AVAILABLE, MOTO_CREDENTIALS, type MotoServer, startMoto } from '../../support/moto';
-import { cli } from '../cli/support';
+import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
+import { describeWithMoto, MOTO_CREDENTIALS, type MotoServer, startMoto } from '../../support/moto';
+import { cli, jsonLines } from '../cli/support';
 import { getObjectKey, listedPrefixes, type S3Proxy, startS3Proxy } from './support/proxy';
 import { CORRUPT_KEY, createTrailBucket, ORG_ID, trailObjects, writeLogFiles } from './support/trail-bucket';
 
@@ -15,13 +15,10 @@ const LOG_KEYS = OBJECTS.filter((o) => o.log).map((o) => o.key);
 
 /** Ledger entries as printed, in order, without what depends on the run (where the input came from). */
 function entries(stdout: string): unknown[] {
-  return stdout
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line));
+  return jsonLines(stdout);
 }
 
-describe.skipIf(!MOTO_AVAILABLE)('replay s3:// against moto_server', () => {
+describeWithMoto('replay s3:// against moto_server', () => {
   let moto: MotoServer;
   let proxy: S3Proxy;
   let home: string;

@@ -18,32 +18,19 @@ import {
   PutPermissionCommand,
   PutRuleCommand,
 } from '@aws-sdk/client-eventbridge';
-import {
-  CreateAccountCommand,
-  CreateOrganizationCommand,
-  ListRootsCommand,
-  OrganizationsClient,
-} from '@aws-sdk/client-organizations';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { expectedForwarderRules } from '../../../../handlers/doctor/forwarder-checks';
-import { derivePatterns } from '../../../../rules/eventbridge/derive';
 import { centralRuleName } from '../../../../rules/placement';
-import type { RegionsConfig } from '../../../../rules/regions';
-import { CATALOG } from '../../../../rules/registry';
-import { MOTO_DEFAULT_ACCOUNT, type MotoServer } from '../../../support/moto';
+import {
+  assumeRoleIn,
+  createMotoOrganization,
+  MOTO_DEFAULT_ACCOUNT,
+  type MotoServer,
+} from '../../../support/moto';
+import { PATTERNS, PLACEMENT, REGIONS } from './fleet';
 
-export const PATTERNS = derivePatterns(CATALOG);
-export const REGIONS = ['us-east-1', 'eu-west-1'];
-export const PLACEMENT: RegionsConfig = {
-  monitor: 'us-east-1',
-  forwarders: REGIONS,
-  identityCenter: 'us-east-1',
-  identityCenterAssumed: false,
-  warnings: [],
-};
 export const ROLE_NAME = 'iamwatch-audit-read';
 export const WEBHOOK = 'https://hooks.slack.com/services/T0000/B0000/abcdefghijklmnop';
 const QUEUES = ['iamwatch-record-failures', 'iamwatch-notify-failures', 'iamwatch-alarm-rule-dlq'];
@@ -65,35 +52,20 @@ export interface MotoFleet {
 
 export async function buildMotoFleet(moto: MotoServer): Promise<MotoFleet> {
   const home = moto.clientConfig();
-  const organizations = new OrganizationsClient(home);
-  const organization = await organizations.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
+  const organization = await createMotoOrganization(moto);
   const members: MotoFleet['members'] = [];
   for (const name of ['payments-prod', 'sandbox-dev']) {
-    const created = await organizations.send(
-      new CreateAccountCommand({ AccountName: name, Email: `${name}@example.com` }),
-    );
-    members.push({ accountId: created.CreateAccountStatus?.AccountId ?? '', accountName: name });
+    members.push({ accountId: await organization.createAccount(name), accountName: name });
   }
-  const rootId = (await organizations.send(new ListRootsCommand({}))).Roots?.[0]?.Id ?? '';
-  organizations.destroy();
+  const { rootId } = organization;
+  organization.close();
 
-  const sts = new STSClient(home);
   const sessions = new Map<string, Awaited<ReturnType<MotoFleet['credentialsOf']>>>();
   const credentialsOf: MotoFleet['credentialsOf'] = async (accountId) => {
     if (accountId === MOTO_DEFAULT_ACCOUNT) return home.credentials;
     const known = sessions.get(accountId);
     if (known) return known;
-    const { Credentials } = await sts.send(
-      new AssumeRoleCommand({
-        RoleArn: `arn:aws:iam::${accountId}:role/${ROLE_NAME}`,
-        RoleSessionName: 'setup',
-      }),
-    );
-    const credentials = {
-      accessKeyId: Credentials?.AccessKeyId ?? '',
-      secretAccessKey: Credentials?.SecretAccessKey ?? '',
-      sessionToken: Credentials?.SessionToken ?? '',
-    };
+    const credentials = await assumeRoleIn(moto, accountId, ROLE_NAME);
     sessions.set(accountId, credentials);
     return credentials;
   };
@@ -153,7 +125,7 @@ export async function buildMotoFleet(moto: MotoServer): Promise<MotoFleet> {
             Action: 'events:PutEvents',
             Resource: `arn:aws:events:us-east-1:${MOTO_DEFAULT_ACCOUNT}:event-bus/iamwatch-central`,
             Condition: {
-              StringEquals: { 'aws:PrincipalOrgID': organization.Organization?.Id ?? '' },
+              StringEquals: { 'aws:PrincipalOrgID': organization.organizationId },
               ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/iamwatch-forwarder-*' },
             },
           },
@@ -207,7 +179,7 @@ export async function buildMotoFleet(moto: MotoServer): Promise<MotoFleet> {
 
   return {
     managementAccountId: MOTO_DEFAULT_ACCOUNT,
-    organizationId: organization.Organization?.Id ?? '',
+    organizationId: organization.organizationId,
     members,
     credentialsOf,
     configFor,
