@@ -333,8 +333,8 @@ Pattern match (\`deliveredBy\`): ${fmt(matchNs)} ns per event (${matched / match
 Where the time above the floor goes (profiled 2026-12-03, \`node --cpu-prof\`): reading costs a little more than the
 floor — every record is validated, bounds-checked, put in its envelope and matched, not only parsed — and the rest
 is recording, per delivered entry, on the main thread: normalising and judging, and the memory store's put, which
-checks the entry against the ledger schema (zod) and sizes it again after the record path's own size check (two fifths
-of the recording on the stress mix). A policy change's previous version comes from the run's own memory of
+checks the entry against the ledger schema (a hand-written fast path, a policy change's diff through zod) and
+copies it (about two fifths of the recording on the stress mix before the fast path took policy changes). A policy change's previous version comes from the run's own memory of
 policy versions: a \`--store memory\` run starts on an empty ledger, so it no longer queries the ledger per policy
 change. Reader threads start cold (their own heap, unoptimised code), about a third more CPU for the same records,
 so they pay off only on large inputs and idle cores; run from source, each used to compile the TypeScript through
