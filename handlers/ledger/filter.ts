@@ -62,7 +62,12 @@ function parseTargetQuery(normalised: string): TargetQuery {
   if (normalised.startsWith('arn:')) return { value: normalised };
   const slash = normalised.indexOf('/');
   const type = normalised.slice(0, slash);
-  if (slash > 0 && isTargetType(type)) return { type, name: normalised.slice(slash + 1) };
+  if (slash > 0 && isTargetType(type)) {
+    const name = normalised.slice(slash + 1).trim();
+    // No store indexes a blank name, so an empty one would match differently per store: refuse it.
+    if (name === '') throw new InvalidHistoryFilterError(`target "${normalised}" names a kind but no name`);
+    return { type, name };
+  }
   return { value: normalised };
 }
 

@@ -62,8 +62,15 @@ describe('resolveFilter', () => {
     ['an unknown severity', { minSeverity: 'urgent' as never }],
     ['a zero limit', { limit: 0 }],
     ['a fractional limit', { limit: 2.5 }],
+    ['a target kind without a name', { target: 'user/' }],
+    ['a target kind with a blank name', { target: ' Role/  ' }],
   ])('refuses %s', (_name, filter) => {
     expect(() => resolveFilter(filter)).toThrow(InvalidHistoryFilterError);
+  });
+
+  it('reads type/name targets, and anything else as a name or ARN', () => {
+    expect(resolveFilter({ target: 'User/Bob' }).target).toEqual({ type: 'user', name: 'bob' });
+    expect(resolveFilter({ target: 'team/' }).target).toEqual({ value: 'team/' });
   });
 
   it('normalises values and drops empty ones', () => {

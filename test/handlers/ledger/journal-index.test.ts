@@ -139,12 +139,12 @@ function randomFilter(rand: Random): HistoryFilter {
     filter.target = vary(
       pick(rand, [
         name,
-        `${pick(rand, TARGET_TYPES)}/${name}`,
+        // A kind with a blank name is refused by every store (resolveFilter), so only named ones here.
+        `${pick(rand, TARGET_TYPES)}/${name.trim() === '' ? 'alice' : name}`,
         `arn:aws:iam::${ACCOUNT_A}:user/${name}`,
         pick(rand, POLICIES),
         'AdministratorAccess',
         'team/alice',
-        'user/',
       ]),
     );
   }
@@ -223,9 +223,7 @@ async function expectSameAnswers(
     for (const [at, filter] of filters.entries()) {
       const expected = await scanned.history(filter);
       expect(answers[at], JSON.stringify(filter)).toEqual(expected);
-      // The memory store finds targets through its target index, which holds no blank names: a
-      // `type/` query (an empty name) is where it and `matchesFilter` part, whatever the journal does.
-      if (reference && !/\/\s*$/.test(filter.target ?? ''))
+      if (reference)
         expect(ids(expected), JSON.stringify(filter)).toEqual(ids(await reference.history(filter)));
     }
   } finally {
