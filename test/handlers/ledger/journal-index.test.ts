@@ -22,6 +22,7 @@ import { MemoryLedgerStore } from '../../../handlers/ledger/memory-store';
 import type { ChannelDelivery, HistoryFilter, LedgerStore, StoredEntry } from '../../../handlers/ports';
 import type { AuditRunRecord } from '../../../rules/audit/compare';
 import { SEVERITIES, type Severity, type TargetType } from '../../../rules/types';
+import { seededRandom } from '../../support/random';
 import { ACCOUNT_A, ACCOUNT_B, entry, hit, rawOf } from './support/entries';
 
 const homes: string[] = [];
@@ -33,18 +34,6 @@ function tempHome(): string {
 afterEach(() => {
   for (const home of homes.splice(0)) rmSync(home, { recursive: true, force: true });
 });
-
-/** mulberry32: a small seeded generator, so a failing case can be run again. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Random = () => number;
 const pick = <T>(rand: Random, values: readonly T[]): T => values[Math.floor(rand() * values.length)] as T;
@@ -243,7 +232,7 @@ async function ledgerOf(entries: StoredEntry[]): Promise<string> {
 describe('journal index: answers exactly as the full scan', () => {
   it('matches `matchesFilter` on every row, for random ledgers and filters', async () => {
     for (const seed of [1, 2, 3]) {
-      const rand = random(seed);
+      const rand = seededRandom(seed);
       const home = tempHome();
       const store = await JournalLedgerStore.open({ home });
       const written: StoredEntry[] = [];
@@ -274,7 +263,7 @@ describe('journal index: answers exactly as the full scan', () => {
 
   it('answers every history query as the full scan and the memory store, delivery state and re-imports included', async () => {
     for (const seed of [11, 12]) {
-      const rand = random(seed);
+      const rand = seededRandom(seed);
       const home = tempHome();
       const store = await JournalLedgerStore.open({ home });
       const memory = new MemoryLedgerStore();
@@ -288,7 +277,7 @@ describe('journal index: answers exactly as the full scan', () => {
 
   it('answers as the full scan from a stale index of a random ledger, whatever was written after it', async () => {
     for (const seed of [21, 22]) {
-      const rand = random(seed);
+      const rand = seededRandom(seed);
       const home = tempHome();
       const memory = new MemoryLedgerStore();
       const written: StoredEntry[] = [];

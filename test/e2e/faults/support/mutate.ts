@@ -8,21 +8,10 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseInputText } from '../../../../rules/cloudtrail/parse';
 import type { CloudTrailRecord } from '../../../../rules/types';
+import { seededRandom } from '../../../support/random';
 
 const FIXTURES = new URL('../../../fixtures/cloudtrail/', import.meta.url).pathname;
 const SHARED_SAMPLES = new URL('../../../../../shared/cloudtrail-samples/', import.meta.url).pathname;
-
-/** Mulberry32: small, fast and the same sequence on every platform for a given seed. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Slack control sequences, terminal escapes, bidirectional overrides, NUL and a forged line: what a
