@@ -8,7 +8,7 @@
 import { type DerivedPattern, plainSources } from './eventbridge/derive';
 import { ENABLED, type RuleState } from './eventbridge/rule-state';
 import { DEFAULT_ENABLED_REGIONS, MONITOR_REGION, type RegionsConfig } from './regions';
-import type { Detection, Trigger } from './types';
+import type { Detection } from './types';
 
 /**
  * Where AWS emits a source's events: only us-east-1 (global services), only the Identity Center home
@@ -303,10 +303,7 @@ export function coverageGaps(rows: readonly CoverageRow[]): string[] {
 
 /** The sources a detection's triggers name; `undefined` stands for a trigger naming none. */
 function sourcesOf(detection: Detection): (string | undefined)[] {
-  const triggers: readonly Trigger[] = Array.isArray(detection.trigger)
-    ? (detection.trigger as readonly Trigger[])
-    : [detection.trigger as Trigger];
-  const sources = triggers.flatMap((t): (string | undefined)[] =>
+  const sources = detection.trigger.flatMap((t): (string | undefined)[] =>
     t.sources && t.sources.length > 0 ? [...t.sources] : [undefined],
   );
   return [...new Set(sources)];

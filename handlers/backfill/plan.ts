@@ -65,7 +65,7 @@ export function planLookups(catalog: readonly Detection[]): LookupQuery[] {
   let anyoneAnywhere = false;
   for (const detection of catalog) {
     if (detection.status === 'deprecated') continue;
-    for (const trigger of triggersOf(detection)) {
+    for (const trigger of detection.trigger) {
       if (!trigger.sources || trigger.sources.length === 0) {
         if (isRootOnly(trigger)) rootAnywhere = true;
         else anyoneAnywhere = true;
@@ -135,15 +135,6 @@ export function eventSourceOf(eventBridgeSource: string): string {
 function isRootOnly(trigger: Trigger): boolean {
   const types = trigger.userIdentityTypes ?? [];
   return types.length > 0 && types.every((type) => type === 'Root');
-}
-
-function triggersOf(detection: Detection): readonly Trigger[] {
-  const { trigger } = detection;
-  return isTriggerList(trigger) ? trigger : [trigger];
-}
-
-function isTriggerList(trigger: Trigger | readonly Trigger[]): trigger is readonly Trigger[] {
-  return Array.isArray(trigger);
 }
 
 function compare(a: string, b: string): number {

@@ -4,12 +4,13 @@
  * fire several detections), which is why facets are separate sparse items rather than attributes of
  * the entry item.
  */
+import { lastArnSegment } from '../../rules/arn';
 import type { LedgerEntry, TargetType } from '../../rules/types';
 import { type Facet, facetKey } from './keys';
 
 /** Every value a target can be looked up by: its name and ARN, and the policy the call named. */
 export function targetValues(entry: LedgerEntry): string[] {
-  const policyName = entry.policyArn?.split('/').pop();
+  const policyName = lastArnSegment(entry.policyArn);
   return [entry.target?.name, entry.target?.arn, entry.policyArn, policyName].filter(isPresent);
 }
 

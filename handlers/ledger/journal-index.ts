@@ -24,6 +24,7 @@
  */
 import { closeSync, openSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
+import { lastArnSegment } from '../../rules/arn';
 import { severityAtLeast } from '../../rules/severity';
 import type { Severity } from '../../rules/types';
 import type { ChannelDelivery, StoredEntry } from '../ports';
@@ -591,7 +592,7 @@ export class JournalIndex {
       this.value('target', targetName[row] as number),
       this.value('target', targetArn[row] as number),
       policy,
-      policy?.split('/').pop(),
+      lastArnSegment(policy),
     ];
     return values.filter((value): value is string => value !== undefined && value.trim() !== '');
   }
@@ -626,7 +627,7 @@ export class JournalIndex {
         const policies = this.idsWhere(
           'target',
           (value, normalised) =>
-            normalised === wanted || normaliseFacetValue(value.split('/').pop() as string) === wanted,
+            normalised === wanted || normaliseFacetValue(lastArnSegment(value) ?? '') === wanted,
         );
         tests.push(
           (row) =>
