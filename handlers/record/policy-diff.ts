@@ -116,10 +116,10 @@ export class PolicyVersionMemory {
     this.#seen.add(version.eventId);
     this.#queue.set(queueKey(identity, version.eventId), { identity, eventId: version.eventId, chars });
     this.#chars += chars;
-    // Only the newest versions of a policy can be the previous one of a later event. (`#forget`
-    // replaces the identity's list, so the loop reads it again each time.)
-    for (let kept = known; kept.length > VERSIONS_PER_POLICY; kept = this.#versions.get(identity) ?? []) {
-      this.#forget(identity, kept[0]!.eventId);
+    // Only the newest versions of a policy can be the previous one of a later event. The excess is
+    // counted once, so the loop ends whatever `#forget` does to the identity's list.
+    for (const old of known.slice(0, Math.max(0, known.length - VERSIONS_PER_POLICY))) {
+      this.#forget(identity, old.eventId);
     }
     while (this.#queue.size > this.#limits.versions || this.#chars > this.#limits.chars) {
       const oldest = this.#queue.values().next().value!;
