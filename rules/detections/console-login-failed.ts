@@ -1,5 +1,5 @@
 import { HIDDEN_VALUE } from '../target';
-import { ATTACK, actorLabel, attackReference, defineDetection } from './define';
+import { ATTACK, actorLabel, defineDetection } from './define';
 
 /** A failed console sign-in; medium for the root user. */
 export const consoleLoginFailed = defineDetection({
@@ -21,13 +21,12 @@ export const consoleLoginFailed = defineDetection({
     'is password guessing. CloudTrail hides the user name when it does not exist, because users sometimes ' +
     'type their password into the user-name field.',
   runbook: [
-    '1. Look for repeats from the same IP or against the same user (`iamwatch history --event ConsoleLogin --ip <ip>`).',
-    '2. For root: confirm with the owner of the root credentials; check that root MFA is enabled.',
-    '3. For bursts: consider blocking the IP and forcing password resets for the targeted users.',
-  ].join('\n'),
+    'Look for repeats from the same IP or against the same user (`iamwatch history --event ConsoleLogin --ip <ip>`).',
+    'For root: confirm with the owner of the root credentials; check that root MFA is enabled.',
+    'For bursts: consider blocking the IP and forcing password resets for the targeted users.',
+  ],
   references: [
     'https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-aws-console-sign-in-events.html',
-    attackReference(ATTACK.bruteForce),
   ],
   mitre: [ATTACK.bruteForce],
   falsePositives: ['Mistyped passwords and expired MFA codes.'],
