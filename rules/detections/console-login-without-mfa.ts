@@ -1,4 +1,5 @@
 import { ATTACK, actorLabel, defineDetection, succeeded } from './define';
+import { CONSOLE_SIGN_IN, fromSourceIp, SIGN_IN_EVENTS_REFERENCE } from './sign-in';
 
 /**
  * An IAM user signed in with a password only. SSO and SAML sessions are excluded: their MFA is
@@ -6,8 +7,7 @@ import { ATTACK, actorLabel, defineDetection, succeeded } from './define';
  */
 export const consoleLoginWithoutMfa = defineDetection({
   id: 'console-login-without-mfa',
-  title: (e) =>
-    `Console sign-in without MFA by IAM user ${actorLabel(e.actor)}${e.sourceIp ? ` from ${e.sourceIp}` : ''}`,
+  title: (e) => `Console sign-in without MFA by IAM user ${actorLabel(e.actor)}${fromSourceIp(e)}`,
   severity: 'medium',
   description:
     'An IAM user signed in to the console without MFA. A password alone is phishable and guessable; ' +
@@ -19,11 +19,11 @@ export const consoleLoginWithoutMfa = defineDetection({
   ],
   references: [
     'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa.html',
-    'https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-aws-console-sign-in-events.html',
+    SIGN_IN_EVENTS_REFERENCE,
   ],
   mitre: [ATTACK.validCloudAccounts],
   falsePositives: ['Users not yet enrolled in MFA during onboarding.'],
-  trigger: { sources: ['aws.signin'], eventNames: ['ConsoleLogin'] },
+  trigger: CONSOLE_SIGN_IN,
   match: (e) =>
     succeeded(e) &&
     e.actor.type === 'IAMUser' &&

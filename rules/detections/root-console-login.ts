@@ -1,10 +1,11 @@
 import { ATTACK, defineDetection, succeeded } from './define';
+import { CONSOLE_SIGN_IN, fromSourceIp, SIGN_IN_EVENTS_REFERENCE } from './sign-in';
 
 /** The root user signed in to the console: always notable, critical without MFA. */
 export const rootConsoleLogin = defineDetection({
   id: 'root-console-login',
   title: (e) =>
-    `Root console sign-in to account ${e.accountName ?? e.accountId}${e.actor.mfa === true ? '' : ' without MFA'}${e.sourceIp ? ` from ${e.sourceIp}` : ''}`,
+    `Root console sign-in to account ${e.accountName ?? e.accountId}${e.actor.mfa === true ? '' : ' without MFA'}${fromSourceIp(e)}`,
   severity: 'high',
   severities: ['high', 'critical'],
   severityOf: (e) => (e.actor.mfa === true ? 'high' : 'critical'),
@@ -18,10 +19,10 @@ export const rootConsoleLogin = defineDetection({
   ],
   references: [
     'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html',
-    'https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-aws-console-sign-in-events.html',
+    SIGN_IN_EVENTS_REFERENCE,
   ],
   mitre: [ATTACK.validCloudAccounts],
   falsePositives: ['Planned root-only tasks (closing an account, changing the support plan).'],
-  trigger: { sources: ['aws.signin'], eventNames: ['ConsoleLogin'] },
+  trigger: CONSOLE_SIGN_IN,
   match: (e) => succeeded(e) && e.actor.type === 'Root',
 });

@@ -45,7 +45,7 @@ const DESIGN_SEVERITIES: Record<string, string[]> = {
 };
 
 const detectionsDir = fileURLToPath(new URL('../../rules/detections/', import.meta.url));
-const HELPER_FILES = new Set(['define.ts']);
+const HELPER_FILES = new Set(['define.ts', 'sign-in.ts']);
 const EXAMPLES_SUFFIX = '.examples.ts';
 
 describe('registry', () => {
