@@ -184,35 +184,33 @@ export function apiCall(eventSource: string, eventName: string, options: CallOpt
   return record;
 }
 
-/** An IAM call (`iam.amazonaws.com`, us-east-1). */
-export function iamCall(eventName: string, options: CallOptions = {}): CloudTrailRecord {
-  return apiCall('iam.amazonaws.com', eventName, options);
+/** Calls to one service: `iamCall('CreateUser', {...})`. */
+type ServiceCall = (eventName: string, options?: CallOptions) => CloudTrailRecord;
+
+function callsTo(eventSource: string): ServiceCall {
+  return (eventName, options = {}) => apiCall(eventSource, eventName, options);
 }
+
+/** An IAM call (`iam.amazonaws.com`, us-east-1). */
+export const iamCall = callsTo('iam.amazonaws.com');
 
 /** An AWS Organizations call. */
-export function orgCall(eventName: string, options: CallOptions = {}): CloudTrailRecord {
-  return apiCall('organizations.amazonaws.com', eventName, options);
-}
+export const orgCall = callsTo('organizations.amazonaws.com');
 
 /** An IAM Identity Center administration call (`sso.amazonaws.com`). */
-export function ssoCall(eventName: string, options: CallOptions = {}): CloudTrailRecord {
-  return apiCall('sso.amazonaws.com', eventName, options);
-}
+export const ssoCall = callsTo('sso.amazonaws.com');
 
 /** An Identity Store call (`identitystore.amazonaws.com`). */
-export function identityStoreCall(eventName: string, options: CallOptions = {}): CloudTrailRecord {
-  return apiCall('identitystore.amazonaws.com', eventName, options);
-}
+export const identityStoreCall = callsTo('identitystore.amazonaws.com');
 
 /** An STS call (`sts.amazonaws.com`); AssumeRoot is served by Regional endpoints only. */
-export function stsCall(eventName: string, options: CallOptions = {}): CloudTrailRecord {
-  return apiCall('sts.amazonaws.com', eventName, options);
-}
+export const stsCall = callsTo('sts.amazonaws.com');
 
 /** A CloudTrail management call. */
-export function cloudTrailCall(eventName: string, options: CallOptions = {}): CloudTrailRecord {
-  return apiCall('cloudtrail.amazonaws.com', eventName, options);
-}
+export const cloudTrailCall = callsTo('cloudtrail.amazonaws.com');
+
+/** An EventBridge call (`events.amazonaws.com`). */
+export const eventBridgeCall = callsTo('events.amazonaws.com');
 
 export interface SigninOptions {
   actor?: CloudTrailUserIdentity;

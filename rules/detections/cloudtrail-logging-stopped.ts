@@ -1,12 +1,4 @@
-import {
-  ATTACK,
-  actorLabel,
-  apiReference,
-  attackReference,
-  defineDetection,
-  succeeded,
-  targetLabel,
-} from './define';
+import { ATTACK, actorLabel, apiReference, defineDetection, succeeded, targetLabel } from './define';
 
 const STOPS = new Set(['StopLogging', 'DeleteTrail']);
 
@@ -36,15 +28,14 @@ export const cloudtrailLoggingStopped = defineDetection({
     '(high). EventBridge only receives API events while a trail logs, so stopping the organization ' +
     'trail blinds iamwatch as well as the audit log.',
   runbook: [
-    '1. Restart logging immediately if it was stopped (StartLogging) or recreate the trail.',
-    '2. For updates: compare the trail configuration and event selectors with the baseline (management events, all regions).',
-    '3. Everything between stop and restart is unobserved: review the actor and any activity you can find (S3 data, Config, GuardDuty).',
-  ].join('\n'),
+    'Restart logging immediately if it was stopped (StartLogging) or recreate the trail.',
+    'For updates: compare the trail configuration and event selectors with the baseline (management events, all regions).',
+    'Everything between stop and restart is unobserved: review the actor and any activity you can find (S3 data, Config, GuardDuty).',
+  ],
   references: [
     apiReference.cloudTrail('StopLogging'),
     apiReference.cloudTrail('DeleteTrail'),
     apiReference.cloudTrail('PutEventSelectors'),
-    attackReference(ATTACK.disableCloudLogs),
   ],
   mitre: [ATTACK.disableCloudLogs],
   falsePositives: ['Planned trail migrations (e.g. to an organization trail) by the platform team.'],

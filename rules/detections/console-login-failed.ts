@@ -1,5 +1,6 @@
 import { HIDDEN_VALUE } from '../target';
-import { ATTACK, actorLabel, attackReference, defineDetection } from './define';
+import { ATTACK, actorLabel, defineDetection } from './define';
+import { CONSOLE_SIGN_IN, fromSourceIp, SIGN_IN_EVENTS_REFERENCE } from './sign-in';
 
 /** A failed console sign-in; medium for the root user. */
 export const consoleLoginFailed = defineDetection({
@@ -11,7 +12,7 @@ export const consoleLoginFailed = defineDetection({
         : e.actor.name === HIDDEN_VALUE
           ? 'an unknown user name'
           : actorLabel(e.actor);
-    return `Failed console sign-in for ${who}${e.sourceIp ? ` from ${e.sourceIp}` : ''}`;
+    return `Failed console sign-in for ${who}${fromSourceIp(e)}`;
   },
   severity: 'low',
   severities: ['low', 'medium'],
@@ -21,16 +22,13 @@ export const consoleLoginFailed = defineDetection({
     'is password guessing. CloudTrail hides the user name when it does not exist, because users sometimes ' +
     'type their password into the user-name field.',
   runbook: [
-    '1. Look for repeats from the same IP or against the same user (`iamwatch history --event ConsoleLogin --ip <ip>`).',
-    '2. For root: confirm with the owner of the root credentials; check that root MFA is enabled.',
-    '3. For bursts: consider blocking the IP and forcing password resets for the targeted users.',
-  ].join('\n'),
-  references: [
-    'https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-aws-console-sign-in-events.html',
-    attackReference(ATTACK.bruteForce),
+    'Look for repeats from the same IP or against the same user (`iamwatch history --event ConsoleLogin --ip <ip>`).',
+    'For root: confirm with the owner of the root credentials; check that root MFA is enabled.',
+    'For bursts: consider blocking the IP and forcing password resets for the targeted users.',
   ],
+  references: [SIGN_IN_EVENTS_REFERENCE],
   mitre: [ATTACK.bruteForce],
   falsePositives: ['Mistyped passwords and expired MFA codes.'],
-  trigger: { sources: ['aws.signin'], eventNames: ['ConsoleLogin'] },
+  trigger: CONSOLE_SIGN_IN,
   match: (e) => e.result === 'failure',
 });

@@ -1,4 +1,5 @@
-import { ATTACK, actorLabel, attackReference, defineDetection, succeeded } from './define';
+import { ATTACK, actorLabel, defineDetection, succeeded } from './define';
+import { CONSOLE_SIGN_IN, fromSourceIp, SIGN_IN_EVENTS_REFERENCE } from './sign-in';
 
 /**
  * An IAM user signed in with a password only. SSO and SAML sessions are excluded: their MFA is
@@ -6,25 +7,23 @@ import { ATTACK, actorLabel, attackReference, defineDetection, succeeded } from 
  */
 export const consoleLoginWithoutMfa = defineDetection({
   id: 'console-login-without-mfa',
-  title: (e) =>
-    `Console sign-in without MFA by IAM user ${actorLabel(e.actor)}${e.sourceIp ? ` from ${e.sourceIp}` : ''}`,
+  title: (e) => `Console sign-in without MFA by IAM user ${actorLabel(e.actor)}${fromSourceIp(e)}`,
   severity: 'medium',
   description:
     'An IAM user signed in to the console without MFA. A password alone is phishable and guessable; ' +
     'console access should require MFA.',
   runbook: [
-    '1. Check that the sign-in came from the user (source IP, time, user agent).',
-    '2. Ask the user to enrol MFA; consider a policy that denies everything without aws:MultiFactorAuthPresent.',
-    '3. If the sign-in is not theirs: reset the password, revoke sessions, review their recent activity.',
-  ].join('\n'),
+    'Check that the sign-in came from the user (source IP, time, user agent).',
+    'Ask the user to enrol MFA; consider a policy that denies everything without aws:MultiFactorAuthPresent.',
+    'If the sign-in is not theirs: reset the password, revoke sessions, review their recent activity.',
+  ],
   references: [
     'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa.html',
-    'https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-aws-console-sign-in-events.html',
-    attackReference(ATTACK.validCloudAccounts),
+    SIGN_IN_EVENTS_REFERENCE,
   ],
   mitre: [ATTACK.validCloudAccounts],
   falsePositives: ['Users not yet enrolled in MFA during onboarding.'],
-  trigger: { sources: ['aws.signin'], eventNames: ['ConsoleLogin'] },
+  trigger: CONSOLE_SIGN_IN,
   match: (e) =>
     succeeded(e) &&
     e.actor.type === 'IAMUser' &&

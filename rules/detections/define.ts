@@ -13,12 +13,21 @@ import {
   type Trigger,
 } from '../types';
 
+/** An ATT&CK technique as the catalog cites it. */
+type Technique = Detection['mitre'][number];
+
 /**
  * What a detection file states; `status` defaults to `stable`, `severities` to `[severity]`, and a
- * single `trigger` may be written without a list.
+ * single `trigger` may be written without a list. `references` are the documentation links: the
+ * ATT&CK page of `attackPage` (default: the first technique of `mitre`) is appended to them. A
+ * `runbook` written as a list of steps is numbered (`1. …`, one step a line).
  */
-export type DetectionSpec = Omit<Detection, 'status' | 'severities' | 'trigger'> &
-  Partial<Pick<Detection, 'status' | 'severities'>> & { trigger: Trigger | readonly Trigger[] };
+export type DetectionSpec = Omit<Detection, 'status' | 'severities' | 'trigger' | 'runbook'> &
+  Partial<Pick<Detection, 'status' | 'severities'>> & {
+    trigger: Trigger | readonly Trigger[];
+    runbook: string | readonly string[];
+    attackPage?: Technique;
+  };
 
 /** A detection definition that breaks the catalog's rules (bad id, missing metadata, no near miss …). */
 export class DetectionDefinitionError extends Error {
@@ -38,15 +47,25 @@ export const MITRE_ID_PATTERN = /^T\d{4}(?:\.\d{3})?$/;
 
 /** Fills defaults, checks the shape and freezes the detection. Throws {@link DetectionDefinitionError}. */
 export function defineDetection(spec: DetectionSpec): Detection {
+  const { attackPage, ...rest } = spec;
+  const linked = attackPage ?? spec.mitre[0];
   const detection: Detection = {
-    ...spec,
+    ...rest,
     status: spec.status ?? 'stable',
     severities: spec.severities ?? [spec.severity],
+    runbook: typeof spec.runbook === 'string' ? spec.runbook : numberedSteps(spec.runbook),
+    references: linked ? [...spec.references, attackReference(linked)] : spec.references,
     trigger: Array.isArray(spec.trigger) ? spec.trigger : [spec.trigger as Trigger],
   };
   const problems = shapeProblems(detection);
+  if (attackPage && !spec.mitre.some((m) => m.id === attackPage.id))
+    problems.push(`attackPage ${attackPage.id} is not in mitre`);
   if (problems.length > 0) throw new DetectionDefinitionError(detection.id, problems);
   return Object.freeze(detection);
+}
+
+function numberedSteps(steps: readonly string[]): string {
+  return steps.map((step, i) => `${i + 1}. ${step}`).join('\n');
 }
 
 function shapeProblems(d: Detection): string[] {
@@ -201,7 +220,7 @@ export const ATTACK = {
 } as const satisfies Record<string, { id: string; name: string }>;
 
 /** The ATT&CK page of a technique: `T1098.001` → https://attack.mitre.org/techniques/T1098/001/. */
-export function attackReference(technique: { id: string }): string {
+function attackReference(technique: Technique): string {
   return `https://attack.mitre.org/techniques/${technique.id.replace('.', '/')}/`;
 }
 

@@ -1,13 +1,5 @@
 import { isSamePrincipal } from '../target';
-import {
-  ATTACK,
-  actorLabel,
-  apiReference,
-  attackReference,
-  defineDetection,
-  succeeded,
-  targetLabel,
-} from './define';
+import { ATTACK, actorLabel, apiReference, defineDetection, succeeded, targetLabel } from './define';
 
 /**
  * Someone mints an access key for a different user: the textbook way to keep access through
@@ -23,14 +15,13 @@ export const iamAccessKeyCreatedForAnotherUser = defineDetection({
     'mint keys for existing (often privileged or dormant) users to keep access that survives the ' +
     'loss of their original foothold.',
   runbook: [
-    '1. Ask the actor why they created a key for this user; keys for service users should come from the pipeline that owns them.',
-    '2. Check whether the target user is privileged and whether the key has been used since (GetAccessKeyLastUsed).',
-    '3. If unexpected: deactivate and delete the new key, then investigate the actor as compromised.',
-  ].join('\n'),
+    'Ask the actor why they created a key for this user; keys for service users should come from the pipeline that owns them.',
+    'Check whether the target user is privileged and whether the key has been used since (GetAccessKeyLastUsed).',
+    'If unexpected: deactivate and delete the new key, then investigate the actor as compromised.',
+  ],
   references: [
     apiReference.iam('CreateAccessKey'),
     'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html',
-    attackReference(ATTACK.additionalCloudCredentials),
   ],
   mitre: [ATTACK.additionalCloudCredentials, ATTACK.accountManipulation],
   falsePositives: [

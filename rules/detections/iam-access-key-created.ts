@@ -1,5 +1,5 @@
 import { isRootTarget, isSamePrincipal } from '../target';
-import { ATTACK, actorLabel, apiReference, attackReference, defineDetection, succeeded } from './define';
+import { ATTACK, actorLabel, apiReference, defineDetection, succeeded } from './define';
 
 const accessKeyId = (response: Record<string, unknown>): string | undefined => {
   const key = response.accessKey;
@@ -20,14 +20,13 @@ export const iamAccessKeyCreated = defineDetection({
     'An IAM user created an access key for itself. Access keys are long-term credentials that work ' +
     'from anywhere until rotated; a stolen console session often mints one to keep access.',
   runbook: [
-    '1. Ask the user whether they created the key, from where, and what for.',
-    '2. Compare the source IP and user agent with their usual ones (`iamwatch history --actor <user>`).',
-    '3. If not theirs: deactivate the key (UpdateAccessKey Inactive), reset the password, revoke sessions.',
-  ].join('\n'),
+    'Ask the user whether they created the key, from where, and what for.',
+    'Compare the source IP and user agent with their usual ones (`iamwatch history --actor <user>`).',
+    'If not theirs: deactivate the key (UpdateAccessKey Inactive), reset the password, revoke sessions.',
+  ],
   references: [
     apiReference.iam('CreateAccessKey'),
     'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html',
-    attackReference(ATTACK.additionalCloudCredentials),
   ],
   mitre: [ATTACK.additionalCloudCredentials],
   falsePositives: ['Developers rotating their own keys.'],

@@ -1,14 +1,6 @@
 import { lastArnSegment } from '../arn';
 import { isAdminManagedPolicyArn } from '../policy/admin';
-import {
-  ATTACK,
-  actorLabel,
-  apiReference,
-  attackReference,
-  defineDetection,
-  succeeded,
-  targetLabel,
-} from './define';
+import { ATTACK, actorLabel, apiReference, defineDetection, succeeded, targetLabel } from './define';
 
 const ATTACH_CALLS = ['AttachUserPolicy', 'AttachGroupPolicy', 'AttachRolePolicy'];
 
@@ -28,15 +20,14 @@ export const iamAdminPolicyAttached = defineDetection({
     'attached to a user, group or role. The principal can now do (nearly) anything, including grant ' +
     'itself more.',
   runbook: [
-    '1. Confirm the grant with the actor and the access-management process; admin should go through Identity Center permission sets.',
-    '2. For a role, read its trust policy: who can now assume an administrator?',
-    '3. If unexpected: detach the policy, review everything the principal did since (`iamwatch history --actor …`), investigate the actor.',
-  ].join('\n'),
+    'Confirm the grant with the actor and the access-management process; admin should go through Identity Center permission sets.',
+    'For a role, read its trust policy: who can now assume an administrator?',
+    'If unexpected: detach the policy, review everything the principal did since (`iamwatch history --actor …`), investigate the actor.',
+  ],
   references: [
     apiReference.iam('AttachUserPolicy'),
     apiReference.iam('AttachRolePolicy'),
     'https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AdministratorAccess.html',
-    attackReference(ATTACK.additionalCloudRoles),
   ],
   mitre: [ATTACK.additionalCloudRoles, ATTACK.validCloudAccounts],
   falsePositives: [

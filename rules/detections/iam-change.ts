@@ -1,12 +1,5 @@
 import { isCredentialCall, MUTATING_PREFIXES } from '../cloudtrail/verbs';
-import {
-  ATTACK,
-  actorLabel,
-  attackReference,
-  defineDetection,
-  IAM_CONTROL_PLANE_SOURCES,
-  succeeded,
-} from './define';
+import { ATTACK, actorLabel, defineDetection, IAM_CONTROL_PLANE_SOURCES, succeeded } from './define';
 
 /**
  * The catch-all: every successful mutating IAM, Organizations or Identity Center call on which no
@@ -22,10 +15,7 @@ export const iamChange = defineDetection({
     'completely; not alert-worthy on its own. AWS service events (e.g. CreateAccountResult) are not calls, ' +
     'and end-user credential calls (`aws sso login` tokens, access-portal federation) are sign-ins, not changes.',
   runbook: 'Informational. Use it in investigations: `iamwatch history --actor …` / `--target …`.',
-  references: [
-    'https://docs.aws.amazon.com/IAM/latest/UserGuide/cloudtrail-integration.html',
-    attackReference(ATTACK.accountManipulation),
-  ],
+  references: ['https://docs.aws.amazon.com/IAM/latest/UserGuide/cloudtrail-integration.html'],
   mitre: [ATTACK.accountManipulation],
   falsePositives: ['By design: every routine change lands here.'],
   trigger: { sources: IAM_CONTROL_PLANE_SOURCES, eventNamePrefixes: MUTATING_PREFIXES },

@@ -1,12 +1,4 @@
-import {
-  ATTACK,
-  actorLabel,
-  apiReference,
-  attackReference,
-  defineDetection,
-  succeeded,
-  targetLabel,
-} from './define';
+import { ATTACK, actorLabel, apiReference, defineDetection, succeeded, targetLabel } from './define';
 
 const PROVIDER_CALLS = [
   'CreateSAMLProvider',
@@ -29,15 +21,14 @@ export const iamIdentityProviderChanged = defineDetection({
     'thumbprints changed. An attacker-controlled provider (or metadata) can sign assertions that roles ' +
     'trusting the provider accept: a persistent, credential-less way in ("Golden SAML").',
   runbook: [
-    "1. Check the provider metadata / URL against the identity team's records.",
-    '2. List roles whose trust policy references the provider.',
-    '3. If unexpected: delete or restore the provider and review AssumeRoleWithSAML / AssumeRoleWithWebIdentity calls since.',
-  ].join('\n'),
+    "Check the provider metadata / URL against the identity team's records.",
+    'List roles whose trust policy references the provider.',
+    'If unexpected: delete or restore the provider and review AssumeRoleWithSAML / AssumeRoleWithWebIdentity calls since.',
+  ],
   references: [
     apiReference.iam('CreateSAMLProvider'),
     apiReference.iam('CreateOpenIDConnectProvider'),
     'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers.html',
-    attackReference(ATTACK.trustModification),
   ],
   mitre: [ATTACK.trustModification, ATTACK.samlTokens],
   falsePositives: [

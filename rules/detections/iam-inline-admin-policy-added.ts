@@ -3,7 +3,6 @@ import {
   ATTACK,
   actorLabel,
   apiReference,
-  attackReference,
   defineDetection,
   requestText,
   succeeded,
@@ -26,15 +25,14 @@ export const iamInlineAdminPolicyAdded = defineDetection({
     'any managed policy showing it. A document too large to inspect counts as admin: no successful ' +
     'call carries one.',
   runbook: [
-    '1. Treat as privilege escalation until confirmed: who is the principal, who can use it?',
-    '2. Delete the inline policy (Delete*Policy) unless the change is approved.',
-    '3. Review what the principal did since (`iamwatch history --actor …`) and investigate the actor.',
-  ].join('\n'),
+    'Treat as privilege escalation until confirmed: who is the principal, who can use it?',
+    'Delete the inline policy (Delete*Policy) unless the change is approved.',
+    'Review what the principal did since (`iamwatch history --actor …`) and investigate the actor.',
+  ],
   references: [
     apiReference.iam('PutUserPolicy'),
     apiReference.iam('PutRolePolicy'),
     'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notaction.html',
-    attackReference(ATTACK.additionalCloudRoles),
   ],
   mitre: [ATTACK.additionalCloudRoles, ATTACK.validCloudAccounts],
   falsePositives: ['Break-glass roles defined in code with inline admin policies (labelled automation).'],

@@ -3,7 +3,6 @@ import {
   ATTACK,
   actorLabel,
   apiReference,
-  attackReference,
   defineDetection,
   requestText,
   succeeded,
@@ -25,15 +24,11 @@ export const iamInlinePolicyAdded = defineDetection({
     'An inline policy was added to (or replaced on) a user, group or role. Inline policies are ' +
     'invisible in managed-policy inventories and a common way to grant permissions quietly.',
   runbook: [
-    '1. Read the policy document in the raw record (`iamwatch history --target <name> --format json`).',
-    '2. Look for wildcards, iam:PassRole, sts:AssumeRole on `*`, or data-access grants out of line with the principal.',
-    '3. If unexpected: DeleteUserPolicy/DeleteRolePolicy/DeleteGroupPolicy and investigate the actor.',
-  ].join('\n'),
-  references: [
-    apiReference.iam('PutUserPolicy'),
-    apiReference.iam('PutRolePolicy'),
-    attackReference(ATTACK.additionalCloudRoles),
+    'Read the policy document in the raw record (`iamwatch history --target <name> --format json`).',
+    'Look for wildcards, iam:PassRole, sts:AssumeRole on `*`, or data-access grants out of line with the principal.',
+    'If unexpected: DeleteUserPolicy/DeleteRolePolicy/DeleteGroupPolicy and investigate the actor.',
   ],
+  references: [apiReference.iam('PutUserPolicy'), apiReference.iam('PutRolePolicy')],
   mitre: [ATTACK.additionalCloudRoles],
   falsePositives: ['Deployments that manage inline policies on workload roles (labelled automation).'],
   trigger: { sources: ['aws.iam'], eventNames: PUT_INLINE_POLICY_CALLS },

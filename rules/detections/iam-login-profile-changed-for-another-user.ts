@@ -3,7 +3,6 @@ import {
   ATTACK,
   actorLabel,
   apiReference,
-  attackReference,
   defineDetection,
   requestFlag,
   succeeded,
@@ -26,15 +25,11 @@ export const iamLoginProfileChangedForAnotherUser = defineDetection({
     "A principal created or changed another IAM user's console password. Unless a reset is forced at " +
     "next sign-in, the actor knows the user's password and can sign in as them.",
   runbook: [
-    '1. Contact the target user: did they ask for a reset? Can they still sign in?',
-    '2. Check whether passwordResetRequired was set (medium) or not (high).',
-    '3. If unexpected: set a new password with a forced reset through a trusted administrator, revoke the user sessions, investigate the actor.',
-  ].join('\n'),
-  references: [
-    apiReference.iam('UpdateLoginProfile'),
-    apiReference.iam('CreateLoginProfile'),
-    attackReference(ATTACK.accountManipulation),
+    'Contact the target user: did they ask for a reset? Can they still sign in?',
+    'Check whether passwordResetRequired was set (medium) or not (high).',
+    'If unexpected: set a new password with a forced reset through a trusted administrator, revoke the user sessions, investigate the actor.',
   ],
+  references: [apiReference.iam('UpdateLoginProfile'), apiReference.iam('CreateLoginProfile')],
   mitre: [ATTACK.accountManipulation, ATTACK.additionalCloudCredentials],
   falsePositives: ['Help-desk password resets (normally with passwordResetRequired, hence medium).'],
   trigger: { sources: ['aws.iam'], eventNames: ['CreateLoginProfile', 'UpdateLoginProfile'] },

@@ -2,7 +2,6 @@ import {
   ATTACK,
   actorLabel,
   apiReference,
-  attackReference,
   defineDetection,
   requestText,
   succeeded,
@@ -29,14 +28,13 @@ export const iamLongTermCredentialCreated = defineDetection({
     '(CodeCommit), a service-specific credential (CodeCommit, Keyspaces, Bedrock API keys) or an X.509 ' +
     'signing certificate. These are easy to overlook in key rotation and audits.',
   runbook: [
-    '1. Confirm the user needs this credential type and that the owner added it.',
-    '2. If unexpected: delete it (DeleteSSHPublicKey, DeleteServiceSpecificCredential, DeleteSigningCertificate) and investigate the actor.',
-  ].join('\n'),
+    'Confirm the user needs this credential type and that the owner added it.',
+    'If unexpected: delete it (DeleteSSHPublicKey, DeleteServiceSpecificCredential, DeleteSigningCertificate) and investigate the actor.',
+  ],
   references: [
     apiReference.iam('UploadSSHPublicKey'),
     apiReference.iam('CreateServiceSpecificCredential'),
     apiReference.iam('UploadSigningCertificate'),
-    attackReference(ATTACK.additionalCloudCredentials),
   ],
   mitre: [ATTACK.additionalCloudCredentials],
   falsePositives: ['Developers setting up CodeCommit over SSH or HTTPS Git credentials.'],

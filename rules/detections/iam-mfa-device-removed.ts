@@ -1,12 +1,4 @@
-import {
-  ATTACK,
-  actorLabel,
-  apiReference,
-  attackReference,
-  defineDetection,
-  succeeded,
-  targetLabel,
-} from './define';
+import { ATTACK, actorLabel, apiReference, defineDetection, succeeded, targetLabel } from './define';
 
 /** MFA taken away from a user (or a virtual device deleted): the second factor no longer protects it. */
 export const iamMfaDeviceRemoved = defineDetection({
@@ -20,15 +12,14 @@ export const iamMfaDeviceRemoved = defineDetection({
     'An MFA device was deactivated for a user or a virtual MFA device was deleted. Attackers remove ' +
     'MFA to register their own device or to make a stolen password sufficient on its own.',
   runbook: [
-    '1. Ask the user whether they replaced or lost their device.',
-    '2. Look for an EnableMFADevice / CreateVirtualMFADevice right after (`iamwatch history --target <user>`): whose device is it?',
-    '3. If unexpected: reset the user password, require MFA re-enrolment by the user in person, investigate the actor.',
-  ].join('\n'),
+    'Ask the user whether they replaced or lost their device.',
+    'Look for an EnableMFADevice / CreateVirtualMFADevice right after (`iamwatch history --target <user>`): whose device is it?',
+    'If unexpected: reset the user password, require MFA re-enrolment by the user in person, investigate the actor.',
+  ],
   references: [
     apiReference.iam('DeactivateMFADevice'),
     apiReference.iam('DeleteVirtualMFADevice'),
     'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_disable.html',
-    attackReference(ATTACK.mfaModification),
   ],
   mitre: [ATTACK.mfaModification],
   falsePositives: [

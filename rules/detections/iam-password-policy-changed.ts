@@ -1,13 +1,5 @@
 import type { NormalisedEvent } from '../types';
-import {
-  ATTACK,
-  actorLabel,
-  apiReference,
-  attackReference,
-  defineDetection,
-  requestNumber,
-  succeeded,
-} from './define';
+import { ATTACK, actorLabel, apiReference, defineDetection, requestNumber, succeeded } from './define';
 
 /** CIS AWS Foundations Benchmark: minimum length 14, no reuse of the last 24 passwords. */
 const CIS_MINIMUM_PASSWORD_LENGTH = 14;
@@ -42,14 +34,13 @@ export const iamPasswordPolicyChanged = defineDetection({
     "The account's IAM password policy was changed. A policy below the CIS baseline (length < 14 or " +
     'reuse prevention < 24) makes IAM user passwords easier to guess or recycle.',
   runbook: [
-    '1. Compare the new settings with the organization baseline (CIS: length ≥ 14, reuse prevention 24).',
-    '2. If weakened without approval, restore the baseline with UpdateAccountPasswordPolicy.',
-  ].join('\n'),
+    'Compare the new settings with the organization baseline (CIS: length ≥ 14, reuse prevention 24).',
+    'If weakened without approval, restore the baseline with UpdateAccountPasswordPolicy.',
+  ],
   references: [
     apiReference.iam('UpdateAccountPasswordPolicy'),
     'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_passwords_account-policy.html',
     'https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html',
-    attackReference(ATTACK.modifyAuthenticationProcess),
   ],
   mitre: [ATTACK.modifyAuthenticationProcess],
   falsePositives: ['Baseline rollouts by the platform team.'],

@@ -1,4 +1,4 @@
-import { ATTACK, actorLabel, apiReference, attackReference, defineDetection, succeeded } from './define';
+import { ATTACK, actorLabel, apiReference, defineDetection, succeeded } from './define';
 
 /** The account password policy deleted: IAM falls back to its weakest defaults. */
 export const iamPasswordPolicyDeleted = defineDetection({
@@ -9,13 +9,12 @@ export const iamPasswordPolicyDeleted = defineDetection({
     "The account's IAM password policy was deleted. IAM users can now set any password of 8+ " +
     'characters and reuse old ones.',
   runbook: [
-    '1. Restore the baseline policy (UpdateAccountPasswordPolicy).',
-    '2. Find out why it was deleted; check for password changes (ChangePassword, UpdateLoginProfile) that followed.',
-  ].join('\n'),
+    'Restore the baseline policy (UpdateAccountPasswordPolicy).',
+    'Find out why it was deleted; check for password changes (ChangePassword, UpdateLoginProfile) that followed.',
+  ],
   references: [
     apiReference.iam('DeleteAccountPasswordPolicy'),
     'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_passwords_account-policy.html',
-    attackReference(ATTACK.modifyAuthenticationProcess),
   ],
   mitre: [ATTACK.modifyAuthenticationProcess],
   falsePositives: ['Accounts without IAM users deliberately running without a policy.'],

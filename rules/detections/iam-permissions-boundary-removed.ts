@@ -1,12 +1,4 @@
-import {
-  ATTACK,
-  actorLabel,
-  apiReference,
-  attackReference,
-  defineDetection,
-  succeeded,
-  targetLabel,
-} from './define';
+import { ATTACK, actorLabel, apiReference, defineDetection, succeeded, targetLabel } from './define';
 
 /** A permissions boundary taken off a user or role: its ceiling is gone. */
 export const iamPermissionsBoundaryRemoved = defineDetection({
@@ -18,15 +10,14 @@ export const iamPermissionsBoundaryRemoved = defineDetection({
     'The permissions boundary of a user or role was deleted. Boundaries cap what a principal can do ' +
     'whatever its policies say; removing one can turn delegated, limited administration into full admin.',
   runbook: [
-    '1. Find out which boundary was removed (the previous Put*PermissionsBoundary in the ledger) and what it prevented.',
-    '2. Confirm with the owner of the delegated-administration setup.',
-    '3. If unexpected: put the boundary back (PutUserPermissionsBoundary/PutRolePermissionsBoundary) and investigate the actor.',
-  ].join('\n'),
+    'Find out which boundary was removed (the previous Put*PermissionsBoundary in the ledger) and what it prevented.',
+    'Confirm with the owner of the delegated-administration setup.',
+    'If unexpected: put the boundary back (PutUserPermissionsBoundary/PutRolePermissionsBoundary) and investigate the actor.',
+  ],
   references: [
     apiReference.iam('DeleteRolePermissionsBoundary'),
     apiReference.iam('DeleteUserPermissionsBoundary'),
     'https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html',
-    attackReference(ATTACK.additionalCloudRoles),
   ],
   mitre: [ATTACK.additionalCloudRoles],
   falsePositives: ['Platform teams replacing a boundary (delete then put) during a migration.'],

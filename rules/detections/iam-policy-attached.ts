@@ -1,13 +1,5 @@
 import { isAdminManagedPolicyArn } from '../policy/admin';
-import {
-  ATTACK,
-  actorLabel,
-  apiReference,
-  attackReference,
-  defineDetection,
-  succeeded,
-  targetLabel,
-} from './define';
+import { ATTACK, actorLabel, apiReference, defineDetection, succeeded, targetLabel } from './define';
 
 /** Any other managed policy attached to a user, group or role (admin ones have their own detection). */
 export const iamPolicyAttached = defineDetection({
@@ -19,14 +11,10 @@ export const iamPolicyAttached = defineDetection({
     'A managed policy other than the AWS administrator policies was attached to a user, group or role. ' +
     'Recorded for the history; customer managed policies can still be broad, so check their content when in doubt.',
   runbook: [
-    '1. If the policy is customer managed, read its default version for wildcards.',
-    '2. Confirm the change belongs to a deployment or access request.',
-  ].join('\n'),
-  references: [
-    apiReference.iam('AttachUserPolicy'),
-    apiReference.iam('AttachRolePolicy'),
-    attackReference(ATTACK.additionalCloudRoles),
+    'If the policy is customer managed, read its default version for wildcards.',
+    'Confirm the change belongs to a deployment or access request.',
   ],
+  references: [apiReference.iam('AttachUserPolicy'), apiReference.iam('AttachRolePolicy')],
   mitre: [ATTACK.additionalCloudRoles],
   falsePositives: ['Everyday deployments attaching policies to workload roles.'],
   trigger: {

@@ -3,7 +3,6 @@ import {
   ATTACK,
   actorLabel,
   apiReference,
-  attackReference,
   defineDetection,
   requestFlag,
   requestText,
@@ -36,15 +35,14 @@ export const iamPolicyVersionSetAsDefault = defineDetection({
     'SetDefaultPolicyVersion. Every principal the policy is attached to now has the new permissions; ' +
     'rolling back to an old, broader version is a known privilege-escalation path.',
   runbook: [
-    '1. Compare the new default version with the previous one (GetPolicyVersion).',
-    '2. List the principals the policy is attached to (ListEntitiesForPolicy).',
-    '3. If unexpected: set the previous version as default again and investigate the actor.',
-  ].join('\n'),
+    'Compare the new default version with the previous one (GetPolicyVersion).',
+    'List the principals the policy is attached to (ListEntitiesForPolicy).',
+    'If unexpected: set the previous version as default again and investigate the actor.',
+  ],
   references: [
     apiReference.iam('CreatePolicyVersion'),
     apiReference.iam('SetDefaultPolicyVersion'),
     'https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-versioning.html',
-    attackReference(ATTACK.additionalCloudRoles),
   ],
   mitre: [ATTACK.additionalCloudRoles],
   falsePositives: ['Deployments updating customer managed policies (labelled automation).'],

@@ -1,13 +1,5 @@
 import type { NormalisedEvent } from '../types';
-import {
-  ATTACK,
-  actorLabel,
-  apiReference,
-  attackReference,
-  defineDetection,
-  succeeded,
-  targetLabel,
-} from './define';
+import { ATTACK, actorLabel, apiReference, defineDetection, succeeded, targetLabel } from './define';
 
 /**
  * Paths IAM reserves for roles AWS manages on the customer's behalf (service-linked roles and
@@ -30,14 +22,13 @@ export const iamRoleCreated = defineDetection({
     'permissive trust policy is a durable backdoor. Service-linked and Identity Center reserved roles, ' +
     'which AWS manages itself, are excluded.',
   runbook: [
-    "1. Read the role's trust policy (who can assume it) and the policies attached right after (the ledger shows them).",
-    '2. Confirm the role belongs to a known deployment or change request.',
-    '3. If unexpected: delete or neuter the trust policy (UpdateAssumeRolePolicy to a Deny) and review AssumeRole calls.',
-  ].join('\n'),
+    "Read the role's trust policy (who can assume it) and the policies attached right after (the ledger shows them).",
+    'Confirm the role belongs to a known deployment or change request.',
+    'If unexpected: delete or neuter the trust policy (UpdateAssumeRolePolicy to a Deny) and review AssumeRole calls.',
+  ],
   references: [
     apiReference.iam('CreateRole'),
     'https://docs.aws.amazon.com/IAM/latest/UserGuide/using-service-linked-roles.html',
-    attackReference(ATTACK.additionalCloudRoles),
   ],
   mitre: [ATTACK.additionalCloudRoles],
   falsePositives: ['Infrastructure-as-code deployments creating roles for workloads (labelled automation).'],

@@ -2,7 +2,6 @@ import {
   ATTACK,
   actorLabel,
   apiReference,
-  attackReference,
   defineDetection,
   requestNumber,
   succeeded,
@@ -22,13 +21,12 @@ export const iamRoleSessionDurationChanged = defineDetection({
     "A role's maximum session duration was changed (up to 12 hours). Longer sessions keep stolen " +
     'temporary credentials useful for longer.',
   runbook: [
-    '1. Check the new duration and whether the role is privileged.',
-    '2. Confirm the change with the role owner; revert with UpdateRole if unexpected.',
-  ].join('\n'),
+    'Check the new duration and whether the role is privileged.',
+    'Confirm the change with the role owner; revert with UpdateRole if unexpected.',
+  ],
   references: [
     apiReference.iam('UpdateRole'),
     'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_update-role-settings.html',
-    attackReference(ATTACK.accountManipulation),
   ],
   mitre: [ATTACK.accountManipulation],
   falsePositives: ['Teams extending session length for long-running jobs.'],

@@ -1,14 +1,6 @@
 import { analyseTrustInRequest, type TrustAnalysis } from '../policy/trust';
 import type { DetectionContext, NormalisedEvent } from '../types';
-import {
-  ATTACK,
-  actorLabel,
-  apiReference,
-  attackReference,
-  defineDetection,
-  succeeded,
-  targetLabel,
-} from './define';
+import { ATTACK, actorLabel, apiReference, defineDetection, succeeded, targetLabel } from './define';
 
 /** CreateRole carries the trust policy as `assumeRolePolicyDocument`, UpdateAssumeRolePolicy as `policyDocument`. */
 function trustOf(e: NormalisedEvent, ctx: DetectionContext): TrustAnalysis {
@@ -37,15 +29,14 @@ export const iamRoleTrustAllowsExternal = defineDetection({
     'such as sts:ExternalId, or an account that is neither in the organization nor configured as ' +
     "trusted, is high. The role's own account, organization accounts and configured trusted accounts are fine.",
   runbook: [
-    '1. Identify the outside account(s) in the trust policy; are they a known vendor? If so, add them to trustedAccountIds.',
-    '2. For `*`: treat as critical exposure; replace the trust policy immediately (UpdateAssumeRolePolicy).',
-    '3. Review AssumeRole calls on the role from outside accounts since the change.',
-  ].join('\n'),
+    'Identify the outside account(s) in the trust policy; are they a known vendor? If so, add them to trustedAccountIds.',
+    'For `*`: treat as critical exposure; replace the trust policy immediately (UpdateAssumeRolePolicy).',
+    'Review AssumeRole calls on the role from outside accounts since the change.',
+  ],
   references: [
     apiReference.iam('UpdateAssumeRolePolicy'),
     'https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html',
     'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_common-scenarios_third-party.html',
-    attackReference(ATTACK.trustModification),
   ],
   mitre: [ATTACK.trustModification, ATTACK.additionalCloudRoles],
   falsePositives: [

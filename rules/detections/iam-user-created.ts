@@ -1,12 +1,4 @@
-import {
-  ATTACK,
-  actorLabel,
-  apiReference,
-  attackReference,
-  defineDetection,
-  succeeded,
-  targetLabel,
-} from './define';
+import { ATTACK, actorLabel, apiReference, defineDetection, succeeded, targetLabel } from './define';
 
 /** A new IAM user: long-term identities are rare in a well-run organization and a classic persistence step. */
 export const iamUserCreated = defineDetection({
@@ -17,15 +9,14 @@ export const iamUserCreated = defineDetection({
     'A new IAM user was created. IAM users carry long-term credentials (passwords, access keys) and ' +
     'outlive the session that created them, which makes them a favourite persistence mechanism.',
   runbook: [
-    '1. Confirm with the actor (or their team) that the user was expected; check the change ticket.',
-    '2. Look in the ledger for what followed on the same target: access keys, login profile, policies, group membership.',
-    '3. If unexpected: deactivate any access keys, delete the login profile, detach policies, then delete the user.',
-    "4. Treat the actor's credentials as compromised if they did not make the change: revoke sessions, rotate keys.",
-  ].join('\n'),
+    'Confirm with the actor (or their team) that the user was expected; check the change ticket.',
+    'Look in the ledger for what followed on the same target: access keys, login profile, policies, group membership.',
+    'If unexpected: deactivate any access keys, delete the login profile, detach policies, then delete the user.',
+    "Treat the actor's credentials as compromised if they did not make the change: revoke sessions, rotate keys.",
+  ],
   references: [
     apiReference.iam('CreateUser'),
     'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_users_create.html',
-    attackReference(ATTACK.createCloudAccount),
   ],
   mitre: [ATTACK.createCloudAccount],
   falsePositives: [

@@ -1,12 +1,4 @@
-import {
-  ATTACK,
-  actorLabel,
-  apiReference,
-  attackReference,
-  defineDetection,
-  succeeded,
-  targetLabel,
-} from './define';
+import { ATTACK, actorLabel, apiReference, defineDetection, succeeded, targetLabel } from './define';
 
 /** An IAM user removed: usually housekeeping, occasionally an attacker covering tracks or locking people out. */
 export const iamUserDeleted = defineDetection({
@@ -17,11 +9,11 @@ export const iamUserDeleted = defineDetection({
     'An IAM user was deleted. Normally offboarding; after a compromise it can remove a backdoor user ' +
     'the attacker created, or lock legitimate administrators out.',
   runbook: [
-    '1. Check that the deletion matches an offboarding or cleanup request.',
-    '2. Use `iamwatch history --target <user>` to see who created the user and what it did.',
-    '3. If the user was an administrator or break-glass account, confirm that access is still possible.',
-  ].join('\n'),
-  references: [apiReference.iam('DeleteUser'), attackReference(ATTACK.accountAccessRemoval)],
+    'Check that the deletion matches an offboarding or cleanup request.',
+    'Use `iamwatch history --target <user>` to see who created the user and what it did.',
+    'If the user was an administrator or break-glass account, confirm that access is still possible.',
+  ],
+  references: [apiReference.iam('DeleteUser')],
   mitre: [ATTACK.accountAccessRemoval],
   falsePositives: ['Offboarding and cleanup of unused users.', 'Stacks deleting the users they created.'],
   trigger: { sources: ['aws.iam'], eventNames: ['DeleteUser'] },

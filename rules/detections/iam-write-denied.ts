@@ -3,7 +3,6 @@ import {
   ATTACK,
   actorLabel,
   apiReference,
-  attackReference,
   defineDetection,
   IAM_CONTROL_PLANE_SOURCES,
   isAccessDenied,
@@ -25,14 +24,13 @@ export const iamWriteDenied = defineDetection({
     'denials; SCP-blocked attempts (LeaveOrganization, StopLogging …) also land here. Failed calls ' +
     'never fire the change detections.',
   runbook: [
-    "1. Look at the actor's other recent calls (`iamwatch history --actor …`): a burst of denied writes is reconnaissance.",
-    "2. Check the source IP and user agent against the principal's normal usage.",
-    "3. If suspicious: revoke the principal's sessions / keys and investigate where the credentials came from.",
-  ].join('\n'),
+    "Look at the actor's other recent calls (`iamwatch history --actor …`): a burst of denied writes is reconnaissance.",
+    "Check the source IP and user agent against the principal's normal usage.",
+    "If suspicious: revoke the principal's sessions / keys and investigate where the credentials came from.",
+  ],
   references: [
     'https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html',
     apiReference.organizations('LeaveOrganization'),
-    attackReference(ATTACK.validCloudAccounts),
   ],
   mitre: [ATTACK.validCloudAccounts, ATTACK.accountManipulation],
   falsePositives: [

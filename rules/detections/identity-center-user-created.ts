@@ -1,12 +1,4 @@
-import {
-  ATTACK,
-  actorLabel,
-  apiReference,
-  attackReference,
-  defineDetection,
-  succeeded,
-  targetLabel,
-} from './define';
+import { ATTACK, actorLabel, apiReference, defineDetection, succeeded, targetLabel } from './define';
 
 /** A user created in the Identity Center directory (identity store or the legacy sso-directory API). */
 export const identityCenterUserCreated = defineDetection({
@@ -17,14 +9,13 @@ export const identityCenterUserCreated = defineDetection({
     'A user was created in the IAM Identity Center directory. When the directory is fed by an external ' +
     'IdP (SCIM), users created by hand stand out; a new user plus an account assignment is a way in.',
   runbook: [
-    '1. If users come from an external IdP via SCIM, ask why this one was created manually.',
-    '2. Check for group memberships and account assignments that followed.',
-    '3. If unexpected: disable or delete the user and investigate the actor.',
-  ].join('\n'),
+    'If users come from an external IdP via SCIM, ask why this one was created manually.',
+    'Check for group memberships and account assignments that followed.',
+    'If unexpected: disable or delete the user and investigate the actor.',
+  ],
   references: [
     apiReference.identityStore('CreateUser'),
     'https://docs.aws.amazon.com/singlesignon/latest/userguide/addusers.html',
-    attackReference(ATTACK.createCloudAccount),
   ],
   mitre: [ATTACK.createCloudAccount],
   falsePositives: ['SCIM provisioning from the external IdP (its own principal; consider it automation).'],

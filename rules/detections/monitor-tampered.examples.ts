@@ -1,4 +1,4 @@
-import { actors, apiCall, assumedRole, defineExamples } from '../examples';
+import { actors, apiCall, assumedRole, defineExamples, eventBridgeCall } from '../examples';
 import { monitorTampered } from './monitor-tampered';
 
 /** The CDK CloudFormation execution role, configured as a deployment principal in the examples below. */
@@ -8,14 +8,14 @@ export const monitorTamperedExamples = defineExamples(monitorTampered, [
   {
     name: 'the forwarder rule disabled',
     expect: true,
-    event: apiCall('events.amazonaws.com', 'DisableRule', {
+    event: eventBridgeCall('DisableRule', {
       request: { name: 'iamwatch-forward-iam', eventBusName: 'default' },
     }),
   },
   {
     name: 'a target removed from a rule on the central bus',
     expect: true,
-    event: apiCall('events.amazonaws.com', 'RemoveTargets', {
+    event: eventBridgeCall('RemoveTargets', {
       request: { rule: 'RecordRule-1A2B3C', eventBusName: 'iamwatch-central', ids: ['record'] },
     }),
   },
@@ -48,7 +48,7 @@ export const monitorTamperedExamples = defineExamples(monitorTampered, [
     expect: true,
     severity: 'critical',
     context: { deploymentPrincipals: [CDK_EXEC_ROLE_PATTERN] },
-    event: apiCall('events.amazonaws.com', 'DeleteRule', {
+    event: eventBridgeCall('DeleteRule', {
       actor: actors.bob,
       region: 'eu-north-1',
       request: { name: 'iamwatch-fwd-events-1' },
@@ -59,7 +59,7 @@ export const monitorTamperedExamples = defineExamples(monitorTampered, [
     expect: true,
     severity: 'low',
     context: { deploymentPrincipals: [CDK_EXEC_ROLE_PATTERN] },
-    event: apiCall('events.amazonaws.com', 'DeleteRule', {
+    event: eventBridgeCall('DeleteRule', {
       actor: actors.cloudformation,
       request: { name: 'iamwatch-signin-1', eventBusName: 'iamwatch-central' },
     }),
@@ -69,7 +69,7 @@ export const monitorTamperedExamples = defineExamples(monitorTampered, [
     expect: true,
     severity: 'critical',
     context: { deploymentPrincipals: [CDK_EXEC_ROLE_PATTERN] },
-    event: apiCall('events.amazonaws.com', 'DisableRule', {
+    event: eventBridgeCall('DisableRule', {
       actor: assumedRole('cdk-hnb659fds-cfn-exec-role-111122223333-us-east-1', 'mallory'),
       request: { name: 'iamwatch-fwd-iam-1' },
     }),
@@ -79,7 +79,7 @@ export const monitorTamperedExamples = defineExamples(monitorTampered, [
     expect: true,
     severity: 'high',
     context: { deploymentPrincipals: ['arn:aws:iam::*:role/stacksets-exec-*'] },
-    event: apiCall('events.amazonaws.com', 'DeleteRule', {
+    event: eventBridgeCall('DeleteRule', {
       actor: actors.cloudformation,
       request: { name: 'iamwatch-fwd-iam-1' },
     }),
@@ -87,7 +87,7 @@ export const monitorTamperedExamples = defineExamples(monitorTampered, [
   {
     name: 'the same DisableRule on an unrelated rule (near miss)',
     expect: false,
-    event: apiCall('events.amazonaws.com', 'DisableRule', {
+    event: eventBridgeCall('DisableRule', {
       actor: actors.bob,
       request: { name: 'nightly-report', eventBusName: 'default' },
     }),
@@ -103,6 +103,6 @@ export const monitorTamperedExamples = defineExamples(monitorTampered, [
     name: 'a custom monitor prefix is honoured',
     expect: false,
     context: { monitorResourcePrefix: 'secmon' },
-    event: apiCall('events.amazonaws.com', 'DeleteRule', { request: { name: 'iamwatch-forward-iam' } }),
+    event: eventBridgeCall('DeleteRule', { request: { name: 'iamwatch-forward-iam' } }),
   },
 ]);

@@ -1,15 +1,7 @@
 import { lastArnSegment } from '../arn';
 import { isPrincipalIn } from '../normalise';
 import type { DetectionContext, NormalisedEvent, Severity } from '../types';
-import {
-  ATTACK,
-  actorLabel,
-  apiReference,
-  attackReference,
-  defineDetection,
-  succeeded,
-  targetLabel,
-} from './define';
+import { ATTACK, actorLabel, apiReference, defineDetection, succeeded, targetLabel } from './define';
 
 const EVENTS_CALLS = [
   'DisableRule',
@@ -136,16 +128,15 @@ export const monitorTampered = defineDetection({
     'protection) and the alert topic (DeleteTopic, Unsubscribe, topic/subscription attribute changes, ' +
     'RemovePermission). Attackers blind monitoring before acting.',
   runbook: [
-    '1. Redeploy iamwatch (`cdk deploy`) to restore the resource; check `iamwatch doctor`.',
-    '2. Confirm with the platform team whether a deployment was in progress (CloudFormation changes are labelled automation).',
-    '3. Treat the gap as unobserved: replay CloudTrail for the period (`iamwatch backfill`), and investigate the actor.',
-  ].join('\n'),
+    'Redeploy iamwatch (`cdk deploy`) to restore the resource; check `iamwatch doctor`.',
+    'Confirm with the platform team whether a deployment was in progress (CloudFormation changes are labelled automation).',
+    'Treat the gap as unobserved: replay CloudTrail for the period (`iamwatch backfill`), and investigate the actor.',
+  ],
   references: [
     apiReference.eventBridge('DisableRule'),
     apiReference.lambda('DeleteFunction'),
     apiReference.dynamodb('UpdateTable'),
     apiReference.sns('Unsubscribe'),
-    attackReference(ATTACK.disableTools),
   ],
   mitre: [ATTACK.disableTools, ATTACK.disableCloudLogs],
   falsePositives: [

@@ -1,12 +1,4 @@
-import {
-  ATTACK,
-  actorLabel,
-  apiReference,
-  attackReference,
-  defineDetection,
-  succeeded,
-  targetLabel,
-} from './define';
+import { ATTACK, actorLabel, apiReference, defineDetection, succeeded, targetLabel } from './define';
 
 /** A new account joins the organization (created, or invited from outside). */
 export const orgAccountCreatedOrInvited = defineDetection({
@@ -21,14 +13,13 @@ export const orgAccountCreatedOrInvited = defineDetection({
     'accounts come with an administrator role trusted by the management account, and an invited account ' +
     'brings whatever is already inside it.',
   runbook: [
-    '1. Match the account with an account-vending request.',
-    '2. Check that the forwarder StackSet deployed iamwatch to it (`iamwatch doctor`).',
-    '3. If unexpected: cancel the handshake (invites) or suspend/close the account, and investigate the actor.',
-  ].join('\n'),
+    'Match the account with an account-vending request.',
+    'Check that the forwarder StackSet deployed iamwatch to it (`iamwatch doctor`).',
+    'If unexpected: cancel the handshake (invites) or suspend/close the account, and investigate the actor.',
+  ],
   references: [
     apiReference.organizations('CreateAccount'),
     apiReference.organizations('InviteAccountToOrganization'),
-    attackReference(ATTACK.modifyCloudResourceHierarchy),
   ],
   mitre: [ATTACK.modifyCloudResourceHierarchy, ATTACK.createCloudAccount],
   falsePositives: ['Account vending machines (Control Tower Account Factory, AFT).'],

@@ -1,12 +1,4 @@
-import {
-  ATTACK,
-  actorLabel,
-  apiReference,
-  attackReference,
-  defineDetection,
-  succeeded,
-  targetLabel,
-} from './define';
+import { ATTACK, actorLabel, apiReference, defineDetection, succeeded, targetLabel } from './define';
 
 /** An account left (or was removed from) the organization: out of reach of SCPs and the org trail. */
 export const orgAccountRemoved = defineDetection({
@@ -21,15 +13,14 @@ export const orgAccountRemoved = defineDetection({
     'no longer logged by the organization trail and no longer watched by iamwatch: a classic way to ' +
     'escape guardrails or take an account away.',
   runbook: [
-    '1. Confirm with the organization owners; account removal is rare and planned.',
-    '2. If unexpected: contact AWS Support, regain control of the account (root password recovery to the registered email), and invite it back.',
-    '3. Investigate the actor: LeaveOrganization needs organizations:LeaveOrganization in the member account.',
-  ].join('\n'),
+    'Confirm with the organization owners; account removal is rare and planned.',
+    'If unexpected: contact AWS Support, regain control of the account (root password recovery to the registered email), and invite it back.',
+    'Investigate the actor: LeaveOrganization needs organizations:LeaveOrganization in the member account.',
+  ],
   references: [
     apiReference.organizations('LeaveOrganization'),
     apiReference.organizations('RemoveAccountFromOrganization'),
     'https://docs.aws.amazon.com/organizations/latest/userguide/orgs_security_incident-response.html',
-    attackReference(ATTACK.modifyCloudResourceHierarchy),
   ],
   mitre: [ATTACK.modifyCloudResourceHierarchy, ATTACK.disableCloudLogs],
   falsePositives: ['Planned divestments or account migrations between organizations.'],

@@ -3,7 +3,6 @@ import {
   ATTACK,
   actorLabel,
   apiReference,
-  attackReference,
   defineDetection,
   requestText,
   succeeded,
@@ -39,15 +38,14 @@ export const orgPolicyChanged = defineDetection({
     'deleted, attached or detached, or a policy type was enabled or disabled. Guardrails that every ' +
     'member account relies on may have moved.',
   runbook: [
-    '1. Read the policy content (UpdatePolicy/CreatePolicy carry it) or the attachment change.',
-    '2. For detach/disable: which accounts lost which guardrail?',
-    '3. If unexpected: revert the change from the management account and investigate the actor.',
-  ].join('\n'),
+    'Read the policy content (UpdatePolicy/CreatePolicy carry it) or the attachment change.',
+    'For detach/disable: which accounts lost which guardrail?',
+    'If unexpected: revert the change from the management account and investigate the actor.',
+  ],
   references: [
     apiReference.organizations('AttachPolicy'),
     apiReference.organizations('UpdatePolicy'),
     'https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html',
-    attackReference(ATTACK.tenantPolicyModification),
   ],
   mitre: [ATTACK.tenantPolicyModification, ATTACK.modifyCloudResourceHierarchy],
   falsePositives: [

@@ -1,12 +1,5 @@
 import { isRootTarget } from '../target';
-import {
-  ATTACK,
-  apiReference,
-  attackReference,
-  defineDetection,
-  isInvokedByService,
-  succeeded,
-} from './define';
+import { ATTACK, apiReference, defineDetection, isInvokedByService, succeeded } from './define';
 
 /** The root user creates an access key for itself: unrestricted, un-scopable, long-term credentials. */
 export const rootAccessKeyCreated = defineDetection({
@@ -17,14 +10,13 @@ export const rootAccessKeyCreated = defineDetection({
     'An access key was created for the root user. Root keys cannot be limited by IAM policies and ' +
     'grant full control of the account; AWS and the CIS benchmark say root should have none.',
   runbook: [
-    '1. Treat as an incident until the account owner confirms it; root keys are never needed for daily work.',
-    "2. Delete the key from the root user's Security credentials page (sign in as root with MFA).",
-    '3. Review root activity around the event (`iamwatch history --actor root --account <id>`), reset the root password, check MFA.',
-  ].join('\n'),
+    'Treat as an incident until the account owner confirms it; root keys are never needed for daily work.',
+    "Delete the key from the root user's Security credentials page (sign in as root with MFA).",
+    'Review root activity around the event (`iamwatch history --actor root --account <id>`), reset the root password, check MFA.',
+  ],
   references: [
     apiReference.iam('CreateAccessKey'),
     'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user_manage_add-key.html',
-    attackReference(ATTACK.additionalCloudCredentials),
   ],
   mitre: [ATTACK.additionalCloudCredentials, ATTACK.validCloudAccounts],
   falsePositives: ['Legacy tooling that still requires root keys (should be migrated, not tolerated).'],

@@ -1,4 +1,4 @@
-import { ATTACK, attackReference, defineDetection, isInvokedByService } from './define';
+import { ATTACK, defineDetection, isInvokedByService } from './define';
 
 /**
  * Steps of a console sign-in whose outcome ConsoleLogin reports (and root-console-login judges),
@@ -30,14 +30,13 @@ export const rootActivity = defineDetection({
     'should be used only for the few tasks that require it; everything else is a sign of poor hygiene ' +
     'or of a stolen root credential.',
   runbook: [
-    '1. Reach the owner of the root credentials: planned root-only task?',
-    '2. Review the whole root session: `iamwatch history --account <id> --actor root`.',
-    '3. If unexplained: reset the root password, rotate root MFA, delete any root access keys, consider centralised root access (no root credentials in member accounts).',
-  ].join('\n'),
+    'Reach the owner of the root credentials: planned root-only task?',
+    'Review the whole root session: `iamwatch history --account <id> --actor root`.',
+    'If unexplained: reset the root password, rotate root MFA, delete any root access keys, consider centralised root access (no root credentials in member accounts).',
+  ],
   references: [
     'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html',
     'https://docs.aws.amazon.com/IAM/latest/UserGuide/root-user-tasks.html',
-    attackReference(ATTACK.validCloudAccounts),
   ],
   mitre: [ATTACK.validCloudAccounts],
   falsePositives: [

@@ -1,5 +1,5 @@
 import type { NormalisedEvent, Severity } from '../types';
-import { ATTACK, actorLabel, attackReference, defineDetection, succeeded } from './define';
+import { ATTACK, actorLabel, defineDetection, succeeded } from './define';
 
 /** The AWS-managed policies that scope an `sts:AssumeRoot` session (`arn:aws:iam::aws:policy/root-task/<name>`). */
 const ROOT_TASK_SEVERITY: Readonly<Record<string, Severity>> = {
@@ -58,19 +58,20 @@ export const rootSessionAssumed = defineDetection({
     '(IAMCreateRootUserPassword), unlocks an S3 bucket or SQS queue policy, or is not a known task ' +
     'policy; high for auditing or deleting root credentials.',
   runbook: [
-    '1. Confirm with the actor (management account or IAM delegated administrator) that the task was planned; AssumeRoot should be rare and tied to a ticket.',
-    '2. Follow the session into the member account: the response credentials.accessKeyId is the accessKeyId of the Root-identity calls made there within 15 minutes (`iamwatch history --actor root --account <member id>`).',
-    '3. IAMCreateRootUserPassword: check whether a root password was set or recovered afterwards and delete it again once the task is done. Unlock tasks: check which bucket or queue policy was deleted and restore the intended one (including CloudTrail/Config delivery grants).',
-    '4. If unexpected: treat the actor as compromised, revoke its sessions, and restrict sts:AssumeRoot with sts:TaskPolicyArn conditions or an SCP.',
-  ].join('\n'),
+    'Confirm with the actor (management account or IAM delegated administrator) that the task was planned; AssumeRoot should be rare and tied to a ticket.',
+    'Follow the session into the member account: the response credentials.accessKeyId is the accessKeyId of the Root-identity calls made there within 15 minutes (`iamwatch history --actor root --account <member id>`).',
+    'IAMCreateRootUserPassword: check whether a root password was set or recovered afterwards and delete it again once the task is done. Unlock tasks: check which bucket or queue policy was deleted and restore the intended one (including CloudTrail/Config delivery grants).',
+    'If unexpected: treat the actor as compromised, revoke its sessions, and restrict sts:AssumeRoot with sts:TaskPolicyArn conditions or an SCP.',
+  ],
   references: [
     'https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoot.html',
     'https://docs.aws.amazon.com/IAM/latest/UserGuide/cloudtrail-track-privileged-tasks.html',
     'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user-privileged-task.html',
     'https://docs.aws.amazon.com/IAM/latest/UserGuide/security-iam-awsmanpol.html',
-    attackReference(TEMPORARY_ELEVATED_CLOUD_ACCESS),
   ],
   mitre: [ATTACK.validCloudAccounts, TEMPORARY_ELEVATED_CLOUD_ACCESS, ATTACK.accountManipulation],
+  // AssumeRoot is the textbook case of temporary elevated cloud access: link that page, not the first.
+  attackPage: TEMPORARY_ELEVATED_CLOUD_ACCESS,
   falsePositives: [
     'Planned root-credential clean-ups and audits across member accounts (label the pipeline that runs them as an automation principal: lowered one step, never dropped).',
     'Administrators unlocking a bucket or queue whose policy denied everyone, as AWS documents.',

@@ -1,14 +1,6 @@
 import { lastArnSegment } from '../arn';
 import type { NormalisedEvent } from '../types';
-import {
-  ATTACK,
-  actorLabel,
-  apiReference,
-  attackReference,
-  defineDetection,
-  requestText,
-  succeeded,
-} from './define';
+import { ATTACK, actorLabel, apiReference, defineDetection, requestText, succeeded } from './define';
 
 function principalOf(e: NormalisedEvent): string {
   const type = requestText(e, 'principalType')?.toLowerCase() ?? 'principal';
@@ -33,15 +25,14 @@ export const ssoAccountAssignmentChanged = defineDetection({
     'permission set in an account. Gaining an admin permission set in the management account is the ' +
     'most sensitive case.',
   runbook: [
-    '1. Resolve the principal id to a user or group (identitystore DescribeUser/DescribeGroup) and the permission set to its name.',
-    '2. Confirm with the access request; pay special attention to admin permission sets and the management account.',
-    '3. If unexpected: delete the assignment and review what the principal did in the account since.',
-  ].join('\n'),
+    'Resolve the principal id to a user or group (identitystore DescribeUser/DescribeGroup) and the permission set to its name.',
+    'Confirm with the access request; pay special attention to admin permission sets and the management account.',
+    'If unexpected: delete the assignment and review what the principal did in the account since.',
+  ],
   references: [
     apiReference.ssoAdmin('CreateAccountAssignment'),
     apiReference.ssoAdmin('DeleteAccountAssignment'),
     'https://docs.aws.amazon.com/singlesignon/latest/userguide/useraccess.html',
-    attackReference(ATTACK.additionalCloudRoles),
   ],
   mitre: [ATTACK.additionalCloudRoles],
   falsePositives: ['Routine access requests and joiner/mover/leaver automation.'],

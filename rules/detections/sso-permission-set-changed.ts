@@ -1,14 +1,6 @@
 import { isAdminManagedPolicyArn, requestGrantsAdmin } from '../policy/admin';
 import type { NormalisedEvent } from '../types';
-import {
-  ATTACK,
-  actorLabel,
-  apiReference,
-  attackReference,
-  defineDetection,
-  succeeded,
-  targetLabel,
-} from './define';
+import { ATTACK, actorLabel, apiReference, defineDetection, succeeded, targetLabel } from './define';
 
 const PERMISSION_SET_CALLS = [
   'CreatePermissionSet',
@@ -45,15 +37,14 @@ export const ssoPermissionSetChanged = defineDetection({
     'changed. A permission set applies in every account it is assigned to, so one change can widen ' +
     'access across the organization. High when the change grants administrator access.',
   runbook: [
-    '1. Read the change (managed policy ARN, inline policy, boundary) in the raw record.',
-    '2. List the accounts and groups the permission set is assigned to (ListAccountsForProvisionedPermissionSet).',
-    '3. If unexpected: revert it and re-provision (ProvisionPermissionSet); investigate the actor.',
-  ].join('\n'),
+    'Read the change (managed policy ARN, inline policy, boundary) in the raw record.',
+    'List the accounts and groups the permission set is assigned to (ListAccountsForProvisionedPermissionSet).',
+    'If unexpected: revert it and re-provision (ProvisionPermissionSet); investigate the actor.',
+  ],
   references: [
     apiReference.ssoAdmin('AttachManagedPolicyToPermissionSet'),
     apiReference.ssoAdmin('PutInlinePolicyToPermissionSet'),
     'https://docs.aws.amazon.com/singlesignon/latest/userguide/permissionsetsconcept.html',
-    attackReference(ATTACK.additionalCloudRoles),
   ],
   mitre: [ATTACK.additionalCloudRoles],
   falsePositives: ['Identity team maintaining permission sets, often from infrastructure code.'],

@@ -1,4 +1,4 @@
-import { actors, apiCall, assumedRole, cloudTrailCall, defineExamples } from '../examples';
+import { actors, assumedRole, cloudTrailCall, defineExamples, eventBridgeCall } from '../examples';
 import { tamperingDenied } from './tampering-denied';
 
 export const tamperingDeniedExamples = defineExamples(tamperingDenied, [
@@ -15,7 +15,7 @@ export const tamperingDeniedExamples = defineExamples(tamperingDenied, [
   {
     name: 'a refused DisableRule on the iamwatch forwarder rule',
     expect: true,
-    event: apiCall('events.amazonaws.com', 'DisableRule', {
+    event: eventBridgeCall('DisableRule', {
       actor: actors.bob,
       request: { name: 'iamwatch-forward-iam', eventBusName: 'default' },
       errorCode: 'AccessDeniedException',
@@ -29,7 +29,7 @@ export const tamperingDeniedExamples = defineExamples(tamperingDenied, [
   {
     name: 'a refused DisableRule on an unrelated rule (near miss)',
     expect: false,
-    event: apiCall('events.amazonaws.com', 'DisableRule', {
+    event: eventBridgeCall('DisableRule', {
       actor: actors.bob,
       request: { name: 'nightly-report', eventBusName: 'default' },
       errorCode: 'AccessDeniedException',

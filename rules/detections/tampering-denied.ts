@@ -1,13 +1,5 @@
 import { TRAIL_TAMPERING_CALLS } from './cloudtrail-logging-stopped';
-import {
-  ATTACK,
-  actorLabel,
-  apiReference,
-  attackReference,
-  defineDetection,
-  isAccessDenied,
-  targetLabel,
-} from './define';
+import { ATTACK, actorLabel, apiReference, defineDetection, isAccessDenied, targetLabel } from './define';
 import { isMonitorTampering, MONITOR_TAMPERING_TRIGGERS } from './monitor-tampered';
 
 const TRAIL_CALLS = new Set(TRAIL_TAMPERING_CALLS);
@@ -27,15 +19,11 @@ export const tamperingDenied = defineDetection({
     'watches) failed with AccessDenied: an SCP or a permission boundary stopped it. Attackers try to ' +
     'blind monitoring before acting; the denial is the early warning.',
   runbook: [
-    '1. Identify the actor and session (`iamwatch history --actor …`): who tried, from which IP and tool?',
-    '2. Look for what the same principal did right before and after: a denied StopLogging is often followed by other attempts.',
-    '3. If it was not a planned change by the platform team, revoke the sessions and investigate the credentials.',
-  ].join('\n'),
-  references: [
-    apiReference.cloudTrail('StopLogging'),
-    apiReference.eventBridge('DisableRule'),
-    attackReference(ATTACK.disableCloudLogs),
+    'Identify the actor and session (`iamwatch history --actor …`): who tried, from which IP and tool?',
+    'Look for what the same principal did right before and after: a denied StopLogging is often followed by other attempts.',
+    'If it was not a planned change by the platform team, revoke the sessions and investigate the credentials.',
   ],
+  references: [apiReference.cloudTrail('StopLogging'), apiReference.eventBridge('DisableRule')],
   mitre: [ATTACK.disableCloudLogs, ATTACK.disableTools],
   falsePositives: [
     'A platform engineer migrating trails from an account where an SCP protects them.',

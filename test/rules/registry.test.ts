@@ -45,7 +45,7 @@ const DESIGN_SEVERITIES: Record<string, string[]> = {
 };
 
 const detectionsDir = fileURLToPath(new URL('../../rules/detections/', import.meta.url));
-const HELPER_FILES = new Set(['define.ts']);
+const HELPER_FILES = new Set(['define.ts', 'sign-in.ts']);
 const EXAMPLES_SUFFIX = '.examples.ts';
 
 describe('registry', () => {
@@ -166,10 +166,32 @@ describe('defineDetection', () => {
     expect(Object.isFrozen(detection)).toBe(true);
   });
 
+  it('numbers runbook steps and ends the references with the ATT&CK page', () => {
+    const detection = defineDetection({ ...valid, runbook: ['Look.', 'Act.'] });
+    expect(detection.runbook).toBe('1. Look.\n2. Act.');
+    expect(detection.references).toEqual([
+      'https://docs.aws.amazon.com/IAM/latest/APIReference/API_TagUser.html',
+      'https://attack.mitre.org/techniques/T1098/',
+    ]);
+    const linked = defineDetection({
+      ...valid,
+      mitre: [...valid.mitre, { id: 'T1098.001', name: 'Additional Cloud Credentials' }],
+      attackPage: { id: 'T1098.001', name: 'Additional Cloud Credentials' },
+    });
+    expect(linked.references.at(-1)).toBe('https://attack.mitre.org/techniques/T1098/001/');
+    expect(linked).not.toHaveProperty('attackPage');
+  });
+
   it.each([
     ['a non-kebab id', { id: 'Test_Detection' }, 'kebab-case'],
     ['an http reference', { references: ['http://example.com'] }, 'not https'],
     ['a malformed MITRE id', { mitre: [{ id: 'T98', name: 'x' }] }, 'MITRE'],
+    [
+      'an ATT&CK page of a technique not cited',
+      { attackPage: { id: 'T1110', name: 'Brute Force' } },
+      'not in mitre',
+    ],
+    ['an empty runbook', { runbook: [] }, 'runbook is empty'],
     ['two severities without severityOf', { severities: ['low', 'high'] }, 'severityOf'],
     ['a trigger naming nothing', { trigger: { sources: ['aws.iam'] } }, 'trigger must name'],
     [
