@@ -1,17 +1,8 @@
 import { spawn, spawnSync } from 'node:child_process';
-import {
-  appendFileSync,
-  existsSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  truncateSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, existsSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LedgerConfigurationError } from '../../../handlers/ledger/errors';
 import { JournalLedgerStore, journalPaths } from '../../../handlers/ledger/journal-store';
 import { startLocalLedger } from '../../../handlers/ledger/local';
@@ -19,33 +10,26 @@ import { MemoryLedgerStore } from '../../../handlers/ledger/memory-store';
 import { openLedger } from '../../../handlers/ledger/open';
 import type { LedgerStore, Suppression } from '../../../handlers/ports';
 import { describeLedgerBehaviour } from './support/behaviour';
-import { entry, hit, manyEntries, rawOf } from './support/entries';
+import { entry, manyEntries, PERSISTED, rawOf } from './support/entries';
+import { makeHome, removeHome, tempHomes, withJournal } from './support/homes';
 
-const homes: string[] = [];
-function tempHome(): string {
-  const home = mkdtempSync(join(tmpdir(), 'iamwatch-journal-'));
-  homes.push(home);
-  return home;
-}
-afterEach(() => {
-  for (const home of homes.splice(0)) rmSync(home, { recursive: true, force: true });
-});
+const tempHome = tempHomes('journal');
 
 describeLedgerBehaviour('local journal store', async () => {
-  const home = mkdtempSync(join(tmpdir(), 'iamwatch-journal-'));
+  const home = makeHome('journal');
   const store = await JournalLedgerStore.open({ home });
   return {
     store,
     close: async () => {
       await store.close();
-      rmSync(home, { recursive: true, force: true });
+      removeHome(home);
     },
   };
 });
 
 /** The store, closed and opened again before every read: reads then run on what was loaded from disk. */
 describeLedgerBehaviour('local journal store, reopened before each read', async () => {
-  const home = mkdtempSync(join(tmpdir(), 'iamwatch-journal-'));
+  const home = makeHome('journal');
   let store: LedgerStore = await JournalLedgerStore.open({ home });
   const reads = new Set<string>(['get', 'getRaw', 'history', 'oldestEntryTime']);
   const reopening = new Proxy({} as LedgerStore, {
@@ -66,17 +50,9 @@ describeLedgerBehaviour('local journal store, reopened before each read', async 
     store: reopening,
     close: async () => {
       await store.close();
-      rmSync(home, { recursive: true, force: true });
+      removeHome(home);
     },
   };
-});
-
-const stored = entry({
-  eventId: 'persist-1',
-  eventTime: '2026-11-20T14:03:11Z',
-  target: { type: 'user', name: 'svc-deploy' },
-  detections: [hit('iam-user-created', 'medium')],
-  severity: 'medium',
 });
 
 const suppression: Suppression = {
@@ -92,87 +68,85 @@ const suppression: Suppression = {
 
 const ids = (entries: { eventId: string }[]) => entries.map((e) => e.eventId);
 
+/** A new home whose journal holds `PERSISTED`, closed. */
+async function homeWithStored(): Promise<string> {
+  const home = tempHome();
+  await withJournal(home, (store) => store.putIfAbsent(PERSISTED, rawOf(PERSISTED)));
+  return home;
+}
+
 describe('local journal store: target queries in a process that writes', () => {
   it('answers from its target index, kept current for entries put after the first query, and a reopened store agrees', async () => {
     const home = tempHome();
-    const store = await JournalLedgerStore.open({ home });
     const bob = (eventId: string, eventTime: string) =>
       entry({ eventId, eventTime, target: { type: 'user', name: 'Bob' } });
-    const first = bob('t-1', '2026-11-20T10:00:00Z');
-    const other = entry({
-      eventId: 't-2',
-      eventTime: '2026-11-20T11:00:00Z',
-      target: { type: 'user', name: 'carol' },
+    await withJournal(home, async (store) => {
+      const first = bob('t-1', '2026-11-20T10:00:00Z');
+      const other = entry({
+        eventId: 't-2',
+        eventTime: '2026-11-20T11:00:00Z',
+        target: { type: 'user', name: 'carol' },
+      });
+      for (const e of [first, other]) await store.putIfAbsent(e, rawOf(e));
+      expect(ids(await store.history({ target: 'bob' }))).toEqual(['t-1']);
+      // Put after the index was built, one of them older than what it holds: still found, newest first.
+      const later = bob('t-3', '2026-11-20T12:00:00Z');
+      const earlier = bob('t-0', '2026-11-20T09:00:00Z');
+      for (const e of [later, earlier]) await store.putIfAbsent(e, rawOf(e));
+      expect(ids(await store.history({ target: 'user/bob' }))).toEqual(['t-3', 't-1', 't-0']);
+      expect(ids(await store.history({ target: 'bob', until: '2026-11-20T11:59:00Z', limit: 1 }))).toEqual([
+        't-1',
+      ]);
     });
-    for (const e of [first, other]) await store.putIfAbsent(e, rawOf(e));
-    expect((await store.history({ target: 'bob' })).map((e) => e.eventId)).toEqual(['t-1']);
-    // Put after the index was built, one of them older than what it holds: still found, newest first.
-    const later = bob('t-3', '2026-11-20T12:00:00Z');
-    const earlier = bob('t-0', '2026-11-20T09:00:00Z');
-    for (const e of [later, earlier]) await store.putIfAbsent(e, rawOf(e));
-    expect((await store.history({ target: 'user/bob' })).map((e) => e.eventId)).toEqual([
-      't-3',
-      't-1',
-      't-0',
-    ]);
-    expect(
-      (await store.history({ target: 'bob', until: '2026-11-20T11:59:00Z', limit: 1 })).map((e) => e.eventId),
-    ).toEqual(['t-1']);
-    await store.close();
     // A reader that does not write scans instead: the same answer.
-    const reader = await JournalLedgerStore.open({ home });
-    expect((await reader.history({ target: 'user/bob' })).map((e) => e.eventId)).toEqual([
-      't-3',
-      't-1',
-      't-0',
-    ]);
-    await reader.close();
+    await withJournal(home, async (reader) => {
+      expect(ids(await reader.history({ target: 'user/bob' }))).toEqual(['t-3', 't-1', 't-0']);
+    });
   });
 });
 
 describe('local journal store: on disk', () => {
   it('keeps entries, delivery state, raw records and control data across restarts', async () => {
     const home = tempHome();
-    const first = await JournalLedgerStore.open({ home });
-    expect(await first.putIfAbsent(stored, rawOf(stored))).toEqual({ outcome: 'inserted' });
-    await first.markDelivery('persist-1', 'sns', {
-      status: 'delivered',
-      at: '2026-11-20T14:03:12.000Z',
-      attempts: 1,
+    await withJournal(home, async (first) => {
+      expect(await first.putIfAbsent(PERSISTED, rawOf(PERSISTED))).toEqual({ outcome: 'inserted' });
+      await first.markDelivery('persist-1', 'sns', {
+        status: 'delivered',
+        at: '2026-11-20T14:03:12.000Z',
+        attempts: 1,
+      });
+      await first.putSuppression(suppression);
+      await first.appendSuppressionEvent({
+        at: '2026-11-20T00:00:00.000Z',
+        action: 'created',
+        by: 'carol',
+        suppression,
+      });
+      expect(await first.countInBurst('slack#alice', '2026-11-20T14:00:00.000Z', 60_000)).toEqual({
+        position: 1,
+        closesAt: '2026-11-20T14:01:00.000Z',
+      });
+      const burst = {
+        key: 'slack#alice',
+        channel: 'slack:default',
+        accountId: '111122223333',
+        actor: 'alice',
+        opensAt: '2026-11-20T14:00:00.000Z',
+        closesAt: '2026-11-20T14:01:00.000Z',
+      };
+      await first.addFolded(burst, {
+        eventId: 'persist-1',
+        eventTime: PERSISTED.eventTime,
+        eventName: 'CreateUser',
+        severity: 'medium',
+      });
+      await first.putAuditRun({ runAt: '2026-11-21T00:00:00.000Z', accounts: [], findings: [] } as never);
     });
-    await first.putSuppression(suppression);
-    await first.appendSuppressionEvent({
-      at: '2026-11-20T00:00:00.000Z',
-      action: 'created',
-      by: 'carol',
-      suppression,
-    });
-    expect(await first.countInBurst('slack#alice', '2026-11-20T14:00:00.000Z', 60_000)).toEqual({
-      position: 1,
-      closesAt: '2026-11-20T14:01:00.000Z',
-    });
-    const burst = {
-      key: 'slack#alice',
-      channel: 'slack:default',
-      accountId: '111122223333',
-      actor: 'alice',
-      opensAt: '2026-11-20T14:00:00.000Z',
-      closesAt: '2026-11-20T14:01:00.000Z',
-    };
-    await first.addFolded(burst, {
-      eventId: 'persist-1',
-      eventTime: stored.eventTime,
-      eventName: 'CreateUser',
-      severity: 'medium',
-    });
-    await first.putAuditRun({ runAt: '2026-11-21T00:00:00.000Z', accounts: [], findings: [] } as never);
-    await first.close();
 
-    const second = await JournalLedgerStore.open({ home });
-    try {
-      expect(await second.putIfAbsent(stored, rawOf(stored))).toEqual({ outcome: 'duplicate' });
+    await withJournal(home, async (second) => {
+      expect(await second.putIfAbsent(PERSISTED, rawOf(PERSISTED))).toEqual({ outcome: 'duplicate' });
       expect((await second.get('persist-1'))?.delivery?.sns?.status).toBe('delivered');
-      expect(await second.getRaw('persist-1')).toEqual(rawOf(stored));
+      expect(await second.getRaw('persist-1')).toEqual(rawOf(PERSISTED));
       expect(ids(await second.history({ target: 'svc-deploy' }))).toEqual(['persist-1']);
       expect(await second.listSuppressions()).toEqual([suppression]);
       expect(await second.suppressionEvents()).toHaveLength(1);
@@ -180,19 +154,14 @@ describe('local journal store: on disk', () => {
       const [followUp] = await second.takeClosedBursts('2026-11-20T14:02:00.000Z');
       expect(followUp?.total).toBe(1);
       expect((await second.latestAuditRun())?.runAt).toBe('2026-11-21T00:00:00.000Z');
-    } finally {
-      await second.close();
-    }
-    const third = await JournalLedgerStore.open({ home });
-    try {
+    });
+    await withJournal(home, async (third) => {
       expect(await third.takeClosedBursts('2026-11-20T14:02:00.000Z')).toEqual([]);
       expect(await third.deleteSuppression('sup-1')).toEqual(suppression);
-    } finally {
-      await third.close();
-    }
-    const fourth = await JournalLedgerStore.open({ home });
-    expect(await fourth.listSuppressions()).toEqual([]);
-    await fourth.close();
+    });
+    await withJournal(home, async (fourth) => {
+      expect(await fourth.listSuppressions()).toEqual([]);
+    });
   });
 
   it('finds values case-insensitively as the memory store does, also where lower-casing maps a non-ASCII letter to ASCII', async () => {
@@ -204,11 +173,9 @@ describe('local journal store: on disk', () => {
       target: { type: 'user', name: 'Bob.Smith+ops' },
     });
     const memory = new MemoryLedgerStore();
-    const first = await JournalLedgerStore.open({ home });
-    for (const store of [memory, first]) await store.putIfAbsent(kate, rawOf(kate));
-    await first.close();
-    const journal = await JournalLedgerStore.open({ home });
-    try {
+    await memory.putIfAbsent(kate, rawOf(kate));
+    await withJournal(home, (first) => first.putIfAbsent(kate, rawOf(kate)));
+    await withJournal(home, async (journal) => {
       for (const filter of [
         { actor: 'kate' },
         { actor: 'KATE' },
@@ -223,9 +190,7 @@ describe('local journal store: on disk', () => {
         );
       }
       expect(ids(await journal.history({ actor: 'kate' }))).toEqual(['kelvin-1']);
-    } finally {
-      await journal.close();
-    }
+    });
   });
 
   it('is what openLedger({ kind: "local" }) opens, under $IAMWATCH_HOME/journal', async () => {
@@ -233,7 +198,7 @@ describe('local journal store: on disk', () => {
     const store = await openLedger({ kind: 'local', home });
     try {
       expect(store).toBeInstanceOf(JournalLedgerStore);
-      await store.putIfAbsent(stored, rawOf(stored));
+      await store.putIfAbsent(PERSISTED, rawOf(PERSISTED));
     } finally {
       await store.close();
     }
@@ -241,44 +206,35 @@ describe('local journal store: on disk', () => {
     expect(existsSync(join(home, 'ledger'))).toBe(false);
     const reopened = await openLedger({ kind: 'local', home });
     try {
-      expect(await reopened.get('persist-1')).toEqual(stored);
+      expect(await reopened.get('persist-1')).toEqual(PERSISTED);
     } finally {
       await reopened.close();
     }
   });
 
   it('drops a torn last line left by a crash, and appends cleanly after it', async () => {
-    const home = tempHome();
-    const first = await JournalLedgerStore.open({ home });
-    await first.putIfAbsent(stored, rawOf(stored));
-    await first.close();
+    const home = await homeWithStored();
     const { journal } = journalPaths(home);
     const intact = readFileSync(journal, 'utf8');
     appendFileSync(journal, '{"t":"entry","entry":{"eventId":"torn-1","eventTi');
 
-    const second = await JournalLedgerStore.open({ home });
-    expect(readFileSync(journal, 'utf8')).toBe(intact);
-    expect(await second.get('torn-1')).toBeUndefined();
     const next = entry({ eventId: 'after-tear', eventTime: '2026-11-20T15:00:00Z' });
-    expect(await second.putIfAbsent(next, rawOf(next))).toEqual({ outcome: 'inserted' });
-    await second.close();
+    await withJournal(home, async (second) => {
+      expect(readFileSync(journal, 'utf8')).toBe(intact);
+      expect(await second.get('torn-1')).toBeUndefined();
+      expect(await second.putIfAbsent(next, rawOf(next))).toEqual({ outcome: 'inserted' });
+    });
 
     // A whole last line that is not JSON (zeroes a power loss left) is a torn write too.
     appendFileSync(journal, '\0\0\0\0\n');
-    const third = await JournalLedgerStore.open({ home });
-    try {
+    await withJournal(home, async (third) => {
       expect(ids(await third.history({}))).toEqual(['after-tear', 'persist-1']);
       expect(await third.getRaw('after-tear')).toEqual(rawOf(next));
-    } finally {
-      await third.close();
-    }
+    });
   });
 
   it('refuses a journal damaged in the middle, naming the file and line', async () => {
-    const home = tempHome();
-    const first = await JournalLedgerStore.open({ home });
-    await first.putIfAbsent(stored, rawOf(stored));
-    await first.close();
+    const home = await homeWithStored();
     const { journal } = journalPaths(home);
     const [head, ...rest] = readFileSync(journal, 'utf8').split('\n');
     writeFileSync(journal, [head, 'garbage', ...rest].join('\n'));
@@ -298,57 +254,48 @@ describe('local journal store: on disk', () => {
   });
 
   it('repairs a missing raw record on a duplicate put', async () => {
-    const home = tempHome();
-    const first = await JournalLedgerStore.open({ home });
-    await first.putIfAbsent(stored, rawOf(stored));
-    await first.close();
+    const home = await homeWithStored();
     truncateSync(journalPaths(home).raw, 0);
 
-    const second = await JournalLedgerStore.open({ home });
-    expect(await second.getRaw('persist-1')).toBeUndefined();
-    expect(await second.putIfAbsent(stored, rawOf(stored))).toEqual({ outcome: 'duplicate' });
-    expect(await second.getRaw('persist-1')).toEqual(rawOf(stored));
-    await second.close();
-    const third = await JournalLedgerStore.open({ home });
-    expect(await third.getRaw('persist-1')).toEqual(rawOf(stored));
-    expect(await third.get('persist-1')).toEqual(stored);
-    await third.close();
+    await withJournal(home, async (second) => {
+      expect(await second.getRaw('persist-1')).toBeUndefined();
+      expect(await second.putIfAbsent(PERSISTED, rawOf(PERSISTED))).toEqual({ outcome: 'duplicate' });
+      expect(await second.getRaw('persist-1')).toEqual(rawOf(PERSISTED));
+    });
+    await withJournal(home, async (third) => {
+      expect(await third.getRaw('persist-1')).toEqual(rawOf(PERSISTED));
+      expect(await third.get('persist-1')).toEqual(PERSISTED);
+    });
   });
 
   it('rewrites a journal that is mostly superseded lines when it is opened', async () => {
-    const home = tempHome();
-    const first = await JournalLedgerStore.open({ home });
-    await first.putIfAbsent(stored, rawOf(stored));
-    await Promise.all(
-      Array.from({ length: 40 }, (_, attempt) =>
-        first.markDelivery('persist-1', 'slack:default', {
-          status: 'failed',
-          at: '2026-11-20T14:03:12.000Z',
-          attempts: attempt + 1,
-        }),
+    const home = await homeWithStored();
+    await withJournal(home, (first) =>
+      Promise.all(
+        Array.from({ length: 40 }, (_, attempt) =>
+          first.markDelivery('persist-1', 'slack:default', {
+            status: 'failed',
+            at: '2026-11-20T14:03:12.000Z',
+            attempts: attempt + 1,
+          }),
+        ),
       ),
     );
-    await first.close();
-    const second = await JournalLedgerStore.open({ home, compactAfter: 10 });
-    expect(second.journalLines).toBe(1);
-    await second.close();
-    const third = await JournalLedgerStore.open({ home });
-    try {
+    await withJournal(home, async (second) => expect(second.journalLines).toBe(1), { compactAfter: 10 });
+    await withJournal(home, async (third) => {
       expect(third.journalLines).toBe(1);
       expect((await third.get('persist-1'))?.delivery?.['slack:default']?.attempts).toBe(40);
-      expect(await third.getRaw('persist-1')).toEqual(rawOf(stored));
-    } finally {
-      await third.close();
-    }
+      expect(await third.getRaw('persist-1')).toEqual(rawOf(PERSISTED));
+    });
   });
 
   it('turns a second user of the same home away, and takes over a lock left by a dead process', async () => {
     const home = tempHome();
-    const first = await JournalLedgerStore.open({ home });
-    await expect(JournalLedgerStore.open({ home })).rejects.toThrow(/in use by another iamwatch process/);
-    // An older iamwatch (embedded dynalite) uses the same lock file.
-    await expect(startLocalLedger({ home })).rejects.toThrow(/in use by another iamwatch process/);
-    await first.close();
+    await withJournal(home, async () => {
+      await expect(JournalLedgerStore.open({ home })).rejects.toThrow(/in use by another iamwatch process/);
+      // An older iamwatch (embedded dynalite) uses the same lock file.
+      await expect(startLocalLedger({ home })).rejects.toThrow(/in use by another iamwatch process/);
+    });
     writeFileSync(journalPaths(home).lock, '999999999');
     const again = await JournalLedgerStore.open({ home });
     await again.close();
@@ -359,7 +306,7 @@ describe('local journal store: on disk', () => {
     const store = await JournalLedgerStore.open({ home: tempHome() });
     await store.close();
     await expect(store.close()).resolves.toBeUndefined();
-    await expect(store.putIfAbsent(stored, rawOf(stored))).rejects.toThrow(LedgerConfigurationError);
+    await expect(store.putIfAbsent(PERSISTED, rawOf(PERSISTED))).rejects.toThrow(LedgerConfigurationError);
   });
 
   it('lets the process exit on its own after close', () => {
@@ -371,7 +318,7 @@ describe('local journal store: on disk', () => {
       [
         `import { openLedger } from ${JSON.stringify(openModule)};`,
         `const store = await openLedger({ kind: 'local', home: ${JSON.stringify(home)} });`,
-        `const entry = ${JSON.stringify(stored)};`,
+        `const entry = ${JSON.stringify(PERSISTED)};`,
         `const result = await store.putIfAbsent(entry, { eventID: entry.eventId, eventTime: entry.eventTime, eventName: entry.eventName, eventSource: entry.eventSource });`,
         'await store.close();',
         'process.stdout.write(result.outcome);',
@@ -440,8 +387,7 @@ describe('local journal store: a writer killed mid-run, then a second run', () =
     const committed = reported.split('\n').filter((line) => line && line !== 'done');
     expect(committed.length).toBeGreaterThan(0);
 
-    const second = await JournalLedgerStore.open({ home });
-    try {
+    await withJournal(home, async (second) => {
       for (const id of committed) expect(await second.get(id), id).toBeDefined();
       const outcomes = await Promise.all(bulk.map((e) => second.putIfAbsent(e, rawOf(e))));
       const inserted = outcomes.filter((o) => o.outcome === 'inserted').length;
@@ -450,9 +396,7 @@ describe('local journal store: a writer killed mid-run, then a second run', () =
       expect(all).toHaveLength(bulk.length);
       expect(new Set(all).size).toBe(bulk.length);
       for (const e of bulk) expect(await second.getRaw(e.eventId), e.eventId).toBeDefined();
-    } finally {
-      await second.close();
-    }
+    });
   });
 });
 
@@ -461,7 +405,7 @@ describe('local journal store: a home kept by an older iamwatch (embedded dynali
     const home = tempHome();
     const old = await startLocalLedger({ home });
     const second = entry({ eventId: 'old-2', eventTime: '2026-11-21T10:00:00Z', sourceIp: '203.0.113.7' });
-    await old.store.putIfAbsent(stored, rawOf(stored));
+    await old.store.putIfAbsent(PERSISTED, rawOf(PERSISTED));
     await old.store.putIfAbsent(second, rawOf(second));
     await old.store.markDelivery('persist-1', 'sns', {
       status: 'delivered',
@@ -478,7 +422,7 @@ describe('local journal store: a home kept by an older iamwatch (embedded dynali
       expect(await store.getRaw('old-2')).toEqual(rawOf(second));
       expect(ids(await store.history({ ip: '203.0.113.7' }))).toEqual(['old-2']);
       expect(await store.listSuppressions()).toEqual([suppression]);
-      expect(await store.putIfAbsent(stored, rawOf(stored))).toEqual({ outcome: 'duplicate' });
+      expect(await store.putIfAbsent(PERSISTED, rawOf(PERSISTED))).toEqual({ outcome: 'duplicate' });
     } finally {
       await store.close();
     }

@@ -1,28 +1,12 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LedgerConfigurationError } from '../../../handlers/ledger/errors';
 import { localLedgerPath, startLocalLedger } from '../../../handlers/ledger/local';
-import { entry, hit, rawOf } from './support/entries';
+import { PERSISTED, rawOf } from './support/entries';
+import { tempHomes } from './support/homes';
 
-const homes: string[] = [];
-function tempHome(): string {
-  const home = mkdtempSync(join(tmpdir(), 'iamwatch-ledger-'));
-  homes.push(home);
-  return home;
-}
-afterEach(() => {
-  for (const home of homes.splice(0)) rmSync(home, { recursive: true, force: true });
-});
-
-const stored = entry({
-  eventId: 'persist-1',
-  eventTime: '2026-11-20T14:03:11Z',
-  target: { type: 'user', name: 'svc-deploy' },
-  detections: [hit('iam-user-created', 'medium')],
-  severity: 'medium',
-});
+const tempHome = tempHomes('ledger');
 
 describe('embedded dynalite (the DynamoDB stand-in of the tests)', () => {
   it('keeps entries across restarts in $IAMWATCH_HOME', async () => {
@@ -31,7 +15,7 @@ describe('embedded dynalite (the DynamoDB stand-in of the tests)', () => {
     const first = await startLocalLedger({ env });
     expect(first.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(first.path).toBe(join(home, 'ledger'));
-    expect(await first.store.putIfAbsent(stored, rawOf(stored))).toEqual({ outcome: 'inserted' });
+    expect(await first.store.putIfAbsent(PERSISTED, rawOf(PERSISTED))).toEqual({ outcome: 'inserted' });
     await first.store.markDelivery('persist-1', 'sns', {
       status: 'delivered',
       at: '2026-11-20T14:03:12.000Z',
@@ -41,9 +25,9 @@ describe('embedded dynalite (the DynamoDB stand-in of the tests)', () => {
 
     const second = await startLocalLedger({ env });
     try {
-      expect(await second.store.putIfAbsent(stored, rawOf(stored))).toEqual({ outcome: 'duplicate' });
+      expect(await second.store.putIfAbsent(PERSISTED, rawOf(PERSISTED))).toEqual({ outcome: 'duplicate' });
       expect((await second.store.get('persist-1'))?.delivery?.sns?.status).toBe('delivered');
-      expect(await second.store.getRaw('persist-1')).toEqual(rawOf(stored));
+      expect(await second.store.getRaw('persist-1')).toEqual(rawOf(PERSISTED));
       expect((await second.store.history({ target: 'svc-deploy' })).map((e) => e.eventId)).toEqual([
         'persist-1',
       ]);

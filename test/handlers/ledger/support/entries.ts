@@ -1,6 +1,7 @@
 /** Hand-built ledger entries and raw records for the ledger tests (independent of the normaliser). */
 import type { StoredEntry } from '../../../../handlers/ports';
-import type { CloudTrailRecord, DetectionHit, Severity } from '../../../../rules/types';
+import { severityRank } from '../../../../rules/severity';
+import { type CloudTrailRecord, type DetectionHit, SEVERITIES, type Severity } from '../../../../rules/types';
 
 export const ACCOUNT_A = '111122223333';
 export const ACCOUNT_B = '444455556666';
@@ -49,6 +50,15 @@ export function rawOf(stored: StoredEntry, extra: Partial<CloudTrailRecord> = {}
   };
 }
 
+/** One entry with a target and a detection: what the persistence tests write, then read after a restart. */
+export const PERSISTED = entry({
+  eventId: 'persist-1',
+  eventTime: '2026-11-20T14:03:11Z',
+  target: { type: 'user', name: 'svc-deploy' },
+  detections: [hit('iam-user-created', 'medium')],
+  severity: 'medium',
+});
+
 const ssoRole = `arn:aws:iam::${ACCOUNT_B}:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_0123456789abcdef`;
 const ssoActor = (session: string): StoredEntry['actor'] => ({
   type: 'AssumedRole',
@@ -61,25 +71,39 @@ const ssoActor = (session: string): StoredEntry['actor'] => ({
 
 export const SSO_ROLE_ARN = ssoRole;
 
+/** A user or role of `account`, with its IAM ARN. */
+const iamTarget = (type: 'user' | 'role', name: string, account = ACCOUNT_A): StoredEntry['target'] => ({
+  type,
+  name,
+  arn: `arn:aws:iam::${account}:${type}/${name}`,
+});
+
+/** The detections that fired, and the entry's severity: the highest of theirs. */
+function fired(...hits: DetectionHit[]): Pick<StoredEntry, 'detections' | 'severity'> {
+  const severity = hits.reduce<Severity>(
+    (top, h) => (severityRank(h.severity) > severityRank(top) ? h.severity : top),
+    'info',
+  );
+  return { detections: hits, severity };
+}
+
 /** Nine entries over three days, two accounts, several actors, targets, IPs, detections and severities. */
 export const SCENARIO: StoredEntry[] = [
   entry({
     eventId: 'e01',
     eventTime: '2026-11-18T09:00:00Z',
-    target: { type: 'user', name: 'bob', arn: `arn:aws:iam::${ACCOUNT_A}:user/bob` },
+    target: iamTarget('user', 'bob'),
     sourceIp: '203.0.113.7',
     sourceIpKind: 'ipv4',
-    detections: [hit('iam-user-created', 'medium')],
-    severity: 'medium',
+    ...fired(hit('iam-user-created', 'medium')),
   }),
   entry({
     eventId: 'e02',
     eventTime: '2026-11-18T10:00:00Z',
     eventName: 'CreateAccessKey',
-    target: { type: 'user', name: 'bob', arn: `arn:aws:iam::${ACCOUNT_A}:user/bob` },
+    target: iamTarget('user', 'bob'),
     sourceIp: '203.0.113.7',
-    detections: [hit('iam-access-key-created-for-another-user', 'high')],
-    severity: 'high',
+    ...fired(hit('iam-access-key-created-for-another-user', 'high')),
   }),
   entry({
     eventId: 'e03',
@@ -87,22 +111,20 @@ export const SCENARIO: StoredEntry[] = [
     eventName: 'AttachRolePolicy',
     accountId: ACCOUNT_B,
     actor: ssoActor('alice@example.com'),
-    target: { type: 'role', name: 'deployer', arn: `arn:aws:iam::${ACCOUNT_B}:role/deployer` },
+    target: iamTarget('role', 'deployer', ACCOUNT_B),
     policyArn: 'arn:aws:iam::aws:policy/AdministratorAccess',
     sourceIp: '198.51.100.9',
     via: 'console',
-    detections: [hit('iam-admin-policy-attached', 'high')],
-    severity: 'high',
+    ...fired(hit('iam-admin-policy-attached', 'high')),
   }),
   entry({
     eventId: 'e04',
     eventTime: '2026-11-19T12:00:00Z',
     accountId: ACCOUNT_B,
     actor: ssoActor('bob@example.com'),
-    target: { type: 'user', name: 'bob', arn: `arn:aws:iam::${ACCOUNT_B}:user/bob` },
+    target: iamTarget('user', 'bob', ACCOUNT_B),
     sourceIp: '198.51.100.9',
-    detections: [hit('iam-user-created', 'medium')],
-    severity: 'medium',
+    ...fired(hit('iam-user-created', 'medium')),
   }),
   entry({
     eventId: 'e05',
@@ -117,8 +139,7 @@ export const SCENARIO: StoredEntry[] = [
       mfa: false,
     },
     sourceIp: '192.0.2.1',
-    detections: [hit('root-console-login', 'critical')],
-    severity: 'critical',
+    ...fired(hit('root-console-login', 'critical')),
   }),
   entry({
     eventId: 'e06',
@@ -130,19 +151,17 @@ export const SCENARIO: StoredEntry[] = [
       name: 'carol',
       accountId: ACCOUNT_A,
     },
-    target: { type: 'user', name: 'bob', arn: `arn:aws:iam::${ACCOUNT_A}:user/bob` },
+    target: iamTarget('user', 'bob'),
     sourceIp: '203.0.113.7',
-    detections: [hit('iam-user-deleted', 'low')],
-    severity: 'low',
+    ...fired(hit('iam-user-deleted', 'low')),
   }),
   entry({
     eventId: 'e07',
     eventTime: '2026-11-20T08:00:00Z',
     eventName: 'PutUserPolicy',
-    target: { type: 'user', name: 'carol', arn: `arn:aws:iam::${ACCOUNT_A}:user/carol` },
+    target: iamTarget('user', 'carol'),
     sourceIp: '203.0.113.8',
-    detections: [hit('iam-inline-policy-added', 'medium'), hit('iam-inline-admin-policy-added', 'critical')],
-    severity: 'critical',
+    ...fired(hit('iam-inline-policy-added', 'medium'), hit('iam-inline-admin-policy-added', 'critical')),
   }),
   entry({
     eventId: 'e08',
@@ -156,12 +175,11 @@ export const SCENARIO: StoredEntry[] = [
       sessionIssuerArn: `arn:aws:iam::${ACCOUNT_B}:role/cfn-exec`,
       invokedBy: 'cloudformation.amazonaws.com',
     },
-    target: { type: 'role', name: 'app', arn: `arn:aws:iam::${ACCOUNT_B}:role/app` },
+    target: iamTarget('role', 'app', ACCOUNT_B),
     sourceIp: 'cloudformation.amazonaws.com',
     sourceIpKind: 'aws-service',
     automation: true,
-    detections: [hit('iam-change', 'info')],
-    severity: 'info',
+    ...fired(hit('iam-change', 'info')),
   }),
   entry({
     eventId: 'e09',
@@ -171,17 +189,15 @@ export const SCENARIO: StoredEntry[] = [
     sourceIp: '203.0.113.7',
     result: 'failure',
     errorCode: 'AccessDenied',
-    detections: [hit('iam-write-denied', 'medium')],
-    severity: 'medium',
+    ...fired(hit('iam-write-denied', 'medium')),
   }),
 ];
 
 /** `count` entries spread over days, alternating accounts and cycling through the severities. */
 export function manyEntries(count: number): StoredEntry[] {
-  const severities: Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
   const start = Date.parse('2026-10-01T00:00:00Z');
   return Array.from({ length: count }, (_, index) => {
-    const severity = severities[index % severities.length] ?? 'info';
+    const severity = SEVERITIES[index % SEVERITIES.length] ?? 'info';
     return entry({
       eventId: `bulk-${String(index).padStart(4, '0')}`,
       eventTime: new Date(start + index * 37 * 60_000).toISOString().replace('.000Z', 'Z'),
