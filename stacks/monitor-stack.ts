@@ -12,7 +12,6 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -36,6 +35,7 @@ import type { DetectionContext } from '../rules/types';
 import { ConfigError } from './config/load';
 import { type IamwatchConfig, MONITOR_REGION } from './config/schema';
 import { AlertsTopic } from './constructs/alerts-topic';
+import { AsyncFunction } from './constructs/async-function';
 import { Canary, canaryIdentityOf } from './constructs/canary';
 import { DeadLetterQueue } from './constructs/dead-letter-queue';
 import { Digest } from './constructs/digest';
@@ -153,7 +153,7 @@ export class MonitorStack extends Stack {
   readonly bus: events.IEventBus;
   readonly rules: events.Rule[] = [];
   readonly table: LedgerTable;
-  readonly recordFunction: IamwatchFunction;
+  readonly recordFunction: AsyncFunction;
   readonly notifyFunction: IamwatchFunction;
   /** Organization mode: keeps the organization snapshot in the ledger table. */
   readonly organizationFunction?: IamwatchFunction;
@@ -215,10 +215,6 @@ export class MonitorStack extends Stack {
     const operations = new OperationsTopic(this, 'Operations', { config, encryptionKey: this.key, slack });
     this.operationsTopic = operations.topic;
 
-    const recordFailures = new DeadLetterQueue(this, 'RecordFailures', {
-      queueName: `${prefix}-record-failures`,
-      catches: 'asynchronous invocations of the record function',
-    });
     const ruleDlq = new DeadLetterQueue(this, 'RuleDlq', {
       queueName: `${prefix}-record-rule-dlq`,
       catches: 'the monitor rules (events EventBridge could not hand to the record function)',
@@ -238,7 +234,7 @@ export class MonitorStack extends Stack {
       IAMWATCH_BUNDLED_DETECTION_CONTEXT: JSON.stringify(JSON.stringify(this.detectionContext)),
     };
     assertEnvironmentFits(`${prefix}-record`, recordEnvironment);
-    this.recordFunction = new IamwatchFunction(this, 'Record', {
+    this.recordFunction = new AsyncFunction(this, 'Record', {
       functionName: `${prefix}-record`,
       description: 'iamwatch: normalise a CloudTrail event, judge it, write it once to the ledger',
       entry: 'handlers/record/lambda.ts',
@@ -247,7 +243,8 @@ export class MonitorStack extends Stack {
       logRetention: config.logRetentionDays,
       environment: recordEnvironment,
       define: recordDefine,
-      onFailure: new destinations.SqsDestination(recordFailures),
+      failuresId: 'RecordFailures',
+      catches: 'asynchronous invocations of the record function',
       retryAttempts: 2,
       maxEventAge: Duration.hours(6),
     });
@@ -262,11 +259,6 @@ export class MonitorStack extends Stack {
         }),
       );
     }
-    Validations.of(this.recordFunction).acknowledge({
-      id: 'Serverless-LambdaDLQ',
-      reason:
-        'Failed asynchronous invocations go to the on-failure destination (record-failures), which keeps the error with the event; a legacy DLQ would duplicate it.',
-    });
 
     this.backfill = config.backfill.enabled
       ? new S3Backfill(this, 'S3Backfill', {
@@ -312,7 +304,7 @@ export class MonitorStack extends Stack {
     const queues: WatchedQueue[] = [
       {
         name: 'record-failures',
-        queue: recordFailures,
+        queue: this.recordFunction.failures,
         meaning: 'Events the record function could not record',
       },
       {
@@ -392,11 +384,7 @@ export class MonitorStack extends Stack {
     const prefix = config.resourcePrefix;
     const management = config.organization?.managementAccountId ?? this.account;
     const readerRoleArn = `arn:aws:iam::${management}:role/${organizationReaderRoleName(prefix)}`;
-    const failures = new DeadLetterQueue(this, 'OrganizationFailures', {
-      queueName: `${prefix}-organization-failures`,
-      catches: 'organization refreshes (the function and the rules invoking it)',
-    });
-    const fn = new IamwatchFunction(this, 'Organization', {
+    const fn = new AsyncFunction(this, 'Organization', {
       functionName: `${prefix}-organization`,
       description: 'iamwatch: read the organization (accounts, names, OU paths) into the ledger table',
       entry: 'handlers/organization/lambda.ts',
@@ -408,7 +396,8 @@ export class MonitorStack extends Stack {
         [ORGANIZATION_ENV.tableName]: this.table.tableName,
         [ORGANIZATION_ENV.roleArn]: readerRoleArn,
       },
-      onFailure: new destinations.SqsDestination(failures),
+      failuresId: 'OrganizationFailures',
+      catches: 'organization refreshes (the function and the rules invoking it)',
       retryAttempts: 2,
       maxEventAge: Duration.hours(1),
     });
@@ -420,27 +409,13 @@ export class MonitorStack extends Stack {
         conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [ORGANIZATION_PARTITION] } },
       }),
     );
-    this.key.grant(fn, ...LEDGER_KEY_ACTIONS);
-    for (const action of ['kms:GenerateDataKey*', 'kms:ReEncrypt*']) {
-      Validations.of(fn.role!).acknowledge({
-        id: `AwsSolutions-IAM5[Action::${action}]`,
-        reason: MONITOR_KEY_REASON,
-      });
-    }
-    Validations.of(fn).acknowledge({
-      id: 'Serverless-LambdaDLQ',
-      reason: 'Failed asynchronous invocations go to the on-failure destination (organization-failures).',
-    });
-    const target = new targets.LambdaFunction(fn, {
-      deadLetterQueue: failures,
-      retryAttempts: 4,
-      maxEventAge: Duration.hours(1),
-    });
-    new events.Rule(this, 'OrganizationSchedule', {
+    this.grantLedgerKey(fn);
+    const retry = { retryAttempts: 4, maxEventAge: Duration.hours(1) };
+    fn.addScheduleRule('OrganizationSchedule', {
       ruleName: `${prefix}-organization-schedule`,
       description: 'iamwatch: read the organization even when no membership event arrived',
       schedule: events.Schedule.rate(ORGANIZATION_REFRESH_INTERVAL),
-      targets: [target],
+      ...retry,
     });
     new events.Rule(this, 'OrganizationChanges', {
       ruleName: `${prefix}-organization-changes`,
@@ -450,10 +425,10 @@ export class MonitorStack extends Stack {
         source: ['aws.organizations'],
         detail: { eventName: [...ORGANIZATION_CHANGE_EVENTS] },
       },
-      targets: [target],
+      targets: [fn.ruleTarget(retry)],
     });
     (this as { organizationFunction?: IamwatchFunction }).organizationFunction = fn;
-    return failures;
+    return fn.failures;
   }
 
   private monitoredBus(config: IamwatchConfig): events.IEventBus {
@@ -563,13 +538,13 @@ export class MonitorStack extends Stack {
         }),
       );
     }
+    this.grantLedgerKey(fn);
+  }
+
+  /** Use of the ledger's key, with the wildcards cdk-nag asks about explained. */
+  private grantLedgerKey(fn: IamwatchFunction): void {
     this.key.grant(fn, ...LEDGER_KEY_ACTIONS);
-    for (const action of ['kms:GenerateDataKey*', 'kms:ReEncrypt*']) {
-      Validations.of(fn.role!).acknowledge({
-        id: `AwsSolutions-IAM5[Action::${action}]`,
-        reason: MONITOR_KEY_REASON,
-      });
-    }
+    fn.acknowledgeKeyWildcards(MONITOR_KEY_REASON);
   }
 
   private addMonitorRules(

@@ -5,12 +5,13 @@
  * versioned, KMS-encrypted, TLS-only, private bucket with a lifecycle, and the bucket and key policies
  * CloudTrail needs. Skipped entirely when the configuration says a trail already exists.
  */
-import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import { AccessLogBucket } from './constructs/access-log-bucket';
 import { assertMonitorRegion } from './region-guard';
 
 export interface OrgTrailStackProps extends StackProps {
@@ -76,18 +77,9 @@ export class OrgTrailStack extends Stack {
       }),
     );
 
-    const accessLogs = new s3.Bucket(this, 'AccessLogs', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
-      versioned: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-      lifecycleRules: [{ expiration: Duration.days(props.expirationDays) }],
-    });
-    Validations.of(accessLogs).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason: 'This is the server access log bucket of the trail bucket; logging it to itself would loop.',
+    const accessLogs = new AccessLogBucket(this, 'AccessLogs', {
+      logsOf: 'the trail bucket',
+      expiration: Duration.days(props.expirationDays),
     });
 
     this.bucket = new s3.Bucket(this, 'Logs', {

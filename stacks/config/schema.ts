@@ -431,90 +431,70 @@ export const configSchema = z
   })
   .strict()
   .superRefine((config, ctx) => {
+    const issue = (path: (string | number)[], message: string) =>
+      ctx.addIssue({ code: 'custom', path, message });
     config.audit.readerPrincipals.forEach((pattern, index) => {
       const [, , , , account, resource = ''] = pattern.split(':');
       const name = resource.slice('role/'.length);
       if (account !== config.securityAccountId) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['audit', 'readerPrincipals', index],
-          message: `must be a role of the security account ${config.securityAccountId}: the read role trusts that account only`,
-        });
+        issue(
+          ['audit', 'readerPrincipals', index],
+          `must be a role of the security account ${config.securityAccountId}: the read role trusts that account only`,
+        );
       } else if (/^[*?/]*$/.test(name)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['audit', 'readerPrincipals', index],
-          message:
-            'matches every role of the security account: name the roles (wildcards inside a name are fine)',
-        });
+        issue(
+          ['audit', 'readerPrincipals', index],
+          'matches every role of the security account: name the roles (wildcards inside a name are fine)',
+        );
       }
     });
     if (config.mode === 'organization' && !config.organization) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['organization'],
-        message: 'is required in organization mode (id, rootId, managementAccountId)',
-      });
+      issue(['organization'], 'is required in organization mode (id, rootId, managementAccountId)');
     }
     if (config.mode === 'single-account' && config.organization) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['organization'],
-        message: 'must be absent in single-account mode (set "mode": "organization" to use it)',
-      });
+      issue(['organization'], 'must be absent in single-account mode (set "mode": "organization" to use it)');
     }
     const stackSets = config.organization?.stackSets;
     if (stackSets?.callAs === 'DELEGATED_ADMIN' && !stackSets.adminAccountId) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['organization', 'stackSets', 'adminAccountId'],
-        message:
-          'is required when callAs is DELEGATED_ADMIN (the registered StackSets delegated administrator)',
-      });
+      issue(
+        ['organization', 'stackSets', 'adminAccountId'],
+        'is required when callAs is DELEGATED_ADMIN (the registered StackSets delegated administrator)',
+      );
     }
     if (
       stackSets?.callAs === 'DELEGATED_ADMIN' &&
       stackSets.adminAccountId === config.organization?.managementAccountId
     ) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['organization', 'stackSets', 'adminAccountId'],
-        message:
-          'must not be the management account, which cannot be a delegated administrator (use callAs SELF there)',
-      });
+      issue(
+        ['organization', 'stackSets', 'adminAccountId'],
+        'must not be the management account, which cannot be a delegated administrator (use callAs SELF there)',
+      );
     }
     if (
       config.mode === 'single-account' &&
       config.trail.accountId !== undefined &&
       config.trail.accountId !== config.securityAccountId
     ) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['trail', 'accountId'],
-        message:
-          'must be securityAccountId in single-account mode: EventBridge sees CloudTrail events only of an account whose own trail logs them',
-      });
+      issue(
+        ['trail', 'accountId'],
+        'must be securityAccountId in single-account mode: EventBridge sees CloudTrail events only of an account whose own trail logs them',
+      );
     }
     if (
       stackSets?.callAs === 'SELF' &&
       stackSets.adminAccountId &&
       stackSets.adminAccountId !== config.organization?.managementAccountId
     ) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['organization', 'stackSets', 'callAs'],
-        message: 'must be DELEGATED_ADMIN when the StackSet admin account is not the management account',
-      });
+      issue(
+        ['organization', 'stackSets', 'callAs'],
+        'must be DELEGATED_ADMIN when the StackSet admin account is not the management account',
+      );
     }
     const known = new Set(CATALOG.map((detection) => detection.id));
     const checkDetections = (ids: readonly string[] | undefined, path: (string | number)[]) => {
       for (const [index, id] of (ids ?? []).entries()) {
         if (known.has(id)) continue;
-        ctx.addIssue({
-          code: 'custom',
-          path: [...path, index],
-          message: `"${id}" is not a detection id (\`iamwatch rules\` lists them)`,
-        });
+        issue([...path, index], `"${id}" is not a detection id (\`iamwatch rules\` lists them)`);
       }
     };
     for (const [i, route] of config.slack.routes.entries()) {
@@ -525,37 +505,29 @@ export const configSchema = z
     }
     for (const [i, subscription] of config.operations.subscriptions.entries()) {
       if (subscription.filter) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['operations', 'subscriptions', i, 'filter'],
-          message:
-            'must be absent: operational messages (CloudWatch alarms, silence reports) carry no message attributes, so a filter would drop every one',
-        });
+        issue(
+          ['operations', 'subscriptions', i, 'filter'],
+          'must be absent: operational messages (CloudWatch alarms, silence reports) carry no message attributes, so a filter would drop every one',
+        );
       }
     }
     const operationsRoute = config.operations.slackRoute;
     if (operationsRoute && !config.slack.routes.some((r) => r.name === operationsRoute)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['operations', 'slackRoute'],
-        message: `"${operationsRoute}" is not one of slack.routes`,
-      });
+      issue(['operations', 'slackRoute'], `"${operationsRoute}" is not one of slack.routes`);
     }
     const trailInMonitorAccount =
       config.trail.create &&
       (config.trail.accountId ?? config.organization?.managementAccountId ?? config.securityAccountId) ===
         config.securityAccountId;
     if (config.backfill.enabled && !config.backfill.bucketName && !trailInMonitorAccount) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['backfill', 'bucketName'],
-        message:
-          "is required when backfill is enabled and the trail's bucket is in another account (see the trail stack's outputs)",
-      });
+      issue(
+        ['backfill', 'bucketName'],
+        "is required when backfill is enabled and the trail's bucket is in another account (see the trail stack's outputs)",
+      );
     }
     const routeNames = config.slack.routes.map((r) => r.name);
     if (new Set(routeNames).size !== routeNames.length) {
-      ctx.addIssue({ code: 'custom', path: ['slack', 'routes'], message: 'route names must be unique' });
+      issue(['slack', 'routes'], 'route names must be unique');
     }
   });
 

@@ -6,17 +6,15 @@
  * the central `iam` rule (prefix `Tag`), recorded and labelled `canary` (`rules/canary.ts`), never
  * alerted on. The heartbeat check reports the canary silent when no write reached the ledger in time.
  */
-import { Aws, Duration, Validations } from 'aws-cdk-lib';
+import { Aws, Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
 import { CANARY_ENV } from '../../handlers/shared/environment';
 import { CANARY_TAG_KEY } from '../../rules/canary';
 import type { CanaryIdentity } from '../../rules/types';
 import type { IamwatchConfig } from '../config/schema';
-import { DeadLetterQueue } from './dead-letter-queue';
-import { IamwatchFunction } from './iamwatch-function';
+import { AsyncFunction } from './async-function';
 import type { WatchedQueue } from './monitor-alarms';
 
 /** Whether the configuration deploys the canary: it is checked by the heartbeat function, so both. */
@@ -42,7 +40,7 @@ export interface CanaryProps {
 export class Canary extends Construct {
   /** The role the canary tags. */
   readonly role: iam.Role;
-  readonly function: IamwatchFunction;
+  readonly function: AsyncFunction;
   readonly schedule: scheduler.CfnSchedule;
   readonly queues: WatchedQueue[] = [];
 
@@ -72,11 +70,7 @@ export class Canary extends Construct {
       },
     });
 
-    const failures = new DeadLetterQueue(this, 'Failures', {
-      queueName: `${prefix}-canary-failures`,
-      catches: 'canary runs (the schedule could not invoke the function, or the function failed)',
-    });
-    this.function = new IamwatchFunction(this, 'Function', {
+    this.function = new AsyncFunction(this, 'Function', {
       functionName: `${prefix}-canary`,
       roleName: identity.writerRoleName,
       description: 'iamwatch: tag the canary role so its CloudTrail event proves the whole pipeline works',
@@ -85,14 +79,12 @@ export class Canary extends Construct {
       timeout: Duration.seconds(30),
       logRetention: config.logRetentionDays,
       environment: { [CANARY_ENV.roleName]: identity.roleName },
-      onFailure: new destinations.SqsDestination(failures),
+      failuresId: 'Failures',
+      catches: 'canary runs (the schedule could not invoke the function, or the function failed)',
       retryAttempts: 2,
       maxEventAge: Duration.minutes(15),
     });
-    Validations.of(this.function).acknowledge({
-      id: 'Serverless-LambdaDLQ',
-      reason: 'Failed asynchronous invocations go to the on-failure destination (canary-failures).',
-    });
+    const failures = this.function.failures;
     // TagRole on the canary role only, and only the canary's own tag key.
     this.function.addToRolePolicy(
       new iam.PolicyStatement({

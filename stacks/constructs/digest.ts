@@ -5,19 +5,17 @@
  * The function may Query the table and its facet index and BatchGet entries, decrypt with the monitor
  * key and read the Slack webhook secrets: nothing else.
  */
-import { Aws, Duration, Validations } from 'aws-cdk-lib';
+import { Aws, Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { FACET_INDEX_NAME } from '../../handlers/ledger/table';
 import { DIGEST_ENV } from '../../handlers/shared/environment';
 import type { IamwatchConfig } from '../config/schema';
-import { DeadLetterQueue } from './dead-letter-queue';
+import { AsyncFunction } from './async-function';
 import { assertEnvironmentFits } from './environment-size';
-import { IamwatchFunction } from './iamwatch-function';
 import type { LedgerTable } from './ledger-table';
 import type { WatchedQueue } from './monitor-alarms';
 
@@ -40,7 +38,7 @@ export interface DigestProps {
 }
 
 export class Digest extends Construct {
-  readonly function: IamwatchFunction;
+  readonly function: AsyncFunction;
   readonly schedule: scheduler.CfnSchedule;
   /** Runs that failed (a route not posted, the schedule unable to invoke). */
   readonly queues: WatchedQueue[];
@@ -49,20 +47,13 @@ export class Digest extends Construct {
     super(scope, id);
     const { config } = props;
     const prefix = config.resourcePrefix;
-    const failures = new DeadLetterQueue(this, 'Failures', {
-      queueName: `${prefix}-digest-failures`,
-      catches: 'digest runs that failed and schedules that could not invoke the digest function',
-    });
-    this.queues = [
-      { name: 'digest-failures', queue: failures, meaning: 'Daily digests that were not posted' },
-    ];
     const environment = {
       [DIGEST_ENV.tableName]: props.table.tableName,
       [DIGEST_ENV.slackRoutes]: props.slackRoutesJson,
       [DIGEST_ENV.windowHours]: String(config.digest.windowHours),
     };
     assertEnvironmentFits(`${prefix}-digest`, environment);
-    this.function = new IamwatchFunction(this, 'Function', {
+    this.function = new AsyncFunction(this, 'Function', {
       functionName: `${prefix}-digest`,
       description: 'iamwatch: post the digest of IAM changes to each Slack route',
       entry: 'handlers/digest/lambda.ts',
@@ -70,13 +61,18 @@ export class Digest extends Construct {
       timeout: Duration.minutes(5),
       logRetention: config.logRetentionDays,
       environment,
-      onFailure: new destinations.SqsDestination(failures),
+      failuresId: 'Failures',
+      catches: 'digest runs that failed and schedules that could not invoke the digest function',
       // A retry would post the digest again to the routes that already have it; a failed run goes to
       // the failures queue, whose alarm tells operations.
       retryAttempts: 0,
       maxEventAge: Duration.hours(6),
     });
     const fn = this.function;
+    const failures = fn.failures;
+    this.queues = [
+      { name: 'digest-failures', queue: failures, meaning: 'Daily digests that were not posted' },
+    ];
     fn.addToRolePolicy(
       new iam.PolicyStatement({
         actions: DIGEST_QUERY_ACTIONS,
@@ -88,11 +84,6 @@ export class Digest extends Construct {
     );
     props.key.grant(fn, 'kms:Decrypt', 'kms:DescribeKey');
     for (const secret of props.slackSecrets) secret.grantRead(fn);
-    Validations.of(fn).acknowledge({
-      id: 'Serverless-LambdaDLQ',
-      reason:
-        'Failed runs go to the on-failure destination (digest-failures) with the error; a legacy DLQ would duplicate it.',
-    });
 
     const role = new iam.Role(this, 'ScheduleRole', {
       description: 'Lets EventBridge Scheduler invoke the iamwatch digest function',

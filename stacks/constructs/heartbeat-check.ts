@@ -7,20 +7,17 @@
  */
 import { Duration, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { HeartbeatTargets } from '../../handlers/heartbeat/config';
 import { HEARTBEAT_ENV } from '../../handlers/shared/environment';
 import type { IamwatchConfig } from '../config/schema';
+import { AsyncFunction } from './async-function';
 import { canaryIdentityOf } from './canary';
-import { DeadLetterQueue } from './dead-letter-queue';
 import { assertEnvironmentFits } from './environment-size';
 import { HEARTBEAT_PATTERN, HeartbeatSchedule } from './heartbeat-schedule';
-import { IamwatchFunction } from './iamwatch-function';
 import type { WatchedQueue } from './monitor-alarms';
 
 /** How often the check runs: a fraction of the lateness threshold, so silence is reported promptly. */
@@ -41,7 +38,7 @@ export interface HeartbeatCheckProps {
 }
 
 export class HeartbeatCheck extends Construct {
-  readonly function: IamwatchFunction;
+  readonly function: AsyncFunction;
   readonly queues: WatchedQueue[] = [];
 
   constructor(scope: Construct, id: string, props: HeartbeatCheckProps) {
@@ -68,11 +65,7 @@ export class HeartbeatCheck extends Construct {
       ...canaryEnvironment(config),
     };
     assertEnvironmentFits(`${prefix}-heartbeat`, environment);
-    const failures = new DeadLetterQueue(this, 'Failures', {
-      queueName: `${prefix}-heartbeat-failures`,
-      catches: 'asynchronous invocations of the heartbeat function',
-    });
-    this.function = new IamwatchFunction(this, 'Function', {
+    this.function = new AsyncFunction(this, 'Function', {
       functionName: `${prefix}-heartbeat`,
       description: 'iamwatch: record forwarder heartbeats; report forwarders that fell silent',
       entry: 'handlers/heartbeat/lambda.ts',
@@ -80,17 +73,14 @@ export class HeartbeatCheck extends Construct {
       timeout: Duration.minutes(2),
       logRetention: config.logRetentionDays,
       environment,
-      onFailure: new destinations.SqsDestination(failures),
+      failuresId: 'Failures',
+      catches: 'asynchronous invocations of the heartbeat function',
       retryAttempts: 2,
       maxEventAge: Duration.hours(1),
     });
-    Validations.of(this.function).acknowledge({
-      id: 'Serverless-LambdaDLQ',
-      reason: 'Failed asynchronous invocations go to the on-failure destination (heartbeat-failures).',
-    });
     this.queues.push({
       name: 'heartbeat-failures',
-      queue: failures,
+      queue: this.function.failures,
       meaning: 'Heartbeats or checks the heartbeat function could not process',
     });
 
@@ -99,13 +89,9 @@ export class HeartbeatCheck extends Construct {
     );
     // The ledger table and the operations topic are both encrypted with the monitor key.
     props.encryptionKey.grantEncryptDecrypt(this.function);
-    for (const action of ['kms:GenerateDataKey*', 'kms:ReEncrypt*']) {
-      Validations.of(this.function.role!).acknowledge({
-        id: `AwsSolutions-IAM5[Action::${action}]`,
-        reason:
-          'The ledger table and operations topic are encrypted with the monitor key; the grant names that one key.',
-      });
-    }
+    this.function.acknowledgeKeyWildcards(
+      'The ledger table and operations topic are encrypted with the monitor key; the grant names that one key.',
+    );
     props.operationsTopic.grantPublish(this.function);
     if (organization) {
       this.function.addToRolePolicy(
@@ -126,19 +112,13 @@ export class HeartbeatCheck extends Construct {
       description: 'iamwatch: forwarder heartbeats from every account and region, to the heartbeat function',
       eventBus: props.bus,
       eventPattern: structuredClone(HEARTBEAT_PATTERN) as events.EventPattern,
-      targets: [
-        new targets.LambdaFunction(this.function, {
-          deadLetterQueue: failures,
-          retryAttempts: 4,
-          maxEventAge: Duration.hours(1),
-        }),
-      ],
+      targets: [this.function.ruleTarget({ retryAttempts: 4, maxEventAge: Duration.hours(1) })],
     });
-    new events.Rule(this, 'Check', {
+    this.function.addScheduleRule('Check', {
       ruleName: `${prefix}-heartbeat-check`,
       description: 'iamwatch: run the heartbeat check',
       schedule: events.Schedule.rate(HEARTBEAT_CHECK_INTERVAL),
-      targets: [new targets.LambdaFunction(this.function, { deadLetterQueue: failures, retryAttempts: 2 })],
+      retryAttempts: 2,
     });
 
     // In single-account mode no forwarder runs in us-east-1: the monitored default bus beats itself.

@@ -110,6 +110,19 @@ export class IamwatchFunction extends NodejsFunction {
         'Active tracing adds xray:PutTraceSegments and xray:PutTelemetryRecords, which support no resource-level permissions.',
     });
   }
+
+  /**
+   * Explains to cdk-nag the wildcard actions of a KMS grant to this function (`GenerateDataKey*`,
+   * `ReEncrypt*`); `reason` says which one key the grant names.
+   */
+  acknowledgeKeyWildcards(reason: string): void {
+    for (const action of ['kms:GenerateDataKey*', 'kms:ReEncrypt*']) {
+      Validations.of(this.role as iam.IRole).acknowledge({
+        id: `AwsSolutions-IAM5[Action::${action}]`,
+        reason,
+      });
+    }
+  }
 }
 
 /**

@@ -7,9 +7,8 @@
  * Besides `operations.subscriptions`, one Slack route (`operations.slackRoute`, else the first route)
  * receives operational messages through a small relay function subscribed to the topic.
  */
-import { Annotations, Duration, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -17,8 +16,8 @@ import { Construct } from 'constructs';
 import { OPERATIONS_ENV } from '../../handlers/shared/environment';
 import type { IamwatchConfig } from '../config/schema';
 import { AlertsTopic } from './alerts-topic';
-import { DeadLetterQueue } from './dead-letter-queue';
-import { IamwatchFunction } from './iamwatch-function';
+import { AsyncFunction } from './async-function';
+import type { IamwatchFunction } from './iamwatch-function';
 import type { WatchedQueue } from './monitor-alarms';
 import type { SlackSecrets } from './slack-secrets';
 
@@ -78,11 +77,7 @@ export class OperationsTopic extends Construct {
     config: IamwatchConfig,
     secret: secretsmanager.ISecret,
   ): IamwatchFunction {
-    const failures = new DeadLetterQueue(this, 'RelayFailures', {
-      queueName: `${prefix}-operations-relay-failures`,
-      catches: 'asynchronous invocations of the operations relay',
-    });
-    const relay = new IamwatchFunction(this, 'Relay', {
+    const relay = new AsyncFunction(this, 'Relay', {
       functionName: `${prefix}-operations-relay`,
       description: 'iamwatch: post operational messages (alarms, silent forwarders) to Slack',
       entry: 'handlers/operations/lambda.ts',
@@ -90,18 +85,15 @@ export class OperationsTopic extends Construct {
       timeout: Duration.minutes(2),
       logRetention: config.logRetentionDays,
       environment: { [OPERATIONS_ENV.slackSecretArn]: secret.secretArn },
-      onFailure: new destinations.SqsDestination(failures),
+      failuresId: 'RelayFailures',
+      catches: 'asynchronous invocations of the operations relay',
       retryAttempts: 2,
       maxEventAge: Duration.hours(6),
     });
+    const failures = relay.failures;
     secret.grantRead(relay);
     // Messages SNS cannot hand to the function land in the same queue as failed invocations.
     this.topic.addSubscription(new subscriptions.LambdaSubscription(relay, { deadLetterQueue: failures }));
-    Validations.of(relay).acknowledge({
-      id: 'Serverless-LambdaDLQ',
-      reason:
-        'Failed asynchronous invocations go to the on-failure destination (operations-relay-failures), which keeps the error with the message.',
-    });
     this.queues.push({
       name: 'operations-relay-failures',
       queue: failures,

@@ -6,20 +6,19 @@
  */
 import { type CfnElement, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { AUDIT_ENV, NOTIFY_ENV, RECORD_ENV } from '../../handlers/shared/environment';
 import type { IamwatchConfig } from '../config/schema';
+import { AccessLogBucket } from './access-log-bucket';
+import { AsyncFunction } from './async-function';
 import { auditFunctionRoleName, auditReadRoleName } from './audit-read-role';
-import { DeadLetterQueue } from './dead-letter-queue';
+import type { DeadLetterQueue } from './dead-letter-queue';
 import { assertEnvironmentFits } from './environment-size';
-import { IamwatchFunction } from './iamwatch-function';
 import type { LedgerTable } from './ledger-table';
 
 /**
@@ -41,7 +40,7 @@ export interface ScheduledAuditProps {
 
 export class ScheduledAudit extends Construct {
   readonly bucket: s3.Bucket;
-  readonly function: IamwatchFunction;
+  readonly function: AsyncFunction;
   readonly schedule: events.Rule;
   /** Runs that failed after their retries. */
   readonly failures: DeadLetterQueue;
@@ -50,18 +49,9 @@ export class ScheduledAudit extends Construct {
     super(scope, id);
     const { config } = props;
     const prefix = config.resourcePrefix;
-    const accessLogs = new s3.Bucket(this, 'ReportAccessLogs', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      versioned: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-      lifecycleRules: [{ expiration: Duration.days(365) }],
-    });
-    Validations.of(accessLogs).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason: 'This bucket receives the report bucket access logs; logging it too would loop.',
+    const accessLogs = new AccessLogBucket(this, 'ReportAccessLogs', {
+      logsOf: 'the report bucket',
+      expiration: Duration.days(365),
     });
     this.bucket = new s3.Bucket(this, 'Reports', {
       encryption: s3.BucketEncryption.KMS,
@@ -75,11 +65,6 @@ export class ScheduledAudit extends Construct {
       serverAccessLogsPrefix: 'reports/',
     });
 
-    this.failures = new DeadLetterQueue(this, 'Failures', {
-      queueName: `${prefix}-audit-failures`,
-      catches: 'audit runs that failed after their retries',
-    });
-    const failures = this.failures;
     const environment = {
       [RECORD_ENV.tableName]: props.table.tableName,
       [RECORD_ENV.retentionDays]: String(config.ledger.retentionDays),
@@ -94,7 +79,7 @@ export class ScheduledAudit extends Construct {
       [AUDIT_ENV.maxSessionSeconds]: String(config.audit.maxSessionHours * 3600),
     };
     assertEnvironmentFits(`${prefix}-audit`, environment);
-    this.function = new IamwatchFunction(this, 'Function', {
+    this.function = new AsyncFunction(this, 'Function', {
       functionName: `${prefix}-audit`,
       description: 'iamwatch: audit every IAM user and role of the organization; report to S3, Slack, SNS',
       entry: 'handlers/audit/lambda.ts',
@@ -103,11 +88,13 @@ export class ScheduledAudit extends Construct {
       logRetention: config.logRetentionDays,
       environment,
       roleName: auditFunctionRoleName(prefix),
-      onFailure: new destinations.SqsDestination(failures),
+      failuresId: 'Failures',
+      catches: 'audit runs that failed after their retries',
       retryAttempts: 1,
       maxEventAge: Duration.hours(6),
     });
     const fn = this.function;
+    this.failures = fn.failures;
     fn.addToRolePolicy(
       new iam.PolicyStatement({
         sid: 'AssumeAuditReadRoleInEveryAccount',
@@ -160,35 +147,20 @@ export class ScheduledAudit extends Construct {
         'Action::s3:Abort*',
         'grantPut lets an interrupted multipart upload of a report be aborted; the bucket is the report bucket only.',
       ],
-      [
-        'Action::kms:GenerateDataKey*',
-        'The ledger and the report bucket are encrypted with the monitor key; the grant names that one key.',
-      ],
-      [
-        'Action::kms:ReEncrypt*',
-        'The ledger and the report bucket are encrypted with the monitor key; the grant names that one key.',
-      ],
     ];
     for (const [finding, reason] of acknowledgements) {
       Validations.of(role).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });
     }
-    Validations.of(fn).acknowledge({
-      id: 'Serverless-LambdaDLQ',
-      reason:
-        'Failed scheduled runs go to the on-failure destination (audit-failures) with the error; a legacy DLQ would duplicate it.',
-    });
+    fn.acknowledgeKeyWildcards(
+      'The ledger and the report bucket are encrypted with the monitor key; the grant names that one key.',
+    );
 
-    this.schedule = new events.Rule(this, 'Schedule', {
+    this.schedule = fn.addScheduleRule('Schedule', {
       ruleName: `${prefix}-audit-schedule`,
       description: 'iamwatch: run the IAM audit',
       schedule: events.Schedule.expression(config.audit.schedule),
-      targets: [
-        new targets.LambdaFunction(fn, {
-          retryAttempts: 2,
-          maxEventAge: Duration.hours(6),
-          deadLetterQueue: failures,
-        }),
-      ],
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(6),
     });
   }
 }

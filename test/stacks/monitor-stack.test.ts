@@ -1,7 +1,12 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FACET_INDEX_NAME, LEDGER_TABLE, NOTIFY_STREAM_FILTERS } from '../../handlers/ledger/table';
+import {
+  FACET_INDEX_NAME,
+  LEDGER_TABLE,
+  NOTIFY_STREAM_FILTERS,
+  toCreateTableInput,
+} from '../../handlers/ledger/table';
 import { DELIVERY_FAILURE_METRICS, METRICS_NAMESPACE } from '../../handlers/notify/metrics';
 import { derivePatterns } from '../../rules/eventbridge/derive';
 import { CATALOG } from '../../rules/registry';
@@ -25,6 +30,15 @@ beforeAll(() => {
   template = Template.fromStack(monitor);
 });
 
+/** The properties of the function named `name` (in `from`, default the example monitor). */
+function functionNamed(name: string, from: Template = template) {
+  const found = Object.values(
+    from.findResources('AWS::Lambda::Function', { Properties: { FunctionName: name } }),
+  );
+  expect(found).toHaveLength(1);
+  return found[0]!.Properties;
+}
+
 /** Logical id of the single resource of a type whose properties match. */
 function logicalIdOf(type: string, props: Record<string, unknown>): string {
   const ids = Object.keys(template.findResources(type, { Properties: Match.objectLike(props) }));
@@ -40,22 +54,16 @@ describe('MonitorStack placement', () => {
 
   it('refuses any other region with a clear message', () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-    expect(
-      () =>
-        new MonitorStack(app, 'Elsewhere', {
-          env: { account: '222222222222', region: 'eu-west-1' },
-          config,
-          patterns: derived,
-        }),
-    ).toThrow(RegionGuardError);
-    expect(
-      () =>
-        new MonitorStack(app, 'Elsewhere2', {
-          env: { account: '222222222222', region: 'eu-west-1' },
-          config,
-          patterns: derived,
-        }),
-    ).toThrow(/must be deployed in us-east-1, not eu-west-1: IAM, Organizations and root sign-in events/);
+    const inEuWest1 = (id: string) => () =>
+      new MonitorStack(app, id, {
+        env: { account: '222222222222', region: 'eu-west-1' },
+        config,
+        patterns: derived,
+      });
+    expect(inEuWest1('Elsewhere')).toThrow(RegionGuardError);
+    expect(inEuWest1('Elsewhere2')).toThrow(
+      /must be deployed in us-east-1, not eu-west-1: IAM, Organizations and root sign-in events/,
+    );
     expect(() => new MonitorStack(app, 'Agnostic', { config, patterns: derived })).toThrow(
       /env\.region is not set/,
     );
@@ -164,23 +172,16 @@ describe('monitor rules', () => {
 
 describe('record function', () => {
   it('runs Node 22+ on arm64 with source maps, the detection context compiled into its code', () => {
-    const fn = Object.values(
-      template.findResources('AWS::Lambda::Function', { Properties: { FunctionName: 'iamwatch-record' } }),
-    )[0]!;
-    expect(Number(/^nodejs(\d+)\.x$/.exec(fn.Properties.Runtime)?.[1])).toBeGreaterThanOrEqual(22);
-    expect(fn.Properties.Architectures).toEqual(['arm64']);
-    expect(fn.Properties.Handler).toBe('index.handler');
-    const env = fn.Properties.Environment.Variables;
-    expect(Object.keys(env).sort()).toEqual([
-      'IAMWATCH_ORGANIZATION_SNAPSHOT',
-      'IAMWATCH_RETENTION_DAYS',
-      'IAMWATCH_TABLE_NAME',
-      'NODE_OPTIONS',
-    ]);
-    expect(env.IAMWATCH_ORGANIZATION_SNAPSHOT).toBe('true');
-    expect(env.NODE_OPTIONS).toBe('--enable-source-maps');
-    expect(env.IAMWATCH_RETENTION_DAYS).toBe('400');
-    expect(env.IAMWATCH_TABLE_NAME).toEqual({ Ref: logicalIdOf('AWS::DynamoDB::GlobalTable', {}) });
+    const fn = functionNamed('iamwatch-record');
+    expect(Number(/^nodejs(\d+)\.x$/.exec(fn.Runtime)?.[1])).toBeGreaterThanOrEqual(22);
+    expect(fn.Architectures).toEqual(['arm64']);
+    expect(fn.Handler).toBe('index.handler');
+    expect(fn.Environment.Variables).toEqual({
+      IAMWATCH_ORGANIZATION_SNAPSHOT: 'true',
+      IAMWATCH_RETENTION_DAYS: '400',
+      IAMWATCH_TABLE_NAME: { Ref: logicalIdOf('AWS::DynamoDB::GlobalTable', {}) },
+      NODE_OPTIONS: '--enable-source-maps',
+    });
     expect(monitor.detectionContext).toEqual({
       organizationAccountIds: ['111111111111', '222222222222', '333333333333', '444444444444'],
       trustedAccountIds: ['555555555555'],
@@ -224,20 +225,12 @@ describe('record function', () => {
 
 describe('ledger table', () => {
   it('is built from the ledger description: keys, index, TTL and stream', () => {
+    // Local and test ledgers are created from the same description: the deployed one has their keys.
+    const localTable = toCreateTableInput('iamwatch-ledger');
     template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
       TableName: 'iamwatch-ledger',
-      KeySchema: [
-        { AttributeName: LEDGER_TABLE.partitionKey.name, KeyType: 'HASH' },
-        { AttributeName: LEDGER_TABLE.sortKey.name, KeyType: 'RANGE' },
-      ],
-      GlobalSecondaryIndexes: LEDGER_TABLE.globalSecondaryIndexes.map((index) => ({
-        IndexName: index.indexName,
-        KeySchema: [
-          { AttributeName: index.partitionKey.name, KeyType: 'HASH' },
-          { AttributeName: index.sortKey.name, KeyType: 'RANGE' },
-        ],
-        Projection: { ProjectionType: index.projection },
-      })),
+      KeySchema: localTable.KeySchema,
+      GlobalSecondaryIndexes: localTable.GlobalSecondaryIndexes,
       TimeToLiveSpecification: { AttributeName: LEDGER_TABLE.timeToLiveAttribute, Enabled: true },
       StreamSpecification: { StreamViewType: 'NEW_IMAGE' },
       BillingMode: 'PAY_PER_REQUEST',
@@ -290,9 +283,7 @@ describe('notify function and stream mapping', () => {
   });
 
   it('has a timeout covering a whole batch when Slack is at its slowest', () => {
-    const fn = Object.values(
-      template.findResources('AWS::Lambda::Function', { Properties: { FunctionName: 'iamwatch-notify' } }),
-    )[0]!;
+    const fn = functionNamed('iamwatch-notify');
     const mapping = Object.values(template.findResources('AWS::Lambda::EventSourceMapping'))[0]!;
     const batchSize = mapping.Properties.BatchSize as number;
     // handlers/notify/slack-sender.ts: one post may take 4 tries of 5 s plus 20 s of waits; entries
@@ -301,8 +292,8 @@ describe('notify function and stream mapping', () => {
     const perEntrySeconds = config.slack.routes.length * slackWorstCaseSeconds;
     expect(config.slack.routes.length).toBeGreaterThan(1);
     expect(batchSize).toBeGreaterThanOrEqual(1);
-    expect(fn.Properties.Timeout).toBeGreaterThan(batchSize * perEntrySeconds);
-    expect(fn.Properties.Timeout).toBeLessThanOrEqual(900);
+    expect(fn.Timeout).toBeGreaterThan(batchSize * perEntrySeconds);
+    expect(fn.Timeout).toBeLessThanOrEqual(900);
   });
 
   it('sizes batches to the Slack routes and refuses more routes than one invocation can serve', () => {
@@ -318,22 +309,15 @@ describe('notify function and stream mapping', () => {
   });
 
   it('gets the routing contract in its environment and never a webhook URL', () => {
-    const fn = Object.values(
-      template.findResources('AWS::Lambda::Function', { Properties: { FunctionName: 'iamwatch-notify' } }),
-    )[0]!;
-    const env = fn.Properties.Environment.Variables;
-    expect(Object.keys(env).sort()).toEqual([
-      'IAMWATCH_ALERT_ON_REPLAY',
-      'IAMWATCH_SLACK_ROUTES',
-      'IAMWATCH_SNS_MIN_SEVERITY',
-      'IAMWATCH_SNS_TOPIC_ARN',
-      'IAMWATCH_TABLE_NAME',
-      'NODE_OPTIONS',
-    ]);
-    expect(env.IAMWATCH_ALERT_ON_REPLAY).toBe('false');
-    expect(env.IAMWATCH_SNS_MIN_SEVERITY).toBe('high');
-    expect(env.IAMWATCH_SNS_TOPIC_ARN).toEqual({
-      Ref: logicalIdOf('AWS::SNS::Topic', { TopicName: 'iamwatch-alerts' }),
+    const env = functionNamed('iamwatch-notify').Environment.Variables;
+    expect(env).toEqual({
+      IAMWATCH_ALERT_ON_REPLAY: 'false',
+      // The routes, read below.
+      IAMWATCH_SLACK_ROUTES: expect.anything(),
+      IAMWATCH_SNS_MIN_SEVERITY: 'high',
+      IAMWATCH_SNS_TOPIC_ARN: { Ref: logicalIdOf('AWS::SNS::Topic', { TopicName: 'iamwatch-alerts' }) },
+      IAMWATCH_TABLE_NAME: { Ref: logicalIdOf('AWS::DynamoDB::GlobalTable', {}) },
+      NODE_OPTIONS: '--enable-source-maps',
     });
     const routes = JSON.stringify(Stack.of(monitor).resolve(env.IAMWATCH_SLACK_ROUTES));
     expect(routes).not.toMatch(/hooks\.slack\.com/);
@@ -378,10 +362,8 @@ describe('configuration edge cases', () => {
     const stack = standalone({ slack: { routes: [{ name: 'existing', secretArn }] } });
     const existing = Template.fromStack(stack);
     existing.resourceCountIs('AWS::SecretsManager::Secret', 0);
-    const notify = Object.values(
-      existing.findResources('AWS::Lambda::Function', { Properties: { FunctionName: 'iamwatch-notify' } }),
-    )[0]!;
-    expect(JSON.parse(notify.Properties.Environment.Variables.IAMWATCH_SLACK_ROUTES)).toEqual([
+    const notify = functionNamed('iamwatch-notify', existing);
+    expect(JSON.parse(notify.Environment.Variables.IAMWATCH_SLACK_ROUTES)).toEqual([
       { name: 'existing', secretArn, minSeverity: 'medium' },
     ]);
     existing.hasResourceProperties('AWS::IAM::Policy', {

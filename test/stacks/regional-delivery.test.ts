@@ -189,32 +189,28 @@ describe('forwarder rules per region (management account, real catalog)', () => 
     expect(rules['iamwatch-fwd-sso-1']).toBeUndefined();
   });
 
+  /** The rules of the patterns placed in every region, and the heartbeat's. */
+  const everyRegionRules = [
+    'iamwatch-fwd-cloudtrail-1',
+    'iamwatch-fwd-events-1',
+    'iamwatch-fwd-heartbeat',
+    'iamwatch-fwd-root-activity',
+    'iamwatch-fwd-signin-1',
+    'iamwatch-fwd-sts-1',
+  ];
+
   it('the Identity Center home region carries the Identity Center patterns and the every-region ones', () => {
     expect(Object.keys(rulesOf('eu-west-1')).sort()).toEqual(
       [
-        'iamwatch-fwd-cloudtrail-1',
-        'iamwatch-fwd-events-1',
-        'iamwatch-fwd-heartbeat',
+        ...everyRegionRules,
         'iamwatch-fwd-identitystore-1',
-        'iamwatch-fwd-root-activity',
-        'iamwatch-fwd-signin-1',
         'iamwatch-fwd-sso-1',
         'iamwatch-fwd-sso-directory-1',
-        'iamwatch-fwd-sts-1',
       ].sort(),
     );
   });
 
   it('another region carries only the every-region patterns', () => {
-    expect(Object.keys(rulesOf('sa-east-1')).sort()).toEqual(
-      [
-        'iamwatch-fwd-cloudtrail-1',
-        'iamwatch-fwd-events-1',
-        'iamwatch-fwd-heartbeat',
-        'iamwatch-fwd-root-activity',
-        'iamwatch-fwd-signin-1',
-        'iamwatch-fwd-sts-1',
-      ].sort(),
-    );
+    expect(Object.keys(rulesOf('sa-east-1')).sort()).toEqual([...everyRegionRules].sort());
   });
 });
