@@ -67,7 +67,7 @@ async function waitUntilServing(endpoint: string, child: ChildProcess, output: (
 
 /**
  * Starts a fresh moto_server. `env` is passed to it (e.g. `MOTO_IAM_LOAD_MANAGED_POLICIES=true` for
- * AWS managed policies). Close it in `afterAll`.
+ * AWS managed policies). Close it in `afterAll` (or let `useMoto` do both for a suite).
  */
 export async function startMoto(env: Record<string, string> = {}): Promise<MotoServer> {
   if (!MOTO_AVAILABLE) throw new Error(MOTO_SKIP_REASON);
