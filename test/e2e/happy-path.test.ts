@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { expectNoInjectedMarkup, expectWithinSlackLimits, textsOf } from '../handlers/notify/slack-limits';
+import { iamAlertAttributes } from '../handlers/notify/sns-expected';
 import { adminAttachEnvelope, createUserEnvelope } from './support/events';
 import { ACCOUNT_NAME, NOW, usePipeline } from './support/pipeline';
 import { TOPIC_ARN } from './support/sns';
@@ -96,8 +97,7 @@ describe('AdministratorAccess attached to a user, from EventBridge to Slack and 
   it('posts to Slack and publishes one critical alert with filterable attributes', async () => {
     const envelope = adminAttachEnvelope();
     const eventId = envelope.detail.eventID;
-    await pipeline.record(envelope);
-    const inserts = filterEntryInserts(pipeline.stream.take());
+    const inserts = await pipeline.recordInserts(envelope);
     expect(inserts).toHaveLength(1);
 
     const response = await pipeline.notify()({ Records: inserts });
@@ -117,14 +117,9 @@ describe('AdministratorAccess attached to a user, from EventBridge to Slack and 
     expect(publication.topicArn).toBe(TOPIC_ARN);
     expect(publication.subject).toBe('CRITICAL: AdministratorAccess attached to user svc-backup by alice');
     expect(publication.messageStructure).toBe('json');
-    expect(publication.attributes).toEqual({
-      severity: { type: 'String', value: 'critical' },
-      detection: { type: 'String.Array', value: '["iam-admin-policy-attached"]' },
-      accountId: { type: 'String', value: '111122223333' },
-      eventName: { type: 'String', value: 'AttachUserPolicy' },
-      eventSource: { type: 'String', value: 'iam.amazonaws.com' },
-      automation: { type: 'String', value: 'false' },
-    });
+    expect(publication.attributes).toEqual(
+      iamAlertAttributes('critical', ['iam-admin-policy-attached'], 'AttachUserPolicy'),
+    );
     expect(publication.message.default).toMatch(
       /^\[CRITICAL\] AdministratorAccess attached to user svc-backup/,
     );
@@ -148,9 +143,7 @@ describe('AdministratorAccess attached to a user, from EventBridge to Slack and 
   it('delivers a batch of both events in stream order', async () => {
     const first = createUserEnvelope();
     const second = adminAttachEnvelope();
-    await pipeline.record(first);
-    await pipeline.record(second);
-    const inserts = filterEntryInserts(pipeline.stream.take());
+    const inserts = await pipeline.recordInserts(first, second);
     expect(eventIdsOf(inserts)).toEqual([first.detail.eventID, second.detail.eventID]);
 
     expect(await pipeline.notify()({ Records: inserts })).toEqual({ batchItemFailures: [] });

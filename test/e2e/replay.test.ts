@@ -33,8 +33,7 @@ describe('an EventBridge archive replay', () => {
   it('alerts on every channel when alertOnReplay is set', async () => {
     const envelope = archiveReplayEnvelope();
     const eventId = envelope.detail.eventID;
-    await pipeline.record(envelope);
-    const inserts = filterEntryInserts(pipeline.stream.take());
+    const inserts = await pipeline.recordInserts(envelope);
 
     expect(await pipeline.notify({ alertOnReplay: true })({ Records: inserts })).toEqual({
       batchItemFailures: [],
@@ -51,9 +50,9 @@ describe('an EventBridge archive replay', () => {
 
   it('does not suppress the live delivery of the same kind of event', async () => {
     const { 'replay-name': _replayName, ...live } = archiveReplayEnvelope();
-    await pipeline.record(live);
+    const inserts = await pipeline.recordInserts(live);
 
-    await pipeline.notify()({ Records: filterEntryInserts(pipeline.stream.take()) });
+    await pipeline.notify()({ Records: inserts });
 
     expect(pipeline.slack.mentioning(live.detail.eventID)).toHaveLength(1);
     expect(pipeline.sns.published).toHaveLength(1);

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { adminAttachEnvelope, createUserEnvelope } from './support/events';
 import { NOW, usePipeline } from './support/pipeline';
 import { SLACK_OK } from './support/slack';
-import { eventIdsOf, filterEntryInserts, type StreamRecord } from './support/stream';
+import { eventIdsOf, type StreamRecord } from './support/stream';
 
 const pipeline = usePipeline();
 
@@ -15,11 +15,16 @@ const pipeline = usePipeline();
 async function recordTwoAlerts(): Promise<{ critical: string; medium: string; batch: StreamRecord[] }> {
   const critical = adminAttachEnvelope();
   const medium = createUserEnvelope();
-  await pipeline.record(critical);
-  await pipeline.record(medium);
-  const batch = filterEntryInserts(pipeline.stream.take());
+  const batch = await pipeline.recordInserts(critical, medium);
   expect(eventIdsOf(batch)).toEqual([critical.detail.eventID, medium.detail.eventID]);
   return { critical: critical.detail.eventID, medium: medium.detail.eventID, batch };
+}
+
+/** The first Slack attempt at `eventId` failed (`status`, `error`) while SNS delivered it at once. */
+async function expectSlackFailedSnsDelivered(eventId: string, status: string, error: string): Promise<void> {
+  const delivery = (await pipeline.store.get(eventId))?.delivery;
+  expect(delivery?.['slack:default']).toEqual({ status, at: NOW.toISOString(), attempts: 1, error });
+  expect(delivery?.sns).toMatchObject({ status: 'delivered', attempts: 1 });
 }
 
 describe('Slack down, then back', () => {
@@ -35,14 +40,11 @@ describe('Slack down, then back', () => {
     // Notify stops at the failing record: the next one waits for the retry, in stream order.
     expect(pipeline.slack.mentioning(medium)).toHaveLength(0);
     expect(pipeline.sns.published).toHaveLength(1);
-    const failed = await pipeline.store.get(critical);
-    expect(failed?.delivery?.['slack:default']).toEqual({
-      status: 'failed',
-      at: NOW.toISOString(),
-      attempts: 1,
-      error: 'Slack delivery failed after 2 attempt(s): HTTP 503',
-    });
-    expect(failed?.delivery?.sns).toMatchObject({ status: 'delivered', attempts: 1 });
+    await expectSlackFailedSnsDelivered(
+      critical,
+      'failed',
+      'Slack delivery failed after 2 attempt(s): HTTP 503',
+    );
     expect(pipeline.logs).toContainEqual(
       expect.objectContaining({
         level: 'error',
@@ -131,14 +133,11 @@ describe('Slack rejects the alert for good', () => {
     // Permanent errors are not retried inside the sender either: one request per alert.
     expect(pipeline.slack.mentioning(critical)).toHaveLength(1);
     expect(pipeline.slack.mentioning(medium)).toHaveLength(1);
-    const entry = await pipeline.store.get(critical);
-    expect(entry?.delivery?.['slack:default']).toEqual({
-      status: 'permanent',
-      at: NOW.toISOString(),
-      attempts: 1,
-      error: 'Slack rejected the alert: invalid_payload (HTTP 400): Slack could not accept the message body',
-    });
-    expect(entry?.delivery?.sns).toMatchObject({ status: 'delivered', attempts: 1 });
+    await expectSlackFailedSnsDelivered(
+      critical,
+      'permanent',
+      'Slack rejected the alert: invalid_payload (HTTP 400): Slack could not accept the message body',
+    );
     expect(pipeline.sns.published).toHaveLength(1);
     expect(pipeline.logs).toContainEqual(
       expect.objectContaining({ level: 'error', message: 'delivery failed permanently' }),

@@ -3,17 +3,11 @@ import {
   ListAccountsCommand,
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeWithMoto, MOTO_DEFAULT_ACCOUNT, type MotoServer, startMoto } from './moto';
+import { expect, it } from 'vitest';
+import { describeWithMoto, MOTO_DEFAULT_ACCOUNT, useMoto } from './moto';
 
 describeWithMoto('moto_server test support', () => {
-  let moto: MotoServer;
-  beforeAll(async () => {
-    moto = await startMoto();
-  });
-  afterAll(async () => {
-    await moto?.close();
-  });
+  const moto = useMoto();
 
   it('serves Organizations to the real SDK client, and reset forgets it', async () => {
     const client = new OrganizationsClient(moto.clientConfig());

@@ -15,8 +15,10 @@ import {
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { describe } from 'vitest';
+import { describe, vi } from 'vitest';
+import { stubEnvs } from './env';
 import { unusedPort } from './net';
+import { useSuiteResource } from './suite';
 
 /** True when `moto_server` is on PATH and answers `--help`. */
 const MOTO_AVAILABLE = spawnSync('moto_server', ['--help'], { stdio: 'ignore' }).status === 0;
@@ -28,16 +30,19 @@ const MOTO_SKIP_REASON = 'moto_server is not installed (pip install "moto[server
 export const MOTO_CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' } as const;
 export const MOTO_DEFAULT_ACCOUNT = '123456789012';
 
+/** Client settings every SDK v3 client takes: endpoint, region, static credentials. */
+interface MotoClientConfig {
+  endpoint: string;
+  region: string;
+  credentials: typeof MOTO_CREDENTIALS;
+  forcePathStyle: true;
+}
+
 export interface MotoServer {
   /** `http://127.0.0.1:PORT`, for `endpoint` or `AWS_ENDPOINT_URL`. */
   endpoint: string;
   /** Client settings every SDK v3 client takes: endpoint, region, static credentials. */
-  clientConfig(region?: string): {
-    endpoint: string;
-    region: string;
-    credentials: typeof MOTO_CREDENTIALS;
-    forcePathStyle: true;
-  };
+  clientConfig(region?: string): MotoClientConfig;
   /** Environment for a child process or a code path that builds its own clients from the chain. */
   env(region?: string): Record<string, string>;
   /** Drops every resource in every backend (moto's reset API). */
@@ -62,7 +67,7 @@ async function waitUntilServing(endpoint: string, child: ChildProcess, output: (
 
 /**
  * Starts a fresh moto_server. `env` is passed to it (e.g. `MOTO_IAM_LOAD_MANAGED_POLICIES=true` for
- * AWS managed policies). Close it in `afterAll`.
+ * AWS managed policies). Close it in `afterAll` (or let `useMoto` do both for a suite).
  */
 export async function startMoto(env: Record<string, string> = {}): Promise<MotoServer> {
   if (!MOTO_AVAILABLE) throw new Error(MOTO_SKIP_REASON);
@@ -112,6 +117,54 @@ export async function startMoto(env: Record<string, string> = {}): Promise<MotoS
       clearTimeout(timer);
     },
   };
+}
+
+interface UseMotoOptions {
+  /**
+   * What `process.env` holds while the suite runs, for code that builds its clients from the chain:
+   * moto's static `credentials`, or `all` of `MotoServer.env()` (credentials, endpoint, region).
+   */
+  stubEnv?: 'credentials' | 'all';
+}
+
+/** A moto_server for one suite. */
+interface MotoSuite extends MotoServer {
+  /**
+   * An SDK client on this server (`moto.client(S3Client)`), or on a proxy of it at `endpoint`; destroyed
+   * when the suite ends.
+   */
+  client<C extends { destroy(): void }>(Client: new (config: MotoClientConfig) => C, endpoint?: string): C;
+}
+
+/**
+ * A moto_server for the calling suite (inside `describeWithMoto`): started in `beforeAll`, closed with
+ * the clients it handed out (and the environment it stubbed restored) in `afterAll`.
+ */
+export function useMoto(options: UseMotoOptions = {}): MotoSuite {
+  return useSuiteResource(async () => {
+    const server = await startMoto();
+    if (options.stubEnv === 'all') stubEnvs(server.env());
+    if (options.stubEnv === 'credentials') {
+      stubEnvs({
+        AWS_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey,
+      });
+    }
+    const clients: { destroy(): void }[] = [];
+    return {
+      ...server,
+      client: (Client, endpoint = server.endpoint) => {
+        const client = new Client({ ...server.clientConfig(), endpoint });
+        clients.push(client);
+        return client;
+      },
+      close: async () => {
+        if (options.stubEnv) vi.unstubAllEnvs();
+        for (const client of clients) client.destroy();
+        await server.close();
+      },
+    };
+  });
 }
 
 /** Static credentials of a role session, as AssumeRole hands them out. */

@@ -19,8 +19,7 @@ const pipeline = usePipeline();
 describe('notify: partial batch failures retry only the failed items', () => {
   it('SNS throttling: the batch resumes at the throttled entry; Slack is never posted twice', async () => {
     const envelopes = [adminAttachEnvelope(), adminAttachEnvelope(), createUserEnvelope()];
-    for (const envelope of envelopes) await pipeline.record(envelope);
-    const batch = filterEntryInserts(pipeline.stream.take());
+    const batch = await pipeline.recordInserts(...envelopes);
     const ids = eventIdsOf(batch);
     const notify = pipeline.notify();
 
@@ -43,8 +42,7 @@ describe('notify: partial batch failures retry only the failed items', () => {
 
   it('a Slack 5xx storm on the second item: the first is not repeated when the batch is retried', async () => {
     const envelopes = [createUserEnvelope(), createUserEnvelope(), createUserEnvelope()];
-    for (const envelope of envelopes) await pipeline.record(envelope);
-    const batch = filterEntryInserts(pipeline.stream.take());
+    const batch = await pipeline.recordInserts(...envelopes);
     const ids = eventIdsOf(batch);
     const notify = pipeline.notify({ slackRetry: { maxAttempts: 3 } });
     pipeline.slack.answerWith(
@@ -69,9 +67,7 @@ describe('delivery resumed on a duplicate (record → redelivery request → not
   it('a notify that died between commit and post: the next duplicate delivers, nothing twice', async () => {
     const envelope = adminAttachEnvelope();
     const delivered = createUserEnvelope();
-    await pipeline.record(envelope);
-    await pipeline.record(delivered);
-    const inserts = filterEntryInserts(pipeline.stream.take());
+    const inserts = await pipeline.recordInserts(envelope, delivered);
     // The entry of `delivered` went out; the notify handling `envelope` died before posting anything.
     expect(await pipeline.notify()({ Records: inserts.slice(1) })).toEqual({ batchItemFailures: [] });
     const id = envelope.detail.eventID;

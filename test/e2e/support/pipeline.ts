@@ -6,7 +6,7 @@
  */
 import { DynamoDBClient, type DynamoDBClientConfig, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { beforeEach } from 'vitest';
 import type { CanaryArrivals } from '../../../handlers/heartbeat/store';
 import { createDocumentClient, DynamoLedgerStore } from '../../../handlers/ledger/dynamo-store';
 import { entryKey, rawKey } from '../../../handlers/ledger/keys';
@@ -23,26 +23,28 @@ import { defaultSlackRoute } from '../../../handlers/notify/routing';
 import { createSlackNotifier } from '../../../handlers/notify/slack';
 import type { SlackRetryOptions } from '../../../handlers/notify/slack-sender';
 import { createSnsNotifier } from '../../../handlers/notify/sns';
-import type { Clock, Logger } from '../../../handlers/ports';
+import type { Clock } from '../../../handlers/ports';
 import { createRecordHandler, type RecordHandler } from '../../../handlers/record/handler';
 import { type RecordResult, recordEnvelope } from '../../../handlers/record/record';
 import { cachedSuppressions } from '../../../handlers/suppress/suppression';
 import { makeContext } from '../../../rules/context';
 import type { DetectionContext, EventBridgeEnvelope, Severity } from '../../../rules/types';
+import { type LogLine, recordingLogger } from '../../support/logs';
+import { useSuiteResource } from '../../support/suite';
 import { type FakeSlack, startFakeSlack } from './slack';
 import { type FakeSns, startFakeSns, TOPIC_ARN } from './sns';
-import { type AttributeMap, type StreamRecord, type StreamTap, tapStream } from './stream';
+import {
+  type AttributeMap,
+  filterEntryInserts,
+  type StreamRecord,
+  type StreamTap,
+  tapStream,
+} from './stream';
 
 /** The instant every handler in these tests believes it is. */
 export const NOW = new Date('2026-11-20T14:03:15.000Z');
 /** Organizations allows any printable ASCII in account names: this one needs escaping in Slack. */
 export const ACCOUNT_NAME = 'payments & billing <prod>';
-
-interface LogLine {
-  level: 'debug' | 'info' | 'warn' | 'error';
-  message: string;
-  fields: Record<string, unknown>;
-}
 
 interface NotifyOptions {
   alertOnReplay?: boolean;
@@ -72,6 +74,8 @@ type NotifyHandler = (event: { Records: StreamRecord[] } | ScheduledEvent) => Pr
 export interface Pipeline {
   /** The record Lambda (one container). */
   record: RecordHandler;
+  /** Records each envelope in turn with `record`; the entry INSERTs the stream carried (all it held taken). */
+  recordInserts(...envelopes: EventBridgeEnvelope[]): Promise<StreamRecord[]>;
   /** A record Lambda in another container: its own client and store on the same table (and clock, if given). */
   recordInNewContainer(clock?: Clock): RecordHandler;
   /** The record path as a CloudTrail backfill runs it (origin `backfill`), on a tapped store. */
@@ -99,21 +103,11 @@ export interface Pipeline {
  * (before `beforeAll` has run) throws.
  */
 export function usePipeline(options: PipelineOptions = {}): Pipeline {
-  let started: Pipeline | undefined;
-  const current = (): Pipeline => {
-    if (!started) throw new Error('the pipeline starts in beforeAll: use it inside a test or hook');
-    return started;
-  };
-  beforeAll(async () => {
-    started = await startPipeline(options);
-  });
-  afterAll(async () => {
-    await started?.close();
-  });
+  const pipeline = useSuiteResource(() => startPipeline(options));
   beforeEach(async () => {
-    await current().reset();
+    await pipeline.reset();
   });
-  return new Proxy({} as Pipeline, { get: (_, key) => Reflect.get(current(), key) });
+  return pipeline;
 }
 
 async function startPipeline(options: PipelineOptions = {}): Promise<Pipeline> {
@@ -157,9 +151,14 @@ async function startPipeline(options: PipelineOptions = {}): Promise<Pipeline> {
     return Item;
   };
   const recordStore = storeOf(firstClient);
+  const record = createRecordHandler({ store: recordStore, context, clock, logger, ...arrivals });
 
   return {
-    record: createRecordHandler({ store: recordStore, context, clock, logger, ...arrivals }),
+    record,
+    recordInserts: async (...envelopes) => {
+      for (const envelope of envelopes) await record(envelope);
+      return filterEntryInserts(stream.take());
+    },
     recordInNewContainer: (later = clock) =>
       createRecordHandler({ store: newStore(), context, clock: later, logger, ...arrivals }),
     backfill: (envelope) =>
@@ -216,14 +215,4 @@ async function startPipeline(options: PipelineOptions = {}): Promise<Pipeline> {
       await local.close();
     },
   };
-}
-
-/** A logger that keeps every line for assertions. */
-function recordingLogger(lines: LogLine[]): Logger {
-  const log =
-    (level: LogLine['level']) =>
-    (message: string, fields: Record<string, unknown> = {}) => {
-      lines.push({ level, message, fields });
-    };
-  return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 }

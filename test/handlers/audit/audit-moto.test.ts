@@ -23,13 +23,7 @@ import type { AuditReport } from '../../../handlers/audit/run';
 import { createAuditCommand } from '../../../handlers/cli/audit';
 import { createInventoryCommand } from '../../../handlers/cli/inventory';
 import { run } from '../../../handlers/cli/main';
-import {
-  assumeRoleIn,
-  describeWithMoto,
-  MOTO_CREDENTIALS,
-  type MotoServer,
-  startMoto,
-} from '../../support/moto';
+import { assumeRoleIn, describeWithMoto, MOTO_CREDENTIALS, useMoto } from '../../support/moto';
 import { iamRecord, runCommand, startDenyingSts } from './support';
 
 const A = '111122223333';
@@ -38,7 +32,7 @@ const DENIED = '777788889999';
 const ROLE = 'iamwatch-audit-read';
 
 describeWithMoto('inventory and audit against moto', () => {
-  let moto: MotoServer;
+  const moto = useMoto();
   let sts: { endpoint: string; close(): Promise<void> };
   const home = mkdtempSync(join(tmpdir(), 'iamwatch-audit-'));
   const env = { IAMWATCH_HOME: home };
@@ -58,7 +52,6 @@ describeWithMoto('inventory and audit against moto', () => {
   }
 
   beforeAll(async () => {
-    moto = await startMoto();
     sts = await startDenyingSts(moto.endpoint, [DENIED]);
     const a = await iamIn(A);
     const b = await iamIn(B);
@@ -173,7 +166,6 @@ describeWithMoto('inventory and audit against moto', () => {
   afterAll(async () => {
     for (const client of clients.values()) client.destroy();
     await sts?.close();
-    await moto?.close();
     rmSync(home, { recursive: true, force: true });
   });
 
@@ -246,11 +238,9 @@ describeWithMoto('inventory and audit against moto', () => {
 
   it('audits: findings with whom to contact, then new / fixed / open on the next run', async () => {
     const audit = createAuditCommand(deps);
-    const first = await runCommand(
-      audit,
-      ['--accounts', `${A},${B}`, '--role-name', ROLE, '--format', 'json'],
-      env,
-    );
+    const auditBoth = () =>
+      runCommand(audit, ['--accounts', `${A},${B}`, '--role-name', ROLE, '--format', 'json'], env);
+    const first = await auditBoth();
     expect(first.code, first.stderr).toBe(0);
     const report = JSON.parse(first.stdout) as AuditReport;
     const ids = report.findings.map((finding) => finding.id);
@@ -283,11 +273,7 @@ describeWithMoto('inventory and audit against moto', () => {
     await (await iamIn(A)).send(new DeleteLoginProfileCommand({ UserName: 'bob' }));
     await (await iamIn(B)).send(new CreateUserCommand({ UserName: 'dave' }));
     await (await iamIn(B)).send(new CreateAccessKeyCommand({ UserName: 'dave' }));
-    const second = await runCommand(
-      audit,
-      ['--accounts', `${A},${B}`, '--role-name', ROLE, '--format', 'json'],
-      env,
-    );
+    const second = await auditBoth();
     expect(second.code, second.stderr).toBe(0);
     const next = JSON.parse(second.stdout) as AuditReport;
     expect(next.previousRunAt).toBe(report.runAt);

@@ -11,17 +11,18 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { PublishCommand } from '@aws-sdk/client-sns';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { createAuditHandler } from '../../../handlers/audit/handler';
 import { SlackSender } from '../../../handlers/notify/slack-sender';
 import { silentLogger } from '../../../handlers/shared/logger';
 import { DEFAULT_AUDIT_OPTIONS } from '../../../rules/audit/findings';
 import type { AccountSnapshot } from '../../../rules/audit/snapshot';
 import { makeContext } from '../../../rules/context';
-import { type FakeSlack, startFakeSlack } from '../../e2e/support/slack';
-import { type FakeSns, startFakeSns, TOPIC_ARN } from '../../e2e/support/sns';
-import { describeWithMoto, type MotoServer, startMoto } from '../../support/moto';
-import { type DynaliteLedger, startDynaliteLedger } from '../ledger/support/dynalite';
+import { startFakeSlack } from '../../e2e/support/slack';
+import { startFakeSns, TOPIC_ARN } from '../../e2e/support/sns';
+import { describeWithMoto, useMoto } from '../../support/moto';
+import { useSuiteResource } from '../../support/suite';
+import { startDynaliteLedger } from '../ledger/support/dynalite';
 
 const BUCKET = 'iamwatch-audit-reports';
 const A = '111122223333';
@@ -56,26 +57,15 @@ function accountA(now: Date, withOldKey: boolean): AccountSnapshot {
 }
 
 describeWithMoto('the scheduled audit: report in S3, summary in Slack and SNS', () => {
-  let moto: MotoServer;
+  const moto = useMoto();
+  const slack = useSuiteResource(startFakeSlack);
+  const sns = useSuiteResource(startFakeSns);
+  const ledger = useSuiteResource(startDynaliteLedger);
   let s3: S3Client;
-  let slack: FakeSlack;
-  let sns: FakeSns;
-  let ledger: DynaliteLedger;
 
   beforeAll(async () => {
-    moto = await startMoto();
-    s3 = new S3Client(moto.clientConfig());
+    s3 = moto.client(S3Client);
     await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
-    slack = await startFakeSlack();
-    sns = await startFakeSns();
-    ledger = await startDynaliteLedger();
-  });
-  afterAll(async () => {
-    s3?.destroy();
-    await slack?.close();
-    await sns?.close();
-    await ledger?.close();
-    await moto?.close();
   });
 
   const handlerAt = (now: Date, withOldKey: boolean) =>

@@ -5,8 +5,8 @@
  */
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Readable } from 'node:stream';
 import type { CliIo } from '../../../handlers/cli/io';
+import { type CliRun, runCaptured } from '../cli/support';
 
 /** Forwards everything to moto, except AssumeRole into `deniedAccounts`: 403 AccessDenied as STS says it. */
 export async function startDenyingSts(
@@ -59,29 +59,14 @@ export async function startDenyingSts(
   };
 }
 
-export interface CommandRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs a command function (`createInventoryCommand(...)`) with captured streams. */
-export async function runCommand(
+export function runCommand(
   command: (argv: string[], io: CliIo) => Promise<number>,
   argv: string[],
   env: Record<string, string>,
   cwd = process.cwd(),
-): Promise<CommandRun> {
-  let stdout = '';
-  let stderr = '';
-  const code = await command(argv, {
-    stdout: { write: (chunk: string) => (stdout += chunk) },
-    stderr: { write: (chunk: string) => (stderr += chunk) },
-    stdin: Readable.from(['']),
-    env,
-    cwd,
-  });
-  return { code, stdout, stderr };
+): Promise<CliRun> {
+  return runCaptured(command, argv, { env, cwd });
 }
 
 let sequence = 0;

@@ -5,6 +5,7 @@ import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadDetectionContext } from '../../../handlers/cli/context';
 import { UsageError } from '../../../handlers/cli/io';
+import { writeJson } from './support';
 
 const dir = mkdtempSync(join(tmpdir(), 'iamwatch-context-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -24,18 +25,14 @@ describe('loadDetectionContext', () => {
   });
 
   it('reads the deployment config: org accounts from the organization section, the rest top level', async () => {
-    const file = join(dir, 'deploy.json');
-    writeFileSync(
-      file,
-      JSON.stringify({
-        organization: { managementAccountId: '111111111111', memberAccountIds: ['333333333333'] },
-        securityAccountId: '222222222222',
-        trustedAccountIds: ['555555555555'],
-        automationPrincipals: ['arn:aws:iam::*:role/terraform-deploy'],
-        accountNames: { '333333333333': 'prod-payments' },
-        slack: { routes: [] },
-      }),
-    );
+    const file = writeJson(join(dir, 'deploy.json'), {
+      organization: { managementAccountId: '111111111111', memberAccountIds: ['333333333333'] },
+      securityAccountId: '222222222222',
+      trustedAccountIds: ['555555555555'],
+      automationPrincipals: ['arn:aws:iam::*:role/terraform-deploy'],
+      accountNames: { '333333333333': 'prod-payments' },
+      slack: { routes: [] },
+    });
     const context = await loadDetectionContext(file, io());
     expect(context.organizationAccountIds).toEqual(['111111111111', '222222222222', '333333333333']);
     expect(context.trustedAccountIds).toEqual(['555555555555']);
@@ -44,20 +41,20 @@ describe('loadDetectionContext', () => {
   });
 
   it('finds the file through IAMWATCH_CONFIG and names the bad field', async () => {
-    const file = join(dir, 'bad.json');
-    writeFileSync(file, JSON.stringify({ trustedAccountIds: ['12345'] }));
+    const file = writeJson(join(dir, 'bad.json'), { trustedAccountIds: ['12345'] });
     await expect(loadDetectionContext(undefined, io({ IAMWATCH_CONFIG: file }))).rejects.toThrow(
       /trustedAccountIds\.0 must be a 12-digit AWS account id/,
     );
   });
 
   it('says what a field should be when the schema has no message of its own (no zod locale in the CLI)', async () => {
-    const file = join(dir, 'types.json');
-    writeFileSync(file, JSON.stringify({ detection: { automationPrincipals: 'arn:aws:iam::*:role/ci' } }));
+    const file = writeJson(join(dir, 'types.json'), {
+      detection: { automationPrincipals: 'arn:aws:iam::*:role/ci' },
+    });
     await expect(loadDetectionContext(file, io())).rejects.toThrow(
       /types\.json: detection\.automationPrincipals expected array$/,
     );
-    writeFileSync(file, JSON.stringify({ deployment: { principals: ['ci-role'] } }));
+    writeJson(file, { deployment: { principals: ['ci-role'] } });
     await expect(loadDetectionContext(file, io())).rejects.toThrow(
       /deployment\.principals\.0 must be an ARN/,
     );

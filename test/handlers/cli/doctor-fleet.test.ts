@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteRuleCommand, EventBridgeClient, PutRuleCommand } from '@aws-sdk/client-eventbridge';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDoctorCommand, realFleetPorts } from '../../../handlers/cli/doctor';
 import { forwarderPort } from '../../../handlers/doctor/aws-ports';
 import type { Check } from '../../../handlers/doctor/check';
@@ -23,8 +23,7 @@ import { createOrganizationsClient, listOrganizationAccounts } from '../../../ha
 import { DynamoSnapshotStore } from '../../../handlers/organization/store';
 import { toEnvelope } from '../../../rules/cloudtrail/envelope';
 import { iamCall } from '../../../rules/examples';
-import { stubEnvs } from '../../support/env';
-import { describeWithMoto, MOTO_CREDENTIALS, type MotoServer, startMoto } from '../../support/moto';
+import { describeWithMoto, MOTO_CREDENTIALS, useMoto } from '../../support/moto';
 import { runCommand } from '../backfill/support/io';
 import { PATTERNS, PLACEMENT, REGIONS } from '../doctor/support/fleet';
 import { buildMotoFleet, type MotoFleet } from '../doctor/support/moto-fleet';
@@ -38,7 +37,8 @@ interface Report {
 }
 
 describeWithMoto('iamwatch doctor --fleet', () => {
-  let moto: MotoServer;
+  // Organizations, DynamoDB and the fleet's clients find moto through the SDK's standard configuration.
+  const moto = useMoto({ stubEnv: 'all' });
   let fleet: MotoFleet;
   let home: string;
   let env: Record<string, string>;
@@ -48,15 +48,10 @@ describeWithMoto('iamwatch doctor --fleet', () => {
     createDoctorCommand({ sdk: { credentials: MOTO_CREDENTIALS, maxAttempts: 2 }, ...fleetPorts });
 
   beforeAll(async () => {
-    moto = await startMoto();
     fleet = await buildMotoFleet(moto);
-    // Organizations, DynamoDB and the fleet's clients find moto through the SDK's standard configuration.
-    stubEnvs(moto.env());
     home = await mkdtemp(join(tmpdir(), 'iamwatch-doctor-fleet-'));
     env = { IAMWATCH_HOME: home };
-    const dynamo = new DynamoDBClient(moto.clientConfig());
-    await dynamo.send(new CreateTableCommand(toCreateTableInput(TABLE)));
-    dynamo.destroy();
+    await moto.client(DynamoDBClient).send(new CreateTableCommand(toCreateTableInput(TABLE)));
     const accounts = [fleet.managementAccountId, ...fleet.members.map((m) => m.accountId)];
     const recent = new Date(Date.now() - 3_600_000).toISOString();
     const events = join(home, 'events.jsonl');
@@ -94,8 +89,6 @@ describeWithMoto('iamwatch doctor --fleet', () => {
     documents.destroy();
   }, 180_000);
   afterAll(async () => {
-    vi.unstubAllEnvs();
-    await moto?.close();
     if (home) await rm(home, { recursive: true, force: true });
   });
 

@@ -2,7 +2,7 @@
  * `iamwatch doctor` end to end: a local ledger filled by replaying the project's fixtures, and the
  * real CloudTrail client against a fake CloudTrail on 127.0.0.1 for the trail checks.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +15,7 @@ import {
   startFakeCloudTrail,
 } from '../backfill/support/fake-cloudtrail';
 import { runCommand } from '../backfill/support/io';
-import { cli, FIXTURES } from './support';
+import { cli, FIXTURES, writeJson } from './support';
 
 const OWN = '111122223333';
 const OTHER = '444455556666';
@@ -27,15 +27,12 @@ const env = { IAMWATCH_HOME: home };
 
 beforeAll(async () => {
   const other = JSON.parse(readFileSync(join(FIXTURES, 'create-user.json'), 'utf8'));
-  writeFileSync(
-    join(home, 'other-account.json'),
-    JSON.stringify({
-      ...other,
-      eventID: '0b3f8d2e-1c5a-4e7b-9f60-2a4d6c8e0f11',
-      eventTime: '2025-03-12T09:00:00Z',
-      recipientAccountId: OTHER,
-    }),
-  );
+  writeJson(join(home, 'other-account.json'), {
+    ...other,
+    eventID: '0b3f8d2e-1c5a-4e7b-9f60-2a4d6c8e0f11',
+    eventTime: '2025-03-12T09:00:00Z',
+    recipientAccountId: OTHER,
+  });
   for (const path of [FIXTURES, join(home, 'other-account.json')]) {
     const replay = await cli(['replay', '--no-alerts', '--format', 'summary', path], { env });
     expect(replay.code, replay.stderr).toBe(0);
@@ -108,14 +105,10 @@ describe('iamwatch doctor: ledger', () => {
   });
 
   it('fails silent accounts, accounts missing from the ledger and accounts nobody configured', async () => {
-    const config = join(home, 'config.json');
-    writeFileSync(
-      config,
-      JSON.stringify({
-        organizationAccountIds: [OWN, '222233334444'],
-        accountNames: { [OWN]: 'prod-payments' },
-      }),
-    );
+    const config = writeJson(join(home, 'config.json'), {
+      organizationAccountIds: [OWN, '222233334444'],
+      accountNames: { [OWN]: 'prod-payments' },
+    });
     const run = await runCommand(
       doctor('2025-03-16T00:00:00Z'),
       ['--config', config, '--max-silence', '1d'],

@@ -6,17 +6,11 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { toEnvelope } from '../../../rules/cloudtrail/envelope';
 import { iamCall, trustPolicy } from '../../../rules/examples';
 import { stubEnvs } from '../../support/env';
-import {
-  createMotoOrganization,
-  describeWithMoto,
-  MOTO_DEFAULT_ACCOUNT,
-  type MotoServer,
-  startMoto,
-} from '../../support/moto';
+import { createMotoOrganization, describeWithMoto, MOTO_DEFAULT_ACCOUNT, useMoto } from '../../support/moto';
 import { cli, jsonLines } from './support';
 
 interface PrintedEntry {
@@ -29,13 +23,13 @@ const entries = (stdout: string) => jsonLines<PrintedEntry>(stdout);
 const ids = (entry: PrintedEntry | undefined) => entry?.detections.map((d) => d.id) ?? [];
 
 describeWithMoto('--org', () => {
-  let moto: MotoServer;
+  // The SDK's standard configuration, as a user's shell would set it.
+  const moto = useMoto({ stubEnv: 'all' });
   let home: string;
   let member: string;
   let input: string;
 
   beforeAll(async () => {
-    moto = await startMoto();
     const organization = await createMotoOrganization(moto);
     member = await organization.createAccount('payments-prod');
     organization.close();
@@ -48,12 +42,8 @@ describeWithMoto('--org', () => {
       request: { roleName: 'app', policyDocument: trustPolicy({ AWS: `arn:aws:iam::${member}:root` }) },
     });
     await writeFile(input, [inMember, trust].map((r) => JSON.stringify(toEnvelope(r))).join('\n'));
-    // The SDK's standard configuration, as a user's shell would set it.
-    stubEnvs(moto.env());
   }, 60_000);
   afterAll(async () => {
-    vi.unstubAllEnvs();
-    await moto?.close();
     if (home) await rm(home, { recursive: true, force: true });
   });
 

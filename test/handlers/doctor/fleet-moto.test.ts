@@ -16,7 +16,7 @@ import {
 import { CreateAccountCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PurgeQueueCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import type { SdkSettings } from '../../../handlers/backfill/client';
 import {
   callerAccount,
@@ -28,7 +28,7 @@ import {
 import type { Check } from '../../../handlers/doctor/check';
 import { checkFleet, type FleetCheckOptions, type FleetPorts } from '../../../handlers/doctor/fleet-checks';
 import { expectedForwarderRules } from '../../../handlers/doctor/forwarder-checks';
-import { describeWithMoto, MOTO_CREDENTIALS, type MotoServer, startMoto } from '../../support/moto';
+import { describeWithMoto, MOTO_CREDENTIALS, useMoto } from '../../support/moto';
 import { deepFleetOptions, PATTERNS, PLACEMENT } from './support/fleet';
 import {
   ALARM,
@@ -42,14 +42,13 @@ import {
 const notPassed = (checks: readonly Check[]) => checks.filter((c) => c.status !== 'pass');
 
 describeWithMoto('fleet checks on moto', () => {
-  let moto: MotoServer;
+  const moto = useMoto();
   let fleet: MotoFleet;
   let sdk: SdkSettings;
   let ports: FleetPorts;
   let options: FleetCheckOptions;
 
   beforeAll(async () => {
-    moto = await startMoto();
     fleet = await buildMotoFleet(moto);
     sdk = {
       endpoint: moto.endpoint,
@@ -68,9 +67,6 @@ describeWithMoto('fleet checks on moto', () => {
       new Date(),
     );
   }, 120_000);
-  afterAll(async () => {
-    await moto?.close();
-  });
 
   it('passes a healthy fleet (heartbeats aside: no table here)', async () => {
     const checks = await checkFleet(ports, options);

@@ -11,37 +11,29 @@ const NOW = new Date('2025-03-20T12:00:00Z');
 const HOUR = 3_600_000;
 const SOURCES = ['iam.amazonaws.com', 'signin.amazonaws.com'];
 
+/** The trail's status judged at NOW, a delivery older than an hour counting as stale. */
+const judgeStatusNow = (status: Parameters<typeof judgeTrailStatus>[0]) =>
+  judgeTrailStatus(status, NOW, HOUR);
+
 describe('judgeTrailStatus', () => {
   it('passes a logging trail that delivered recently without error', () => {
-    const checks = judgeTrailStatus(
-      {
-        IsLogging: true,
-        LatestDeliveryTime: new Date('2025-03-20T11:55:00Z'),
-        StartLoggingTime: new Date('2025-01-01T00:00:00Z'),
-      },
-      NOW,
-      HOUR,
-    );
+    const checks = judgeStatusNow({
+      IsLogging: true,
+      LatestDeliveryTime: new Date('2025-03-20T11:55:00Z'),
+      StartLoggingTime: new Date('2025-01-01T00:00:00Z'),
+    });
     expect(checks.map((c) => `${c.id} ${c.status}`)).toEqual(['trail:logging pass', 'trail:delivery pass']);
     expect(checks[1]?.detail).toContain('5m ago');
   });
 
   it('fails a stopped trail, a delivery error and a stale delivery', () => {
-    const stopped = judgeTrailStatus(
-      { IsLogging: false, StopLoggingTime: new Date('2025-03-19T00:00:00Z') },
-      NOW,
-      HOUR,
-    );
+    const stopped = judgeStatusNow({ IsLogging: false, StopLoggingTime: new Date('2025-03-19T00:00:00Z') });
     expect(stopped[0]).toMatchObject({ status: 'fail' });
     expect(stopped[0]?.detail).toContain('EventBridge receives no CloudTrail events');
     expect(stopped[1]).toMatchObject({ status: 'warn', detail: 'no log file delivered yet' });
-    const error = judgeTrailStatus({ IsLogging: true, LatestDeliveryError: 'AccessDenied' }, NOW, HOUR);
+    const error = judgeStatusNow({ IsLogging: true, LatestDeliveryError: 'AccessDenied' });
     expect(error[1]).toMatchObject({ status: 'fail', detail: 'the last delivery failed: AccessDenied' });
-    const stale = judgeTrailStatus(
-      { IsLogging: true, LatestDeliveryTime: new Date('2025-03-20T09:00:00Z') },
-      NOW,
-      HOUR,
-    );
+    const stale = judgeStatusNow({ IsLogging: true, LatestDeliveryTime: new Date('2025-03-20T09:00:00Z') });
     expect(stale[1]).toMatchObject({ status: 'fail' });
     expect(stale[1]?.detail).toContain('older than 1h');
   });

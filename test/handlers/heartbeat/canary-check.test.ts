@@ -4,7 +4,7 @@
  * arrival note, the operations message, the same state machine as heartbeats (no repeated pages).
  */
 import { PublishCommand } from '@aws-sdk/client-sns';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { staticDirectory } from '../../../handlers/heartbeat/accounts';
 import { checkCanary, describeCanaryNotice } from '../../../handlers/heartbeat/check';
 import { readHeartbeatConfig } from '../../../handlers/heartbeat/config';
@@ -12,8 +12,9 @@ import { createHeartbeatHandler, type HeartbeatDeps } from '../../../handlers/he
 import { DynamoHeartbeatStore, MemoryHeartbeatStore } from '../../../handlers/heartbeat/store';
 import { ConfigurationError } from '../../../handlers/shared/env';
 import { silentLogger } from '../../../handlers/shared/logger';
-import { type FakeSns, startFakeSns, TOPIC_ARN } from '../../e2e/support/sns';
-import { type DynaliteLedger, startDynaliteLedger } from '../ledger/support/dynalite';
+import { startFakeSns, TOPIC_ARN } from '../../e2e/support/sns';
+import { useSuiteResource } from '../../support/suite';
+import { startDynaliteLedger } from '../ledger/support/dynalite';
 
 const MINUTE = 60_000;
 const LATE = 45 * MINUTE;
@@ -94,14 +95,8 @@ describe('checkCanary', () => {
 });
 
 describe('the heartbeat function checks the canary', () => {
-  let ledger: DynaliteLedger;
-  let sns: FakeSns;
-  beforeAll(async () => {
-    [ledger, sns] = await Promise.all([startDynaliteLedger(), startFakeSns()]);
-  });
-  afterAll(async () => {
-    await Promise.all([ledger.close(), sns.close()]);
-  });
+  const ledger = useSuiteResource(startDynaliteLedger);
+  const sns = useSuiteResource(startFakeSns);
 
   const scheduled = { source: 'aws.events', 'detail-type': 'Scheduled Event' };
 

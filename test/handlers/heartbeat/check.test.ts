@@ -22,44 +22,34 @@ const iso = (minutes: number) => at(minutes).toISOString();
 const A: Reporter = { accountId: '111111111111', region: 'us-east-1', accountName: 'management' };
 const B: Reporter = { accountId: '333333333333', region: 'eu-north-1' };
 
+/** The check at `minute`, with the 45-minute deadline. */
+function check(minute: number, expected: Reporter[], states: ReporterState[]) {
+  return checkHeartbeats({ now: at(minute), lateAfterMs: LATE, expected, states });
+}
+
 function state(reporter: Reporter, fields: Partial<ReporterState>): ReporterState {
   return { accountId: reporter.accountId, region: reporter.region, firstExpectedAt: iso(-600), ...fields };
 }
 
 describe('checkHeartbeats', () => {
   it('says nothing about a reporter whose heartbeat is on time', () => {
-    const result = checkHeartbeats({
-      now: at(0),
-      lateAfterMs: LATE,
-      expected: [A],
-      states: [state(A, { lastSeenAt: iso(-44) })],
-    });
+    const result = check(0, [A], [state(A, { lastSeenAt: iso(-44) })]);
     expect(result.notices).toEqual([]);
     expect(result.changed).toEqual([]);
     expect(result.departed).toEqual([]);
   });
 
   it('reports a late reporter silent once, since its last heartbeat', () => {
-    const first = checkHeartbeats({
-      now: at(0),
-      lateAfterMs: LATE,
-      expected: [A],
-      states: [state(A, { lastSeenAt: iso(-46) })],
-    });
+    const first = check(0, [A], [state(A, { lastSeenAt: iso(-46) })]);
     expect(first.notices).toEqual([{ kind: 'silent', reporter: A, since: iso(-46), neverReported: false }]);
     expect(first.changed).toEqual([state(A, { lastSeenAt: iso(-46), silentSince: iso(-46) })]);
 
-    const second = checkHeartbeats({ now: at(5), lateAfterMs: LATE, expected: [A], states: first.changed });
+    const second = check(5, [A], first.changed);
     expect(second.notices).toEqual([]);
   });
 
   it('reports recovery when a silent reporter beats again', () => {
-    const result = checkHeartbeats({
-      now: at(0),
-      lateAfterMs: LATE,
-      expected: [A],
-      states: [state(A, { lastSeenAt: iso(-1), silentSince: iso(-120) })],
-    });
+    const result = check(0, [A], [state(A, { lastSeenAt: iso(-1), silentSince: iso(-120) })]);
     expect(result.notices).toEqual([
       { kind: 'recovered', reporter: A, silentSince: iso(-120), lastSeenAt: iso(-1) },
     ]);
@@ -67,26 +57,22 @@ describe('checkHeartbeats', () => {
   });
 
   it('gives a new account the full deadline from when it was first expected, then reports it', () => {
-    const first = checkHeartbeats({ now: at(0), lateAfterMs: LATE, expected: [B], states: [] });
+    const first = check(0, [B], []);
     expect(first.notices).toEqual([]);
     expect(first.changed).toEqual([{ accountId: B.accountId, region: B.region, firstExpectedAt: iso(0) }]);
 
-    const onTime = checkHeartbeats({ now: at(45), lateAfterMs: LATE, expected: [B], states: first.changed });
+    const onTime = check(45, [B], first.changed);
     expect(onTime.notices).toEqual([]);
-    const late = checkHeartbeats({ now: at(46), lateAfterMs: LATE, expected: [B], states: first.changed });
+    const late = check(46, [B], first.changed);
     expect(late.notices).toEqual([{ kind: 'silent', reporter: B, since: iso(0), neverReported: true }]);
   });
 
   it('forgets an account that left without a word, silent or not', () => {
-    const result = checkHeartbeats({
-      now: at(0),
-      lateAfterMs: LATE,
-      expected: [A],
-      states: [
-        state(A, { lastSeenAt: iso(-1) }),
-        state(B, { lastSeenAt: iso(-300), silentSince: iso(-300) }),
-      ],
-    });
+    const result = check(
+      0,
+      [A],
+      [state(A, { lastSeenAt: iso(-1) }), state(B, { lastSeenAt: iso(-300), silentSince: iso(-300) })],
+    );
     expect(result.notices).toEqual([]);
     expect(result.departed.map(reporterKey)).toEqual([reporterKey(B)]);
   });
@@ -103,12 +89,7 @@ describe('checkHeartbeats', () => {
           states.set(key, { ...(states.get(key) ?? state(reporter, {})), lastSeenAt: iso(minute) });
         }
       }
-      const result = checkHeartbeats({
-        now: at(minute),
-        lateAfterMs: LATE,
-        expected: [A, B],
-        states: [...states.values()],
-      });
+      const result = check(minute, [A, B], [...states.values()]);
       for (const changed of result.changed) states.set(reporterKey(changed), changed);
       for (const notice of result.notices) notices.push({ minute, notice });
     }

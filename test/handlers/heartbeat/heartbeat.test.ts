@@ -6,7 +6,7 @@
  */
 import { DescribeOrganizationCommand, type OrganizationsClient } from '@aws-sdk/client-organizations';
 import { PublishCommand } from '@aws-sdk/client-sns';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   AccountDirectoryError,
   organizationsDirectory,
@@ -22,28 +22,16 @@ import {
 import { DynamoHeartbeatStore, HEARTBEATS_PARTITION } from '../../../handlers/heartbeat/store';
 import { ConfigurationError } from '../../../handlers/shared/env';
 import { silentLogger } from '../../../handlers/shared/logger';
-import { type FakeSns, startFakeSns, TOPIC_ARN } from '../../e2e/support/sns';
-import {
-  createMotoOrganization,
-  describeWithMoto,
-  type MotoOrganization,
-  type MotoServer,
-  startMoto,
-} from '../../support/moto';
-import { type DynaliteLedger, startDynaliteLedger } from '../ledger/support/dynalite';
+import { startFakeSns, TOPIC_ARN } from '../../e2e/support/sns';
+import { createMotoOrganization, describeWithMoto, useMoto } from '../../support/moto';
+import { useSuiteResource } from '../../support/suite';
+import { startDynaliteLedger } from '../ledger/support/dynalite';
 
 const MINUTE = 60_000;
 const T0 = Date.parse('2026-12-02T12:00:00.000Z');
 
-let ledger: DynaliteLedger;
-let sns: FakeSns;
-
-beforeAll(async () => {
-  [ledger, sns] = await Promise.all([startDynaliteLedger(), startFakeSns()]);
-});
-afterAll(async () => {
-  await Promise.all([ledger.close(), sns.close()]);
-});
+const ledger = useSuiteResource(startDynaliteLedger);
+const sns = useSuiteResource(startFakeSns);
 
 function heartbeat(account: string, region: string, minute: number) {
   return {
@@ -154,14 +142,12 @@ describe('the heartbeat function over dynalite and a local SNS endpoint', () => 
 });
 
 describeWithMoto('expected accounts from AWS Organizations', () => {
-  let moto: MotoServer;
-  let organization: MotoOrganization;
+  const moto = useMoto();
+  const organization = useSuiteResource(() => createMotoOrganization(moto));
   let client: OrganizationsClient;
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
-    moto = await startMoto();
-    organization = await createMotoOrganization(moto);
     client = organization.client;
     ids.management = (await client.send(new DescribeOrganizationCommand({}))).Organization!.MasterAccountId!;
     ids.root = organization.rootId;
@@ -171,10 +157,6 @@ describeWithMoto('expected accounts from AWS Organizations', () => {
     ids.payments = await organization.createAccount('payments', ids.prod);
     ids.shared = await organization.createAccount('shared', ids.workloads);
     ids.play = await organization.createAccount('play', ids.sandbox);
-  });
-  afterAll(async () => {
-    organization?.close();
-    await moto?.close();
   });
 
   it('lists every account under the target OUs, child OUs included, plus the management account', async () => {

@@ -9,7 +9,7 @@ import {
   PutSecretValueCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { deliverEntry, type NotifyDeps } from '../../../handlers/notify/handler';
 import {
   classifyDeliveryFailure,
@@ -21,10 +21,11 @@ import { resendNotConfigured } from '../../../handlers/notify/resend';
 import { createSlackNotifiers } from '../../../handlers/notify/slack';
 import { createSnsNotifier } from '../../../handlers/notify/sns';
 import { silentLogger } from '../../../handlers/shared/logger';
-import { type FakeSlack, startFakeSlack } from '../../e2e/support/slack';
-import { type FakeSns, startFakeSns, TOPIC_ARN } from '../../e2e/support/sns';
-import { describeWithMoto, type MotoServer, startMoto } from '../../support/moto';
-import { type DynaliteLedger, startDynaliteLedger } from '../ledger/support/dynalite';
+import { startFakeSlack } from '../../e2e/support/slack';
+import { startFakeSns, TOPIC_ARN } from '../../e2e/support/sns';
+import { describeWithMoto, useMoto } from '../../support/moto';
+import { useSuiteResource } from '../../support/suite';
+import { startDynaliteLedger } from '../ledger/support/dynalite';
 import { entry, hit, rawOf } from '../ledger/support/entries';
 
 const NOW = new Date('2026-11-20T14:03:15.000Z');
@@ -45,18 +46,11 @@ interface EmfDocument {
   [metric: string]: unknown;
 }
 
-let ledger: DynaliteLedger;
-let slack: FakeSlack;
-let sns: FakeSns;
+const ledger = useSuiteResource(startDynaliteLedger);
+const slack = useSuiteResource(startFakeSlack);
+const sns = useSuiteResource(startFakeSns);
 let lines: string[] = [];
 let sequence = 0;
-
-beforeAll(async () => {
-  [ledger, slack, sns] = await Promise.all([startDynaliteLedger(), startFakeSlack(), startFakeSns()]);
-});
-afterAll(async () => {
-  await Promise.all([ledger.close(), slack.close(), sns.close()]);
-});
 
 function deps(notifiers: NotifyDeps['notifiers']): NotifyDeps {
   lines = [];
@@ -170,22 +164,17 @@ describe('SNS failures at the wire', () => {
 });
 
 describeWithMoto('an unconfigured Slack secret', () => {
-  let moto: MotoServer;
+  const moto = useMoto();
   let secrets: SecretsManagerClient;
   let secretArn: string;
 
   beforeAll(async () => {
-    moto = await startMoto();
-    secrets = new SecretsManagerClient(moto.clientConfig());
+    secrets = moto.client(SecretsManagerClient);
     // What the stack creates: a random generated string, not a URL.
     const created = await secrets.send(
       new CreateSecretCommand({ Name: 'iamwatch/slack/security', SecretString: 'x7#Qv9!pLw2^Zr8&Mk4t' }),
     );
     secretArn = created.ARN!;
-  });
-  afterAll(async () => {
-    secrets?.destroy();
-    await moto?.close();
   });
 
   it('counts "not configured", posts nothing, and resend delivers the alert once the URL is stored', async () => {
@@ -197,6 +186,14 @@ describeWithMoto('an unconfigured Slack secret', () => {
         secretTtlMs: 0,
         retry: NO_WAIT,
       });
+    const resend = () =>
+      resendNotConfigured({
+        store: ledger.store,
+        notifiers: notifiers(),
+        clock: { now: () => NOW },
+        logger: silentLogger,
+        since: '2026-11-20T00:00:00Z',
+      });
     const stored = await storedEntry();
     const report = await deliverEntry(stored, deps(notifiers()));
     expect(report.permanentFailures).toHaveLength(1);
@@ -207,25 +204,13 @@ describeWithMoto('an unconfigured Slack secret', () => {
     );
 
     await secrets.send(new PutSecretValueCommand({ SecretId: secretArn, SecretString: slack.webhookUrl }));
-    const resent = await resendNotConfigured({
-      store: ledger.store,
-      notifiers: notifiers(),
-      clock: { now: () => NOW },
-      logger: silentLogger,
-      since: '2026-11-20T00:00:00Z',
-    });
+    const resent = await resend();
     expect(resent.resent).toEqual([{ eventId: stored.eventId, channel: 'slack:security' }]);
     expect(resent.failed).toEqual([]);
     expect(slack.mentioning(stored.eventId)).toHaveLength(1);
     expect((await ledger.store.get(stored.eventId))!.delivery!['slack:security']!.status).toBe('delivered');
 
-    const again = await resendNotConfigured({
-      store: ledger.store,
-      notifiers: notifiers(),
-      clock: { now: () => NOW },
-      logger: silentLogger,
-      since: '2026-11-20T00:00:00Z',
-    });
+    const again = await resend();
     expect(again.resent).toEqual([]);
     expect(slack.mentioning(stored.eventId)).toHaveLength(1);
   });

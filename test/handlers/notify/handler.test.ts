@@ -1,5 +1,5 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { encodeEntry } from '../../../handlers/ledger/codec';
 import { readNotifyConfig } from '../../../handlers/notify/config';
 import {
@@ -17,7 +17,8 @@ import {
 import { ConfigurationError } from '../../../handlers/shared/env';
 import type { LedgerEntry } from '../../../rules/types';
 import { unreachableLedgerStore } from '../../support/ledger';
-import { type DynaliteLedger, startDynaliteLedger } from '../ledger/support/dynalite';
+import { useSuiteResource } from '../../support/suite';
+import { startDynaliteLedger } from '../ledger/support/dynalite';
 import { entry, hit, rawOf } from '../ledger/support/entries';
 
 const NOW = new Date('2026-11-20T14:03:15.000Z');
@@ -53,14 +54,8 @@ interface Logged {
   fields?: Record<string, unknown>;
 }
 
-let ledger: DynaliteLedger;
+const ledger = useSuiteResource(startDynaliteLedger);
 let counter = 0;
-beforeAll(async () => {
-  ledger = await startDynaliteLedger();
-});
-afterAll(async () => {
-  await ledger?.close();
-});
 
 function depsWith(notifiers: Notifier[], options: Partial<NotifyDeps> = {}) {
   const logs: Logged[] = [];

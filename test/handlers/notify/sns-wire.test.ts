@@ -8,6 +8,7 @@ import { createSnsNotifier } from '../../../handlers/notify/sns';
 import { PermanentDeliveryError, TransientDeliveryError } from '../../../handlers/ports';
 import { hostileEntry, keyForAnotherUser, ssoAdminAttach } from './entries';
 import { type LocalServer, type Reply, startLocalServer } from './local-server';
+import { iamAlertAttributes, MESSAGE_STRUCTURE_KEYS } from './sns-expected';
 
 const TOPIC = 'arn:aws:sns:us-east-1:999988887777:iamwatch-alerts';
 const NS = 'http://sns.amazonaws.com/doc/2010-03-31/';
@@ -91,15 +92,7 @@ describe('SNS notifier over the wire', () => {
     expect(publish.topicArn).toBe(TOPIC);
     expect(publish.subject).toBe('HIGH: Admin policy attached to role deploy');
     expect(publish.messageStructure).toBe('json');
-    expect(Object.keys(publish.message).sort()).toEqual([
-      'default',
-      'email',
-      'http',
-      'https',
-      'lambda',
-      'sms',
-      'sqs',
-    ]);
+    expect(Object.keys(publish.message).sort()).toEqual(MESSAGE_STRUCTURE_KEYS);
     expect(publish.message.default).toMatch(/^\[HIGH\] Admin policy attached to role deploy\n/);
     expect(publish.message.default).toMatch(/^SSO user: +carol@example\.com$/m);
     expect(publish.message.email).toBe(publish.message.default);
@@ -109,14 +102,9 @@ describe('SNS notifier over the wire', () => {
     for (const protocol of ['sqs', 'lambda', 'http', 'https']) {
       expect(JSON.parse(publish.message[protocol]!)).toEqual(entry);
     }
-    expect(publish.attributes).toEqual({
-      severity: { type: 'String', value: 'high' },
-      detection: { type: 'String.Array', value: '["iam-admin-policy-attached","iam-policy-attached"]' },
-      accountId: { type: 'String', value: '111122223333' },
-      eventName: { type: 'String', value: 'AttachRolePolicy' },
-      eventSource: { type: 'String', value: 'iam.amazonaws.com' },
-      automation: { type: 'String', value: 'false' },
-    });
+    expect(publish.attributes).toEqual(
+      iamAlertAttributes('high', ['iam-admin-policy-attached', 'iam-policy-attached'], 'AttachRolePolicy'),
+    );
   });
 
   it('publishes a hostile 100 KB entry within the 256 KB limit', async () => {

@@ -20,21 +20,21 @@ import {
 import { createOrganizationRefresh, triggerOf } from '../../../handlers/organization/refresh';
 import { withOrganization } from '../../../handlers/organization/snapshot';
 import { DynamoSnapshotStore } from '../../../handlers/organization/store';
-import type { Logger, StoredEntry } from '../../../handlers/ports';
+import type { StoredEntry } from '../../../handlers/ports';
 import { createRecordHandler } from '../../../handlers/record/handler';
 import { toEnvelope } from '../../../rules/cloudtrail/envelope';
 import { makeContext } from '../../../rules/context';
 import { iamCall, trustPolicy } from '../../../rules/examples';
+import { type LogLine, recordingLogger } from '../../support/logs';
 import {
   createMotoOrganization,
   describeWithMoto,
   MOTO_CREDENTIALS,
   MOTO_DEFAULT_ACCOUNT,
-  type MotoOrganization,
-  type MotoServer,
-  startMoto,
+  useMoto,
 } from '../../support/moto';
-import { type DynaliteLedger, startDynaliteLedger } from '../ledger/support/dynalite';
+import { useSuiteResource } from '../../support/suite';
+import { startDynaliteLedger } from '../ledger/support/dynalite';
 import {
   type FakeAccount,
   type OrganizationsServer,
@@ -44,29 +44,9 @@ import {
 const NOW = new Date('2026-11-20T14:00:00.000Z');
 const noDelay = () => new ConfiguredRetryStrategy(5, 0);
 
-interface Logged {
-  level: string;
-  message: string;
-  fields: Record<string, unknown>;
-}
-let logs: Logged[] = [];
-/** A logger writing into whatever `logs` is at the time of the call. */
-function capture(): Logger {
-  const at =
-    (level: string) =>
-    (message: string, fields: Record<string, unknown> = {}) => {
-      logs.push({ level, message, fields });
-    };
-  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-}
+const logs: LogLine[] = [];
 
-let ledger: DynaliteLedger;
-beforeAll(async () => {
-  ledger = await startDynaliteLedger();
-});
-afterAll(async () => {
-  await ledger?.close();
-});
+const ledger = useSuiteResource(startDynaliteLedger);
 
 describe('an organization of 5,000 accounts', () => {
   let server: OrganizationsServer;
@@ -132,8 +112,8 @@ describe('an organization of 5,000 accounts', () => {
 
 describeWithMoto('the organization at run time, with moto_server', () => {
   const READER_ROLE = `arn:aws:iam::${MOTO_DEFAULT_ACCOUNT}:role/iamwatch-organization-reader`;
-  let moto: MotoServer;
-  let organization: MotoOrganization;
+  const moto = useMoto();
+  const organization = useSuiteResource(() => createMotoOrganization(moto));
   let admin: OrganizationsClient;
   let workloadsOu: string;
   let store: DynamoSnapshotStore;
@@ -152,7 +132,7 @@ describeWithMoto('the organization at run time, with moto_server', () => {
       read: (now) => listOrganizationAccounts(client, now),
       store,
       clock: { now: () => clock },
-      logger: capture(),
+      logger: recordingLogger(logs),
     });
   const entries: StoredEntry[] = [];
   const recordHandler = () =>
@@ -163,11 +143,11 @@ describeWithMoto('the organization at run time, with moto_server', () => {
         configured: makeContext({}),
         store,
         clock: { now: () => clock },
-        logger: capture(),
+        logger: recordingLogger(logs),
         recheckMs: 0,
       }),
       clock: { now: () => clock },
-      logger: capture(),
+      logger: recordingLogger(logs),
     });
   const trustTo = async (
     record: ReturnType<typeof createRecordHandler>,
@@ -192,18 +172,12 @@ describeWithMoto('the organization at run time, with moto_server', () => {
     entry.detections.some((d) => d.id === 'iam-role-trust-allows-external');
 
   beforeAll(async () => {
-    moto = await startMoto();
-    organization = await createMotoOrganization(moto);
     admin = organization.client;
     workloadsOu = await organization.createOrganizationalUnit('Workloads');
     store = new DynamoSnapshotStore(ledger.client, 'iamwatch-ledger');
   }, 60_000);
-  afterAll(async () => {
-    organization?.close();
-    await moto?.close();
-  });
   beforeEach(() => {
-    logs = [];
+    logs.length = 0;
     clock = NOW;
   });
 
@@ -261,7 +235,7 @@ describeWithMoto('the organization at run time, with moto_server', () => {
     expect(head?.lastError).toMatch(/DescribeOrganization failed/);
     expect(head?.lastErrorAt).toBe(clock.toISOString());
 
-    logs = [];
+    logs.length = 0;
     clock = new Date(NOW.getTime() + 3_700_000);
     expect(fires(await trustTo(record, member))).toBe(false);
     expect(logs.filter((l) => l.level === 'warn').map((l) => l.message)).toEqual([
@@ -278,10 +252,10 @@ describeWithMoto('the organization at run time, with moto_server', () => {
         configured: makeContext({ organizationAccountIds: ['123123123123'] }),
         store: broken,
         clock: { now: () => clock },
-        logger: capture(),
+        logger: recordingLogger(logs),
       }),
       clock: { now: () => clock },
-      logger: capture(),
+      logger: recordingLogger(logs),
     });
     expect(fires(await trustTo(record, '123123123123'))).toBe(false);
     expect(fires(await trustTo(record, '321321321321'))).toBe(true);

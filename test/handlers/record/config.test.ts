@@ -27,32 +27,25 @@ describe('readRecordConfig', () => {
   });
 
   it('reads the retention and a complete detection context', () => {
+    const context = {
+      organizationAccountIds: ['111122223333', '444455556666'],
+      trustedAccountIds: ['999988887777'],
+      automationPrincipals: ['arn:aws:iam::111122223333:role/github-deploy'],
+      deploymentPrincipals: ['arn:aws:iam::*:role/cdk-*-cfn-exec-role-*'],
+      monitorResourcePrefix: 'secwatch',
+      accountNames: { '111122223333': 'prod-payments' },
+    };
     const config = readRecordConfig({
       ...base,
       IAMWATCH_RETENTION_DAYS: '90',
       IAMWATCH_ORGANIZATION_SNAPSHOT: 'true',
-      IAMWATCH_DETECTION_CONTEXT: JSON.stringify({
-        organizationAccountIds: ['111122223333', '444455556666'],
-        trustedAccountIds: ['999988887777'],
-        automationPrincipals: ['arn:aws:iam::111122223333:role/github-deploy'],
-        deploymentPrincipals: ['arn:aws:iam::*:role/cdk-*-cfn-exec-role-*'],
-        monitorResourcePrefix: 'secwatch',
-        accountNames: { '111122223333': 'prod-payments' },
-      }),
+      IAMWATCH_DETECTION_CONTEXT: JSON.stringify(context),
     });
 
     expect(config).toEqual({
       tableName: 'iamwatch-ledger',
       retentionDays: 90,
-      context: {
-        organizationAccountIds: ['111122223333', '444455556666'],
-        trustedAccountIds: ['999988887777'],
-        automationPrincipals: ['arn:aws:iam::111122223333:role/github-deploy'],
-        deploymentPrincipals: ['arn:aws:iam::*:role/cdk-*-cfn-exec-role-*'],
-        monitorResourcePrefix: 'secwatch',
-        accountNames: { '111122223333': 'prod-payments' },
-        accountOuPaths: {},
-      },
+      context: { ...context, accountOuPaths: {} },
       organizationSnapshot: true,
     });
     expect(Object.isFrozen(config.context)).toBe(true);

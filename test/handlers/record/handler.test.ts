@@ -4,8 +4,7 @@
  * fails the invocation so Lambda retries it.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Logger } from '../../../handlers/ports';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createRecordHandler } from '../../../handlers/record/handler';
 import { InvalidEventError } from '../../../handlers/record/record';
 import { toEnvelope } from '../../../rules/cloudtrail/envelope';
@@ -14,41 +13,27 @@ import { makeContext } from '../../../rules/context';
 import { iamCall } from '../../../rules/examples';
 import type { CloudTrailRecord, EventBridgeEnvelope } from '../../../rules/types';
 import { unreachableLedgerStore } from '../../support/ledger';
-import { type DynaliteLedger, startDynaliteLedger } from '../ledger/support/dynalite';
+import { type LogLine, recordingLogger } from '../../support/logs';
+import { useSuiteResource } from '../../support/suite';
+import { startDynaliteLedger } from '../ledger/support/dynalite';
 
 const NOW = new Date('2026-11-20T14:03:15.000Z');
 const WRITES = ['PutItemCommand', 'BatchWriteItemCommand', 'UpdateItemCommand', 'DeleteItemCommand'];
 
-interface Logged {
-  level: string;
-  message: string;
-  fields: Record<string, unknown>;
-}
-
-let ledger: DynaliteLedger;
-let logs: Logged[];
-beforeAll(async () => {
-  ledger = await startDynaliteLedger();
-});
-afterAll(async () => {
-  await ledger?.close();
-});
+const ledger = useSuiteResource(startDynaliteLedger);
+const logs: LogLine[] = [];
 beforeEach(() => {
-  logs = [];
+  logs.length = 0;
   ledger.commands.length = 0;
 });
 
-function logger(): Logger {
-  const log =
-    (level: string) =>
-    (message: string, fields: Record<string, unknown> = {}) => {
-      logs.push({ level, message, fields });
-    };
-  return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
-}
-
 function handlerOver(store = ledger.store) {
-  return createRecordHandler({ store, context: makeContext(), clock: { now: () => NOW }, logger: logger() });
+  return createRecordHandler({
+    store,
+    context: makeContext(),
+    clock: { now: () => NOW },
+    logger: recordingLogger(logs),
+  });
 }
 
 /** alice creates access keys for bob: `iam-access-key-created-for-another-user`, high. */

@@ -7,10 +7,10 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MemoryLedgerStore } from '../../../handlers/ledger/memory-store';
 import { storedEntrySchema } from '../../../handlers/ledger/schema';
-import type { LedgerStore, Logger } from '../../../handlers/ports';
+import type { LedgerStore } from '../../../handlers/ports';
 import { PolicyVersionMemory } from '../../../handlers/record/policy-diff';
 import { type RecordDeps, recordValidated } from '../../../handlers/record/record';
 import { parseRecord } from '../../../rules/cloudtrail/parse';
@@ -24,8 +24,11 @@ import {
   trustPolicy,
 } from '../../../rules/examples';
 import type { CloudTrailRecord, LedgerEntry } from '../../../rules/types';
+import { type LogLine, recordingLogger } from '../../support/logs';
+import { useSuiteResource } from '../../support/suite';
 import { cli, jsonLines } from '../cli/support';
-import { type DynaliteLedger, startDynaliteLedger } from '../ledger/support/dynalite';
+import { startDynaliteLedger } from '../ledger/support/dynalite';
+import { entry as storedEntry } from '../ledger/support/entries';
 
 const context = makeContext({ organizationAccountIds: [EXAMPLE_ACCOUNT] });
 const ec2Trust = trustPolicy({ Service: 'ec2.amazonaws.com' });
@@ -38,24 +41,12 @@ const externalTrust = policyJson([
   },
 ]);
 
-interface Logged {
-  level: string;
-  message: string;
-  fields: Record<string, unknown>;
-}
-
-function depsOver(store: LedgerStore, logs: Logged[] = [], memory?: PolicyVersionMemory): RecordDeps {
-  const log =
-    (level: string) =>
-    (message: string, fields: Record<string, unknown> = {}) => {
-      logs.push({ level, message, fields });
-    };
-  const logger: Logger = { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+function depsOver(store: LedgerStore, logs: LogLine[] = [], memory?: PolicyVersionMemory): RecordDeps {
   return {
     store,
     context,
     clock: { now: () => new Date('2026-11-20T15:00:00.000Z') },
-    logger,
+    logger: recordingLogger(logs),
     ...(memory ? { policyVersions: memory } : {}),
   };
 }
@@ -271,7 +262,7 @@ describe('policy diffs on the record path (memory store)', () => {
     store.history = async () => {
       throw new Error('ProvisionedThroughputExceededException');
     };
-    const logs: Logged[] = [];
+    const logs: LogLine[] = [];
     const result = await recordValidated(
       updateTrust('2026-11-20T11:00:00Z', ec2Trust),
       'live',
@@ -337,21 +328,12 @@ describe('policy diffs on the record path (memory store)', () => {
   });
 
   it('entries without policyDiff and entries with one both pass the ledger schema; a bad one does not', () => {
-    const entry = {
+    const entry = storedEntry({
       eventId: 'e-1',
       eventTime: '2026-11-20T10:00:00Z',
-      eventSource: 'iam.amazonaws.com',
       eventName: 'UpdateAssumeRolePolicy',
-      accountId: EXAMPLE_ACCOUNT,
-      region: 'us-east-1',
       actor: { type: 'IAMUser' },
-      result: 'success',
-      automation: false,
-      detections: [],
-      severity: 'info',
-      origin: 'live',
-      recordedAt: '2026-11-20T10:00:01Z',
-    };
+    });
     expect(storedEntrySchema.safeParse(entry).success).toBe(true);
     const diff = { status: 'changed', kind: 'trust', principalsAdded: { items: ['AWS *'], total: 3 } };
     expect(storedEntrySchema.safeParse({ ...entry, policyDiff: diff }).success).toBe(true);
@@ -405,13 +387,7 @@ describe('PolicyVersionMemory', () => {
 });
 
 describe('policy diffs on the record path (dynalite)', () => {
-  let ledger: DynaliteLedger;
-  beforeAll(async () => {
-    ledger = await startDynaliteLedger();
-  });
-  afterAll(async () => {
-    await ledger?.close();
-  });
+  const ledger = useSuiteResource(startDynaliteLedger);
 
   it('finds the previous version with a Query on the facet index and round-trips the diff', async () => {
     const deps = depsOver(ledger.store);

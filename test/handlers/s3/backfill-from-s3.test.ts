@@ -1,52 +1,38 @@
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { createBackfillCommand } from '../../../handlers/cli/backfill';
-import type { CliIo } from '../../../handlers/cli/io';
 import { createReplayBatchHandler } from '../../../handlers/s3/replay-handler';
 import { silentLogger } from '../../../handlers/shared/logger';
 import { makeContext } from '../../../rules/context';
-import { describeWithMoto, MOTO_CREDENTIALS, type MotoServer, startMoto } from '../../support/moto';
-import { cli } from '../cli/support';
-import { type DynaliteLedger, startDynaliteLedger } from '../ledger/support/dynalite';
+import { describeWithMoto, useMoto } from '../../support/moto';
+import { useSuiteResource } from '../../support/suite';
+import { cli, runCaptured } from '../cli/support';
+import { startDynaliteLedger } from '../ledger/support/dynalite';
 import { type FakeStepFunctions, startFakeStepFunctions } from './support/fake-step-functions';
-import { getObjectKey, type S3Proxy, startS3Proxy } from './support/proxy';
+import { getObjectKey, startS3Proxy } from './support/proxy';
 import { createTrailBucket, ORG_ID, trailObjects } from './support/trail-bucket';
 
 const BUCKET = 'org-trail-logs';
 const RESULTS = 'backfill-results';
 const OBJECTS = trailObjects();
 
-async function runBackfill(argv: string[], env: Record<string, string>) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: { write: (chunk: string) => (stdout += chunk) },
-    stderr: { write: (chunk: string) => (stderr += chunk) },
-    stdin: process.stdin,
-    env,
-    cwd: process.cwd(),
-  };
-  const command = createBackfillCommand({ sleepS3: async () => {}, pollSeconds: 1 });
-  const code = await command(argv, io);
-  return { code, stdout, stderr };
+function runBackfill(argv: string[], env: Record<string, string>) {
+  return runCaptured(createBackfillCommand({ sleepS3: async () => {}, pollSeconds: 1 }), argv, { env });
 }
 
 describeWithMoto('backfill --from-s3 (moto S3; Step Functions emulated at the wire)', () => {
-  let moto: MotoServer;
-  let proxy: S3Proxy;
-  let ledger: DynaliteLedger;
+  const moto = useMoto({ stubEnv: 'credentials' });
+  const ledger = useSuiteResource(startDynaliteLedger);
+  const proxy = useSuiteResource(() => startS3Proxy(moto.endpoint));
   let sfn: FakeStepFunctions;
   let s3: S3Client;
   let proxied: S3Client;
 
   beforeAll(async () => {
-    moto = await startMoto();
-    s3 = new S3Client(moto.clientConfig());
+    s3 = moto.client(S3Client);
     await createTrailBucket(s3, BUCKET, OBJECTS);
     await s3.send(new CreateBucketCommand({ Bucket: RESULTS }));
-    proxy = await startS3Proxy(moto.endpoint);
-    proxied = new S3Client({ ...moto.clientConfig(), endpoint: proxy.endpoint });
-    ledger = await startDynaliteLedger();
+    proxied = moto.client(S3Client, proxy.endpoint);
     const replay = createReplayBatchHandler({
       store: ledger.store,
       context: makeContext({}),
@@ -66,17 +52,9 @@ describeWithMoto('backfill --from-s3 (moto S3; Step Functions emulated at the wi
       runBatch: (event) => replay(event),
       toleratedFailurePercentage: 1,
     });
-    vi.stubEnv('AWS_ACCESS_KEY_ID', MOTO_CREDENTIALS.accessKeyId);
-    vi.stubEnv('AWS_SECRET_ACCESS_KEY', MOTO_CREDENTIALS.secretAccessKey);
   });
   afterAll(async () => {
-    vi.unstubAllEnvs();
-    s3?.destroy();
-    proxied?.destroy();
     await sfn?.close();
-    await ledger?.close();
-    await proxy?.close();
-    await moto?.close();
   });
   afterEach(() => {
     proxy.fault = () => undefined;

@@ -1,33 +1,31 @@
 import { S3Client } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createReplayBatchHandler, ObjectsUnreadableError } from '../../../handlers/s3/replay-handler';
+import { beforeAll, expect, it } from 'vitest';
+import {
+  createReplayBatchHandler,
+  ObjectsUnreadableError,
+  type ReplayHandlerDeps,
+} from '../../../handlers/s3/replay-handler';
 import { silentLogger } from '../../../handlers/shared/logger';
 import { makeContext } from '../../../rules/context';
-import { describeWithMoto, type MotoServer, startMoto } from '../../support/moto';
-import { type DynaliteLedger, startDynaliteLedger } from '../ledger/support/dynalite';
+import { describeWithMoto, useMoto } from '../../support/moto';
+import { useSuiteResource } from '../../support/suite';
+import { startDynaliteLedger } from '../ledger/support/dynalite';
 import { CORRUPT_KEY, createTrailBucket, trailObjects } from './support/trail-bucket';
 
 const BUCKET = 'org-trail-logs';
 const OBJECTS = trailObjects();
 
 describeWithMoto('the S3 backfill Lambda on a Distributed Map batch (moto S3, dynalite ledger)', () => {
-  let moto: MotoServer;
-  let ledger: DynaliteLedger;
+  const moto = useMoto();
+  const ledger = useSuiteResource(startDynaliteLedger);
   let s3: S3Client;
 
   beforeAll(async () => {
-    moto = await startMoto();
-    s3 = new S3Client(moto.clientConfig());
+    s3 = moto.client(S3Client);
     await createTrailBucket(s3, BUCKET, OBJECTS);
-    ledger = await startDynaliteLedger();
-  });
-  afterAll(async () => {
-    s3?.destroy();
-    await ledger?.close();
-    await moto?.close();
   });
 
-  const handler = () =>
+  const handler = (overrides: Partial<ReplayHandlerDeps> = {}) =>
     createReplayBatchHandler({
       store: ledger.store,
       context: makeContext({}),
@@ -37,6 +35,7 @@ describeWithMoto('the S3 backfill Lambda on a Distributed Map batch (moto S3, dy
       retentionDays: 36500,
       concurrency: 4,
       fetch: { retries: 0 },
+      ...overrides,
     });
 
   const items = (keys: readonly string[]) => keys.map((Key) => ({ Key, Size: 1 }));
@@ -88,16 +87,7 @@ describeWithMoto('the S3 backfill Lambda on a Distributed Map batch (moto S3, dy
   });
 
   it('writes nothing that the ledger TTL would delete at once: events older than the retention', async () => {
-    const short = createReplayBatchHandler({
-      store: ledger.store,
-      context: makeContext({}),
-      clock: { now: () => new Date('2026-12-01T00:00:00Z') },
-      logger: silentLogger,
-      s3,
-      retentionDays: 400,
-      concurrency: 4,
-    });
-    const result = await short({
+    const result = await handler({ retentionDays: 400 })({
       Items: items(firstAccountLogs.slice(0, 1)),
       BatchInput: { bucket: BUCKET },
     });

@@ -3,10 +3,11 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
-import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
-import { describeWithMoto, MOTO_CREDENTIALS, type MotoServer, startMoto } from '../../support/moto';
+import { afterEach, beforeAll, expect, it } from 'vitest';
+import { describeWithMoto, useMoto } from '../../support/moto';
+import { useSuiteResource } from '../../support/suite';
 import { cli, jsonLines } from '../cli/support';
-import { getObjectKey, listedPrefixes, type S3Proxy, startS3Proxy } from './support/proxy';
+import { getObjectKey, listedPrefixes, startS3Proxy } from './support/proxy';
 import { CORRUPT_KEY, createTrailBucket, ORG_ID, trailObjects, writeLogFiles } from './support/trail-bucket';
 
 const BUCKET = 'org-trail-logs';
@@ -19,23 +20,12 @@ function entries(stdout: string): unknown[] {
 }
 
 describeWithMoto('replay s3:// against moto_server', () => {
-  let moto: MotoServer;
-  let proxy: S3Proxy;
+  const moto = useMoto({ stubEnv: 'credentials' });
+  const proxy = useSuiteResource(() => startS3Proxy(moto.endpoint));
   let home: string;
 
   beforeAll(async () => {
-    moto = await startMoto();
-    const client = new S3Client(moto.clientConfig());
-    await createTrailBucket(client, BUCKET, OBJECTS);
-    client.destroy();
-    proxy = await startS3Proxy(moto.endpoint);
-    vi.stubEnv('AWS_ACCESS_KEY_ID', MOTO_CREDENTIALS.accessKeyId);
-    vi.stubEnv('AWS_SECRET_ACCESS_KEY', MOTO_CREDENTIALS.secretAccessKey);
-  });
-  afterAll(async () => {
-    vi.unstubAllEnvs();
-    await proxy?.close();
-    await moto?.close();
+    await createTrailBucket(moto.client(S3Client), BUCKET, OBJECTS);
   });
   afterEach(async () => {
     proxy.requests.length = 0;
