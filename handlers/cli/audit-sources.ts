@@ -10,16 +10,14 @@ import { type AccountRef, listOrganizationAccounts, readAccounts } from '../audi
 import { readAggregator } from '../audit/config-aggregator';
 import type { SdkSettings } from '../backfill/client';
 import { accountIdsOption } from './args';
+import { flags } from './flags';
 import { type CliIo, UsageError } from './io';
 
 export const SOURCE_OPTIONS = {
-  accounts: { type: 'string', multiple: true },
+  ...flags('accounts', 'role-name', 'region', 'endpoint-url'),
   org: { type: 'boolean' },
-  'role-name': { type: 'string' },
   aggregator: { type: 'string' },
-  region: { type: 'string' },
   resources: { type: 'string' },
-  'endpoint-url': { type: 'string' },
   output: { type: 'string' },
 } as const;
 

@@ -11,6 +11,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { queryAll } from '../ledger/query-all';
 import { type CanaryState, type ReporterState, reporterKey } from './check';
 
 export const HEARTBEATS_PARTITION = 'HEARTBEATS';
@@ -72,29 +73,22 @@ export class DynamoHeartbeatStore implements HeartbeatStore {
   }
 
   async states(): Promise<ReporterState[]> {
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': HEARTBEATS_PARTITION },
+      ConsistentRead: true,
+    });
     const states: ReporterState[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': HEARTBEATS_PARTITION },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        if (item.sk === CANARY_SORT_KEY) continue;
-        if (typeof item.accountId !== 'string' || typeof item.region !== 'string') continue;
-        const state: ReporterState = { accountId: item.accountId, region: item.region };
-        for (const field of ['lastSeenAt', 'firstExpectedAt', 'silentSince'] as const) {
-          if (typeof item[field] === 'string') state[field] = item[field];
-        }
-        states.push(state);
+    for (const item of items) {
+      if (item.sk === CANARY_SORT_KEY) continue;
+      if (typeof item.accountId !== 'string' || typeof item.region !== 'string') continue;
+      const state: ReporterState = { accountId: item.accountId, region: item.region };
+      for (const field of ['lastSeenAt', 'firstExpectedAt', 'silentSince'] as const) {
+        if (typeof item[field] === 'string') state[field] = item[field];
       }
-      start = page.LastEvaluatedKey;
-    } while (start);
+      states.push(state);
+    }
     return states;
   }
 

@@ -52,6 +52,7 @@ import {
   type SortRange,
 } from './history';
 import { DAYS_PARTITION_KEY, entryKey, eventIdOfPartitionKey, facetKey, rawKey, redeliveryKey } from './keys';
+import { queryAll } from './query-all';
 import { DEFAULT_RETENTION_DAYS, FACET_INDEX_NAME, LEDGER_ATTRIBUTES, LEDGER_ITEM_KINDS } from './table';
 
 /** A redelivery request is read by notify within seconds; TTL removes it after a day. */
@@ -319,24 +320,15 @@ export class DynamoLedgerStore implements LedgerStore {
   }
 
   private async collectionSortKeys(pk: string): Promise<Set<string>> {
-    const keys = new Set<string>();
-    let startKey: PageKey | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: '#pk = :pk',
-          ProjectionExpression: '#sk',
-          ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
-          ExpressionAttributeValues: { ':pk': pk },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) keys.add(String(item[SK]));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return keys;
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: '#pk = :pk',
+      ProjectionExpression: '#sk',
+      ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
+      ExpressionAttributeValues: { ':pk': pk },
+      ConsistentRead: true,
+    });
+    return new Set(items.map((item) => String(item[SK])));
   }
 
   /** Unconditional puts in batches of 25, retrying throttled (unprocessed) items with backoff. */

@@ -16,10 +16,10 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
+import { queryAll } from '../ledger/query-all';
 import { LEDGER_ATTRIBUTES, LEDGER_ITEM_KINDS } from '../ledger/table';
 import type { OrganizationAccount, OrganizationSnapshot } from './snapshot';
 
@@ -201,26 +201,17 @@ export class DynamoSnapshotStore implements OrganizationSnapshotStore {
   }
 
   private async partTexts(snapshotId: string): Promise<string[]> {
-    const texts: string[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          ConsistentRead: true,
-          KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-          ExpressionAttributeNames: {
-            '#pk': LEDGER_ATTRIBUTES.partitionKey,
-            '#sk': LEDGER_ATTRIBUTES.sortKey,
-          },
-          ExpressionAttributeValues: { ':pk': ORGANIZATION_PARTITION, ':prefix': partPrefix(snapshotId) },
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      for (const item of page.Items ?? []) texts.push(String(item.accounts ?? ''));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return texts;
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      ConsistentRead: true,
+      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+      ExpressionAttributeNames: {
+        '#pk': LEDGER_ATTRIBUTES.partitionKey,
+        '#sk': LEDGER_ATTRIBUTES.sortKey,
+      },
+      ExpressionAttributeValues: { ':pk': ORGANIZATION_PARTITION, ':prefix': partPrefix(snapshotId) },
+    });
+    return items.map((item) => String(item.accounts ?? ''));
   }
 
   private async deleteParts(snapshotId: string, count: number): Promise<void> {

@@ -8,6 +8,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { MapRunCounts } from '../../../../handlers/s3/distributed';
 
 export interface FakeStepFunctions {
   endpoint: string;
@@ -46,14 +47,7 @@ export async function startFakeStepFunctions(machine: FakeMachine): Promise<Fake
   const machineArn = `arn:aws:states:us-east-1:${ACCOUNT}:stateMachine:${machine.name}`;
   const inputs: Record<string, unknown>[] = [];
   const calls: string[] = [];
-  interface Counts {
-    total: number;
-    pending: number;
-    running: number;
-    succeeded: number;
-    failed: number;
-    timedOut: number;
-    aborted: number;
+  interface Counts extends MapRunCounts {
     resultsWritten: number;
   }
   const executions = new Map<
