@@ -17,6 +17,7 @@ import {
   GetCommand,
   PutCommand,
   UpdateCommand,
+  type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import { queryAll } from '../ledger/query-all';
@@ -117,14 +118,10 @@ export class DynamoSnapshotStore implements OrganizationSnapshotStore {
     const previous = await this.storedHead();
     const digest = digestOf(snapshot.accounts);
     if (previous && previous.digest === digest) {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: headKey(),
-          UpdateExpression: 'SET checkedAt = :at REMOVE lastError, lastErrorAt',
-          ExpressionAttributeValues: { ':at': snapshot.takenAt },
-        }),
-      );
+      await this.updateHead({
+        UpdateExpression: 'SET checkedAt = :at REMOVE lastError, lastErrorAt',
+        ExpressionAttributeValues: { ':at': snapshot.takenAt },
+      });
       return publicHead({ ...previous, checkedAt: snapshot.takenAt, lastError: undefined });
     }
     const snapshotId = `${snapshot.takenAt}#${digest.slice(0, 12)}`;
@@ -161,41 +158,45 @@ export class DynamoSnapshotStore implements OrganizationSnapshotStore {
   }
 
   async recordFailure(message: string, at: Date): Promise<void> {
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: headKey(),
-        UpdateExpression: 'SET lastError = :error, lastErrorAt = :at, #kind = :kind',
-        ExpressionAttributeNames: { '#kind': LEDGER_ATTRIBUTES.kind },
-        ExpressionAttributeValues: {
-          ':error': message.slice(0, 1000),
-          ':at': at.toISOString(),
-          ':kind': LEDGER_ITEM_KINDS.organization,
-        },
-      }),
-    );
+    await this.updateHead({
+      UpdateExpression: 'SET lastError = :error, lastErrorAt = :at, #kind = :kind',
+      ExpressionAttributeNames: { '#kind': LEDGER_ATTRIBUTES.kind },
+      ExpressionAttributeValues: {
+        ':error': message.slice(0, 1000),
+        ':at': at.toISOString(),
+        ':kind': LEDGER_ITEM_KINDS.organization,
+      },
+    });
   }
 
-  private async storedHead(): Promise<z.infer<typeof headSchema> | undefined> {
+  /** An update of the head item. */
+  private async updateHead(update: Omit<UpdateCommandInput, 'TableName' | 'Key'>): Promise<void> {
+    await this.client.send(new UpdateCommand({ TableName: this.tableName, Key: headKey(), ...update }));
+  }
+
+  /** The head item as stored, read consistently. */
+  private async headItem(): Promise<Record<string, unknown> | undefined> {
     const response = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: headKey(), ConsistentRead: true }),
     );
-    if (!response.Item) return undefined;
-    if (response.Item.snapshotId === undefined) {
+    return response.Item;
+  }
+
+  private async storedHead(): Promise<z.infer<typeof headSchema> | undefined> {
+    const item = await this.headItem();
+    if (!item) return undefined;
+    if (item.snapshotId === undefined) {
       // Only failures were ever recorded: there is no snapshot yet, but the error is worth showing.
       return undefined;
     }
-    const parsed = headSchema.safeParse(response.Item);
+    const parsed = headSchema.safeParse(item);
     if (!parsed.success)
       throw new SnapshotCorruptError(`organization snapshot head: ${parsed.error.message}`);
     return parsed.data;
   }
 
   async lastFailure(): Promise<{ lastError: string; lastErrorAt: string } | undefined> {
-    const response = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: headKey(), ConsistentRead: true }),
-    );
-    const item = response.Item;
+    const item = await this.headItem();
     if (!item || typeof item.lastError !== 'string' || typeof item.lastErrorAt !== 'string') return undefined;
     return { lastError: item.lastError, lastErrorAt: item.lastErrorAt };
   }
