@@ -127,16 +127,7 @@ export class DynamoSnapshotStore implements OrganizationSnapshotStore {
     const snapshotId = `${snapshot.takenAt}#${digest.slice(0, 12)}`;
     const parts = splitParts(snapshot.accounts);
     for (const [index, text] of parts.entries()) {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            ...partKey(snapshotId, index),
-            [LEDGER_ATTRIBUTES.kind]: LEDGER_ITEM_KINDS.organization,
-            accounts: text,
-          },
-        }),
-      );
+      await this.putItem(partKey(snapshotId, index), { accounts: text });
     }
     const head: z.infer<typeof headSchema> = {
       snapshotId,
@@ -147,12 +138,7 @@ export class DynamoSnapshotStore implements OrganizationSnapshotStore {
     };
     if (snapshot.organizationId) head.organizationId = snapshot.organizationId;
     if (snapshot.managementAccountId) head.managementAccountId = snapshot.managementAccountId;
-    await this.client.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { ...headKey(), [LEDGER_ATTRIBUTES.kind]: LEDGER_ITEM_KINDS.organization, ...head },
-      }),
-    );
+    await this.putItem(headKey(), head);
     if (previous) await this.deleteParts(previous.snapshotId, previous.parts);
     return publicHead(head);
   }
@@ -167,6 +153,16 @@ export class DynamoSnapshotStore implements OrganizationSnapshotStore {
         ':kind': LEDGER_ITEM_KINDS.organization,
       },
     });
+  }
+
+  /** Puts an item of the organization (the head or a part) under `key`. */
+  private async putItem(key: Record<string, string>, fields: object): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...key, [LEDGER_ATTRIBUTES.kind]: LEDGER_ITEM_KINDS.organization, ...fields },
+      }),
+    );
   }
 
   /** An update of the head item. */
