@@ -14,8 +14,7 @@ import { flags } from './flags';
 import { type CliIo, UsageError } from './io';
 
 export const SOURCE_OPTIONS = {
-  ...flags('accounts', 'role-name', 'region', 'endpoint-url'),
-  org: { type: 'boolean' },
+  ...flags('accounts', 'org', 'role-name', 'region', 'endpoint-url'),
   aggregator: { type: 'string' },
   resources: { type: 'string' },
   output: { type: 'string' },

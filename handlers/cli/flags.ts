@@ -16,6 +16,7 @@ const SHARED_FLAGS = {
   region: { type: 'string' },
   'role-name': { type: 'string' },
   'endpoint-url': { type: 'string' },
+  org: { type: 'boolean' },
   concurrency: { type: 'string' },
   restart: { type: 'boolean' },
   'dry-run': { type: 'boolean' },
