@@ -62,6 +62,9 @@ export async function readAccountFromIam(
       return undefined;
     }
   };
+  /** Every item of a listing, or none (with a warning) when it cannot be read. */
+  const attemptList = async <P, T>(what: string, pages: AsyncIterable<P>, items: (page: P) => T[]) =>
+    (await attempt(what, () => collect(pages, items))) ?? [];
   // Not wrapped: an account whose users cannot be listed cannot be audited at all.
   const listed = await collect(paginateListUsers({ client: iam }, {}), (page) => page.Users ?? []);
   const report = await attempt('credential report', () => credentialReport(iam, options));
@@ -91,13 +94,11 @@ export async function readAccountFromIam(
     assign(user, 'createdAt', listedUser.CreateDate?.toISOString());
     if (row) applyReportRow(user, row);
     const of = `user ${userName}`;
-    const attached =
-      (await attempt(`${of} attached policies`, () =>
-        collect(
-          paginateListAttachedUserPolicies({ client: iam }, { UserName: userName }),
-          (p) => p.AttachedPolicies ?? [],
-        ),
-      )) ?? [];
+    const attached = await attemptList(
+      `${of} attached policies`,
+      paginateListAttachedUserPolicies({ client: iam }, { UserName: userName }),
+      (p) => p.AttachedPolicies ?? [],
+    );
     for (const policy of attached) {
       if (!policy.PolicyArn) continue;
       const state: AttachedPolicyState = {
@@ -111,13 +112,11 @@ export async function readAccountFromIam(
       }
       user.attachedPolicies.push(state);
     }
-    const inlineNames =
-      (await attempt(`${of} inline policies`, () =>
-        collect(
-          paginateListUserPolicies({ client: iam }, { UserName: userName }),
-          (p) => p.PolicyNames ?? [],
-        ),
-      )) ?? [];
+    const inlineNames = await attemptList(
+      `${of} inline policies`,
+      paginateListUserPolicies({ client: iam }, { UserName: userName }),
+      (p) => p.PolicyNames ?? [],
+    );
     for (const name of inlineNames) {
       const document = await attempt(`${of} inline policy ${name}`, async () => {
         const response = await iam.send(new GetUserPolicyCommand({ UserName: userName, PolicyName: name }));
@@ -125,11 +124,12 @@ export async function readAccountFromIam(
       });
       user.inlinePolicies.push(document === undefined ? { name } : { name, document });
     }
-    user.groups = (
-      (await attempt(`${of} groups`, () =>
-        collect(paginateListGroupsForUser({ client: iam }, { UserName: userName }), (p) => p.Groups ?? []),
-      )) ?? []
-    )
+    const groups = await attemptList(
+      `${of} groups`,
+      paginateListGroupsForUser({ client: iam }, { UserName: userName }),
+      (p) => p.Groups ?? [],
+    );
+    user.groups = groups
       .map((group) => group.GroupName ?? '')
       .filter(Boolean)
       .sort();

@@ -4,7 +4,7 @@
  * by whom, and who touched it last. Where the ledger does not reach back to a user's creation it
  * says so, with the date the ledger's history for that account starts.
  */
-import type { AccountSnapshot, RoleState, UserState } from '../../rules/audit/snapshot';
+import type { AccessKeyState, AccountSnapshot, RoleState, UserState } from '../../rules/audit/snapshot';
 import { actorLabel } from '../../rules/detections/define';
 import { type Principal, principalOf, readUserHistory } from '../ledger/user-history';
 import type { LedgerStore } from '../ports';
@@ -22,13 +22,12 @@ type CreatorStatus =
   /** The ledger holds nothing for this account. */
   | 'no-ledger-history';
 
-interface InventoryKey {
-  accessKeyId?: string;
-  slot?: string;
-  active: boolean;
-  createdAt?: string;
-  lastUsedAt?: string;
-  lastUsedService?: string;
+/** An access key as the inventory shows it (its last-used region is left out). */
+interface InventoryKey
+  extends Pick<
+    AccessKeyState,
+    'accessKeyId' | 'slot' | 'active' | 'createdAt' | 'lastUsedAt' | 'lastUsedService'
+  > {
   /** Who created it, when the ledger knows. */
   createdBy?: Principal;
   byAnotherPrincipal?: boolean;

@@ -5,9 +5,17 @@ import { type CliIo, EXIT, type ExitCode, UsageError } from './io';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
+const HELP_FLAG = { help: { type: 'boolean', short: 'h' } } as const;
+
+/** Parses a command line; every command takes `--help` / `-h`. */
 export function parse<T extends Options>(argv: string[], options: T) {
   try {
-    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    return parseArgs({
+      args: argv,
+      options: { ...options, ...HELP_FLAG },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }

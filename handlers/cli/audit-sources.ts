@@ -10,16 +10,13 @@ import { type AccountRef, listOrganizationAccounts, readAccounts } from '../audi
 import { readAggregator } from '../audit/config-aggregator';
 import type { SdkSettings } from '../backfill/client';
 import { accountIdsOption } from './args';
+import { flags } from './flags';
 import { type CliIo, UsageError } from './io';
 
 export const SOURCE_OPTIONS = {
-  accounts: { type: 'string', multiple: true },
-  org: { type: 'boolean' },
-  'role-name': { type: 'string' },
+  ...flags('accounts', 'org', 'role-name', 'region', 'endpoint-url'),
   aggregator: { type: 'string' },
-  region: { type: 'string' },
   resources: { type: 'string' },
-  'endpoint-url': { type: 'string' },
   output: { type: 'string' },
 } as const;
 

@@ -19,8 +19,9 @@ import {
 } from './audit-sources';
 import { loadDetectionContext } from './context';
 import { accountCell, csvCell } from './entries';
+import { flags } from './flags';
 import { type CliIo, EXIT } from './io';
-import { openStore, storeKindOf, storeOptions } from './store';
+import { openStore, STORE_HELP, storeKindOf, storeOptions } from './store';
 import { renderTable } from './table';
 
 const HELP = `Usage: iamwatch audit (--accounts ID,… | --org | --aggregator NAME) [--role-name NAME] [options]
@@ -40,8 +41,7 @@ ${SOURCE_HELP}
   --dry-run                do not keep this run in the ledger
   --format table|json|csv  readable table (default), JSON report, or CSV of findings
   --config FILE            detection context JSON (organization accounts, trusted accounts, names)
-  --store local|memory|dynamodb, --table NAME, --home DIR   which ledger (see "iamwatch replay --help")
-`;
+${STORE_HELP}`;
 
 export const createAuditCommand = sourceCommand(audit);
 
@@ -52,12 +52,9 @@ async function audit(argv: string[], io: CliIo, deps: SourceDeps): Promise<numbe
     stale: { type: 'string' },
     'key-age': { type: 'string' },
     'max-session': { type: 'string' },
-    'dry-run': { type: 'boolean' },
-    format: { type: 'string' },
-    config: { type: 'string' },
+    ...flags('dry-run', 'format', 'config'),
     ...SOURCE_OPTIONS,
     ...storeOptions,
-    help: { type: 'boolean', short: 'h' },
   });
   if (values.help) return printHelp(HELP, io);
   noPositionals(positionals);

@@ -15,9 +15,12 @@ import {
 } from '../s3/distributed';
 import { parseS3Url } from '../s3/layout';
 import { noPositionals, parse } from './args';
+import { flags } from './flags';
 import { type CliIo, EXIT, UsageError } from './io';
+import { alertOptions } from './notifiers';
 import { runReplay } from './replay';
 import { s3InputFrom, s3Options } from './s3-input';
+import { storeOptions } from './store';
 
 export const FROM_S3_HELP = `
 From the trail bucket (history older than LookupEvents' 90 days):
@@ -62,18 +65,10 @@ export async function backfillFromS3(
     distributed: { type: 'boolean' },
     'state-machine': { type: 'string' },
     'resource-prefix': { type: 'string' },
-    alert: { type: 'boolean' },
-    'no-fold': { type: 'boolean' },
+    ...flags('alert', 'no-fold', 'format', 'config', 'min-severity'),
     ...s3Options,
-    format: { type: 'string' },
-    store: { type: 'string' },
-    table: { type: 'string' },
-    home: { type: 'string' },
-    config: { type: 'string' },
-    'min-severity': { type: 'string' },
-    'slack-webhook': { type: 'string' },
-    'sns-topic': { type: 'string' },
-    'sns-min-severity': { type: 'string' },
+    ...storeOptions,
+    ...alertOptions,
   });
   const url = values['from-s3'];
   if (!url) throw new UsageError('--from-s3 needs s3://BUCKET/PREFIX');

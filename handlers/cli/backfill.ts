@@ -31,9 +31,10 @@ import { formatOption, noPositionals, parse, positiveInteger, printHelp, severit
 import { backfillFromS3, FROM_S3_HELP, wantsFromS3 } from './backfill-s3';
 import { loadDetectionContext } from './context';
 import { EntryOutput } from './entry-output';
+import { flags } from './flags';
 import { type CliIo, EXIT, UsageError } from './io';
 import { alertOptions, notifiersFromOptions } from './notifiers';
-import { openStore, storeKindOf, storeOptions } from './store';
+import { openStore, STORE_HELP, storeKindOf, storeOptions } from './store';
 import { renderTable } from './table';
 
 const HELP = `Usage: iamwatch backfill [options]
@@ -62,8 +63,7 @@ backfill; windows already fetched are not fetched again.
   --slack-webhook URL, --sns-topic ARN, --sns-min-severity LEVEL   alert channels for --alert
   --config FILE            detection context JSON (see "iamwatch replay --help")
   --endpoint-url URL       CloudTrail endpoint (LocalStack, a test server); AWS_ENDPOINT_URL_CLOUDTRAIL also works
-  --store local|memory|dynamodb, --table NAME, --home DIR   which ledger (see "iamwatch replay --help")
-
+${STORE_HELP}
 Credentials come from the standard AWS chain (AWS_PROFILE, environment, SSO, instance role).
 Exit codes: 0 ok, 1 a lookup failed (progress saved), 2 usage error, 3 some events were invalid.
 ${FROM_S3_HELP}`;
@@ -109,24 +109,15 @@ async function backfill(argv: string[], io: CliIo, deps: BackfillCommandDeps): P
     });
   }
   const { values, positionals } = parse(argv, {
-    since: { type: 'string' },
-    until: { type: 'string' },
+    ...flags('since', 'until', 'restart', 'dry-run'),
+    ...flags('accounts', 'role-name', 'endpoint-url', 'config'),
+    ...flags('alert', 'min-severity', 'format'),
     region: { type: 'string', multiple: true },
     'role-arn': { type: 'string', multiple: true },
-    accounts: { type: 'string', multiple: true },
-    'role-name': { type: 'string' },
     rate: { type: 'string' },
     parallel: { type: 'string' },
-    restart: { type: 'boolean' },
-    'dry-run': { type: 'boolean' },
-    alert: { type: 'boolean' },
-    format: { type: 'string' },
-    'min-severity': { type: 'string' },
     ...alertOptions,
-    config: { type: 'string' },
-    'endpoint-url': { type: 'string' },
     ...storeOptions,
-    help: { type: 'boolean', short: 'h' },
   });
   if (values.help) return printHelp(HELP, io);
   noPositionals(positionals);

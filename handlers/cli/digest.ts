@@ -5,8 +5,9 @@ import { buildDigestSlackMessage } from '../digest/render-slack';
 import { renderDigestText } from '../digest/render-text';
 import { parseTimeBound } from '../ledger/time';
 import { accountIdOption, formatOption, noPositionals, parse, printHelp } from './args';
+import { flags } from './flags';
 import { type CliIo, EXIT, UsageError } from './io';
-import { openStore, storeKindOf, storeOptions } from './store';
+import { openStore, STORE_HELP, storeKindOf, storeOptions } from './store';
 
 const HELP = `Usage: iamwatch digest [--since 24h] [--until TIME] [--account ID] [--format text|slack|json]
 
@@ -21,17 +22,12 @@ partitions (or the account's partition), never Scan.
   --account ID             one account only
   --format text|slack|json readable text (default), the Slack message as posted (Block Kit JSON), or the
                            digest as JSON
-  --store local|memory|dynamodb, --table NAME, --home DIR   which ledger (see "iamwatch replay --help")
-`;
+${STORE_HELP}`;
 
 export async function digestCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(argv, {
-    since: { type: 'string' },
-    until: { type: 'string' },
-    account: { type: 'string' },
-    format: { type: 'string' },
+    ...flags('since', 'until', 'account', 'format'),
     ...storeOptions,
-    help: { type: 'boolean', short: 'h' },
   });
   if (values.help) return printHelp(HELP, io);
   noPositionals(positionals);

@@ -43,9 +43,10 @@ import {
 } from './args';
 import { progressLine } from './audit-sources';
 import { loadDetectionContext } from './context';
+import { flags } from './flags';
 import { type CliIo, EXIT, UsageError } from './io';
 import { applyOrganization, ORGANIZATION_HELP, organizationOptions } from './organization';
-import { openStore, storeKindOf, storeOptions } from './store';
+import { openStore, STORE_HELP, storeKindOf, storeOptions } from './store';
 
 const HELP = `Usage: iamwatch doctor [options]
 
@@ -101,8 +102,7 @@ accounts come from --org, else --accounts or the config; names follow what the s
 
   --format text|table|json a checklist (default), a table (status, group, check, detail), or JSON
                            {ok, checkedAt, checks: [{group, id, title, status, detail}]}
-  --store local|memory|dynamodb, --table NAME, --home DIR   which ledger (see "iamwatch replay --help")
-${ORGANIZATION_HELP}
+${STORE_HELP}${ORGANIZATION_HELP}
 Durations: 30m, 12h, 7d, 2w.
 `;
 
@@ -142,16 +142,12 @@ export const doctorCommand = createDoctorCommand();
 
 async function doctor(argv: string[], io: CliIo, deps: DoctorCommandDeps): Promise<number> {
   const { values, positionals } = parse(argv, {
-    accounts: { type: 'string', multiple: true },
+    ...flags('accounts', 'config', 'region', 'endpoint-url', 'format', 'role-name', 'concurrency'),
     'max-silence': { type: 'string' },
     lookback: { type: 'string' },
     'scan-limit': { type: 'string' },
-    config: { type: 'string' },
     trail: { type: 'string' },
-    region: { type: 'string' },
     'max-delivery-age': { type: 'string' },
-    'endpoint-url': { type: 'string' },
-    format: { type: 'string' },
     fleet: { type: 'boolean' },
     prefix: { type: 'string' },
     'stack-set': { type: 'string' },
@@ -159,17 +155,14 @@ async function doctor(argv: string[], io: CliIo, deps: DoctorCommandDeps): Promi
     'management-account': { type: 'string' },
     'forwarder-regions': { type: 'string', multiple: true },
     'identity-center-region': { type: 'string' },
-    'role-name': { type: 'string' },
     deep: { type: 'boolean' },
     sample: { type: 'string' },
-    concurrency: { type: 'string' },
     'heartbeat-late': { type: 'string' },
     bus: { type: 'string' },
     topics: { type: 'string', multiple: true },
     'slack-secret': { type: 'string', multiple: true },
     ...organizationOptions,
     ...storeOptions,
-    help: { type: 'boolean', short: 'h' },
   });
   if (values.help) return printHelp(HELP, io);
   noPositionals(positionals);

@@ -6,9 +6,10 @@ import { parseTimeBound } from '../ledger/time';
 import type { HistoryFilter } from '../ports';
 import { formatOption, noPositionals, parse, positiveInteger, printHelp, severityOption } from './args';
 import { CSV_HEADERS, csvRow, ENTRY_HEADERS, entryRow, toContract, withSuppressedBy } from './entries';
+import { flags } from './flags';
 import { type CliIo, EXIT, UsageError } from './io';
 import { applyOrganization, ORGANIZATION_HELP, organizationOptions } from './organization';
-import { openStore, storeKindOf, storeOptions } from './store';
+import { openStore, STORE_HELP, storeKindOf, storeOptions } from './store';
 import { renderTable } from './table';
 
 const HELP = `Usage: iamwatch history [filters] [--format table|json|csv]
@@ -27,25 +28,15 @@ Queries the ledger (local store by default; --table NAME for a real DynamoDB tab
   --until TIME             ISO-8601 time or relative
   --limit N                at most N entries (default 100)
   --format table|json|csv  readable table (default), JSON array of ledger entries, or CSV
-  --store local|memory|dynamodb, --table NAME, --home DIR   which ledger (see "iamwatch replay --help")
-${ORGANIZATION_HELP}`;
+${STORE_HELP}${ORGANIZATION_HELP}`;
 
 export async function historyCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(argv, {
-    actor: { type: 'string' },
-    target: { type: 'string' },
-    account: { type: 'string' },
+    ...flags('actor', 'target', 'account', 'detection', 'min-severity', 'since', 'until', 'limit', 'format'),
     event: { type: 'string' },
-    detection: { type: 'string' },
-    'min-severity': { type: 'string' },
     ip: { type: 'string' },
-    since: { type: 'string' },
-    until: { type: 'string' },
-    limit: { type: 'string' },
-    format: { type: 'string' },
     ...organizationOptions,
     ...storeOptions,
-    help: { type: 'boolean', short: 'h' },
   });
   if (values.help) return printHelp(HELP, io);
   noPositionals(positionals);

@@ -72,12 +72,23 @@ function roleRow(role: InventoryRole): string[] {
   ];
 }
 
+/** The CSV columns every list of IAM users starts with (USER_HEADERS's counterpart). */
+export const USER_CSV_HEADERS = ['accountId', 'accountName', 'userName', 'userArn', 'createdAt'] as const;
+
+/** The values of USER_CSV_HEADERS. */
+export function userCsvValues(user: {
+  accountId: string;
+  accountName?: string | undefined;
+  userName: string;
+  userArn?: string | undefined;
+  createdAt?: string | undefined;
+}): Record<(typeof USER_CSV_HEADERS)[number], unknown> {
+  const { accountId, accountName, userName, userArn, createdAt } = user;
+  return { accountId, accountName, userName, userArn, createdAt };
+}
+
 const CSV_HEADERS = [
-  'accountId',
-  'accountName',
-  'userName',
-  'userArn',
-  'createdAt',
+  ...USER_CSV_HEADERS,
   'creatorStatus',
   'createdBy',
   'createdByArn',
@@ -103,11 +114,7 @@ function csvLine(row: InventoryRow): string {
   const active = row.accessKeys.filter((key) => key.active);
   const by = row.creator.by;
   const values: Record<(typeof CSV_HEADERS)[number], unknown> = {
-    accountId: row.accountId,
-    accountName: row.accountName,
-    userName: row.userName,
-    userArn: row.userArn,
-    createdAt: row.createdAt,
+    ...userCsvValues(row),
     creatorStatus: row.creator.status,
     createdBy: by ? actorLabel(by) : undefined,
     createdByArn: by?.arn,

@@ -36,10 +36,17 @@ import {
 } from './audit-sources';
 import { loadDetectionContext } from './context';
 import { accountCell, csvRecord } from './entries';
-import { creatorCells, renderInventory, USER_HEADERS } from './inventory-render';
+import { flags } from './flags';
+import {
+  creatorCells,
+  renderInventory,
+  USER_CSV_HEADERS,
+  USER_HEADERS,
+  userCsvValues,
+} from './inventory-render';
 import { type CliIo, EXIT, UsageError } from './io';
 import { applyOrganization, organizationOptions } from './organization';
-import { openStore, storeKindOf, storeOptions } from './store';
+import { openStore, STORE_HELP, storeKindOf, storeOptions } from './store';
 import { renderTable } from './table';
 
 const HELP = `Usage: iamwatch inventory (--accounts ID,… | --org) [--role-name NAME] [options]
@@ -58,8 +65,7 @@ ${SOURCE_HELP}
                            last 90 days, us-east-1, through --role-name in each account) who created them
   --format table|json|csv  readable table (default), JSON, or CSV (opens in a spreadsheet as is)
   --config FILE            detection context JSON (account names)
-  --store local|memory|dynamodb, --table NAME, --home DIR   which ledger (see "iamwatch replay --help")
-
+${STORE_HELP}
 Without a source, the users created in the ledger's history (minus those deleted since):
   --account ID             one account only
   --include-deleted        also list deleted users, with who deleted them
@@ -73,15 +79,12 @@ export const inventoryCommand = createInventoryCommand();
 
 async function inventory(argv: string[], io: CliIo, deps: SourceDeps): Promise<number> {
   const { values, positionals } = parse(argv, {
-    account: { type: 'string' },
+    ...flags('account', 'format', 'config'),
     'include-deleted': { type: 'boolean' },
     lookup: { type: 'boolean' },
-    format: { type: 'string' },
-    config: { type: 'string' },
     ...organizationOptions,
     ...SOURCE_OPTIONS,
     ...storeOptions,
-    help: { type: 'boolean', short: 'h' },
   });
   if (values.help) return printHelp(HELP, io);
   noPositionals(positionals);
@@ -270,11 +273,7 @@ function loginProfileSummary(profile: LoginProfileRecord | undefined): string {
 }
 
 const CSV_HEADERS = [
-  'accountId',
-  'accountName',
-  'userName',
-  'userArn',
-  'createdAt',
+  ...USER_CSV_HEADERS,
   'createdByType',
   'createdByName',
   'createdByArn',
@@ -294,11 +293,7 @@ function csvLine(user: InventoryUser): string {
   const active = user.accessKeys.filter((k) => !k.deletedAt);
   const profile = user.loginProfile && !user.loginProfile.deletedAt ? user.loginProfile : undefined;
   const values: Record<(typeof CSV_HEADERS)[number], unknown> = {
-    accountId: user.accountId,
-    accountName: user.accountName,
-    userName: user.userName,
-    userArn: user.userArn,
-    createdAt: user.createdAt,
+    ...userCsvValues(user),
     createdByType: user.createdBy.type,
     createdByName: user.createdBy.name,
     createdByArn: user.createdBy.arn,

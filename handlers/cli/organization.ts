@@ -5,10 +5,11 @@
  */
 import type { DetectionContext } from '../../rules/types';
 import type { CachedOrganization } from '../organization/cache';
+import { flags } from './flags';
 import type { CliIo } from './io';
 
 export const organizationOptions = {
-  org: { type: 'boolean' },
+  ...flags('org'),
   'org-refresh': { type: 'boolean' },
 } as const;
 

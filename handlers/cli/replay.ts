@@ -18,6 +18,7 @@ import { countVerdict, emptyVerdictCounts, type VerdictCounts, verdictLines } fr
 import { formatOption, parse, printHelp, severityOption } from './args';
 import { loadDetectionContext } from './context';
 import { EntryOutput } from './entry-output';
+import { flags } from './flags';
 import { type CliIo, EXIT } from './io';
 import { alertOptions, notifiersFromOptions } from './notifiers';
 import { applyOrganization, ORGANIZATION_HELP, organizationOptions } from './organization';
@@ -88,16 +89,12 @@ export async function runReplay(
   options: { origin: Extract<EntryOrigin, 'replay' | 'backfill'> },
 ): Promise<number> {
   const { values, positionals } = parse(argv, {
-    format: { type: 'string' },
+    ...flags('format', 'min-severity', 'no-fold', 'config'),
     ...storeOptions,
     ...alertOptions,
-    'min-severity': { type: 'string' },
     'no-alerts': { type: 'boolean' },
-    'no-fold': { type: 'boolean' },
-    config: { type: 'string' },
     ...organizationOptions,
     ...s3Options,
-    help: { type: 'boolean', short: 'h' },
   });
   if (values.help) return printHelp(HELP, io);
   const format = formatOption(values.format, ['summary', 'table', 'jsonl']);

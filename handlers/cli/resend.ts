@@ -11,6 +11,7 @@ import { createSlackNotifiers } from '../notify/slack';
 import { CLI_ENV } from '../shared/environment';
 import { jsonLogger } from '../shared/logger';
 import { noPositionals, parse, positiveInteger, printHelp } from './args';
+import { flags } from './flags';
 import { type CliIo, EXIT, UsageError } from './io';
 import { openStore, storeKindOf, storeOptions } from './store';
 
@@ -30,12 +31,9 @@ updated, so running it twice sends nothing twice.
 
 export async function resendCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(argv, {
-    since: { type: 'string' },
-    until: { type: 'string' },
+    ...flags('since', 'until', 'limit'),
     'slack-routes': { type: 'string' },
-    limit: { type: 'string' },
     ...storeOptions,
-    help: { type: 'boolean', short: 'h' },
   });
   if (values.help) return printHelp(HELP, io);
   noPositionals(positionals);

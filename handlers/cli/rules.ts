@@ -7,6 +7,7 @@ import { CATALOG } from '../../rules/registry';
 import type { Detection, NormalisedEvent, Trigger } from '../../rules/types';
 import { formatOption, parse, printHelp } from './args';
 import { coverageCommand } from './coverage';
+import { flags } from './flags';
 import { type CliIo, EXIT } from './io';
 import { renderTable } from './table';
 
@@ -22,11 +23,9 @@ const HELP = `Usage: iamwatch rules [--format table|json] [--patterns | --covera
 
 export async function rulesCommand(argv: string[], io: CliIo): Promise<number> {
   const { values } = parse(argv, {
-    format: { type: 'string' },
+    ...flags('format', 'config'),
     patterns: { type: 'boolean' },
     coverage: { type: 'boolean' },
-    config: { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
   });
   if (values.help) return printHelp(HELP, io);
   const format = formatOption(values.format, ['table', 'json']);

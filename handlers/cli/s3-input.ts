@@ -9,15 +9,14 @@ import { DEFAULT_S3_CONCURRENCY, s3Batches } from '../s3/batches';
 import { checkpointPath, loadCheckpoint, removeCheckpoint, saveCheckpoint } from '../s3/checkpoint';
 import { isS3Url, parseS3Url, S3UrlError, type TrailFilter } from '../s3/layout';
 import { positiveInteger } from './args';
+import { flags } from './flags';
 import { type CliIo, UsageError } from './io';
 
 export const s3Options = {
-  since: { type: 'string' },
-  until: { type: 'string' },
+  ...flags('since', 'until', 'concurrency', 'restart'),
+  /** One comma-separated list (folder names), unlike the repeatable `--accounts` of IAM reads. */
   accounts: { type: 'string' },
   regions: { type: 'string' },
-  concurrency: { type: 'string' },
-  restart: { type: 'boolean' },
 } as const;
 
 export const S3_HELP = `  s3://BUCKET/PREFIX              CloudTrail's bucket layout (organization or single-account trail), read in

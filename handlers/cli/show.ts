@@ -11,7 +11,7 @@ delivery state per channel, and the raw CloudTrail record as recorded. The comma
 `;
 
 export async function showCommand(argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse(argv, { ...storeOptions, help: { type: 'boolean', short: 'h' } });
+  const { values, positionals } = parse(argv, storeOptions);
   if (values.help) return printHelp(HELP, io);
   const [eventId, ...extra] = positionals;
   if (!eventId) throw new UsageError('which event? (show EVENTID)');

@@ -13,6 +13,9 @@ export const storeOptions = {
   home: { type: 'string' },
 } as const;
 
+/** The help line of `storeOptions` (replay's help spells each flag out). */
+export const STORE_HELP = `  --store local|memory|dynamodb, --table NAME, --home DIR   which ledger (see "iamwatch replay --help")\n`;
+
 /**
  * Which ledger a command works on, the same for every command: `--store` when given, else DynamoDB
  * when `--table` names a table, else the local store.

@@ -7,8 +7,9 @@ import type { Suppression } from '../ports';
 import { DEFAULT_SUPPRESSION_MAX_DAYS, newSuppression, SuppressionInvalidError } from '../suppress/create';
 import { sweepExpired } from '../suppress/suppression';
 import { formatOption, parse, positiveInteger, printHelp } from './args';
+import { flags } from './flags';
 import { type CliIo, EXIT, UsageError } from './io';
-import { openStore, storeKindOf, storeOptions } from './store';
+import { openStore, STORE_HELP, storeKindOf, storeOptions } from './store';
 import { renderTable } from './table';
 
 const HELP = `Usage: iamwatch suppress add --detection ID --reason TEXT --until ISO|7d [filters] [--owner NAME]
@@ -28,24 +29,17 @@ Suppressions silence matching alerts on every channel; the entries are still rec
   --allow-critical      required to silence a detection that can fire at critical
   --max-days N          longest lifetime allowed (default $IAMWATCH_SUPPRESSION_MAX_DAYS or ${DEFAULT_SUPPRESSION_MAX_DAYS})
   --log                 list: print the audit trail (created, removed, expired) instead
-  --store local|memory|dynamodb, --table NAME, --home DIR   which ledger (see "iamwatch replay --help")
-`;
+${STORE_HELP}`;
 
 export async function suppressCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(argv, {
-    detection: { type: 'string' },
-    actor: { type: 'string' },
-    target: { type: 'string' },
-    account: { type: 'string' },
+    ...flags('detection', 'actor', 'target', 'account', 'until', 'format'),
     reason: { type: 'string' },
-    until: { type: 'string' },
     owner: { type: 'string' },
     'allow-critical': { type: 'boolean' },
     'max-days': { type: 'string' },
-    format: { type: 'string' },
     log: { type: 'boolean' },
     ...storeOptions,
-    help: { type: 'boolean', short: 'h' },
   });
   if (values.help) return printHelp(HELP, io);
   const [action, ...rest] = positionals;

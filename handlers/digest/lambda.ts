@@ -7,7 +7,7 @@ import { createDocumentClient, DynamoLedgerStore } from '../ledger/dynamo-store'
 import { slackChannel } from '../notify/routing';
 import { slackWebhookSecret } from '../notify/secret';
 import { SlackSender } from '../notify/slack-sender';
-import { jsonLogger, levelFromEnv } from '../shared/logger';
+import { jsonLogger, levelFromEnv, withRequestIds } from '../shared/logger';
 import { readDigestConfig } from './config';
 import { createDigestHandler, type DigestRunResult } from './handler';
 
@@ -33,10 +33,4 @@ const digest = createDigestHandler({
   windowHours: config.windowHours,
 });
 
-export const handler = async (
-  event: unknown,
-  context?: { awsRequestId?: string },
-): Promise<DigestRunResult> => {
-  logger.withRequestId(context?.awsRequestId);
-  return digest(event);
-};
+export const handler = withRequestIds<unknown, DigestRunResult>(logger, digest);

@@ -41,6 +41,18 @@ interface ClientConfig {
   credentials?: Credentials;
 }
 
+/** Runs `use` on a client made for it, destroyed afterwards. */
+async function withClient<C extends { destroy(): void }, R>(
+  client: C,
+  use: (client: C) => Promise<R>,
+): Promise<R> {
+  try {
+    return await use(client);
+  } finally {
+    client.destroy();
+  }
+}
+
 function clientConfig(settings: SdkSettings, region: string, credentials?: Credentials): ClientConfig {
   const config: ClientConfig = { region, maxAttempts: settings.maxAttempts ?? DEFAULT_MAX_ATTEMPTS };
   if (settings.retryStrategy) config.retryStrategy = settings.retryStrategy;
@@ -59,8 +71,7 @@ export function stackSetPort(
 ): StackSetPort {
   return {
     async listStackInstances(stackSetName) {
-      const client = new CloudFormationClient(clientConfig(settings, region));
-      try {
+      return withClient(new CloudFormationClient(clientConfig(settings, region)), async (client) => {
         const instances: StackInstance[] = [];
         for await (const page of paginateListStackInstances(
           { client },
@@ -77,9 +88,7 @@ export function stackSetPort(
           }
         }
         return instances;
-      } finally {
-        client.destroy();
-      }
+      });
     },
   };
 }
@@ -134,12 +143,10 @@ export function forwarderPort(settings: SdkSettings, roleName: string, ownAccoun
   };
   return {
     async listRules(accountId, region, namePrefix) {
-      const client = new EventBridgeClient(clientConfig(settings, region, credentialsFor(accountId)));
-      try {
-        return await listRules(client, namePrefix);
-      } finally {
-        client.destroy();
-      }
+      return withClient(
+        new EventBridgeClient(clientConfig(settings, region, credentialsFor(accountId))),
+        (client) => listRules(client, namePrefix),
+      );
     },
   };
 }
@@ -162,24 +169,16 @@ export function centralPort(settings: SdkSettings, region: string): CentralPort 
   const config = clientConfig(settings, region);
   return {
     async busPolicy(busName) {
-      const client = new EventBridgeClient(config);
-      try {
-        return (await client.send(new DescribeEventBusCommand({ Name: busName }))).Policy;
-      } finally {
-        client.destroy();
-      }
+      return withClient(
+        new EventBridgeClient(config),
+        async (client) => (await client.send(new DescribeEventBusCommand({ Name: busName }))).Policy,
+      );
     },
     async listRules(busName, namePrefix) {
-      const client = new EventBridgeClient(config);
-      try {
-        return await listRules(client, namePrefix, busName);
-      } finally {
-        client.destroy();
-      }
+      return withClient(new EventBridgeClient(config), (client) => listRules(client, namePrefix, busName));
     },
     async queueDepths(namePrefix) {
-      const client = new SQSClient(config);
-      try {
+      return withClient(new SQSClient(config), async (client) => {
         const depths: QueueDepth[] = [];
         for await (const page of paginateListQueues(
           { client },
@@ -199,13 +198,10 @@ export function centralPort(settings: SdkSettings, region: string): CentralPort 
           }
         }
         return depths;
-      } finally {
-        client.destroy();
-      }
+      });
     },
     async alarmsInAlarm(namePrefix) {
-      const client = new CloudWatchClient(config);
-      try {
+      return withClient(new CloudWatchClient(config), async (client) => {
         const alarms = [];
         for await (const page of paginateDescribeAlarms(
           { client },
@@ -222,9 +218,7 @@ export function centralPort(settings: SdkSettings, region: string): CentralPort 
           }
         }
         return alarms;
-      } finally {
-        client.destroy();
-      }
+      });
     },
   };
 }
@@ -233,14 +227,11 @@ export function centralPort(settings: SdkSettings, region: string): CentralPort 
 export async function callerAccount(settings: SdkSettings, region: string): Promise<string> {
   const config = clientConfig(settings, region);
   if (settings.stsEndpoint) config.endpoint = settings.stsEndpoint;
-  const sts = new STSClient(config);
-  try {
+  return withClient(new STSClient(config), async (sts) => {
     const identity = await sts.send(new GetCallerIdentityCommand({}));
     if (!identity.Account) throw new Error('GetCallerIdentity returned no account');
     return identity.Account;
-  } finally {
-    sts.destroy();
-  }
+  });
 }
 
 /** The security account's Slack secrets and topic subscriptions. */
@@ -249,8 +240,7 @@ export function notificationPort(settings: SdkSettings, region: string): Notific
   let account: Promise<string> | undefined;
   return {
     async listSecrets(namePrefix) {
-      const client = new SecretsManagerClient(config);
-      try {
+      return withClient(new SecretsManagerClient(config), async (client) => {
         const secrets = [];
         for await (const page of paginateListSecrets(
           { client },
@@ -263,25 +253,20 @@ export function notificationPort(settings: SdkSettings, region: string): Notific
           }
         }
         return secrets;
-      } finally {
-        client.destroy();
-      }
+      });
     },
     async secretString(secretId) {
-      const client = new SecretsManagerClient(config);
-      try {
-        return (await client.send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString;
-      } finally {
-        client.destroy();
-      }
+      return withClient(
+        new SecretsManagerClient(config),
+        async (client) => (await client.send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString,
+      );
     },
     async topicArn(topicName) {
       account ??= callerAccount(settings, region);
       return `arn:aws:sns:${region}:${await account}:${topicName}`;
     },
     async subscriptions(topicArn) {
-      const client = new SNSClient(config);
-      try {
+      return withClient(new SNSClient(config), async (client) => {
         const subscriptions = [];
         for await (const page of paginateListSubscriptionsByTopic({ client }, { TopicArn: topicArn })) {
           for (const subscription of page.Subscriptions ?? []) {
@@ -293,9 +278,7 @@ export function notificationPort(settings: SdkSettings, region: string): Notific
           }
         }
         return subscriptions;
-      } finally {
-        client.destroy();
-      }
+      });
     },
   };
 }

@@ -198,27 +198,30 @@ export function judgeQueues(queues: readonly QueueDepth[], prefix: string): Chec
   if (full.length === 0) {
     return [check(GROUP, 'central:dlq', 'dead-letter queues', 'pass', `${queues.length} queues, all empty`)];
   }
-  return full.map((queue) =>
-    check(
-      GROUP,
-      `central:dlq:${queue.name}`,
-      queue.name,
-      'fail',
+  return failEach(
+    full,
+    'central:dlq',
+    (queue) =>
       `${queue.visible} message${queue.visible === 1 ? '' : 's'} waiting: failed deliveries (read them, fix the cause, then redrive or iamwatch resend)`,
-    ),
   );
 }
 
 export function judgeAlarms(alarms: readonly AlarmState[], prefix: string): Check[] {
   if (alarms.length === 0)
     return [check(GROUP, 'central:alarms', 'alarms', 'pass', `no ${prefix}-… alarm in ALARM`)];
-  return alarms.map((alarm) =>
-    check(
-      GROUP,
-      `central:alarm:${alarm.name}`,
-      alarm.name,
-      'fail',
+  return failEach(
+    alarms,
+    'central:alarm',
+    (alarm) =>
       `in ALARM${alarm.since ? ` since ${alarm.since}` : ''}${alarm.reason ? `: ${alarm.reason}` : ''}`,
-    ),
   );
+}
+
+/** One failing check per named thing, with the id `<idPrefix>:<name>`. */
+function failEach<T extends { name: string }>(
+  items: readonly T[],
+  idPrefix: string,
+  detail: (item: T) => string,
+): Check[] {
+  return items.map((item) => check(GROUP, `${idPrefix}:${item.name}`, item.name, 'fail', detail(item)));
 }

@@ -79,27 +79,34 @@ export function staticDirectory(accounts: readonly ExpectedAccount[]): AccountDi
 }
 
 async function listAccounts(client: OrganizationsClient, parentId: string): Promise<Account[]> {
-  const accounts: Account[] = [];
-  let token: string | undefined;
-  do {
+  return allPages(async (token) => {
     const page = await client.send(
       new ListAccountsForParentCommand({ ParentId: parentId, NextToken: token }),
     );
-    accounts.push(...(page.Accounts ?? []));
-    token = page.NextToken;
-  } while (token);
-  return accounts;
+    return { items: page.Accounts, next: page.NextToken };
+  });
 }
 
 async function listChildOus(client: OrganizationsClient, parentId: string): Promise<string[]> {
-  const ids: string[] = [];
-  let token: string | undefined;
-  do {
+  const ous = await allPages(async (token) => {
     const page = await client.send(
       new ListOrganizationalUnitsForParentCommand({ ParentId: parentId, NextToken: token }),
     );
-    for (const ou of page.OrganizationalUnits ?? []) if (ou.Id) ids.push(ou.Id);
-    token = page.NextToken;
+    return { items: page.OrganizationalUnits, next: page.NextToken };
+  });
+  return ous.flatMap((ou) => (ou.Id ? [ou.Id] : []));
+}
+
+/** Every item of a NextToken-paged listing. */
+async function allPages<T>(
+  read: (token: string | undefined) => Promise<{ items: T[] | undefined; next: string | undefined }>,
+): Promise<T[]> {
+  const items: T[] = [];
+  let token: string | undefined;
+  do {
+    const page = await read(token);
+    items.push(...(page.items ?? []));
+    token = page.next;
   } while (token);
-  return ids;
+  return items;
 }

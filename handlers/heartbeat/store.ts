@@ -10,7 +10,9 @@ import {
   type DynamoDBDocumentClient,
   QueryCommand,
   UpdateCommand,
+  type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { queryAll } from '../ledger/query-all';
 import { type CanaryState, type ReporterState, reporterKey } from './check';
 
 export const HEARTBEATS_PARTITION = 'HEARTBEATS';
@@ -47,54 +49,36 @@ export class DynamoHeartbeatStore implements HeartbeatStore {
     private readonly tableName: string,
   ) {}
 
-  async recordHeartbeat(accountId: string, region: string, at: string): Promise<void> {
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: HEARTBEATS_PARTITION, sk: reporterKey({ accountId, region }) },
-          UpdateExpression: 'SET lastSeenAt = :at, accountId = :account, #region = :region, kind = :kind',
-          ConditionExpression: 'attribute_not_exists(lastSeenAt) OR lastSeenAt < :at',
-          ExpressionAttributeNames: { '#region': 'region' },
-          ExpressionAttributeValues: {
-            ':at': at,
-            ':account': accountId,
-            ':region': region,
-            ':kind': HEARTBEAT_ITEM_KIND,
-          },
-        }),
-      );
-    } catch (error) {
-      // A newer heartbeat is already stored: nothing to do.
-      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return;
-      throw error;
-    }
+  recordHeartbeat(accountId: string, region: string, at: string): Promise<void> {
+    return this.updateSeen(reporterKey({ accountId, region }), {
+      UpdateExpression: 'SET lastSeenAt = :at, accountId = :account, #region = :region, kind = :kind',
+      ExpressionAttributeNames: { '#region': 'region' },
+      ExpressionAttributeValues: {
+        ':at': at,
+        ':account': accountId,
+        ':region': region,
+        ':kind': HEARTBEAT_ITEM_KIND,
+      },
+    });
   }
 
   async states(): Promise<ReporterState[]> {
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': HEARTBEATS_PARTITION },
+      ConsistentRead: true,
+    });
     const states: ReporterState[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': HEARTBEATS_PARTITION },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        if (item.sk === CANARY_SORT_KEY) continue;
-        if (typeof item.accountId !== 'string' || typeof item.region !== 'string') continue;
-        const state: ReporterState = { accountId: item.accountId, region: item.region };
-        for (const field of ['lastSeenAt', 'firstExpectedAt', 'silentSince'] as const) {
-          if (typeof item[field] === 'string') state[field] = item[field];
-        }
-        states.push(state);
+    for (const item of items) {
+      if (item.sk === CANARY_SORT_KEY) continue;
+      if (typeof item.accountId !== 'string' || typeof item.region !== 'string') continue;
+      const state: ReporterState = { accountId: item.accountId, region: item.region };
+      for (const field of ['lastSeenAt', 'firstExpectedAt', 'silentSince'] as const) {
+        if (typeof item[field] === 'string') state[field] = item[field];
       }
-      start = page.LastEvaluatedKey;
-    } while (start);
+      states.push(state);
+    }
     return states;
   }
 
@@ -137,19 +121,34 @@ export class DynamoHeartbeatStore implements HeartbeatStore {
     );
   }
 
-  async recordCanary(writtenAt: string, arrivedAt: string): Promise<void> {
+  recordCanary(writtenAt: string, arrivedAt: string): Promise<void> {
+    return this.updateSeen(CANARY_SORT_KEY, {
+      UpdateExpression: 'SET lastSeenAt = :at, arrivedAt = :arrived, kind = :kind',
+      ExpressionAttributeValues: { ':at': writtenAt, ':arrived': arrivedAt, ':kind': CANARY_ITEM_KIND },
+    });
+  }
+
+  /**
+   * An update of the item `sk` that sets `lastSeenAt` to `:at` only forward: when a newer time is already
+   * stored (or this is a duplicate delivery) there is nothing to do.
+   */
+  private async updateSeen(
+    sk: string,
+    update: Pick<
+      UpdateCommandInput,
+      'UpdateExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'
+    >,
+  ): Promise<void> {
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: { pk: HEARTBEATS_PARTITION, sk: CANARY_SORT_KEY },
-          UpdateExpression: 'SET lastSeenAt = :at, arrivedAt = :arrived, kind = :kind',
+          Key: { pk: HEARTBEATS_PARTITION, sk },
           ConditionExpression: 'attribute_not_exists(lastSeenAt) OR lastSeenAt < :at',
-          ExpressionAttributeValues: { ':at': writtenAt, ':arrived': arrivedAt, ':kind': CANARY_ITEM_KIND },
+          ...update,
         }),
       );
     } catch (error) {
-      // A newer canary write is already stored (or this one is a duplicate delivery): nothing to do.
       if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return;
       throw error;
     }

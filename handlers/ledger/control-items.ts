@@ -11,13 +11,7 @@
  * | burst window      | `BURST#<key>`         | `WINDOW`                      |
  * | burst follow-up   | `BURSTS`              | `<closesAt>#<key>`            |
  */
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   type BurstStore,
   type FoldedAlert,
@@ -28,7 +22,7 @@ import {
   type SuppressionStore,
 } from '../ports';
 import { SuppressionExistsError } from './errors';
-import type { PageKey } from './history';
+import { queryAll } from './query-all';
 import { LEDGER_ATTRIBUTES, LEDGER_ITEM_KINDS } from './table';
 
 const { partitionKey: PK, sortKey: SK, kind: KIND, expiresAt: EXPIRES_AT } = LEDGER_ATTRIBUTES;
@@ -268,23 +262,13 @@ export class DynamoControlItems implements SuppressionStore, BurstStore {
 
   /** Every item of one control partition (sort keys up to `until` when given), paging through. */
   private async partition(pk: string, until?: string): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let startKey: PageKey | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: until === undefined ? '#pk = :pk' : '#pk = :pk AND #sk <= :until',
-          ExpressionAttributeNames: until === undefined ? { '#pk': PK } : { '#pk': PK, '#sk': SK },
-          ExpressionAttributeValues: until === undefined ? { ':pk': pk } : { ':pk': pk, ':until': until },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return items;
+    return queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: until === undefined ? '#pk = :pk' : '#pk = :pk AND #sk <= :until',
+      ExpressionAttributeNames: until === undefined ? { '#pk': PK } : { '#pk': PK, '#sk': SK },
+      ExpressionAttributeValues: until === undefined ? { ':pk': pk } : { ':pk': pk, ':until': until },
+      ConsistentRead: true,
+    });
   }
 }
 

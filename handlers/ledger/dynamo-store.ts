@@ -16,6 +16,7 @@ import {
   QueryCommand,
   type QueryCommandInput,
   UpdateCommand,
+  type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { AuditRunRecord } from '../../rules/audit/compare';
 import type { CloudTrailRecord } from '../../rules/types';
@@ -52,6 +53,7 @@ import {
   type SortRange,
 } from './history';
 import { DAYS_PARTITION_KEY, entryKey, eventIdOfPartitionKey, facetKey, rawKey, redeliveryKey } from './keys';
+import { queryAll } from './query-all';
 import { DEFAULT_RETENTION_DAYS, FACET_INDEX_NAME, LEDGER_ATTRIBUTES, LEDGER_ITEM_KINDS } from './table';
 
 /** A redelivery request is read by notify within seconds; TTL removes it after a day. */
@@ -197,21 +199,14 @@ export class DynamoLedgerStore implements LedgerStore {
     // A nested path cannot create its parent map, and `if_not_exists` on the parent cannot be combined
     // with a nested SET in one expression: an entry without the map gets it created under a condition.
     if (await this.setChannel(eventId, channel, state)) return;
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: entryKey(eventId),
-          UpdateExpression: 'SET #delivery = :delivery',
-          ConditionExpression: 'attribute_exists(#pk) AND attribute_not_exists(#delivery)',
-          ExpressionAttributeNames: { '#pk': PK, '#delivery': 'delivery' },
-          ExpressionAttributeValues: { ':delivery': { [channel]: state } },
-        }),
-      );
-      return;
-    } catch (error) {
-      if (!isConditionalCheckFailed(error)) throw error;
-    }
+    const created = await this.conditionalUpdate({
+      Key: entryKey(eventId),
+      UpdateExpression: 'SET #delivery = :delivery',
+      ConditionExpression: 'attribute_exists(#pk) AND attribute_not_exists(#delivery)',
+      ExpressionAttributeNames: { '#pk': PK, '#delivery': 'delivery' },
+      ExpressionAttributeValues: { ':delivery': { [channel]: state } },
+    });
+    if (created) return;
     // Either another writer created the map meanwhile (then this succeeds) or there is no such entry.
     if (!(await this.setChannel(eventId, channel, state))) throw new LedgerEntryNotFoundError(eventId);
   }
@@ -278,18 +273,20 @@ export class DynamoLedgerStore implements LedgerStore {
   }
 
   /** Nested update of one channel; false when the entry or its delivery map is missing. */
-  private async setChannel(eventId: string, channel: string, state: ChannelDelivery): Promise<boolean> {
+  private setChannel(eventId: string, channel: string, state: ChannelDelivery): Promise<boolean> {
+    return this.conditionalUpdate({
+      Key: entryKey(eventId),
+      UpdateExpression: 'SET #delivery.#channel = :state',
+      ConditionExpression: 'attribute_exists(#delivery)',
+      ExpressionAttributeNames: { '#delivery': 'delivery', '#channel': channel },
+      ExpressionAttributeValues: { ':state': state },
+    });
+  }
+
+  /** An update of this table under a condition; false when the condition does not hold. */
+  private async conditionalUpdate(input: Omit<UpdateCommandInput, 'TableName'>): Promise<boolean> {
     try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: entryKey(eventId),
-          UpdateExpression: 'SET #delivery.#channel = :state',
-          ConditionExpression: 'attribute_exists(#delivery)',
-          ExpressionAttributeNames: { '#delivery': 'delivery', '#channel': channel },
-          ExpressionAttributeValues: { ':state': state },
-        }),
-      );
+      await this.client.send(new UpdateCommand({ ...input, TableName: this.tableName }));
       return true;
     } catch (error) {
       if (isConditionalCheckFailed(error)) return false;
@@ -319,24 +316,15 @@ export class DynamoLedgerStore implements LedgerStore {
   }
 
   private async collectionSortKeys(pk: string): Promise<Set<string>> {
-    const keys = new Set<string>();
-    let startKey: PageKey | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: '#pk = :pk',
-          ProjectionExpression: '#sk',
-          ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
-          ExpressionAttributeValues: { ':pk': pk },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) keys.add(String(item[SK]));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return keys;
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: '#pk = :pk',
+      ProjectionExpression: '#sk',
+      ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
+      ExpressionAttributeValues: { ':pk': pk },
+      ConsistentRead: true,
+    });
+    return new Set(items.map((item) => String(item[SK])));
   }
 
   /** Unconditional puts in batches of 25, retrying throttled (unprocessed) items with backoff. */
@@ -375,23 +363,16 @@ export class DynamoLedgerStore implements LedgerStore {
     limit: number,
     startKey: PageKey | undefined,
   ): Promise<Page<Candidate>> {
-    const page = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: FACET_INDEX_NAME,
-        ...keyCondition(FACET, facet, TIME, range.from, range.until),
-        ScanIndexForward: false,
-        Limit: limit,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    const items = (page.Items ?? []).flatMap((item): Candidate[] => {
+    const query = {
+      IndexName: FACET_INDEX_NAME,
+      ...keyCondition(FACET, facet, TIME, range.from, range.until),
+    };
+    return this.newestFirstPage(query, limit, startKey, (item): Candidate[] => {
       const pk = item[PK];
       const time = item[TIME];
       const eventId = typeof pk === 'string' ? eventIdOfPartitionKey(pk) : undefined;
       return eventId && typeof time === 'string' ? [{ eventId, time }] : [];
     });
-    return page.LastEvaluatedKey ? { items, next: page.LastEvaluatedKey } : { items };
   }
 
   private async dayPage(
@@ -400,16 +381,34 @@ export class DynamoLedgerStore implements LedgerStore {
     limit: number,
     startKey: PageKey | undefined,
   ): Promise<Page<string>> {
+    return this.newestFirstPage(
+      keyCondition(PK, DAYS_PARTITION_KEY, SK, fromDay, untilDay),
+      limit,
+      startKey,
+      (item) => (typeof item[SK] === 'string' ? [item[SK]] : []),
+    );
+  }
+
+  /** One page of a Query, newest first, each item turned into what `pick` finds in it. */
+  private async newestFirstPage<T>(
+    query: Pick<
+      QueryCommandInput,
+      'IndexName' | 'KeyConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'
+    >,
+    limit: number,
+    startKey: PageKey | undefined,
+    pick: (item: Record<string, unknown>) => T[],
+  ): Promise<Page<T>> {
     const page = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
-        ...keyCondition(PK, DAYS_PARTITION_KEY, SK, fromDay, untilDay),
+        ...query,
         ScanIndexForward: false,
         Limit: limit,
         ExclusiveStartKey: startKey,
       }),
     );
-    const items = (page.Items ?? []).flatMap((item) => (typeof item[SK] === 'string' ? [item[SK]] : []));
+    const items = (page.Items ?? []).flatMap(pick);
     return page.LastEvaluatedKey ? { items, next: page.LastEvaluatedKey } : { items };
   }
 

@@ -64,6 +64,16 @@ type ChannelOutcome =
   | { kind: 'permanent'; error: Error }
   | { kind: 'transient'; error: Error };
 
+/** The list of the report each outcome adds its channel to (a channel that gave up is in none). */
+const REPORT_LIST = {
+  delivered: 'delivered',
+  'already-delivered': 'alreadyDelivered',
+  suppressed: 'suppressed',
+  folded: 'folded',
+  permanent: 'permanentFailures',
+  transient: 'transientFailures',
+} as const satisfies Record<Exclude<ChannelOutcome['kind'], 'gave-up'>, keyof DeliveryReport>;
+
 /**
  * Delivers one entry to every channel that wants it. Permanent failures are recorded and logged and
  * do not ask for a retry; transient ones are recorded and reported so the caller can retry.
@@ -97,28 +107,9 @@ export async function deliverEntry(entry: StoredEntry, deps: NotifyDeps): Promis
   for (const notifier of wanting) {
     const outcome = await deliverToChannel(entry, alert, notifier, suppression, deps);
     const channel = notifier.channel;
-    switch (outcome.kind) {
-      case 'delivered':
-        report.delivered.push(channel);
-        break;
-      case 'already-delivered':
-        report.alreadyDelivered.push(channel);
-        break;
-      case 'suppressed':
-        report.suppressed.push(channel);
-        break;
-      case 'folded':
-        report.folded.push(channel);
-        break;
-      case 'permanent':
-        report.permanentFailures.push({ channel, error: outcome.error });
-        break;
-      case 'transient':
-        report.transientFailures.push({ channel, error: outcome.error });
-        break;
-      case 'gave-up':
-        break;
-    }
+    if (outcome.kind === 'gave-up') continue;
+    if ('error' in outcome) report[REPORT_LIST[outcome.kind]].push({ channel, error: outcome.error });
+    else report[REPORT_LIST[outcome.kind]].push(channel);
   }
   return report;
 }

@@ -7,7 +7,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { createDocumentClient, DynamoLedgerStore } from '../ledger/dynamo-store';
 import type { Notifier } from '../ports';
 import { NOTIFY_ENV } from '../shared/environment';
-import { jsonLogger, levelFromEnv } from '../shared/logger';
+import { jsonLogger, levelFromEnv, withRequestIds } from '../shared/logger';
 import { cachedSuppressions } from '../suppress/suppression';
 import { readNotifyConfig } from './config';
 import { emfDeliveryMetrics } from './metrics';
@@ -50,10 +50,4 @@ const notify = createNotifyHandler({
   metrics: emfDeliveryMetrics((line) => process.stdout.write(`${line}\n`)),
 });
 
-export const handler = async (
-  event: StreamEvent | ScheduledEvent,
-  context?: { awsRequestId?: string },
-): Promise<BatchResponse> => {
-  logger.withRequestId(context?.awsRequestId);
-  return notify(event);
-};
+export const handler = withRequestIds<StreamEvent | ScheduledEvent, BatchResponse>(logger, notify);

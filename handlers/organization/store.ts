@@ -16,10 +16,11 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   UpdateCommand,
+  type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
+import { queryAll } from '../ledger/query-all';
 import { LEDGER_ATTRIBUTES, LEDGER_ITEM_KINDS } from '../ledger/table';
 import type { OrganizationAccount, OrganizationSnapshot } from './snapshot';
 
@@ -117,29 +118,16 @@ export class DynamoSnapshotStore implements OrganizationSnapshotStore {
     const previous = await this.storedHead();
     const digest = digestOf(snapshot.accounts);
     if (previous && previous.digest === digest) {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: headKey(),
-          UpdateExpression: 'SET checkedAt = :at REMOVE lastError, lastErrorAt',
-          ExpressionAttributeValues: { ':at': snapshot.takenAt },
-        }),
-      );
+      await this.updateHead({
+        UpdateExpression: 'SET checkedAt = :at REMOVE lastError, lastErrorAt',
+        ExpressionAttributeValues: { ':at': snapshot.takenAt },
+      });
       return publicHead({ ...previous, checkedAt: snapshot.takenAt, lastError: undefined });
     }
     const snapshotId = `${snapshot.takenAt}#${digest.slice(0, 12)}`;
     const parts = splitParts(snapshot.accounts);
     for (const [index, text] of parts.entries()) {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            ...partKey(snapshotId, index),
-            [LEDGER_ATTRIBUTES.kind]: LEDGER_ITEM_KINDS.organization,
-            accounts: text,
-          },
-        }),
-      );
+      await this.putItem(partKey(snapshotId, index), { accounts: text });
     }
     const head: z.infer<typeof headSchema> = {
       snapshotId,
@@ -150,77 +138,77 @@ export class DynamoSnapshotStore implements OrganizationSnapshotStore {
     };
     if (snapshot.organizationId) head.organizationId = snapshot.organizationId;
     if (snapshot.managementAccountId) head.managementAccountId = snapshot.managementAccountId;
-    await this.client.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { ...headKey(), [LEDGER_ATTRIBUTES.kind]: LEDGER_ITEM_KINDS.organization, ...head },
-      }),
-    );
+    await this.putItem(headKey(), head);
     if (previous) await this.deleteParts(previous.snapshotId, previous.parts);
     return publicHead(head);
   }
 
   async recordFailure(message: string, at: Date): Promise<void> {
+    await this.updateHead({
+      UpdateExpression: 'SET lastError = :error, lastErrorAt = :at, #kind = :kind',
+      ExpressionAttributeNames: { '#kind': LEDGER_ATTRIBUTES.kind },
+      ExpressionAttributeValues: {
+        ':error': message.slice(0, 1000),
+        ':at': at.toISOString(),
+        ':kind': LEDGER_ITEM_KINDS.organization,
+      },
+    });
+  }
+
+  /** Puts an item of the organization (the head or a part) under `key`. */
+  private async putItem(key: Record<string, string>, fields: object): Promise<void> {
     await this.client.send(
-      new UpdateCommand({
+      new PutCommand({
         TableName: this.tableName,
-        Key: headKey(),
-        UpdateExpression: 'SET lastError = :error, lastErrorAt = :at, #kind = :kind',
-        ExpressionAttributeNames: { '#kind': LEDGER_ATTRIBUTES.kind },
-        ExpressionAttributeValues: {
-          ':error': message.slice(0, 1000),
-          ':at': at.toISOString(),
-          ':kind': LEDGER_ITEM_KINDS.organization,
-        },
+        Item: { ...key, [LEDGER_ATTRIBUTES.kind]: LEDGER_ITEM_KINDS.organization, ...fields },
       }),
     );
   }
 
-  private async storedHead(): Promise<z.infer<typeof headSchema> | undefined> {
+  /** An update of the head item. */
+  private async updateHead(update: Omit<UpdateCommandInput, 'TableName' | 'Key'>): Promise<void> {
+    await this.client.send(new UpdateCommand({ TableName: this.tableName, Key: headKey(), ...update }));
+  }
+
+  /** The head item as stored, read consistently. */
+  private async headItem(): Promise<Record<string, unknown> | undefined> {
     const response = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: headKey(), ConsistentRead: true }),
     );
-    if (!response.Item) return undefined;
-    if (response.Item.snapshotId === undefined) {
+    return response.Item;
+  }
+
+  private async storedHead(): Promise<z.infer<typeof headSchema> | undefined> {
+    const item = await this.headItem();
+    if (!item) return undefined;
+    if (item.snapshotId === undefined) {
       // Only failures were ever recorded: there is no snapshot yet, but the error is worth showing.
       return undefined;
     }
-    const parsed = headSchema.safeParse(response.Item);
+    const parsed = headSchema.safeParse(item);
     if (!parsed.success)
       throw new SnapshotCorruptError(`organization snapshot head: ${parsed.error.message}`);
     return parsed.data;
   }
 
   async lastFailure(): Promise<{ lastError: string; lastErrorAt: string } | undefined> {
-    const response = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: headKey(), ConsistentRead: true }),
-    );
-    const item = response.Item;
+    const item = await this.headItem();
     if (!item || typeof item.lastError !== 'string' || typeof item.lastErrorAt !== 'string') return undefined;
     return { lastError: item.lastError, lastErrorAt: item.lastErrorAt };
   }
 
   private async partTexts(snapshotId: string): Promise<string[]> {
-    const texts: string[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          ConsistentRead: true,
-          KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-          ExpressionAttributeNames: {
-            '#pk': LEDGER_ATTRIBUTES.partitionKey,
-            '#sk': LEDGER_ATTRIBUTES.sortKey,
-          },
-          ExpressionAttributeValues: { ':pk': ORGANIZATION_PARTITION, ':prefix': partPrefix(snapshotId) },
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      for (const item of page.Items ?? []) texts.push(String(item.accounts ?? ''));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return texts;
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      ConsistentRead: true,
+      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+      ExpressionAttributeNames: {
+        '#pk': LEDGER_ATTRIBUTES.partitionKey,
+        '#sk': LEDGER_ATTRIBUTES.sortKey,
+      },
+      ExpressionAttributeValues: { ':pk': ORGANIZATION_PARTITION, ':prefix': partPrefix(snapshotId) },
+    });
+    return items.map((item) => String(item.accounts ?? ''));
   }
 
   private async deleteParts(snapshotId: string, count: number): Promise<void> {

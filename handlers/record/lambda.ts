@@ -6,7 +6,7 @@ import { DynamoHeartbeatStore } from '../heartbeat/store';
 import { createDocumentClient, DynamoLedgerStore } from '../ledger/dynamo-store';
 import { createOrganizationContext } from '../organization/context';
 import { DynamoSnapshotStore } from '../organization/store';
-import { jsonLogger, levelFromEnv } from '../shared/logger';
+import { jsonLogger, levelFromEnv, withRequestIds } from '../shared/logger';
 import { readRecordConfig, withBundledContext } from './config';
 import { createRecordHandler } from './handler';
 
@@ -46,7 +46,6 @@ const recordEvent = createRecordHandler({
   logger,
 });
 
-export const handler = async (event: unknown, context?: { awsRequestId?: string }): Promise<void> => {
-  logger.withRequestId(context?.awsRequestId);
+export const handler = withRequestIds(logger, async (event: unknown): Promise<void> => {
   await recordEvent(event);
-};
+});

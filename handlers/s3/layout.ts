@@ -55,6 +55,9 @@ const DELIVERY_LAG_MINUTES = 60;
 /** The meaning of one folder level below `AWSLogs/`, learnt from the levels above it. */
 type Level = 'org-or-account' | 'account' | 'service' | 'region' | 'year' | 'month' | 'day' | 'files';
 
+/** The level below each date level. */
+const BELOW_DATE_LEVEL = { year: 'month', month: 'day', day: 'files' } as const;
+
 const ORG_ID = /^o-[a-z0-9]{10,32}$/;
 const ACCOUNT_ID = /^\d{12}$/;
 
@@ -95,16 +98,10 @@ export function positionOf(prefix: string): Position | undefined {
         position.level = 'year';
         break;
       case 'year':
-        position.date.push(part);
-        position.level = 'month';
-        break;
       case 'month':
-        position.date.push(part);
-        position.level = 'day';
-        break;
       case 'day':
         position.date.push(part);
-        position.level = 'files';
+        position.level = BELOW_DATE_LEVEL[position.level];
         break;
       case 'files':
         break;

@@ -57,6 +57,17 @@ export function jsonLogger(service: string, options: JsonLoggerOptions = {}): Re
   };
 }
 
+/** A Lambda entry point over `handle`: each invocation's lines carry its request id. */
+export function withRequestIds<E, R>(
+  logger: RequestLogger,
+  handle: (event: E) => Promise<R>,
+): (event: E, context?: { awsRequestId?: string }) => Promise<R> {
+  return async (event, context) => {
+    logger.withRequestId(context?.awsRequestId);
+    return handle(event);
+  };
+}
+
 /** The level Lambda's advanced logging controls set (`AWS_LAMBDA_LOG_LEVEL`), or `info`. */
 export function levelFromEnv(env: Readonly<Record<string, string | undefined>>): Level {
   return LAMBDA_LEVELS[env.AWS_LAMBDA_LOG_LEVEL?.toUpperCase() ?? ''] ?? 'info';

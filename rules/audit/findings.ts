@@ -82,14 +82,7 @@ const SERVICE_LINKED_PATH = '/aws-service-role/';
 /** Every finding of one account, in a stable order (check, then resource). */
 export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions): AuditFinding[] {
   const findings: AuditFinding[] = [];
-  const add = (
-    check: AuditCheck,
-    severity: Severity,
-    resource: AuditFinding['resource'],
-    title: string,
-    evidence: string,
-    discriminator?: string,
-  ) => {
+  const add: Add = (check, severity, resource, title, evidence, discriminator) => {
     const key = [resource.type, resource.userName, resource.name, discriminator].filter(Boolean).join('/');
     const finding: AuditFinding = {
       id: `${check}:${snapshot.accountId}:${key}`.toLowerCase(),

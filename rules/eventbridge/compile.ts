@@ -152,27 +152,25 @@ function parseOperator(entries: Entries): Alternative {
     }
     case 'anything-but':
       return parseAnythingBut(value, single);
-    case 'exists': {
+    case 'exists':
       if (value.kind !== 'boolean') throw invalid('exists match pattern must be either true or false.');
-      if (!single) throw onlyOneKey();
-      return { kind: 'exists', present: value.value };
-    }
+      return alone(single, { kind: 'exists', present: value.value });
     case 'cidr': {
-      if (value.kind !== 'string') throw invalid('prefix match pattern must be a string');
-      const range = withReason(CidrError, () => parseCidr(value.value));
-      if (!single) throw onlyOneKey();
-      return { kind: 'cidr', range };
+      const text = stringOperand(value, 'prefix match pattern must be a string');
+      return alone(single, { kind: 'cidr', range: withReason(CidrError, () => parseCidr(text)) });
     }
-    case 'equals-ignore-case': {
-      if (value.kind !== 'string') throw invalid('equals-ignore-case match pattern must be a string');
-      if (!single) throw onlyOneKey();
-      return { kind: 'equals-ignore-case', value: value.value };
-    }
+    case 'equals-ignore-case':
+      return alone(single, {
+        kind: 'equals-ignore-case',
+        value: stringOperand(value, 'equals-ignore-case match pattern must be a string'),
+      });
     case 'wildcard': {
-      if (value.kind !== 'string') throw invalid('wildcard match pattern must be a string');
-      const parts = withReason(WildcardError, () => parseWildcard(value.value));
-      if (!single) throw onlyOneKey();
-      return { kind: 'wildcard', value: value.value, parts };
+      const text = stringOperand(value, 'wildcard match pattern must be a string');
+      return alone(single, {
+        kind: 'wildcard',
+        value: text,
+        parts: withReason(WildcardError, () => parseWildcard(text)),
+      });
     }
     default:
       // Includes event-ruler's undocumented `exactly`: EventBridge documents no such operator.
@@ -191,9 +189,8 @@ function parseAffix(name: 'prefix' | 'suffix', value: JsonNode, single: boolean)
     if (value.entries.length > 1 || !single) throw onlyOneKey();
     return { kind: name, value: operand.value, ignoreCase: true };
   }
-  if (value.kind !== 'string') throw invalid(`${name} match pattern must be a string`);
-  if (!single) throw onlyOneKey();
-  return { kind: name, value: value.value, ignoreCase: false };
+  const text = stringOperand(value, `${name} match pattern must be a string`);
+  return alone(single, { kind: name, value: text, ignoreCase: false });
 }
 
 const ANYTHING_BUT_OPERATORS: Readonly<Record<string, AnythingButVariant>> = {
@@ -364,6 +361,21 @@ function withReason<T>(kind: new (...args: never[]) => Error, parse: () => T): T
 
 function invalid(reason: string, cause?: unknown): InvalidEventPatternError {
   return new InvalidEventPatternError(reason, { cause });
+}
+
+/** The operand of an operator that takes a string; `message` when it is something else. */
+function stringOperand(value: JsonNode, message: string): string {
+  if (value.kind !== 'string') throw invalid(message);
+  return value.value;
+}
+
+/**
+ * `alternative`, when its operator is the only key of the match expression. Called with the operand
+ * already checked: a bad operand is reported ahead of a second key.
+ */
+function alone(single: boolean, alternative: Alternative): Alternative {
+  if (!single) throw onlyOneKey();
+  return alternative;
 }
 
 function onlyOneKey(): InvalidEventPatternError {

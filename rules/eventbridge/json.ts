@@ -150,11 +150,7 @@ class Parser {
 
   private parseObject(start: number): JsonNode {
     const entries: [string, JsonNode][] = [];
-    this.skipWhitespace();
-    if (this.text[this.pos] === '}') {
-      this.pos++;
-      return { kind: 'object', entries };
-    }
+    if (this.consumeClose('}')) return { kind: 'object', entries };
     for (;;) {
       this.skipWhitespace();
       if (this.text[this.pos] !== '"') {
@@ -170,45 +166,39 @@ class Parser {
       this.pos++;
       this.skipWhitespace();
       entries.push([key, this.parseValue()]);
-      this.skipWhitespace();
-      const next = this.text[this.pos];
-      if (next === ',') {
-        this.pos++;
-        continue;
-      }
-      if (next === '}') {
-        this.pos++;
-        return { kind: 'object', entries };
-      }
-      if (next === undefined) throw this.endOfInput('Object', start);
-      throw this.unexpected(this.pos, 'was expecting comma to separate Object entries');
+      if (!this.moreElements('}', 'Object', start)) return { kind: 'object', entries };
     }
   }
 
   private parseArray(start: number): JsonNode {
     const items: JsonNode[] = [];
-    this.skipWhitespace();
-    if (this.text[this.pos] === ']') {
-      this.pos++;
-      return { kind: 'array', items };
-    }
+    if (this.consumeClose(']')) return { kind: 'array', items };
     for (;;) {
       this.skipWhitespace();
       if (this.pos >= this.text.length) throw this.endOfInput('Array', start);
       items.push(this.parseValue());
-      this.skipWhitespace();
-      const next = this.text[this.pos];
-      if (next === ',') {
-        this.pos++;
-        continue;
-      }
-      if (next === ']') {
-        this.pos++;
-        return { kind: 'array', items };
-      }
-      if (next === undefined) throw this.endOfInput('Array', start);
-      throw this.unexpected(this.pos, 'was expecting comma to separate Array entries');
+      if (!this.moreElements(']', 'Array', start)) return { kind: 'array', items };
     }
+  }
+
+  /** Consumes `close` when it comes next (an empty container). */
+  private consumeClose(close: '}' | ']'): boolean {
+    this.skipWhitespace();
+    if (this.text[this.pos] !== close) return false;
+    this.pos++;
+    return true;
+  }
+
+  /** After an element: consumes the comma (true, more follow) or the closing bracket (false). */
+  private moreElements(close: '}' | ']', container: 'Object' | 'Array', start: number): boolean {
+    this.skipWhitespace();
+    const next = this.text[this.pos];
+    if (next === ',' || next === close) {
+      this.pos++;
+      return next === ',';
+    }
+    if (next === undefined) throw this.endOfInput(container, start);
+    throw this.unexpected(this.pos, `was expecting comma to separate ${container} entries`);
   }
 
   private parseString(): string {

@@ -58,11 +58,11 @@ export function iamTarget(call: CallView): ExtractedTarget {
 
   const userName = text(request.userName) ?? text(field(response, 'accessKey', 'userName'));
   if (userName === ROOT_USER_NAME) return withPolicy(rootTarget(call));
-  if (userName) return withPolicy(iamUserTarget(call, userName));
+  if (userName) return withPolicy(iamPrincipalTarget(call, 'user', userName));
   if (SELF_DEFAULT_USER_CALLS.has(eventName)) return withPolicy(callerAsTarget(call));
 
   const roleName = text(request.roleName) ?? text(field(response, 'role', 'roleName'));
-  if (roleName) return withPolicy(iamRoleTarget(call, roleName));
+  if (roleName) return withPolicy(iamPrincipalTarget(call, 'role', roleName));
 
   const groupName = text(request.groupName);
   if (groupName) {
@@ -102,22 +102,14 @@ function iamPolicyArn(call: CallView): string | undefined {
   return undefined;
 }
 
-function iamUserTarget(call: CallView, name: string): Target {
+/** A user or role: its ARN from the response when the call created it, else from its path. */
+function iamPrincipalTarget(call: CallView, type: 'user' | 'role', name: string): Target {
   const { request, response } = call;
-  const created = fields(response.user);
+  const created = fields(response[type]);
   const arn =
-    (text(created.userName) === name ? text(created.arn) : undefined) ??
-    pathArn(call, 'user', request.path ?? created.path, name);
-  return compact({ type: 'user', name, arn });
-}
-
-function iamRoleTarget(call: CallView, name: string): Target {
-  const { request, response } = call;
-  const created = fields(response.role);
-  const arn =
-    (text(created.roleName) === name ? text(created.arn) : undefined) ??
-    pathArn(call, 'role', request.path ?? created.path, name);
-  return compact({ type: 'role', name, arn });
+    (text(created[`${type}Name`]) === name ? text(created.arn) : undefined) ??
+    pathArn(call, type, request.path ?? created.path, name);
+  return compact({ type, name, arn });
 }
 
 /** The caller of a self-defaulting call: an IAM user acts on itself, the root user on the root user. */
