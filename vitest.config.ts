@@ -6,9 +6,6 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    // Whole values in it.each titles ($label) and in assertion messages: chai's default cuts both
-    // at 40 characters, so a table row's name or a failing value was shown half.
-    chaiConfig: { truncateThreshold: 0 },
     // The SDK's once-per-process notice that its 2027 releases need Node 22 (CI runs Node 20).
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   },
