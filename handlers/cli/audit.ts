@@ -21,7 +21,7 @@ import { loadDetectionContext } from './context';
 import { accountCell, csvCell } from './entries';
 import { flags } from './flags';
 import { type CliIo, EXIT } from './io';
-import { openStore, STORE_HELP, storeKindOf, storeOptions } from './store';
+import { STORE_HELP, storeKindOf, storeOptions, withStore } from './store';
 import { renderTable } from './table';
 
 const HELP = `Usage: iamwatch audit (--accounts ID,… | --org | --aggregator NAME) [--role-name NAME] [options]
@@ -65,20 +65,16 @@ async function audit(argv: string[], io: CliIo, deps: SourceDeps): Promise<numbe
   const kind = storeKindOf(values);
   const context = await loadDetectionContext(values.config, io);
   const read = await readSource(values, io, deps, { roles: true, accountNames: context.accountNames });
-  const store = await openStore(kind, values, io);
-  let report: Awaited<ReturnType<typeof runAudit>>;
-  try {
-    report = await runAudit(read, store, {
+  const report = await withStore(kind, values, io, (store) =>
+    runAudit(read, store, {
       now: deps.now(),
       staleDays,
       keyAgeDays,
       maxSessionSeconds: maxSessionHours ? maxSessionHours * 3600 : DEFAULT_AUDIT_OPTIONS.maxSessionSeconds,
       context,
       save: values['dry-run'] !== true,
-    });
-  } finally {
-    await store.close();
-  }
+    }),
+  );
   reportProblems(read, io);
   let text: string;
   if (format === 'json') text = `${JSON.stringify(report, null, 2)}\n`;

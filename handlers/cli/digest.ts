@@ -7,7 +7,7 @@ import { parseTimeBound } from '../ledger/time';
 import { accountIdOption, formatOption, noPositionals, parse, printHelp } from './args';
 import { flags } from './flags';
 import { type CliIo, EXIT, UsageError } from './io';
-import { openStore, STORE_HELP, storeKindOf, storeOptions } from './store';
+import { STORE_HELP, storeKindOf, storeOptions, withStore } from './store';
 
 const HELP = `Usage: iamwatch digest [--since 24h] [--until TIME] [--account ID] [--format text|slack|json]
 
@@ -35,19 +35,16 @@ export async function digestCommand(argv: string[], io: CliIo): Promise<number> 
   const kind = storeKindOf(values);
   const account = accountIdOption(values.account?.trim(), '--account');
   const window = windowOf(values.since ?? '24h', values.until, new Date());
-  const store = await openStore(kind, values, io);
-  try {
+  const digest = await withStore(kind, values, io, async (store) => {
     const builder = new DigestBuilder(window);
     for await (const entry of digestEntries(store, window, account)) builder.add(entry);
-    const digest = builder.digest();
-    if (format === 'json') io.stdout.write(`${JSON.stringify(digest, null, 2)}\n`);
-    else if (format === 'slack')
-      io.stdout.write(`${JSON.stringify(buildDigestSlackMessage(digest), null, 2)}\n`);
-    else io.stdout.write(renderDigestText(digest));
-    return EXIT.ok;
-  } finally {
-    await store.close();
-  }
+    return builder.digest();
+  });
+  if (format === 'json') io.stdout.write(`${JSON.stringify(digest, null, 2)}\n`);
+  else if (format === 'slack')
+    io.stdout.write(`${JSON.stringify(buildDigestSlackMessage(digest), null, 2)}\n`);
+  else io.stdout.write(renderDigestText(digest));
+  return EXIT.ok;
 }
 
 function windowOf(since: string, until: string | undefined, now: Date): DigestWindow {

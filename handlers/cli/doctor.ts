@@ -46,7 +46,7 @@ import { loadDetectionContext } from './context';
 import { flags } from './flags';
 import { type CliIo, EXIT, UsageError } from './io';
 import { applyOrganization, ORGANIZATION_HELP, organizationOptions } from './organization';
-import { openStore, STORE_HELP, storeKindOf, storeOptions } from './store';
+import { STORE_HELP, storeKindOf, storeOptions, withStore } from './store';
 
 const HELP = `Usage: iamwatch doctor [options]
 
@@ -189,22 +189,16 @@ async function doctor(argv: string[], io: CliIo, deps: DoctorCommandDeps): Promi
   const expected = accounts ?? context.organizationAccountIds;
   const fleetTargets = fleet ? fleetAccounts(context, organization, asFleetAccounts(expected)) : [];
 
-  const checks: Check[] = [];
-  const store = await openStore(storeKind, values, io);
-  try {
-    checks.push(
-      ...(await checkLedger(store, {
-        expected,
-        accountNames: context.accountNames,
-        maxSilenceMs,
-        lookbackMs,
-        scanLimit,
-        now,
-      })),
-    );
-  } finally {
-    await store.close();
-  }
+  const checks: Check[] = await withStore(storeKind, values, io, (store) =>
+    checkLedger(store, {
+      expected,
+      accountNames: context.accountNames,
+      maxSilenceMs,
+      lookbackMs,
+      scanLimit,
+      now,
+    }),
+  );
   const monitor = storeKind === 'dynamodb' && values.table ? await monitorSnapshot(values.table) : undefined;
   checks.push(
     ...checkOrganization({

@@ -9,7 +9,7 @@ import { CSV_HEADERS, csvRow, ENTRY_HEADERS, entryRow, toContract, withSuppresse
 import { flags } from './flags';
 import { type CliIo, EXIT, UsageError } from './io';
 import { applyOrganization, ORGANIZATION_HELP, organizationOptions } from './organization';
-import { openStore, STORE_HELP, storeKindOf, storeOptions } from './store';
+import { STORE_HELP, storeKindOf, storeOptions, withStore } from './store';
 import { renderTable } from './table';
 
 const HELP = `Usage: iamwatch history [filters] [--format table|json|csv]
@@ -44,23 +44,19 @@ export async function historyCommand(argv: string[], io: CliIo): Promise<number>
   const kind = storeKindOf(values);
   const filter = buildFilter(values, new Date());
   const { context } = await applyOrganization(makeContext({}), values, io);
-  const store = await openStore(kind, values, io);
-  try {
-    const stored = withAccountNames(await store.history(filter), context);
-    const entries = stored.map(toContract);
-    if (format === 'json') {
-      const shown = entries.map((entry, index) => withSuppressedBy(entry, stored[index]!));
-      io.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
-    } else if (format === 'csv')
-      io.stdout.write(`${[CSV_HEADERS.join(','), ...entries.map(csvRow)].join('\n')}\n`);
-    else {
-      io.stdout.write(renderTable(ENTRY_HEADERS, entries.map(entryRow), { maxWidth: 48 }));
-      io.stderr.write(`${entries.length} ${entries.length === 1 ? 'entry' : 'entries'}\n`);
-    }
-    return EXIT.ok;
-  } finally {
-    await store.close();
+  const found = await withStore(kind, values, io, (store) => store.history(filter));
+  const stored = withAccountNames(found, context);
+  const entries = stored.map(toContract);
+  if (format === 'json') {
+    const shown = entries.map((entry, index) => withSuppressedBy(entry, stored[index]!));
+    io.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
+  } else if (format === 'csv')
+    io.stdout.write(`${[CSV_HEADERS.join(','), ...entries.map(csvRow)].join('\n')}\n`);
+  else {
+    io.stdout.write(renderTable(ENTRY_HEADERS, entries.map(entryRow), { maxWidth: 48 }));
+    io.stderr.write(`${entries.length} ${entries.length === 1 ? 'entry' : 'entries'}\n`);
   }
+  return EXIT.ok;
 }
 
 function buildFilter(values: Record<string, string | boolean | undefined>, now: Date): HistoryFilter {

@@ -46,7 +46,7 @@ import {
 } from './inventory-render';
 import { type CliIo, EXIT, UsageError } from './io';
 import { applyOrganization, organizationOptions } from './organization';
-import { openStore, STORE_HELP, storeKindOf, storeOptions } from './store';
+import { openStore, STORE_HELP, storeKindOf, storeOptions, withStore } from './store';
 import { renderTable } from './table';
 
 const HELP = `Usage: iamwatch inventory (--accounts ID,… | --org) [--role-name NAME] [options]
@@ -126,16 +126,12 @@ async function inventory(argv: string[], io: CliIo, deps: SourceDeps): Promise<n
     if (format === 'table') io.stderr.write(`${rows.length} ${rows.length === 1 ? 'user' : 'users'}\n`);
     return read.failures.length > 0 ? EXIT.failure : EXIT.ok;
   }
-  const store = await openStore(kind, values, io);
-  let users: InventoryUser[];
-  try {
-    users = await buildInventory(store, {
+  const users = await withStore(kind, values, io, (store) =>
+    buildInventory(store, {
       ...(values.account ? { account: values.account } : {}),
       includeDeleted: values['include-deleted'] === true,
-    });
-  } finally {
-    await store.close();
-  }
+    }),
+  );
   for (const user of users) {
     const name = user.accountName ?? context.accountNames[user.accountId];
     if (name) user.accountName = name;

@@ -13,7 +13,7 @@ import { jsonLogger } from '../shared/logger';
 import { noPositionals, parse, positiveInteger, printHelp } from './args';
 import { flags } from './flags';
 import { type CliIo, EXIT, UsageError } from './io';
-import { openStore, storeKindOf, storeOptions } from './store';
+import { storeKindOf, storeOptions, withStore } from './store';
 
 const HELP = `Usage: iamwatch resend --since TIME [--until TIME] --slack-routes JSON|@FILE --table NAME
 
@@ -58,8 +58,7 @@ export async function resendCommand(argv: string[], io: CliIo): Promise<number> 
   }
   const notifiers = createSlackNotifiers(routes, { secretsClient: new SecretsManagerClient({}) });
   const kind = storeKindOf(values);
-  const store = await openStore(kind, values, io);
-  try {
+  return withStore(kind, values, io, async (store) => {
     const report = await resendNotConfigured({
       store,
       notifiers,
@@ -74,9 +73,7 @@ export async function resendCommand(argv: string[], io: CliIo): Promise<number> 
       io.stderr.write(`channel ${channel} had "not configured" failures but is not in --slack-routes\n`);
     }
     return report.failed.length > 0 ? EXIT.failure : EXIT.ok;
-  } finally {
-    await store.close();
-  }
+  });
 }
 
 async function readText(path: string): Promise<string> {

@@ -2,7 +2,7 @@
 import { parse, printHelp } from './args';
 import { toContract, withSuppressedBy } from './entries';
 import { type CliIo, EXIT, UsageError } from './io';
-import { openStore, storeKindOf, storeOptions } from './store';
+import { storeKindOf, storeOptions, withStore } from './store';
 
 const HELP = `Usage: iamwatch show EVENTID [--store local|memory|dynamodb] [--table NAME] [--home DIR]
 
@@ -17,8 +17,7 @@ export async function showCommand(argv: string[], io: CliIo): Promise<number> {
   if (!eventId) throw new UsageError('which event? (show EVENTID)');
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
   const kind = storeKindOf(values);
-  const store = await openStore(kind, values, io);
-  try {
+  return withStore(kind, values, io, async (store) => {
     const entry = await store.get(eventId);
     if (!entry) {
       io.stderr.write(`iamwatch show: no entry ${eventId} in the ledger\n`);
@@ -34,7 +33,5 @@ export async function showCommand(argv: string[], io: CliIo): Promise<number> {
     };
     io.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
     return EXIT.ok;
-  } finally {
-    await store.close();
-  }
+  });
 }

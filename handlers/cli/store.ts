@@ -45,3 +45,18 @@ export async function openStore(
     home: values.home ?? io.env.IAMWATCH_HOME ?? `${io.cwd}/.iamwatch`,
   });
 }
+
+/** Runs `use` on the chosen ledger and closes it afterwards, whether `use` returns or throws. */
+export async function withStore<T>(
+  kind: StoreKind,
+  values: { table?: string; home?: string },
+  io: CliIo,
+  use: (store: LedgerStore) => Promise<T>,
+): Promise<T> {
+  const store = await openStore(kind, values, io);
+  try {
+    return await use(store);
+  } finally {
+    await store.close();
+  }
+}

@@ -9,7 +9,7 @@ import { sweepExpired } from '../suppress/suppression';
 import { formatOption, parse, positiveInteger, printHelp } from './args';
 import { flags } from './flags';
 import { type CliIo, EXIT, UsageError } from './io';
-import { openStore, STORE_HELP, storeKindOf, storeOptions } from './store';
+import { STORE_HELP, storeKindOf, storeOptions, withStore } from './store';
 import { renderTable } from './table';
 
 const HELP = `Usage: iamwatch suppress add --detection ID --reason TEXT --until ISO|7d [filters] [--owner NAME]
@@ -80,8 +80,7 @@ export async function suppressCommand(argv: string[], io: CliIo): Promise<number
       if (error instanceof SuppressionInvalidError) throw new UsageError(error.message);
       throw error;
     }
-    const store = await openStore(kind, values, io);
-    try {
+    await withStore(kind, values, io, async (store) => {
       await store.putSuppression(suppression);
       await store.appendSuppressionEvent({
         at: suppression.createdAt,
@@ -90,9 +89,7 @@ export async function suppressCommand(argv: string[], io: CliIo): Promise<number
         suppression,
         reason: suppression.reason,
       });
-    } finally {
-      await store.close();
-    }
+    });
     io.stdout.write(`${suppression.id}\n`);
     io.stderr.write(`suppressed ${describe(suppression)} until ${suppression.until}\n`);
     return EXIT.ok;
@@ -102,8 +99,7 @@ export async function suppressCommand(argv: string[], io: CliIo): Promise<number
     if (!id) throw new UsageError('which suppression? (suppress remove ID)');
     if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
     if (!values.reason) throw new UsageError('--reason is required (it is recorded)');
-    const store = await openStore(kind, values, io);
-    try {
+    return withStore(kind, values, io, async (store) => {
       const removed = await store.deleteSuppression(id);
       if (!removed) {
         io.stderr.write(`iamwatch suppress: no suppression ${id}\n`);
@@ -118,14 +114,11 @@ export async function suppressCommand(argv: string[], io: CliIo): Promise<number
       });
       io.stderr.write(`removed ${id} (${describe(removed)})\n`);
       return EXIT.ok;
-    } finally {
-      await store.close();
-    }
+    });
   }
   if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
   const format = formatOption(values.format, ['table', 'json']);
-  const store = await openStore(kind, values, io);
-  try {
+  return withStore(kind, values, io, async (store) => {
     if (values.log) {
       const events = await store.suppressionEvents();
       if (format === 'json') io.stdout.write(`${JSON.stringify(events, null, 2)}\n`);
@@ -162,9 +155,7 @@ export async function suppressCommand(argv: string[], io: CliIo): Promise<number
       );
     }
     return EXIT.ok;
-  } finally {
-    await store.close();
-  }
+  });
 }
 
 function describe(s: Suppression): string {
