@@ -11,7 +11,7 @@ import { createDocumentClient, DynamoLedgerStore } from '../ledger/dynamo-store'
 import { slackChannel } from '../notify/routing';
 import { slackWebhookSecret } from '../notify/secret';
 import { SlackSender } from '../notify/slack-sender';
-import { jsonLogger } from '../shared/logger';
+import { jsonLogger, levelFromEnv, withRequestIds } from '../shared/logger';
 import { type AccountRef, listOrganizationAccounts, readAccounts } from './accounts';
 import { readAuditConfig } from './config';
 import { type AuditRunResult, createAuditHandler } from './handler';
@@ -23,8 +23,9 @@ const s3 = new S3Client({});
 const sns = new SNSClient({});
 const secrets = new SecretsManagerClient({});
 const topicArn = notify.snsTopicArn;
+const logger = jsonLogger('iamwatch-audit', { level: levelFromEnv(process.env) });
 
-export const handler: () => Promise<AuditRunResult> = createAuditHandler({
+const audit: () => Promise<AuditRunResult> = createAuditHandler({
   read: async () => {
     const accounts: AccountRef[] =
       config.accountIds.length > 0
@@ -65,7 +66,7 @@ export const handler: () => Promise<AuditRunResult> = createAuditHandler({
       }
     : {}),
   clock: { now: () => new Date() },
-  logger: jsonLogger('iamwatch-audit'),
+  logger,
   options: {
     staleDays: config.staleDays,
     keyAgeDays: config.keyAgeDays,
@@ -73,3 +74,5 @@ export const handler: () => Promise<AuditRunResult> = createAuditHandler({
     context,
   },
 });
+
+export const handler = withRequestIds<unknown, AuditRunResult>(logger, () => audit());

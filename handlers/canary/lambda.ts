@@ -1,6 +1,6 @@
 /** The canary Lambda entry point: the one wiring block. */
 import { IAMClient } from '@aws-sdk/client-iam';
-import { jsonLogger, levelFromEnv } from '../shared/logger';
+import { jsonLogger, levelFromEnv, withRequestIds } from '../shared/logger';
 import { readCanaryConfig } from './config';
 import { type CanaryOutcome, createCanaryHandler } from './handler';
 
@@ -15,12 +15,4 @@ const writeCanary = createCanaryHandler({
   logger,
 });
 
-// Written out, not through withRequestIds (shared/logger.ts): for its only user here the helper would
-// add bytes to the smallest bundle.
-export const handler = async (
-  event: unknown,
-  context?: { awsRequestId?: string },
-): Promise<CanaryOutcome> => {
-  logger.withRequestId(context?.awsRequestId);
-  return writeCanary(event);
-};
+export const handler = withRequestIds<unknown, CanaryOutcome>(logger, writeCanary);

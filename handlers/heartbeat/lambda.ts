@@ -3,7 +3,7 @@ import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { createDocumentClient } from '../ledger/dynamo-store';
 import { asciiLine } from '../notify/escape';
-import { jsonLogger } from '../shared/logger';
+import { jsonLogger, levelFromEnv, withRequestIds } from '../shared/logger';
 import { organizationsDirectory, staticDirectory } from './accounts';
 import { readHeartbeatConfig } from './config';
 import { createHeartbeatHandler, type HeartbeatEvent, type HeartbeatOutcome } from './handler';
@@ -12,8 +12,9 @@ import { DynamoHeartbeatStore } from './store';
 const config = readHeartbeatConfig(process.env);
 const sns = new SNSClient({});
 const targets = config.targets;
+const logger = jsonLogger('iamwatch-heartbeat', { level: levelFromEnv(process.env) });
 
-export const handler: (event: HeartbeatEvent) => Promise<HeartbeatOutcome> = createHeartbeatHandler({
+const heartbeat: (event: HeartbeatEvent) => Promise<HeartbeatOutcome> = createHeartbeatHandler({
   store: new DynamoHeartbeatStore(createDocumentClient(), config.tableName),
   directory:
     targets.kind === 'organization'
@@ -37,5 +38,7 @@ export const handler: (event: HeartbeatEvent) => Promise<HeartbeatOutcome> = cre
       }),
     );
   },
-  logger: jsonLogger('iamwatch-heartbeat'),
+  logger,
 });
+
+export const handler = withRequestIds(logger, heartbeat);

@@ -2,7 +2,7 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { slackWebhookSecret } from '../notify/secret';
 import { SlackSender } from '../notify/slack-sender';
-import { jsonLogger } from '../shared/logger';
+import { jsonLogger, levelFromEnv, withRequestIds } from '../shared/logger';
 import { readOperationsRelayConfig } from './config';
 import { createOperationsRelay, type SnsEvent } from './relay';
 
@@ -14,7 +14,10 @@ const sender = new SlackSender(() => secret.get(), 'slack:operations', {
   onUrlRejected: () => secret.invalidate(),
 });
 
-export const handler: (event: SnsEvent) => Promise<void> = createOperationsRelay({
+const logger = jsonLogger('iamwatch-operations-relay', { level: levelFromEnv(process.env) });
+const relay: (event: SnsEvent) => Promise<void> = createOperationsRelay({
   post: (message) => sender.post(message),
-  logger: jsonLogger('iamwatch-operations-relay'),
+  logger,
 });
+
+export const handler = withRequestIds(logger, relay);

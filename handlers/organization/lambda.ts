@@ -3,7 +3,7 @@
  * the management account (`IAMWATCH_ORGANIZATION_ROLE_ARN`) and keeps the snapshot in the ledger table.
  */
 import { createDocumentClient } from '../ledger/dynamo-store';
-import { jsonLogger } from '../shared/logger';
+import { jsonLogger, levelFromEnv, withRequestIds } from '../shared/logger';
 import { readOrganizationRefreshConfig } from './config';
 import { createOrganizationsClient, listOrganizationAccounts } from './read';
 import { createOrganizationRefresh, triggerOf } from './refresh';
@@ -11,13 +11,14 @@ import { DynamoSnapshotStore } from './store';
 
 const { tableName, roleArn } = readOrganizationRefreshConfig(process.env);
 const organizations = createOrganizationsClient({ roleArn });
+const logger = jsonLogger('iamwatch-organization', { level: levelFromEnv(process.env) });
 const refresh = createOrganizationRefresh({
   read: (now) => listOrganizationAccounts(organizations, now),
   store: new DynamoSnapshotStore(createDocumentClient(), tableName),
   clock: { now: () => new Date() },
-  logger: jsonLogger('iamwatch-organization'),
+  logger,
 });
 
-export const handler = async (event: unknown): Promise<void> => {
+export const handler = withRequestIds(logger, async (event: unknown): Promise<void> => {
   await refresh(triggerOf(event));
-};
+});

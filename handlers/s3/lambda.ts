@@ -5,7 +5,7 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { createDocumentClient, DynamoLedgerStore } from '../ledger/dynamo-store';
 import { withBundledContext } from '../record/config';
-import { jsonLogger } from '../shared/logger';
+import { jsonLogger, levelFromEnv, withRequestIds } from '../shared/logger';
 import { readS3BackfillConfig } from './config';
 import { createReplayBatchHandler, type ReplayBatchResult } from './replay-handler';
 
@@ -18,6 +18,7 @@ const config = readS3BackfillConfig(
     typeof IAMWATCH_BUNDLED_DETECTION_CONTEXT === 'string' ? IAMWATCH_BUNDLED_DETECTION_CONTEXT : undefined,
   ),
 );
+const logger = jsonLogger('iamwatch-s3-backfill', { level: levelFromEnv(process.env) });
 const replayBatch = createReplayBatchHandler({
   store: new DynamoLedgerStore({
     client: createDocumentClient(),
@@ -26,10 +27,10 @@ const replayBatch = createReplayBatchHandler({
   }),
   context: config.context,
   clock: { now: () => new Date() },
-  logger: jsonLogger('iamwatch-s3-backfill'),
+  logger,
   s3: new S3Client({}),
   retentionDays: config.retentionDays,
   concurrency: config.concurrency,
 });
 
-export const handler = (event: unknown): Promise<ReplayBatchResult> => replayBatch(event);
+export const handler = withRequestIds<unknown, ReplayBatchResult>(logger, replayBatch);

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { type JsonLoggerOptions, jsonLogger, levelFromEnv } from '../../../handlers/shared/logger';
+import {
+  type JsonLoggerOptions,
+  jsonLogger,
+  levelFromEnv,
+  withRequestIds,
+} from '../../../handlers/shared/logger';
 
 function capture(level?: JsonLoggerOptions['level']) {
   const lines: Record<string, unknown>[] = [];
@@ -43,6 +48,24 @@ describe('jsonLogger', () => {
     logger.warn('w');
     logger.error('e');
     expect(lines.map((line) => line.level)).toEqual(['warn', 'error']);
+  });
+});
+
+describe('withRequestIds', () => {
+  it("tags each invocation's lines with its request id and passes the event and result through", async () => {
+    const { logger, lines } = capture();
+    const handler = withRequestIds(logger, async (event: { n: number }) => {
+      logger.info('handled', { n: event.n });
+      return event.n * 2;
+    });
+    expect(await handler({ n: 1 }, { awsRequestId: 'req-a' })).toBe(2);
+    expect(await handler({ n: 2 }, { awsRequestId: 'req-b' })).toBe(4);
+    expect(await handler({ n: 3 })).toBe(6);
+    expect(lines.map((line) => [line.requestId, line.n])).toEqual([
+      ['req-a', 1],
+      ['req-b', 2],
+      [undefined, 3],
+    ]);
   });
 });
 
